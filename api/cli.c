@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The operator's subcommands: migrate, user add and calendar load. They use
+ * the same stores and audit log as the HTTP handlers; their audit actor is
+ * "cli" with role "admin" (whoever can run the binary with the database
+ * URL is an administrator).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "app.h"
+#include "crypto.h"
+#include "log.h"
+#include "store/migrate.h"
+#include "store/stores.h"
+#include "workdays.h"
+
+int cli_migrate(const struct api_config *cfg)
+{
+    int applied = 0;
+
+    return migrate_run(cfg->database_url, cfg->migrations_dir, stdout, &applied) == APP_OK ? 0 : 1;
+}
+
+static struct audit_entry cli_entry(const char *action, const char *type, const char *id)
+{
+    struct audit_entry e = {.actor = "cli",
+                            .role = "admin",
+                            .action = action,
+                            .entity_type = type,
+                            .entity_id = id,
+                            .request_id = ""};
+    return e;
+}
+
+/* Reads the password from stdin (one line, newline stripped). */
+static bool read_password(char *buf, size_t len)
+{
+    if (fgets(buf, (int)len, stdin) == NULL) {
+        return false;
+    }
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return true;
+}
+
+static int user_add(struct db *db,
+                    const char *username,
+                    const char *role,
+                    const char *programme,
+                    const char *unit,
+                    const char *password)
+{
+    char hash[CRYPTO_HASH_STR_BYTES], codes[128];
+    char *id = NULL, *after = NULL;
+    long found = 0;
+    enum app_err err;
+
+    if (auth_role_from_name(role) == ROLE_NONE) {
+        fprintf(stderr, "user add: unknown role %s\n", role);
+        return 2;
+    }
+    if (programme != NULL) {
+        snprintf(codes, sizeof(codes), "[\"%s\"]", programme);
+        if (strchr(programme, '"') || programme_store_count_codes(db, codes, &found) != APP_OK ||
+            found != 1) {
+            fprintf(stderr, "user add: unknown programme %s\n", programme);
+            return 2;
+        }
+    }
+    if (crypto_password_hash(password, hash) != APP_OK || db_begin(db) != APP_OK) {
+        return 1;
+    }
+    err = user_store_insert(db, username, hash, role, unit, &id);
+    if (err == APP_OK && programme != NULL) {
+        err = user_store_set_programmes(db, id, codes);
+    }
+    if (err == APP_OK) {
+        err = user_store_get(db, id, false, &after);
+    }
+    if (err == APP_OK) {
+        struct audit_entry e = cli_entry("user.create", "user", id);
+        e.after = after;
+        err = audit_store_append(db, &e);
+    }
+    if (err == APP_OK) {
+        err = db_commit(db);
+    }
+    db_rollback(db);
+    sodium_memzero(hash, sizeof(hash));
+    if (err == APP_OK) {
+        printf("%s\n", after);
+    } else {
+        fprintf(stderr, "user add: %s\n",
+                err == APP_ERR_CONFLICT     ? "the username is taken"
+                : err == APP_ERR_VALIDATION ? "invalid username, role or unit scope"
+                                            : "database error");
+    }
+    free(id);
+    free(after);
+    return err == APP_OK ? 0 : 1;
+}
+
+int cli_user_add(const struct api_config *cfg, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"username", required_argument, NULL, 'u'},  {"role", required_argument, NULL, 'r'},
+        {"programme", required_argument, NULL, 'p'}, {"unit", required_argument, NULL, 'n'},
+        {"password-stdin", no_argument, NULL, 's'},  {NULL, 0, NULL, 0},
+    };
+    const char *username = NULL, *role = NULL, *programme = NULL, *unit = NULL;
+    bool from_stdin = false;
+    char password[CRYPTO_PASSWORD_MAX + 2];
+    struct db *db;
+    int c, rc;
+
+    (void)cfg;
+    optind = 0; /* argv[0] is the first option: getopt must not skip it */
+    while ((c = getopt_long(argc + 1, argv - 1, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'u':
+            username = optarg;
+            break;
+        case 'r':
+            role = optarg;
+            break;
+        case 'p':
+            programme = optarg;
+            break;
+        case 'n':
+            unit = optarg;
+            break;
+        case 's':
+            from_stdin = true;
+            break;
+        default:
+            return 2;
+        }
+    }
+    if (username == NULL || role == NULL || !from_stdin) {
+        fprintf(stderr, "user add: --username, --role and --password-stdin are required\n");
+        return 2;
+    }
+    if (!read_password(password, sizeof(password)) || strlen(password) < CRYPTO_PASSWORD_MIN ||
+        strlen(password) > CRYPTO_PASSWORD_MAX) {
+        fprintf(stderr, "user add: the password on stdin must be %d to %d characters\n",
+                CRYPTO_PASSWORD_MIN, CRYPTO_PASSWORD_MAX);
+        return 2;
+    }
+    if ((db = db_thread()) == NULL) {
+        fprintf(stderr, "user add: database unreachable\n");
+        return 1;
+    }
+    rc = user_add(db, username, role, programme, unit, password);
+    sodium_memzero(password, sizeof(password));
+    return rc;
+}
+
+static char *slurp(const char *path, size_t *ret_len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0;
+
+    if (f != NULL) {
+        FILE *m = open_memstream(&buf, &len);
+        char chunk[4096];
+        size_t n;
+        while (m != NULL && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+            fwrite(chunk, 1, n, m);
+        }
+        if (m != NULL) {
+            fclose(m);
+        }
+        fclose(f);
+    }
+    *ret_len = len;
+    return buf;
+}
+
+/* Loads one holiday-cn file in one transaction with one audit event. */
+static int load_one(struct db *db, const char *path)
+{
+    struct holiday_cn_day *days = NULL;
+    size_t n = 0, len = 0;
+    char err_text[256] = "", source[32], year_text[16];
+    int year = 0;
+    char *json = slurp(path, &len);
+    enum app_err err =
+        json ? holiday_cn_parse(json, len, &year, &days, &n, err_text, sizeof(err_text))
+             : APP_ERR_NOT_FOUND;
+
+    if (err != APP_OK) {
+        fprintf(stderr, "calendar load: %s: %s\n", path, json ? err_text : "cannot read");
+        free(json);
+        return 1;
+    }
+    snprintf(source, sizeof(source), "holiday-cn:%d", year);
+    snprintf(year_text, sizeof(year_text), "%d", year);
+    err = db_begin(db);
+    for (size_t i = 0; err == APP_OK && i < n; i++) {
+        err = calendar_store_upsert_day(db, days[i].day, days[i].is_workday, days[i].name, source);
+    }
+    if (err == APP_OK) {
+        err = calendar_store_upsert_year(db, year, source);
+    }
+    if (err == APP_OK) {
+        char after[96];
+        struct audit_entry e = cli_entry("calendar.load", "calendar_year", year_text);
+        snprintf(after, sizeof(after), "{\"year\": %d, \"listed_days\": %zu}", year, n);
+        e.after = after;
+        err = audit_store_append(db, &e);
+    }
+    if (err == APP_OK) {
+        err = db_commit(db);
+    }
+    db_rollback(db);
+    printf("calendar load: %s: %s (%d, %zu listed days)\n", path,
+           err == APP_OK ? "loaded" : "FAILED", year, n);
+    free(days);
+    free(json);
+    return err == APP_OK ? 0 : 1;
+}
+
+int cli_calendar_load(const struct api_config *cfg, int argc, char **argv)
+{
+    struct db *db;
+    int rc = 0;
+
+    (void)cfg;
+    if (argc < 1) {
+        fprintf(stderr, "calendar load: name at least one holiday-cn JSON file\n");
+        return 2;
+    }
+    if ((db = db_thread()) == NULL) {
+        fprintf(stderr, "calendar load: database unreachable\n");
+        return 1;
+    }
+    for (int i = 0; i < argc; i++) {
+        rc |= load_one(db, argv[i]);
+    }
+    return rc;
+}

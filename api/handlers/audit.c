@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * /v1/audit: the hash-chained log, newest first, and a verification that
+ * walks the whole chain and names the first broken link.
+ */
+#include <stdlib.h>
+
+#include "handlers.h"
+#include "store/stores.h"
+
+void audit_list(struct http_call *call)
+{
+    struct problem prob = PROBLEM_INIT;
+    struct db *db = api_db(&prob);
+    char *array = NULL, *next = NULL;
+    json_t *items = NULL;
+    const char *cursor;
+    int limit;
+
+    if (db == NULL || http_list_params(call, &limit, &cursor, &prob) != APP_OK) {
+        goto cleanup;
+    }
+    prob.err = audit_store_list(db, http_query(call, "entity_type"), http_query(call, "entity_id"),
+                                http_query(call, "action"), cursor, limit, &array, &next);
+    if (prob.err != APP_OK || (items = api_parse(array, &prob)) == NULL) {
+        goto cleanup;
+    }
+    http_reply_list(call, items, next);
+
+cleanup:
+    if (prob.err != APP_OK) {
+        http_reply_problem(call, &prob);
+    }
+    json_decref(items);
+    free(array);
+    free(next);
+}
+
+void audit_verify(struct http_call *call)
+{
+    struct problem prob = PROBLEM_INIT;
+    struct db *db = api_db(&prob);
+    char *text = NULL;
+    json_t *obj = NULL;
+
+    if (db == NULL || (prob.err = audit_store_verify(db, &text)) != APP_OK ||
+        (obj = api_parse(text, &prob)) == NULL) {
+        goto cleanup;
+    }
+    json_object_set_new(obj, "ok",
+                        json_boolean(json_is_null(json_object_get(obj, "first_broken"))));
+    http_reply_json(call, 200, obj);
+
+cleanup:
+    if (prob.err != APP_OK) {
+        http_reply_problem(call, &prob);
+    }
+    json_decref(obj);
+    free(text);
+}

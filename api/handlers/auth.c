@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sign-in and the caller's own record. Tokens are short-lived HS256 JWTs;
+ * every request re-reads the user, so a disabled or deleted user's token
+ * stops working at once and role changes apply to the next request.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "app.h"
+#include "crypto.h"
+#include "handlers.h"
+#include "json_fields.h"
+#include "store/stores.h"
+
+/* A valid argon2id hash of a random password: verified when the user does
+ * not exist, so both failures take the same time. */
+static char dummy_hash_text[CRYPTO_HASH_STR_BYTES];
+static pthread_once_t dummy_hash_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy_hash(void)
+{
+    unsigned char raw[16];
+    char pw[33];
+
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(pw, sizeof(pw), raw, sizeof(raw));
+    if (crypto_password_hash(pw, dummy_hash_text) != APP_OK) {
+        dummy_hash_text[0] = '\0';
+    }
+}
+
+static const char *dummy_hash(void)
+{
+    pthread_once(&dummy_hash_once, make_dummy_hash);
+    return dummy_hash_text;
+}
+
+enum app_err
+api_authenticate(void *app, const char *token, struct principal *ret, struct problem *reterr)
+{
+    const struct api_ctx *ctx = app;
+    struct auth_claims claims;
+    struct db *db;
+    enum app_err err;
+
+    err =
+        auth_token_verify((const unsigned char *)ctx->cfg->jwt_secret, strlen(ctx->cfg->jwt_secret),
+                          API_ISSUER, API_AUDIENCE, token, (long)time(NULL), &claims);
+    if (err != APP_OK) {
+        problem_set(reterr, APP_ERR_UNAUTHORIZED, "the token is invalid or expired");
+        return reterr->err;
+    }
+    db = api_db(reterr);
+    if (db == NULL) {
+        return reterr->err;
+    }
+    err = user_store_principal(db, claims.sub, ret);
+    if (err != APP_OK) {
+        problem_set(reterr, err == APP_ERR_UNAVAILABLE ? err : APP_ERR_UNAUTHORIZED,
+                    err == APP_ERR_UNAVAILABLE ? "the database is unavailable"
+                                               : "the token's user is disabled or deleted");
+        return reterr->err;
+    }
+    ret->expires_at = claims.exp;
+    return APP_OK;
+}
+
+static const struct json_field token_fields[] = {
+    {"username", JF_STRING, true, 1, 64},
+    {"password", JF_STRING, true, 1, CRYPTO_PASSWORD_MAX},
+};
+
+void auth_token(struct http_call *call)
+{
+    const struct api_ctx *ctx = call->app;
+    struct problem prob = PROBLEM_INIT;
+    struct db *db = NULL;
+    char *id = NULL, *hash = NULL, *token = NULL;
+    json_t *body = NULL;
+    long now = (long)time(NULL);
+    char expires[40];
+
+    if (!json_fields_check(call->body, token_fields, 2, "", &prob)) {
+        goto cleanup;
+    }
+    db = api_db(&prob);
+    if (db == NULL) {
+        goto cleanup;
+    }
+    const char *username = json_string_value(json_object_get(call->body, "username"));
+    const char *password = json_string_value(json_object_get(call->body, "password"));
+    prob.err = user_store_login(db, username, &id, &hash);
+    if (prob.err != APP_OK && prob.err != APP_ERR_NOT_FOUND) {
+        goto cleanup;
+    }
+    if (!crypto_password_verify(hash != NULL ? hash : dummy_hash(), password) || id == NULL) {
+        problem_set(&prob, APP_ERR_UNAUTHORIZED, "unknown user or wrong password");
+        goto cleanup;
+    }
+    prob.err =
+        auth_token_issue((const unsigned char *)ctx->cfg->jwt_secret, strlen(ctx->cfg->jwt_secret),
+                         API_ISSUER, API_AUDIENCE, id, "user", ctx->cfg->token_ttl, now, &token);
+    if (prob.err != APP_OK) {
+        goto cleanup;
+    }
+    time_t exp = (time_t)(now + ctx->cfg->token_ttl + 8 * 3600); /* Asia/Shanghai, no DST */
+    struct tm tm;
+    gmtime_r(&exp, &tm);
+    strftime(expires, sizeof(expires), "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+    body = json_pack("{s:s, s:s, s:I, s:s}", "access_token", token, "token_type", "Bearer",
+                     "expires_in", (json_int_t)ctx->cfg->token_ttl, "expires_at", expires);
+    if (body == NULL) {
+        goto cleanup;
+    }
+    http_set_header(call, "Cache-Control", "no-store");
+    http_reply_json(call, 200, body);
+    prob.err = APP_OK;
+
+cleanup:
+    if (prob.err != APP_OK) {
+        http_reply_problem(call, &prob);
+    }
+    json_decref(body);
+    free(id);
+    free(hash);
+    free(token);
+}
+
+void me_get(struct http_call *call)
+{
+    struct problem prob = PROBLEM_INIT;
+    struct db *db = api_db(&prob);
+    char *text = NULL;
+    json_t *obj = NULL;
+
+    if (db == NULL) {
+        goto cleanup;
+    }
+    prob.err = user_store_get(db, call->who.id, false, &text);
+    if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
+        goto cleanup;
+    }
+    api_reply_resource(call, 200, obj);
+
+cleanup:
+    if (prob.err != APP_OK) {
+        http_reply_problem(call, &prob);
+    }
+    json_decref(obj);
+    free(text);
+}

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers every API handler uses. Idempotency follows the IETF draft
+ * (draft-ietf-httpapi-idempotency-key-header): per caller, 24 hours, the
+ * stored answer replayed for the same request, 422 for another request.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "handlers.h"
+#include "log.h"
+#include "store/stores.h"
+
+struct db *api_db(struct problem *p)
+{
+    struct db *db = db_thread();
+
+    if (db == NULL) {
+        problem_set(p, APP_ERR_UNAVAILABLE, "the database is unavailable");
+        p->retry_after = 2;
+    }
+    return db;
+}
+
+json_t *api_parse(const char *text, struct problem *p)
+{
+    json_error_t jerr;
+    json_t *obj = json_loads(text, 0, &jerr);
+
+    if (obj == NULL) {
+        log_error("store returned invalid JSON: %s", jerr.text);
+        problem_set(p, APP_ERR_INTERNAL, NULL);
+    }
+    return obj;
+}
+
+void api_reply_resource(struct http_call *call, unsigned status, const json_t *obj)
+{
+    json_t *version = json_object_get(obj, "version");
+
+    if (json_is_integer(version)) {
+        http_set_etag(call, (int)json_integer_value(version));
+    }
+    http_reply_json(call, status, obj);
+}
+
+enum app_err api_audit(struct http_call *call,
+                       struct db *db,
+                       const char *action,
+                       const char *entity_type,
+                       const char *entity_id,
+                       const char *before,
+                       const char *after)
+{
+    struct audit_entry e = {
+        .actor_id = call->who.id[0] ? call->who.id : NULL,
+        .actor = call->who.username[0] ? call->who.username : "anonymous",
+        .role = auth_role_name(call->who.role),
+        .action = action,
+        .entity_type = entity_type,
+        .entity_id = entity_id,
+        .request_id = call->request_id,
+        .before = before,
+        .after = after,
+    };
+
+    return audit_store_append(db, &e);
+}
+
+bool api_is_uuid(const char *s)
+{
+    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+    if (s == NULL || strlen(s) != sizeof(shape) - 1) {
+        return false;
+    }
+    for (size_t i = 0; shape[i] != '\0'; i++) {
+        bool hex = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+                   (s[i] >= 'A' && s[i] <= 'F');
+        if (shape[i] == '-' ? s[i] != '-' : !hex) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool api_distinct_strings(const json_t *array)
+{
+    size_t n = json_array_size(array);
+
+    for (size_t i = 0; i < n; i++) {
+        const char *a = json_string_value(json_array_get(array, i));
+        if (a == NULL || a[0] == '\0') {
+            return false;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(a, json_string_value(json_array_get(array, j))) == 0) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+enum app_err api_check_version(const json_t *obj, int version, struct problem *p)
+{
+    json_int_t cur = json_integer_value(json_object_get(obj, "version"));
+
+    if (cur != version) {
+        problem_set(p, APP_ERR_PRECONDITION_FAILED,
+                    "the resource changed (ETag \"%lld\"); GET it again", (long long)cur);
+        return p->err;
+    }
+    p->err = APP_OK;
+    return APP_OK;
+}
+
+/* SHA-256 over method, path and body: what "the same request" means. */
+static void request_hash(const struct http_call *call, char out[65])
+{
+    crypto_hash_sha256_state st;
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    unsigned char zero = 0;
+
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)call->route->method,
+                              strlen(call->route->method));
+    crypto_hash_sha256_update(&st, &zero, 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)call->path, strlen(call->path));
+    crypto_hash_sha256_update(&st, &zero, 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)call->body_text, call->body_len);
+    crypto_hash_sha256_final(&st, digest);
+    sodium_bin2hex(out, 65, digest, sizeof(digest));
+}
+
+bool api_idem_begin(struct http_call *call, struct db *db, struct idem_state *st, struct problem *p)
+{
+    const char *key = http_header(call, "Idempotency-Key");
+    struct idem_record rec = {0};
+    size_t len;
+    enum app_err err;
+
+    memset(st, 0, sizeof(*st));
+    if (key == NULL) {
+        return false;
+    }
+    /* The draft sends a structured-field string: "…"; accept it bare too. */
+    len = strlen(key);
+    if (len >= 2 && key[0] == '"' && key[len - 1] == '"') {
+        key++;
+        len -= 2;
+    }
+    if (len == 0 || len >= sizeof(st->key)) {
+        problem_set(p, APP_ERR_BAD_PARAMETER, "Idempotency-Key must be 1 to 255 characters");
+        return true;
+    }
+    memcpy(st->key, key, len);
+    st->key[len] = '\0';
+    st->active = true;
+    request_hash(call, st->hash);
+    err = idem_store_get(db, call->who.id, st->key, &rec);
+    if (err == APP_ERR_NOT_FOUND) {
+        return false;
+    }
+    if (err != APP_OK) {
+        problem_set(p, err, NULL);
+        return true;
+    }
+    if (strcmp(rec.request_hash, st->hash) != 0) {
+        problem_set(p, APP_ERR_IDEMPOTENCY_REUSED,
+                    "this Idempotency-Key was used for a different request");
+    } else {
+        if (rec.location[0] != '\0') {
+            http_set_header(call, "Location", rec.location);
+        }
+        http_set_header(call, "Idempotent-Replayed", "true");
+        json_t *body = json_loads(rec.body, 0, NULL);
+        json_t *version = json_object_get(body, "version");
+        if (json_is_integer(version)) {
+            http_set_etag(call, (int)json_integer_value(version));
+        }
+        http_reply_text(call, (unsigned)rec.status, "application/json", rec.body, strlen(rec.body));
+        json_decref(body);
+        p->err = APP_OK;
+    }
+    idem_record_clear(&rec);
+    return true;
+}
+
+enum app_err api_idem_save(struct http_call *call,
+                           struct db *db,
+                           const struct idem_state *st,
+                           unsigned status,
+                           const json_t *body,
+                           const char *location)
+{
+    char *text;
+    enum app_err err;
+
+    if (!st->active) {
+        return APP_OK;
+    }
+    text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (text == NULL) {
+        return APP_ERR_INTERNAL;
+    }
+    err = idem_store_put(db, call->who.id, st->key, call->route->method, call->path, st->hash,
+                         (int)status, location != NULL ? location : "", text);
+    free(text);
+    return err;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every API handler (named <resource>_<action>, equal to its openapi
+ * operationId) and the helpers they share: database access with 503,
+ * parsing store JSON, audit events, ETags, Idempotency-Key handling.
+ */
+#ifndef JIANGXIN_API_HANDLERS_H
+#define JIANGXIN_API_HANDLERS_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "http.h"
+#include "store/db.h"
+
+route_handler_fn system_healthz, system_readyz, system_metrics, system_openapi, system_docs;
+route_handler_fn enums_list, auth_token, me_get;
+route_handler_fn users_list, users_create, users_get, users_update, users_delete;
+route_handler_fn units_list, units_create, units_get, units_update;
+route_handler_fn programmes_list, programmes_get, programmes_update_policy;
+route_handler_fn calendar_workdays, calendar_get_day, calendar_put_day, calendar_get_year;
+route_handler_fn audit_list, audit_verify;
+
+/* The calling thread's database, or NULL with a 503 problem in p. */
+struct db *api_db(struct problem *p);
+
+/* Parses JSON text from a store into a new object; NULL (500) on failure. */
+json_t *api_parse(const char *text, struct problem *p);
+
+/* Replies with a resource object, its ETag taken from its "version". */
+void api_reply_resource(struct http_call *call, unsigned status, const json_t *obj);
+
+/* Appends an audit event for the caller inside the open transaction.
+ * before/after are representation JSON texts (or NULL). */
+enum app_err api_audit(struct http_call *call,
+                       struct db *db,
+                       const char *action,
+                       const char *entity_type,
+                       const char *entity_id,
+                       const char *before,
+                       const char *after);
+
+/* True for a canonical lowercase-or-uppercase 8-4-4-4-12 UUID text. */
+bool api_is_uuid(const char *s);
+
+/* True when every element of the array is a string and no two are equal. */
+bool api_distinct_strings(const json_t *array);
+
+/* APP_ERR_PRECONDITION_FAILED (in p) unless obj's "version" equals version. */
+enum app_err api_check_version(const json_t *obj, int version, struct problem *p);
+
+/* Idempotency-Key handling for creating POSTs. */
+struct idem_state {
+    bool active;
+    char key[256];
+    char hash[65];
+};
+
+/* Returns true when the request was answered here (a replay, or a refusal
+ * in p such as a reused key); false to go on. Call before the change. */
+bool api_idem_begin(struct http_call *call,
+                    struct db *db,
+                    struct idem_state *st,
+                    struct problem *p);
+/* Records the answer in the open transaction (no-op when no key was sent). */
+enum app_err api_idem_save(struct http_call *call,
+                           struct db *db,
+                           const struct idem_state *st,
+                           unsigned status,
+                           const json_t *body,
+                           const char *location);
+
+#endif

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * jiangxin-api: wiring only. Reads the configuration table, then runs a
+ * subcommand: serve (default), migrate, user add, calendar load.
+ */
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "build_config.h"
+#include "crypto.h"
+#include "docs.h"
+#include "log.h"
+#include "openapi_spec.h"
+#include "store/db.h"
+
+/* Needed by every subcommand. */
+static const struct config_var db_vars[] = {
+    {"JIANGXIN_DATABASE_URL", CONFIG_STRING, true, NULL, 1, 4096,
+     offsetof(struct api_config, database_url), "libpq connection string or postgresql:// URL",
+     NULL},
+    {"JIANGXIN_MIGRATIONS_DIR", CONFIG_STRING, false, JIANGXIN_DEFAULT_DB_DIR "/migrations", 1,
+     4096, offsetof(struct api_config, migrations_dir), "directory of NNNN_*.sql files", NULL},
+    {"JIANGXIN_LOG_LEVEL", CONFIG_STRING, false, "info", 4, 5,
+     offsetof(struct api_config, log_level), "debug, info, warn or error", NULL},
+};
+
+/* Needed to serve. */
+static const struct config_var serve_vars[] = {
+    {"JIANGXIN_JWT_SECRET", CONFIG_SECRET, true, NULL, 32, 1024,
+     offsetof(struct api_config, jwt_secret), "HS256 secret, at least 32 bytes", NULL},
+    {"JIANGXIN_PII_KEY", CONFIG_KEY, true, NULL, 0, 0, offsetof(struct api_config, pii_key),
+     "64 hex characters: key for personal data at rest", NULL},
+    {"JIANGXIN_LISTEN", CONFIG_LISTEN, false, "127.0.0.1:8080", 0, 0,
+     offsetof(struct api_config, listen), "IPv4:port to listen on", NULL},
+    {"JIANGXIN_THREADS", CONFIG_INT, false, "2", 1, 64, offsetof(struct api_config, threads),
+     "HTTP worker threads (epoll pool)", NULL},
+    {"JIANGXIN_MAX_CONNECTIONS", CONFIG_INT, false, "4096", 16, 100000,
+     offsetof(struct api_config, max_connections), "concurrent connections", NULL},
+    {"JIANGXIN_MAX_BODY", CONFIG_INT, false, "1048576", 1024, 67108864,
+     offsetof(struct api_config, max_body), "request body limit in bytes", NULL},
+    {"JIANGXIN_TOKEN_TTL", CONFIG_INT, false, "900", 60, 86400,
+     offsetof(struct api_config, token_ttl), "access token lifetime in seconds", NULL},
+    {"JIANGXIN_CORS_ORIGIN", CONFIG_STRING, false, "*", 1, 512,
+     offsetof(struct api_config, cors_origin), "Access-Control-Allow-Origin value", NULL},
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool load_config(struct api_config *cfg, bool serving)
+{
+    char errors[4096];
+    int problems = config_load(db_vars, N(db_vars), cfg, errors, sizeof(errors));
+
+    if (serving) {
+        char more[4096];
+        problems += config_load(serve_vars, N(serve_vars), cfg, more, sizeof(more));
+        strncat(errors, more, sizeof(errors) - strlen(errors) - 1);
+    }
+    if (problems == 0 && log_level_from_name(cfg->log_level) < 0) {
+        snprintf(errors, sizeof(errors),
+                 "JIANGXIN_LOG_LEVEL: must be debug, info, warn or error\n");
+        problems = 1;
+    }
+    if (problems > 0) {
+        fprintf(stderr, "jiangxin-api: %d configuration problem%s:\n%s", problems,
+                problems == 1 ? "" : "s", errors);
+        return false;
+    }
+    return true;
+}
+
+static int serve(const struct api_config *cfg)
+{
+    struct api_ctx ctx = {
+        .cfg = cfg, .openapi_json = openapi_api_json, .openapi_len = openapi_api_json_len};
+    struct http_server *server = NULL;
+    sigset_t set;
+    int sig = 0;
+
+    ctx.docs_html = docs_render(ctx.openapi_json, ctx.openapi_len);
+    if (ctx.docs_html == NULL) {
+        log_error("cannot render the API docs");
+        return 1;
+    }
+    /* Block the stop signals before any thread starts, then wait for one. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    struct http_server_conf conf = {
+        .service = "api",
+        .listen = cfg->listen,
+        .threads = (unsigned)cfg->threads,
+        .max_connections = (unsigned)cfg->max_connections,
+        .max_body = (size_t)cfg->max_body,
+        .cors_origin = cfg->cors_origin,
+        .routes = api_routes,
+        .n_routes = api_routes_count,
+        .app = &ctx,
+        .authenticate = api_authenticate,
+    };
+    if (http_server_start(&conf, &server) != APP_OK) {
+        free(ctx.docs_html);
+        return 1;
+    }
+    sigwait(&set, &sig);
+    log_info("stopping on signal %d", sig);
+    http_server_stop(server);
+    free(ctx.docs_html);
+    return 0;
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: jiangxin-api [serve]\n"
+                    "       jiangxin-api migrate\n"
+                    "       jiangxin-api user add --username U --role R [--programme CODE]"
+                    " [--unit ID] --password-stdin\n"
+                    "       jiangxin-api calendar load FILE...\n"
+                    "       jiangxin-api version\n");
+}
+
+int main(int argc, char **argv)
+{
+    struct api_config cfg = {0};
+    const char *cmd = argc > 1 ? argv[1] : "serve";
+    bool serving = strcmp(cmd, "serve") == 0;
+
+    if (strcmp(cmd, "version") == 0) {
+        printf("jiangxin-api %s\n", JIANGXIN_VERSION);
+        return 0;
+    }
+    if (!serving && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user") != 0 &&
+        strcmp(cmd, "calendar") != 0) {
+        usage();
+        return 2;
+    }
+    if (!crypto_init()) {
+        fprintf(stderr, "jiangxin-api: libsodium failed to initialise\n");
+        return 1;
+    }
+    if (!load_config(&cfg, serving)) {
+        return 2;
+    }
+    log_init("api", (enum log_level)log_level_from_name(cfg.log_level));
+    db_configure(cfg.database_url);
+    int rc;
+    if (serving) {
+        rc = serve(&cfg);
+    } else if (strcmp(cmd, "migrate") == 0) {
+        rc = cli_migrate(&cfg);
+    } else if (strcmp(cmd, "user") == 0 && argc > 2 && strcmp(argv[2], "add") == 0) {
+        rc = cli_user_add(&cfg, argc - 3, argv + 3);
+    } else if (strcmp(cmd, "calendar") == 0 && argc > 2 && strcmp(argv[2], "load") == 0) {
+        rc = cli_calendar_load(&cfg, argc - 3, argv + 3);
+    } else {
+        usage();
+        rc = 2;
+    }
+    db_thread_close();
+    return rc;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The database handle as handlers see it: opaque. One connection per pool
+ * thread, opened lazily, reset after a lost connection, with every store's
+ * statements prepared again on each (re)connect. Transactions go through
+ * db_begin/db_commit/db_rollback.
+ */
+#ifndef JIANGXIN_DB_H
+#define JIANGXIN_DB_H
+
+#include <stdbool.h>
+
+#include "app_err.h"
+
+struct db;
+
+/* Sets the connection string for all threads. Call once at start. */
+void db_configure(const char *conninfo);
+/* The calling thread's connection, (re)connected when needed; NULL when the
+ * database cannot be reached (callers answer 503). */
+struct db *db_thread(void);
+/* Closes the calling thread's connection (also done at thread exit). */
+void db_thread_close(void);
+
+enum app_err db_begin(struct db *db);
+enum app_err db_commit(struct db *db);
+/* Rolls back if a transaction is open. NULL-safe. */
+void db_rollback(struct db *db);
+/* SELECT 1 through the prepared path. */
+enum app_err db_ping(struct db *db);
+
+/* ---- Generic shapes used by the stores (see db.c) ---- */
+
+/* A statement returning one row whose first column is a JSON object text:
+ * *ret_json is malloc'd. APP_ERR_NOT_FOUND when there is no row. */
+enum app_err db_json_one(
+    struct db *db, const char *stmt, int n_params, const char *const *params, char **ret_json);
+
+/* A statement returning rows of (json, cursor) in page order, asked for
+ * limit + 1 rows: *ret_array is a JSON array text of at most `limit` items
+ * and *ret_next the cursor of the last item when more rows exist (or NULL). */
+enum app_err db_json_page(struct db *db,
+                          const char *stmt,
+                          int n_params,
+                          const char *const *params,
+                          int limit,
+                          char **ret_array,
+                          char **ret_next);
+
+#endif

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * For api/store/ only: the libpq side of struct db. Each store file lists
+ * its statements in a NULL-terminated table named <store>_statements; the
+ * statement name equals the C function that runs it.
+ */
+#ifndef JIANGXIN_DB_INTERNAL_H
+#define JIANGXIN_DB_INTERNAL_H
+
+#include <libpq-fe.h>
+
+#include "db.h"
+
+struct db_statement {
+    const char *name;
+    const char *sql;
+};
+
+struct db {
+    PGconn *conn;
+    bool in_tx;
+};
+
+/* Runs a prepared statement; *ret is the result (caller PQclears) when the
+ * status is `expected`. Errors map by SQLSTATE; a lost connection is
+ * APP_ERR_UNAVAILABLE. The server's message is logged once here. */
+enum app_err db_exec(struct db *db,
+                     const char *name,
+                     int n_params,
+                     const char *const *params,
+                     ExecStatusType expected,
+                     PGresult **ret);
+
+/* Copies a text column of row 0; NULL for SQL NULL or out of memory. */
+char *db_strdup(const PGresult *res, int row, int col);
+
+extern const struct db_statement user_store_statements[];
+extern const struct db_statement unit_store_statements[];
+extern const struct db_statement programme_store_statements[];
+extern const struct db_statement calendar_store_statements[];
+extern const struct db_statement audit_store_statements[];
+extern const struct db_statement idem_store_statements[];
+
+#endif

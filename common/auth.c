@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Roles and HS256 JWTs. See auth.h for the contract; the pitfalls of libjwt
+ * 1.10 that shape this file are in ../shared/research/tech-brief.md §2.
+ */
+#include "auth.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jwt.h>
+#include <sodium.h>
+
+static const char *const role_names[ROLE__MAX] = {
+    [ROLE_NONE] = "anonymous",  [ROLE_ADMIN] = "admin",     [ROLE_OFFICE] = "office",
+    [ROLE_UNIT] = "unit",       [ROLE_EXPERT] = "expert",   [ROLE_LEADER] = "leader",
+    [ROLE_FINANCE] = "finance", [ROLE_AUDITOR] = "auditor", [ROLE_SERVICE] = "service",
+};
+
+enum role auth_role_from_name(const char *name)
+{
+    for (int r = ROLE_ADMIN; name != NULL && r < ROLE__MAX; r++) {
+        if (strcmp(name, role_names[r]) == 0) {
+            return (enum role)r;
+        }
+    }
+    return ROLE_NONE;
+}
+
+const char *auth_role_name(enum role role)
+{
+    return (unsigned)role < ROLE__MAX ? role_names[role] : "anonymous";
+}
+
+bool auth_has_programme(const struct principal *who, const char *code)
+{
+    if (who->role == ROLE_ADMIN) {
+        return true;
+    }
+    for (size_t i = 0; i < who->n_programmes; i++) {
+        if (strcmp(who->programmes[i], code) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+enum app_err auth_token_issue(const unsigned char *key,
+                              size_t key_len,
+                              const char *iss,
+                              const char *aud,
+                              const char *sub,
+                              const char *role,
+                              long ttl,
+                              long now,
+                              char **ret)
+{
+    jwt_t *jwt = NULL;
+    unsigned char jti_raw[16];
+    char jti[33];
+    char *token = NULL;
+    int rc = 0;
+
+    if (key == NULL || key_len < AUTH_KEY_MIN || jwt_new(&jwt) != 0) {
+        return APP_ERR_INTERNAL;
+    }
+    randombytes_buf(jti_raw, sizeof(jti_raw));
+    sodium_bin2hex(jti, sizeof(jti), jti_raw, sizeof(jti_raw));
+    rc |= jwt_add_grant(jwt, "iss", iss);
+    rc |= jwt_add_grant(jwt, "aud", aud);
+    rc |= jwt_add_grant(jwt, "sub", sub);
+    rc |= jwt_add_grant(jwt, "role", role);
+    rc |= jwt_add_grant(jwt, "jti", jti);
+    rc |= jwt_add_grant_int(jwt, "iat", now);
+    rc |= jwt_add_grant_int(jwt, "exp", now + ttl);
+    rc |= jwt_set_alg(jwt, JWT_ALG_HS256, key, (int)key_len);
+    if (rc == 0) {
+        token = jwt_encode_str(jwt);
+    }
+    jwt_free(jwt);
+    if (token == NULL) {
+        return APP_ERR_INTERNAL;
+    }
+    *ret = token;
+    return APP_OK;
+}
+
+static bool copy_claim(jwt_t *jwt, const char *name, char *out, size_t outlen)
+{
+    const char *v = jwt_get_grant(jwt, name);
+
+    if (v == NULL || v[0] == '\0' || strlen(v) >= outlen) {
+        return false;
+    }
+    memcpy(out, v, strlen(v) + 1);
+    return true;
+}
+
+static bool int_claim(jwt_t *jwt, const char *name, long *out)
+{
+    long v;
+
+    errno = 0;
+    v = jwt_get_grant_int(jwt, name);
+    /* A missing claim sets ENOENT; a non-integer one returns 0. */
+    if (errno == ENOENT || v <= 0) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+enum app_err auth_token_verify(const unsigned char *key,
+                               size_t key_len,
+                               const char *iss,
+                               const char *aud,
+                               const char *token,
+                               long now,
+                               struct auth_claims *ret)
+{
+    struct auth_claims c = {0};
+    jwt_t *jwt = NULL;
+    enum app_err err = APP_ERR_UNAUTHORIZED;
+    const char *v;
+
+    /* An empty key makes libjwt skip the signature check: never allow it. */
+    if (key == NULL || key_len < AUTH_KEY_MIN || token == NULL ||
+        strnlen(token, AUTH_TOKEN_MAX + 1) > AUTH_TOKEN_MAX) {
+        return APP_ERR_UNAUTHORIZED;
+    }
+    if (jwt_decode(&jwt, token, key, (int)key_len) != 0) {
+        goto cleanup;
+    }
+    /* The token names its algorithm; pin ours (HS384/512 would verify too). */
+    if (jwt_get_alg(jwt) != JWT_ALG_HS256) {
+        goto cleanup;
+    }
+    v = jwt_get_grant(jwt, "iss");
+    if (v == NULL || strcmp(v, iss) != 0) {
+        goto cleanup;
+    }
+    v = jwt_get_grant(jwt, "aud");
+    if (v == NULL || strcmp(v, aud) != 0) {
+        goto cleanup;
+    }
+    if (!int_claim(jwt, "exp", &c.exp) || c.exp + AUTH_CLOCK_SKEW_S <= now) {
+        goto cleanup;
+    }
+    if (!copy_claim(jwt, "sub", c.sub, sizeof(c.sub))) {
+        goto cleanup;
+    }
+    copy_claim(jwt, "role", c.role, sizeof(c.role));
+    if (!int_claim(jwt, "iat", &c.iat)) {
+        c.iat = 0;
+    }
+    *ret = c;
+    err = APP_OK;
+
+cleanup:
+    jwt_free(jwt);
+    return err;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Who is calling: roles, the authenticated principal, and HS256 JWTs
+ * (libjwt 1.10). Verification pins the algorithm, refuses empty keys (libjwt
+ * would skip the signature check) and checks exp, iss and aud itself, since
+ * 1.10 has no claim validation.
+ */
+#ifndef JIANGXIN_AUTH_H
+#define JIANGXIN_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app_err.h"
+
+#define AUTH_KEY_MIN        32   /* bytes of HS256 secret */
+#define AUTH_TOKEN_MAX      4096 /* longer bearer tokens are refused unread */
+#define AUTH_SUB_MAX        64
+#define AUTH_PROGRAMMES_MAX 16
+#define AUTH_CODE_MAX       48
+#define AUTH_CLOCK_SKEW_S   30
+
+enum role {
+    ROLE_NONE = 0, /* anonymous */
+    ROLE_ADMIN,
+    ROLE_OFFICE,
+    ROLE_UNIT,
+    ROLE_EXPERT,
+    ROLE_LEADER,
+    ROLE_FINANCE,
+    ROLE_AUDITOR,
+    ROLE_SERVICE,
+    ROLE__MAX
+};
+
+#define ROLE_BIT(r) (1u << (r))
+#define ROLES_ANY_USER                                                                            \
+    (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_OFFICE) | ROLE_BIT(ROLE_UNIT) | ROLE_BIT(ROLE_EXPERT) | \
+     ROLE_BIT(ROLE_LEADER) | ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_AUDITOR) |                    \
+     ROLE_BIT(ROLE_SERVICE))
+
+struct principal {
+    enum role role;
+    char id[AUTH_SUB_MAX];       /* user id (uuid) or voter subject */
+    char username[AUTH_SUB_MAX]; /* display name for audit; never personal data */
+    char unit_id[40];            /* unit scope ("" when none) */
+    size_t n_programmes;         /* programme scope (office users) */
+    char programmes[AUTH_PROGRAMMES_MAX][AUTH_CODE_MAX];
+    long expires_at; /* token exp (unix seconds) */
+};
+
+/* "admin" → ROLE_ADMIN; ROLE_NONE for unknown names. */
+enum role auth_role_from_name(const char *name);
+const char *auth_role_name(enum role role);
+/* True when the principal is scoped to programme `code` (admins always are). */
+bool auth_has_programme(const struct principal *who, const char *code);
+
+struct auth_claims {
+    char sub[AUTH_SUB_MAX];
+    char role[16];
+    long exp;
+    long iat;
+};
+
+/* Issues an HS256 token {iss, aud, sub, role, iat, exp=now+ttl, jti}. *ret is
+ * malloc'd (free()). APP_ERR_INTERNAL on failure. */
+enum app_err auth_token_issue(const unsigned char *key,
+                              size_t key_len,
+                              const char *iss,
+                              const char *aud,
+                              const char *sub,
+                              const char *role,
+                              long ttl,
+                              long now,
+                              char **ret);
+
+/* Verifies signature (HS256 only), exp (with AUTH_CLOCK_SKEW_S), iss and aud.
+ * APP_ERR_UNAUTHORIZED for any bad token; never logs the token. */
+enum app_err auth_token_verify(const unsigned char *key,
+                               size_t key_len,
+                               const char *iss,
+                               const char *aud,
+                               const char *token,
+                               long now,
+                               struct auth_claims *ret);
+
+#endif

@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The HTTP server and its dispatcher. ulfius gets a single default endpoint;
+ * routing happens here so that 404, 405 with Allow, CORS preflight, body
+ * limits, JSON parsing, authentication, role checks, metrics and the access
+ * log are each done once, for every route of both services. Replies and
+ * request accessors are in http_io.c.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include <sodium.h>
+#include <ulfius.h>
+
+#include "config.h"
+#include "http_internal.h"
+#include "log.h"
+#include "metrics.h"
+
+#define HTTP_PATH_MAX 1024
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- Route table preparation ---- */
+
+static bool split_path(char *path, char **segs, size_t *ret_n)
+{
+    size_t n = 0;
+
+    for (char *save = NULL, *s = strtok_r(path, "/", &save); s != NULL;
+         s = strtok_r(NULL, "/", &save)) {
+        if (n == HTTP_MAX_SEGMENTS) {
+            return false;
+        }
+        segs[n++] = s;
+    }
+    *ret_n = n;
+    return true;
+}
+
+/* "/v1/units/:id" → "/v1/units/{id}" for metrics labels (openapi spelling). */
+static char *route_label(const char *path)
+{
+    size_t len = strlen(path);
+    char *out = malloc(len * 2 + 2);
+    size_t o = 0;
+
+    if (out == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (path[i] == ':' && (i == 0 || path[i - 1] == '/')) {
+            out[o++] = '{';
+            while (i + 1 < len && path[i + 1] != '/') {
+                out[o++] = path[++i];
+            }
+            out[o++] = '}';
+        } else {
+            out[o++] = path[i];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static enum app_err prepare_routes(struct http_server *s)
+{
+    const char **labels = NULL;
+    const char **methods = NULL;
+    size_t n = s->conf.n_routes;
+    enum app_err err = APP_ERR_INTERNAL;
+
+    s->info = calloc(n, sizeof(*s->info));
+    labels = calloc(n + 1, sizeof(*labels));
+    methods = calloc(n + 1, sizeof(*methods));
+    if (s->info == NULL || labels == NULL || methods == NULL) {
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct route_info *ri = &s->info[i];
+
+        ri->copy = strdup(s->conf.routes[i].path);
+        ri->label = route_label(s->conf.routes[i].path);
+        if (ri->copy == NULL || ri->label == NULL || !split_path(ri->copy, ri->segs, &ri->n_segs)) {
+            log_error("cannot prepare route %s", s->conf.routes[i].path);
+            goto cleanup;
+        }
+        labels[i] = ri->label;
+        methods[i] = s->conf.routes[i].method;
+    }
+    labels[n] = "unmatched";
+    methods[n] = "any";
+    s->metrics = metrics_new(s->conf.service, labels, methods, n + 1);
+    err = s->metrics != NULL ? APP_OK : APP_ERR_INTERNAL;
+
+cleanup:
+    free(labels);
+    free(methods);
+    return err;
+}
+
+/* ---- Routing ---- */
+
+struct match {
+    const struct route *route; /* route for the method, or NULL */
+    size_t route_index;
+    bool path_known; /* some route has this path */
+    char allow[96];
+};
+
+/* Finds the best route for segs: literal segments outrank parameters,
+ * earlier segments outrank later ones. Fills call params for the winner. */
+static void route_match(const struct http_server *s,
+                        const char *method,
+                        char **segs,
+                        size_t n_segs,
+                        struct http_call *call,
+                        struct match *ret)
+{
+    long best = -1;
+
+    memset(ret, 0, sizeof(*ret));
+    for (size_t i = 0; i < s->conf.n_routes; i++) {
+        const struct route_info *ri = &s->info[i];
+        long score = 0;
+        bool ok = ri->n_segs == n_segs;
+
+        for (size_t j = 0; ok && j < n_segs; j++) {
+            if (ri->segs[j][0] == ':') {
+                continue;
+            }
+            ok = strcmp(ri->segs[j], segs[j]) == 0;
+            score |= 1L << (n_segs - 1 - j);
+        }
+        if (!ok || score < best) {
+            continue;
+        }
+        if (score > best) {
+            best = score;
+            ret->route = NULL;
+            ret->allow[0] = '\0';
+        }
+        ret->path_known = true;
+        size_t used = strlen(ret->allow);
+        snprintf(ret->allow + used, sizeof(ret->allow) - used, "%s%s", used ? ", " : "",
+                 s->conf.routes[i].method);
+        if (strcmp(s->conf.routes[i].method, method) == 0) {
+            ret->route = &s->conf.routes[i];
+            ret->route_index = i;
+        }
+    }
+    if (ret->route == NULL) {
+        return;
+    }
+    const struct route_info *ri = &s->info[ret->route_index];
+    for (size_t j = 0; j < n_segs; j++) {
+        if (ri->segs[j][0] == ':') {
+            call->param_names[call->n_params] = ri->segs[j] + 1;
+            call->param_values[call->n_params] = segs[j];
+            call->n_params++;
+        }
+    }
+}
+
+/* ---- Per-request steps ---- */
+
+static void set_request_id(struct http_call *call)
+{
+    const char *given = http_header(call, "X-Request-Id");
+    size_t len = given != NULL ? strlen(given) : 0;
+    bool sane = len > 0 && len <= HTTP_REQUEST_ID_MAX;
+
+    for (size_t i = 0; sane && i < len; i++) {
+        sane = isalnum((unsigned char)given[i]) || strchr("._-", given[i]) != NULL;
+    }
+    if (sane) {
+        memcpy(call->request_id, given, len + 1);
+        return;
+    }
+    unsigned char r[16];
+    randombytes_buf(r, sizeof(r));
+    r[6] = (unsigned char)((r[6] & 0x0f) | 0x40); /* UUID version 4 */
+    r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
+    snprintf(call->request_id, sizeof(call->request_id),
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1],
+             r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14],
+             r[15]);
+}
+
+static void set_cors(struct http_call *call, const struct http_server *s)
+{
+    http_set_header(call, "Access-Control-Allow-Origin", s->conf.cors_origin);
+    http_set_header(call, "Access-Control-Expose-Headers",
+                    "ETag, Link, Location, Retry-After, X-Request-Id, Idempotent-Replayed");
+    if (strcmp(s->conf.cors_origin, "*") != 0) {
+        http_set_header(call, "Vary", "Origin");
+    }
+}
+
+static void reply_preflight(struct http_call *call, const char *allow)
+{
+    char methods[128];
+
+    snprintf(methods, sizeof(methods), "%s, OPTIONS", allow);
+    http_set_header(call, "Access-Control-Allow-Methods", methods);
+    http_set_header(call, "Access-Control-Allow-Headers",
+                    "Authorization, Content-Type, If-Match, Idempotency-Key, X-Request-Id, "
+                    "Accept-Language");
+    http_set_header(call, "Access-Control-Max-Age", "600");
+    http_reply_empty(call, 204);
+}
+
+/* Body size, media type and JSON syntax, before any handler runs. */
+static enum app_err
+check_body(struct http_call *call, const struct http_server *s, struct problem *prob)
+{
+    const char *clen = http_header(call, "Content-Length");
+    const char *ctype = http_header(call, "Content-Type");
+    json_error_t jerr;
+
+    /* ulfius truncates silently at max_post_body_size (set to max_body + 1),
+     * so a body longer than max_body means the client sent too much. */
+    if ((clen != NULL && strtoull(clen, NULL, 10) > s->conf.max_body) ||
+        call->body_len > s->conf.max_body) {
+        problem_set(prob, APP_ERR_TOO_LARGE, "the body is larger than %zu bytes", s->conf.max_body);
+        return prob->err;
+    }
+    if (!(call->route->flags & ROUTE_BODY)) {
+        return APP_OK;
+    }
+    if (ctype == NULL || strncasecmp(ctype, "application/json", 16) != 0 ||
+        (ctype[16] != '\0' && ctype[16] != ';' && ctype[16] != ' ')) {
+        problem_set(prob, APP_ERR_UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json");
+        return prob->err;
+    }
+    if (call->body_len == 0) {
+        problem_set(prob, APP_ERR_MALFORMED, "the body is empty; a JSON object is required");
+        return prob->err;
+    }
+    call->body = json_loadb(call->body_text, call->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    if (call->body == NULL) {
+        problem_set(prob, APP_ERR_MALFORMED, "invalid JSON at line %d column %d: %s", jerr.line,
+                    jerr.column, jerr.text);
+        return prob->err;
+    }
+    if (!json_is_object(call->body)) {
+        problem_set(prob, APP_ERR_MALFORMED, "the body must be a JSON object");
+        return prob->err;
+    }
+    return APP_OK;
+}
+
+static enum app_err
+check_auth(struct http_call *call, const struct http_server *s, struct problem *prob)
+{
+    const char *authz = http_header(call, "Authorization");
+    unsigned roles = call->route->roles;
+
+    if (roles == 0) {
+        return APP_OK;
+    }
+    if (authz == NULL || strncasecmp(authz, "Bearer ", 7) != 0 || authz[7] == '\0' ||
+        s->conf.authenticate == NULL) {
+        problem_set(prob, APP_ERR_UNAUTHORIZED, "send Authorization: Bearer <token>");
+        return prob->err;
+    }
+    if (s->conf.authenticate(s->conf.app, authz + 7, &call->who, prob) != APP_OK) {
+        if (prob->err == APP_OK || prob->err == APP_ERR_INTERNAL) {
+            problem_set(prob, APP_ERR_UNAUTHORIZED, "the token is invalid or expired");
+        }
+        return prob->err;
+    }
+    if (!(roles & ROLE_BIT(call->who.role))) {
+        problem_set(prob, APP_ERR_FORBIDDEN, "role %s may not do this",
+                    auth_role_name(call->who.role));
+        return prob->err;
+    }
+    return APP_OK;
+}
+
+static void access_log(const struct http_call *call, const char *route, double seconds)
+{
+    json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f, s:I, s:s}", "request_id",
+                          call->request_id, "method", call->req->http_verb, "path", call->path,
+                          "route", route, "status", (int)call->status, "duration_ms",
+                          seconds * 1000.0, "bytes", (json_int_t)call->res->binary_body_length,
+                          "role", auth_role_name(call->who.role));
+
+    /* json_pack fails on a path that is not UTF-8: log without it. */
+    if (f == NULL) {
+        f = json_pack("{s:s, s:s, s:i}", "request_id", call->request_id, "route", route, "status",
+                      (int)call->status);
+    }
+    log_fields(LOG_INFO, "request", f);
+    json_decref(f);
+}
+
+static int dispatch(const struct _u_request *req, struct _u_response *res, void *user_data)
+{
+    struct http_server *s = user_data;
+    struct http_call call = {.req = req, .res = res, .app = s->conf.app, .server = s};
+    struct problem prob = {.err = APP_OK};
+    char path[HTTP_PATH_MAX];
+    char *segs[HTTP_MAX_SEGMENTS];
+    size_t n_segs = 0;
+    struct match m = {0};
+    double t0 = now_seconds();
+
+    call.path = req->url_path != NULL ? req->url_path : "/";
+    call.body_text = req->binary_body;
+    call.body_len = req->binary_body_length;
+    call.lang = problem_lang_from_header(http_header(&call, "Accept-Language"));
+    set_request_id(&call);
+    http_set_header(&call, "X-Request-Id", call.request_id);
+    set_cors(&call, s);
+
+    if (strlen(call.path) < sizeof(path)) {
+        memcpy(path, call.path, strlen(call.path) + 1);
+        if (split_path(path, segs, &n_segs)) {
+            route_match(s, req->http_verb, segs, n_segs, &call, &m);
+        }
+    }
+    if (m.route == NULL) {
+        if (!m.path_known) {
+            problem_set(&prob, APP_ERR_NOT_FOUND, "no such path");
+        } else if (strcmp(req->http_verb, "OPTIONS") == 0) {
+            reply_preflight(&call, m.allow);
+        } else {
+            problem_set(&prob, APP_ERR_METHOD_NOT_ALLOWED, "allowed: %s", m.allow);
+            snprintf(prob.allow, sizeof(prob.allow), "%s", m.allow);
+        }
+    } else {
+        call.route = m.route;
+        if (check_body(&call, s, &prob) == APP_OK && check_auth(&call, s, &prob) == APP_OK) {
+            m.route->handler(&call);
+            if (call.status == 0) {
+                problem_set(&prob, APP_ERR_INTERNAL, NULL);
+                log_error("handler %s sent no reply", m.route->operation_id);
+            }
+        }
+    }
+    if (prob.err != APP_OK) {
+        http_reply_problem(&call, &prob);
+    }
+    double dt = now_seconds() - t0;
+    size_t slot = m.route != NULL ? m.route_index : s->conf.n_routes;
+    metrics_observe(s->metrics, slot, call.status, dt);
+    access_log(&call, m.route != NULL ? s->info[m.route_index].label : "unmatched", dt);
+    json_decref(call.body);
+    problem_clear(&prob);
+    return U_CALLBACK_COMPLETE;
+}
+
+/* ---- Start and stop ---- */
+
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+
+    /* >1000 concurrent connections need more than the usual soft limit. */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+enum app_err http_server_start(const struct http_server_conf *conf, struct http_server **ret)
+{
+    struct http_server *s = calloc(1, sizeof(*s));
+    char host[64];
+    unsigned port;
+
+    if (s == NULL) {
+        return APP_ERR_INTERNAL;
+    }
+    s->conf = *conf;
+    if (!config_split_listen(conf->listen, host, sizeof(host), &port) ||
+        inet_pton(AF_INET, host, &s->addr.sin_addr) != 1) {
+        log_error("bad listen address");
+        goto fail;
+    }
+    s->addr.sin_family = AF_INET;
+    s->addr.sin_port = htons((uint16_t)port);
+    if (prepare_routes(s) != APP_OK ||
+        ulfius_init_instance(&s->inst, port, &s->addr, NULL) != U_OK) {
+        goto fail;
+    }
+    s->inst_ready = true;
+    s->inst.max_post_body_size = conf->max_body + 1;
+    s->inst.allowed_post_processor = U_POST_PROCESS_NONE;
+    ulfius_set_default_endpoint(&s->inst, dispatch, s);
+    raise_fd_limit();
+
+    struct MHD_OptionItem ops[] = {
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
+        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
+        {MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)conf->threads, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)conf->max_connections, NULL},
+        {MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
+        {MHD_OPTION_LISTEN_BACKLOG_SIZE, 2048, NULL},
+        {MHD_OPTION_SOCK_ADDR, 0, &s->addr},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    if (ulfius_start_framework_with_mhd_options(
+            &s->inst, MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, ops) != U_OK) {
+        log_error("cannot listen on %s: %s", conf->listen, strerror(errno));
+        goto fail;
+    }
+    log_info("listening on %s with %u threads", conf->listen, conf->threads);
+    *ret = s;
+    return APP_OK;
+
+fail:
+    http_server_stop(s);
+    return APP_ERR_INTERNAL;
+}
+
+void http_server_stop(struct http_server *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    if (s->inst_ready) {
+        if (s->inst.status == U_STATUS_RUNNING) {
+            ulfius_stop_framework(&s->inst);
+        }
+        ulfius_clean_instance(&s->inst);
+    }
+    for (size_t i = 0; s->info != NULL && i < s->conf.n_routes; i++) {
+        free(s->info[i].copy);
+        free(s->info[i].label);
+    }
+    free(s->info);
+    metrics_free(s->metrics);
+    free(s);
+}
+
+char *http_metrics_text(const struct http_server *server)
+{
+    return metrics_render(server->metrics);
+}
+
+const struct http_server *http_call_server(const struct http_call *call)
+{
+    return call->server;
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * HTTP glue shared by both services: a static route table, our own router
+ * (exact segment match, literals before parameters), and one dispatcher that
+ * does everything cross-cutting once — request id, CORS, body limit and JSON
+ * parsing, bearer authentication and the role check, metrics, the access
+ * log — before calling the route's handler. ulfius/libmicrohttpd do the
+ * protocol; handlers see only struct http_call.
+ */
+#ifndef JIANGXIN_HTTP_H
+#define JIANGXIN_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "auth.h"
+#include "problem.h"
+
+struct _u_request;
+struct _u_response;
+
+#define HTTP_MAX_SEGMENTS   12
+#define HTTP_REQUEST_ID_MAX 64
+#define HTTP_LIST_LIMIT_MAX 200
+#define HTTP_LIST_LIMIT_DEF 50
+
+/* Route flags. */
+#define ROUTE_BODY (1u << 0) /* takes a JSON object body (415/400 checked before the handler) */
+
+struct http_call;
+struct http_server;
+typedef void route_handler_fn(struct http_call *call);
+
+struct route {
+    const char *method;
+    const char *path; /* "/v1/units/:id" */
+    route_handler_fn *handler;
+    const char *operation_id; /* == the handler's name (openapi operationId) */
+    unsigned roles;           /* ROLE_BIT mask; 0 = public */
+    unsigned flags;
+};
+
+#define ROUTE(method, path, handler, roles, flags)    \
+    {                                                 \
+        method, path, handler, #handler, roles, flags \
+    }
+
+/* One request in flight. Lives on the dispatcher's stack. */
+struct http_call {
+    const struct _u_request *req;
+    struct _u_response *res;
+    const struct route *route;
+    void *app; /* the service's context */
+    const struct http_server *server;
+    struct principal who;  /* role ROLE_NONE when anonymous */
+    json_t *body;          /* parsed object for ROUTE_BODY routes (borrowed) */
+    const char *body_text; /* raw body bytes (borrowed), body_len bytes */
+    size_t body_len;
+    const char *path; /* request path without the query string */
+    enum problem_lang lang;
+    char request_id[HTTP_REQUEST_ID_MAX + 1];
+    size_t n_params;
+    const char *param_names[HTTP_MAX_SEGMENTS];
+    char *param_values[HTTP_MAX_SEGMENTS];
+    unsigned status; /* set by the reply functions */
+};
+
+/* Authenticates a bearer token for the service (JWT check plus whatever the
+ * service needs, e.g. a user lookup). Fills *ret on success. */
+typedef enum app_err
+http_auth_fn(void *app, const char *token, struct principal *ret, struct problem *reterr);
+
+struct http_server_conf {
+    const char *service; /* "api" or "vote": log and metrics label */
+    const char *listen;  /* "127.0.0.1:8080" */
+    unsigned threads;    /* MHD epoll thread pool size */
+    unsigned max_connections;
+    size_t max_body; /* bytes; larger bodies get 413 */
+    const char *cors_origin;
+    const struct route *routes;
+    size_t n_routes;
+    void *app;
+    http_auth_fn *authenticate; /* may be NULL when no route needs a role */
+};
+
+struct http_server;
+
+/* Starts listening. Returns APP_OK or APP_ERR_INTERNAL (the reason is logged). */
+enum app_err http_server_start(const struct http_server_conf *conf, struct http_server **ret);
+/* Stops and frees. NULL-safe. */
+void http_server_stop(struct http_server *server);
+
+/* ---- Request accessors (all returned strings are borrowed) ---- */
+const char *http_header(const struct http_call *call, const char *name);
+const char *http_query(const struct http_call *call, const char *name);
+const char *http_param(const struct http_call *call, const char *name);
+
+/* Reads `limit` (default HTTP_LIST_LIMIT_DEF, 1..HTTP_LIST_LIMIT_MAX) and
+ * `cursor` (opaque, may be NULL). APP_ERR_BAD_PARAMETER on a bad limit. */
+enum app_err http_list_params(const struct http_call *call,
+                              int *ret_limit,
+                              const char **ret_cursor,
+                              struct problem *reterr);
+
+/* Parses `If-Match: "<int>"`. APP_ERR_PRECONDITION_REQUIRED when absent,
+ * APP_ERR_PRECONDITION_FAILED when it is not one of our ETags. */
+enum app_err
+http_if_match_version(const struct http_call *call, int *ret_version, struct problem *reterr);
+
+/* ---- Replies: each sets call->status; json bodies are copied (still yours) ---- */
+void http_set_header(struct http_call *call, const char *name, const char *value);
+void http_set_etag(struct http_call *call, int version);
+void http_reply_json(struct http_call *call, unsigned status, const json_t *body);
+void http_reply_text(struct http_call *call,
+                     unsigned status,
+                     const char *content_type,
+                     const char *text,
+                     size_t len);
+void http_reply_empty(struct http_call *call, unsigned status);
+void http_reply_problem(struct http_call *call, const struct problem *p);
+/* A list page: {"items": items, "next_cursor": next|null} plus a Link header. */
+void http_reply_list(struct http_call *call, const json_t *items, const char *next_cursor);
+
+/* Writes the Prometheus text of the HTTP metrics into a new malloc'd string. */
+char *http_metrics_text(const struct http_server *server);
+/* The server of the current request (for /metrics handlers). */
+const struct http_server *http_call_server(const struct http_call *call);
+
+#endif

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What handlers call: request accessors (headers, query, path parameters,
+ * list and If-Match parsing) and the reply functions. Every reply records
+ * its status in the call for metrics and the access log.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ulfius.h>
+
+#include "http.h"
+#include "log.h"
+
+const char *http_header(const struct http_call *call, const char *name)
+{
+    return u_map_get_case(call->req->map_header, name);
+}
+
+const char *http_query(const struct http_call *call, const char *name)
+{
+    return u_map_get(call->req->map_url, name);
+}
+
+const char *http_param(const struct http_call *call, const char *name)
+{
+    for (size_t i = 0; i < call->n_params; i++) {
+        if (strcmp(call->param_names[i], name) == 0) {
+            return call->param_values[i];
+        }
+    }
+    return NULL;
+}
+
+enum app_err http_list_params(const struct http_call *call,
+                              int *ret_limit,
+                              const char **ret_cursor,
+                              struct problem *reterr)
+{
+    const char *limit = http_query(call, "limit");
+    const char *cursor = http_query(call, "cursor");
+    long n = HTTP_LIST_LIMIT_DEF;
+
+    if (limit != NULL) {
+        char *end;
+        errno = 0;
+        n = strtol(limit, &end, 10);
+        if (errno != 0 || end == limit || *end != '\0' || n < 1 || n > HTTP_LIST_LIMIT_MAX) {
+            problem_set(reterr, APP_ERR_BAD_PARAMETER, "limit must be an integer from 1 to %d",
+                        HTTP_LIST_LIMIT_MAX);
+            return reterr->err;
+        }
+    }
+    if (cursor != NULL && (cursor[0] == '\0' || strlen(cursor) > 256)) {
+        problem_set(reterr, APP_ERR_BAD_PARAMETER, "cursor is not one this server issued");
+        return reterr->err;
+    }
+    *ret_limit = (int)n;
+    *ret_cursor = cursor;
+    return APP_OK;
+}
+
+enum app_err
+http_if_match_version(const struct http_call *call, int *ret_version, struct problem *reterr)
+{
+    const char *v = http_header(call, "If-Match");
+    char *end;
+    long n;
+
+    if (v == NULL || v[0] == '\0') {
+        problem_set(reterr, APP_ERR_PRECONDITION_REQUIRED,
+                    "send If-Match with the ETag from your last GET");
+        return reterr->err;
+    }
+    /* Strong comparison (RFC 9110 §13.1.1): only "<version>" can match. */
+    errno = 0;
+    n = v[0] == '"' ? strtol(v + 1, &end, 10) : -1;
+    if (n < 1 || errno != 0 || end[0] != '"' || end[1] != '\0' || n > 2147483647L) {
+        problem_set(reterr, APP_ERR_PRECONDITION_FAILED,
+                    "If-Match does not match the current ETag");
+        return reterr->err;
+    }
+    *ret_version = (int)n;
+    return APP_OK;
+}
+
+void http_set_header(struct http_call *call, const char *name, const char *value)
+{
+    u_map_put(call->res->map_header, name, value);
+}
+
+void http_set_etag(struct http_call *call, int version)
+{
+    char etag[24];
+
+    snprintf(etag, sizeof(etag), "\"%d\"", version);
+    http_set_header(call, "ETag", etag);
+}
+
+void http_reply_text(
+    struct http_call *call, unsigned status, const char *content_type, const char *text, size_t len)
+{
+    ulfius_set_binary_body_response(call->res, status, text, len);
+    http_set_header(call, "Content-Type", content_type);
+    call->status = status;
+}
+
+void http_reply_empty(struct http_call *call, unsigned status)
+{
+    ulfius_set_empty_body_response(call->res, status);
+    call->status = status;
+}
+
+static void
+reply_json_as(struct http_call *call, unsigned status, const json_t *body, const char *content_type)
+{
+    char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+    if (text == NULL) {
+        log_error("cannot serialise a %u response", status);
+        http_reply_text(call, 500, "application/problem+json",
+                        "{\"type\":\"urn:jiangxin:problem:internal-error\",\"status\":500}", 58);
+        return;
+    }
+    http_reply_text(call, status, content_type, text, strlen(text));
+    free(text);
+}
+
+void http_reply_json(struct http_call *call, unsigned status, const json_t *body)
+{
+    reply_json_as(call, status, body, "application/json");
+}
+
+void http_reply_problem(struct http_call *call, const struct problem *p)
+{
+    unsigned status = problem_status(p->err);
+    json_t *body = problem_to_json(p, call->lang, call->path, call->request_id);
+    char num[16];
+
+    if (status >= 500) {
+        json_t *f = json_pack("{s:s, s:i}", "request_id", call->request_id, "status", status);
+        log_fields(LOG_ERROR, p->detail[0] ? p->detail : problem_slug(p->err), f);
+        json_decref(f);
+    }
+    if (p->retry_after > 0) {
+        snprintf(num, sizeof(num), "%u", p->retry_after);
+        http_set_header(call, "Retry-After", num);
+    }
+    if (p->allow[0] != '\0') {
+        http_set_header(call, "Allow", p->allow);
+    }
+    if (status == 401) {
+        http_set_header(call, "WWW-Authenticate", "Bearer");
+    }
+    if (body == NULL) {
+        http_reply_text(call, status, "application/problem+json", "{}", 2);
+        return;
+    }
+    reply_json_as(call, status, body, "application/problem+json");
+    json_decref(body);
+}
+
+void http_reply_list(struct http_call *call, const json_t *items, const char *next_cursor)
+{
+    json_t *body = json_pack("{s:O, s:s?}", "items", items, "next_cursor", next_cursor);
+    char link[512];
+
+    if (body == NULL) {
+        struct problem p = PROBLEM_INIT;
+        http_reply_problem(call, &p);
+        return;
+    }
+    if (json_object_get(body, "next_cursor") == NULL) {
+        json_object_set_new(body, "next_cursor", json_null());
+    }
+    if (next_cursor != NULL) {
+        /* The cursor is URL-safe by construction (hex and digits). */
+        const char *limit = http_query(call, "limit");
+        snprintf(link, sizeof(link), "<%s?cursor=%s&limit=%s>; rel=\"next\"", call->path,
+                 next_cursor, limit != NULL ? limit : "50");
+        http_set_header(call, "Link", link);
+    }
+    http_reply_json(call, 200, body);
+    json_decref(body);
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * RFC 9457 rendering: one table maps each enum app_err to its HTTP status,
+ * stable type slug and fixed titles. A new error kind is one enum value, one
+ * row here and one entry in the openapi specs.
+ */
+#include "problem.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define T(slug) PROBLEM_TYPE_BASE slug
+
+/* clang-format off */
+static const struct problem_kind {
+    unsigned status;
+    const char *type; /* PROBLEM_TYPE_BASE + slug */
+    const char *title_zh;
+    const char *title_en;
+} problem_kinds[APP_ERR__MAX] = {
+    [APP_OK]                         = {200, T("ok"),                     "成功",                 "OK"},
+    [APP_ERR_MALFORMED]              = {400, T("malformed-request"),      "请求格式错误",         "Malformed request"},
+    [APP_ERR_UNKNOWN_FIELD]          = {400, T("unknown-field"),          "请求包含未知字段",     "Unknown field"},
+    [APP_ERR_BAD_PARAMETER]          = {400, T("invalid-parameter"),      "参数无效",             "Invalid parameter"},
+    [APP_ERR_UNAUTHORIZED]           = {401, T("unauthorized"),           "未认证或令牌无效",     "Authentication required"},
+    [APP_ERR_FORBIDDEN]              = {403, T("forbidden"),              "无权执行此操作",       "Forbidden"},
+    [APP_ERR_NOT_FOUND]              = {404, T("not-found"),              "资源不存在",           "Resource not found"},
+    [APP_ERR_METHOD_NOT_ALLOWED]     = {405, T("method-not-allowed"),     "不支持的请求方法",     "Method not allowed"},
+    [APP_ERR_CONFLICT]               = {409, T("conflict"),               "与当前状态冲突",       "Conflict with current state"},
+    [APP_ERR_PRECONDITION_FAILED]    = {412, T("precondition-failed"),    "资源已被修改",         "Precondition failed"},
+    [APP_ERR_TOO_LARGE]              = {413, T("payload-too-large"),      "请求体过大",           "Payload too large"},
+    [APP_ERR_UNSUPPORTED_MEDIA_TYPE] = {415, T("unsupported-media-type"), "不支持的媒体类型",     "Unsupported media type"},
+    [APP_ERR_VALIDATION]             = {422, T("validation-failed"),      "数据校验未通过",       "Validation failed"},
+    [APP_ERR_IDEMPOTENCY_REUSED]     = {422, T("idempotency-key-reused"), "幂等键已用于其他请求", "Idempotency key reused"},
+    [APP_ERR_CALENDAR_MISSING]       = {422, T("calendar-unavailable"),   "缺少工作日历数据",     "Calendar data unavailable"},
+    [APP_ERR_PRECONDITION_REQUIRED]  = {428, T("precondition-required"),  "缺少 If-Match 条件",   "Precondition required"},
+    [APP_ERR_RATE_LIMITED]           = {429, T("rate-limited"),           "请求过于频繁",         "Too many requests"},
+    [APP_ERR_INTERNAL]               = {500, T("internal-error"),         "服务器内部错误",       "Internal server error"},
+    [APP_ERR_UNAVAILABLE]            = {503, T("service-unavailable"),    "服务暂不可用",         "Service unavailable"},
+};
+/* clang-format on */
+
+static const struct problem_kind *kind_of(enum app_err err)
+{
+    if ((unsigned)err >= APP_ERR__MAX || problem_kinds[err].type == NULL) {
+        err = APP_ERR_INTERNAL;
+    }
+    return &problem_kinds[err];
+}
+
+void problem_set(struct problem *p, enum app_err err, const char *fmt, ...)
+{
+    va_list ap;
+
+    p->err = err;
+    p->detail[0] = '\0';
+    if (fmt != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
+        va_end(ap);
+    }
+}
+
+void problem_add_error(
+    struct problem *p, enum app_err err, const char *pointer, const char *fmt, ...)
+{
+    struct problem_error *e;
+    va_list ap;
+
+    /* The first kind reported decides the status: callers check unknown
+     * members (400) before values (422). */
+    if (p->err == APP_OK || p->err == APP_ERR_INTERNAL) {
+        p->err = err;
+    }
+    if (p->n_errors >= PROBLEM_ERRORS_MAX) {
+        return;
+    }
+    e = &p->errors[p->n_errors++];
+    snprintf(e->pointer, sizeof(e->pointer), "%s", pointer != NULL ? pointer : "");
+    va_start(ap, fmt);
+    vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
+    va_end(ap);
+    if (p->detail[0] == '\0') {
+        snprintf(p->detail, sizeof(p->detail), "%s: %s", e->pointer, e->detail);
+    }
+}
+
+void problem_clear(struct problem *p)
+{
+    if (p == NULL) {
+        return;
+    }
+    json_decref(p->extra);
+    p->extra = NULL;
+}
+
+unsigned problem_status(enum app_err err)
+{
+    return kind_of(err)->status;
+}
+
+const char *problem_slug(enum app_err err)
+{
+    return kind_of(err)->type + sizeof(PROBLEM_TYPE_BASE) - 1;
+}
+
+const char *problem_type(enum app_err err)
+{
+    return kind_of(err)->type;
+}
+
+const char *problem_title(enum app_err err, enum problem_lang lang)
+{
+    const struct problem_kind *k = kind_of(err);
+
+    return lang == PROBLEM_LANG_EN ? k->title_en : k->title_zh;
+}
+
+enum problem_lang problem_lang_from_header(const char *accept_language)
+{
+    const char *s = accept_language;
+
+    if (s == NULL) {
+        return PROBLEM_LANG_ZH;
+    }
+    while (*s == ' ') {
+        s++;
+    }
+    /* The first listed language decides; q-values are not weighed. */
+    if (strncasecmp(s, "en", 2) == 0 &&
+        (s[2] == '\0' || s[2] == '-' || s[2] == ',' || s[2] == ';' || s[2] == ' ')) {
+        return PROBLEM_LANG_EN;
+    }
+    return PROBLEM_LANG_ZH;
+}
+
+json_t *problem_to_json(const struct problem *p,
+                        enum problem_lang lang,
+                        const char *instance,
+                        const char *request_id)
+{
+    json_t *body = json_object();
+    json_t *errors = NULL;
+    int rc = 0;
+
+    if (body == NULL) {
+        return NULL;
+    }
+    rc |= json_object_set_new(body, "type", json_string(problem_type(p->err)));
+    rc |= json_object_set_new(body, "title", json_string(problem_title(p->err, lang)));
+    rc |= json_object_set_new(body, "status", json_integer(problem_status(p->err)));
+    if (p->detail[0] != '\0') {
+        rc |= json_object_set_new(body, "detail", json_string(p->detail));
+    }
+    if (instance != NULL && instance[0] != '\0') {
+        rc |= json_object_set_new(body, "instance", json_string(instance));
+    }
+    if (request_id != NULL && request_id[0] != '\0') {
+        rc |= json_object_set_new(body, "request_id", json_string(request_id));
+    }
+    if (p->n_errors > 0) {
+        errors = json_array();
+        for (size_t i = 0; errors != NULL && i < p->n_errors; i++) {
+            rc |= json_array_append_new(errors,
+                                        json_pack("{s:s, s:s}", "pointer", p->errors[i].pointer,
+                                                  "detail", p->errors[i].detail));
+        }
+        rc |= json_object_set_new(body, "errors", errors);
+    }
+    if (p->extra != NULL) {
+        rc |= json_object_update_missing(body, p->extra);
+    }
+    if (rc != 0) {
+        json_decref(body);
+        return NULL;
+    }
+    return body;
+}

@@ -1,0 +1,259 @@
+# SPDX-License-Identifier: MIT
+"""Fixtures for the black-box suite.
+
+`api` and `vote` are thin clients around requests.Session: every response is
+checked against openapi/api.yaml or openapi/voting.yaml (openapi_check.py) and
+a mismatch fails the test with the request, the status and the reason. Pass
+`check="problem"` for deliberately undocumented routes (only the problem
+schema is checked) or `check="none"` to opt out; `expect=` asserts the status.
+
+Every test makes its own data through `factory` (units with fresh GB 32100
+codes, users of any role with a token). Missing configuration or an
+unreachable server fails in CI (`CI` set) and skips elsewhere.
+"""
+
+import os
+import pathlib
+import time
+import types
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from requests.structures import CaseInsensitiveDict
+
+import openapi_check
+import support
+
+PROGRAMMES = support.PROGRAMMES
+ROLES = support.ROLES
+
+
+def repo_root():
+    return pathlib.Path(os.environ.get("JIANGXIN_TEST_REPO")
+                        or pathlib.Path(__file__).resolve().parents[2])
+
+
+class Client:
+    """requests.Session plus spec checking."""
+
+    def __init__(self, base, spec, name):
+        self.base = base.rstrip("/")
+        self.spec = spec
+        self.name = name
+        self.session = requests.Session()
+        self.session.trust_env = False  # never a proxy for 127.0.0.1
+
+    def request(self, method, path, *, token=None, check="spec", expect=None, **kw):
+        headers = CaseInsensitiveDict(kw.pop("headers", None) or {})
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        kw.setdefault("timeout", 30)
+        url = path if path.startswith("http") else self.base + path
+        try:
+            resp = self.session.request(method, url, headers=headers, **kw)
+        except requests.ConnectionError as e:
+            pytest.fail(f"{self.name}: {method} {path}: connection failed: {e}", pytrace=False)
+        req_path = urlsplit(resp.request.url).path
+        lang_en = headers.get("Accept-Language", "").lower().startswith("en")
+        try:
+            resp.body = openapi_check.check_response(
+                self.spec, method.upper(), req_path, resp.status_code, resp.headers,
+                resp.content, mode=check, lang_en=lang_en)
+        except openapi_check.SpecMismatch as e:
+            pytest.fail(f"{self.name} spec check: {e}", pytrace=False)
+        if resp.body is None and resp.content and check == "none":
+            try:
+                resp.body = resp.json()
+            except ValueError:
+                resp.body = None
+        if expect is not None:
+            allowed = expect if isinstance(expect, (tuple, list, set)) else (expect,)
+            if resp.status_code not in allowed:
+                pytest.fail(
+                    f"{self.name}: {method} {path}: expected {expect}, got {resp.status_code}: "
+                    f"{resp.text[:800]}", pytrace=False)
+        return resp
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def options(self, path, **kw):
+        return self.request("OPTIONS", path, **kw)
+
+
+def _wait_reachable(base, name):
+    deadline = time.monotonic() + 15
+    last = None
+    session = requests.Session()
+    session.trust_env = False
+    while time.monotonic() < deadline:
+        try:
+            r = session.get(base.rstrip("/") + "/healthz", timeout=3)
+            if r.status_code == 200:
+                return
+            last = f"HTTP {r.status_code}"
+        except requests.RequestException as e:
+            last = e
+        time.sleep(0.2)
+    support.unreachable(f"{name} at {base} is not reachable: {last}")
+
+
+# ------------------------------------------------------------- settings
+@pytest.fixture(scope="session")
+def api_url():
+    url = support.need_env("JIANGXIN_TEST_API_URL")
+    _wait_reachable(url, "jiangxin-api")
+    return url.rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def vote_url():
+    url = support.need_env("JIANGXIN_TEST_VOTE_URL")
+    _wait_reachable(url, "jiangxin-vote")
+    return url.rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def api_spec():
+    return openapi_check.Spec(repo_root() / "openapi" / "api.yaml")
+
+
+@pytest.fixture(scope="session")
+def vote_spec():
+    return openapi_check.Spec(repo_root() / "openapi" / "voting.yaml")
+
+
+@pytest.fixture(scope="session")
+def api(api_url, api_spec):
+    return Client(api_url, api_spec, "jiangxin-api")
+
+
+@pytest.fixture(scope="session")
+def vote(vote_url, vote_spec):
+    return Client(vote_url, vote_spec, "jiangxin-vote")
+
+
+@pytest.fixture(scope="session")
+def db_url():
+    return support.need_env("JIANGXIN_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def superuser_url():
+    return support.need_env("JIANGXIN_TEST_SUPERUSER_URL")
+
+
+@pytest.fixture(scope="session")
+def jwt_secret():
+    return support.need_env("JIANGXIN_TEST_JWT_SECRET")
+
+
+@pytest.fixture
+def db_count(db_url):
+    """db_count("units") -> number of rows (read with the app role)."""
+    def count(table):
+        assert table.isidentifier()
+        return int(support.psql_scalar(db_url, f"SELECT count(*) FROM {table}"))
+    return count
+
+
+# ------------------------------------------------------------- tokens
+login = support.login
+
+
+class _AdminToken:
+    def __init__(self, api, username, password):
+        self.api, self.username, self.password = api, username, password
+        self.token, self.fetched = None, 0.0
+
+    def get(self):
+        # Tokens live 900 s by default; refresh well before.
+        if self.token is None or time.monotonic() - self.fetched > 300:
+            self.token = login(self.api, self.username, self.password)
+            self.fetched = time.monotonic()
+        return self.token
+
+
+@pytest.fixture(scope="session")
+def admin_credentials():
+    return (support.need_env("JIANGXIN_TEST_ADMIN_USER"),
+            support.need_env("JIANGXIN_TEST_ADMIN_PASSWORD"))
+
+
+@pytest.fixture(scope="session")
+def _admin_token_cache(api, admin_credentials):
+    return _AdminToken(api, *admin_credentials)
+
+
+@pytest.fixture
+def admin_token(_admin_token_cache):
+    return _admin_token_cache.get()
+
+
+# ------------------------------------------------------------ factory
+class Factory:
+    """Creates units and users through the API as the admin."""
+
+    def __init__(self, api, admin):
+        self.api = api
+        self.admin = admin
+
+    def unit(self, *, kind="enterprise", name=None, code=None, token=None):
+        code = code or support.new_uscc()
+        name = name or f"测试单位-{support.rand_hex(8)}"
+        r = self.api.post("/v1/units", token=token or self.admin.get(),
+                          json={"code": code, "name": name, "kind": kind}, expect=201)
+        return r.body
+
+    def user(self, role, *, unit_id=None, programmes=None, password=None, login_now=True,
+             username=None):
+        if role == "unit" and unit_id is None:
+            unit_id = self.unit()["id"]
+        if role == "office" and programmes is None:
+            programmes = list(PROGRAMMES)
+        password = password or support.new_password()
+        username = username or f"t-{role}-{support.rand_hex(10)}"
+        body = {"username": username, "password": password, "role": role}
+        if unit_id is not None:
+            body["unit_id"] = unit_id
+        if programmes is not None:
+            body["programmes"] = programmes
+        r = self.api.post("/v1/users", token=self.admin.get(), json=body, expect=201)
+        u = types.SimpleNamespace(id=r.body["id"], username=username, password=password,
+                                  role=role, unit_id=unit_id, body=r.body, token=None)
+        if login_now:
+            u.token = login(self.api, username, password)
+        return u
+
+
+@pytest.fixture(scope="session")
+def factory(api, _admin_token_cache):
+    return Factory(api, _admin_token_cache)
+
+
+@pytest.fixture(scope="session")
+def admin_me(api, _admin_token_cache):
+    return api.get("/v1/me", token=_admin_token_cache.get(), expect=200).body
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Disruptive tests (marker `disruptive`) run after everything else."""
+    items.sort(key=lambda it: 1 if it.get_closest_marker("disruptive") else 0)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "disruptive: stops/restarts Redis or PostgreSQL; runs last")

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for api/model/enums.c: every value round-trips, values are
+ * unique snake_case, skill levels are ordered, the role and unit-kind lists
+ * equal the SQL enum types of db/migrations/0001_create_core.sql, and
+ * enums_to_json() has the documented shape. The repo root comes from
+ * argv[1], else $TEST_DATA_DIR, else ".".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "enums.h"
+#include "test.h"
+
+#define CORE_SQL   "db/migrations/0001_create_core.sql"
+#define SQL_VALUES 16
+
+static const char *data_dir = ".";
+
+static bool is_snake(const char *s)
+{
+    if (s == NULL || s[0] < 'a' || s[0] > 'z') {
+        return false;
+    }
+    for (size_t i = 1; s[i] != '\0'; i++) {
+        char c = s[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void test_round_trip(void)
+{
+    for (int s = 0; s < ENUMS__COUNT; s++) {
+        enum enums_set set = (enum enums_set)s;
+        int first = enums_first(set), last = first + enums_count(set) - 1;
+
+        CHECKF(enums_set_name(set) != NULL, "set %d has no name", s);
+        CHECKF(enums_count(set) > 0, "set %d is empty", s);
+        for (int i = first; i <= last; i++) {
+            const char *v = enums_value(set, i);
+
+            CHECKF(is_snake(v), "%s[%d]: \"%s\"", enums_set_name(set), i, v ? v : "(null)");
+            CHECKF(enums_from_value(set, v) == i, "%s[%d] does not round-trip", enums_set_name(set),
+                   i);
+            CHECKF(enums_label(set, i) != NULL && enums_label(set, i)[0] != '\0', "%s[%d] label",
+                   enums_set_name(set), i);
+            CHECKF(enums_label_en(set, i) != NULL && enums_label_en(set, i)[0] != '\0',
+                   "%s[%d] label_en", enums_set_name(set), i);
+        }
+        CHECK(enums_value(set, first - 1) == NULL);
+        CHECK(enums_value(set, last + 1) == NULL);
+        CHECK(enums_label(set, last + 1) == NULL);
+        CHECK(enums_label_en(set, first - 1) == NULL);
+    }
+}
+
+static void test_unknown_values(void)
+{
+    CHECK_EQ_INT(enums_from_value(ENUMS_ROLES, "Admin"), -1);
+    CHECK_EQ_INT(enums_from_value(ENUMS_ROLES, ""), -1);
+    CHECK_EQ_INT(enums_from_value(ENUMS_ROLES, NULL), -1);
+    CHECK_EQ_INT(enums_from_value(ENUMS_ROLES, "admin "), -1);
+    CHECK_EQ_INT(enums_from_value(ENUMS__COUNT, "admin"), -1);
+    CHECK_EQ_INT(enums_from_value((enum enums_set) - 1, "admin"), -1);
+    CHECK(enums_set_name(ENUMS__COUNT) == NULL);
+    CHECK_EQ_INT(enums_count(ENUMS__COUNT), 0);
+    CHECK(enums_value(ENUMS__COUNT, 0) == NULL);
+}
+
+static void test_skill_levels(void)
+{
+    static const char *const expect[][2] = {
+        {"apprentice", "学徒工"},
+        {"junior_worker", "初级工（五级）"},
+        {"intermediate_worker", "中级工（四级）"},
+        {"senior_worker", "高级工（三级）"},
+        {"technician", "技师（二级）"},
+        {"senior_technician", "高级技师（一级）"},
+        {"principal_technician", "特级技师"},
+        {"chief_technician", "首席技师"},
+    };
+
+    CHECK_EQ_INT(enums_count(ENUMS_SKILL_LEVELS), SKILL__COUNT);
+    CHECK_EQ_INT(TEST_COUNT(expect), SKILL__COUNT);
+    for (int i = 0; i < SKILL__COUNT; i++) {
+        CHECK_EQ_STR(skill_level_value((enum skill_level)i), expect[i][0]);
+        CHECK_EQ_STR(enums_label(ENUMS_SKILL_LEVELS, i), expect[i][1]);
+        CHECK_EQ_INT(skill_level_from_value(expect[i][0]), i);
+    }
+    /* Ordered lowest to highest, so "技师 or above" is a comparison. */
+    CHECK(SKILL_APPRENTICE < SKILL_JUNIOR_WORKER);
+    CHECK(SKILL_SENIOR_WORKER < SKILL_TECHNICIAN);
+    CHECK(SKILL_SENIOR_TECHNICIAN < SKILL_PRINCIPAL_TECHNICIAN);
+    CHECK_EQ_INT(SKILL_CHIEF_TECHNICIAN, 7);
+    CHECK_EQ_INT(skill_level_from_value("master"), -1);
+}
+
+static void test_roles(void)
+{
+    /* Role values are auth.h's enum role; ROLE_NONE (anonymous) is not a role one holds. */
+    CHECK_EQ_INT(enums_first(ENUMS_ROLES), ROLE_ADMIN);
+    CHECK_EQ_INT(enums_count(ENUMS_ROLES), ROLE__MAX - ROLE_ADMIN);
+    CHECK_EQ_STR(enums_value(ENUMS_ROLES, ROLE_ADMIN), "admin");
+    CHECK_EQ_STR(enums_value(ENUMS_ROLES, ROLE_SERVICE), "service");
+    CHECK(enums_value(ENUMS_ROLES, ROLE_NONE) == NULL);
+    CHECK_EQ_INT(enums_from_value(ENUMS_ROLES, "leader"), ROLE_LEADER);
+    CHECK_EQ_INT(enums_from_value(ENUMS_ROLES, "none"), -1);
+    CHECK_EQ_STR(enums_label(ENUMS_ROLES, ROLE_UNIT), "推荐单位");
+    CHECK_EQ_STR(enums_label(ENUMS_ROLES, ROLE_OFFICE), "项目办公室");
+    CHECK_EQ_STR(enums_label_en(ENUMS_ROLES, ROLE_EXPERT), "Review expert");
+    CHECK_EQ_STR(enums_label(ENUMS_UNIT_KINDS, UNIT_KIND_SUBDISTRICT), "街道");
+    CHECK(enums_unit_kind_valid("institution"));
+    CHECK(!enums_unit_kind_valid("company"));
+    CHECK(!enums_unit_kind_valid(NULL));
+    CHECK_EQ_INT(enums_from_value(ENUMS_REVOCATION_REASONS, "consecutive_failed_assessments"),
+                 REVOCATION_CONSECUTIVE_FAILED_ASSESSMENTS);
+    CHECK_EQ_INT(enums_from_value(ENUMS_SUSPENSION_REASONS, "moved_out_of_district"),
+                 SUSPENSION_MOVED_OUT_OF_DISTRICT);
+}
+
+/* The quoted values of `CREATE TYPE <name> AS ENUM (...)` in sql, in order. */
+static size_t sql_enum(const char *sql, const char *name, char values[][32], size_t cap)
+{
+    char head[128];
+    const char *p, *end;
+    size_t n = 0;
+
+    snprintf(head, sizeof(head), "CREATE TYPE %s AS ENUM (", name);
+    p = sql != NULL ? strstr(sql, head) : NULL;
+    if (p == NULL) {
+        return 0;
+    }
+    p += strlen(head);
+    end = strchr(p, ')');
+    while (end != NULL && n < cap && (p = strchr(p, '\'')) != NULL && p < end) {
+        const char *q = strchr(p + 1, '\'');
+
+        if (q == NULL || q - p - 1 >= 32) {
+            break;
+        }
+        snprintf(values[n++], 32, "%.*s", (int)(q - p - 1), p + 1);
+        p = q + 1;
+    }
+    return n;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long len;
+
+    if (f == NULL) {
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)len + 1)) != NULL) {
+        if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf[len] = '\0';
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+static void check_same_as_sql(const char *sql, const char *type, enum enums_set set)
+{
+    char values[SQL_VALUES][32];
+    size_t n = sql_enum(sql, type, values, SQL_VALUES);
+
+    CHECKF((int)n == enums_count(set), "%s: %zu values in SQL, %d in C", type, n, enums_count(set));
+    for (size_t i = 0; i < n; i++) {
+        const char *v = enums_value(set, enums_first(set) + (int)i);
+
+        CHECKF(v != NULL && strcmp(values[i], v) == 0, "%s[%zu]: SQL \"%s\"", type, i, values[i]);
+    }
+}
+
+static void test_matches_sql_types(void)
+{
+    char path[1024];
+    char *sql;
+
+    snprintf(path, sizeof(path), "%s/%s", data_dir, CORE_SQL);
+    sql = read_file(path);
+    CHECKF(sql != NULL, "cannot read %s", path);
+    check_same_as_sql(sql, "user_role", ENUMS_ROLES);
+    check_same_as_sql(sql, "unit_kind", ENUMS_UNIT_KINDS);
+    free(sql);
+}
+
+static void test_to_json(void)
+{
+    json_t *root = enums_to_json();
+
+    CHECK(json_is_object(root));
+    CHECK_EQ_INT(json_object_size(root), ENUMS__COUNT);
+    for (int s = 0; s < ENUMS__COUNT; s++) {
+        enum enums_set set = (enum enums_set)s;
+        const json_t *arr = json_object_get(root, enums_set_name(set));
+        const json_t *item;
+        size_t i;
+
+        CHECKF(json_array_size(arr) == (size_t)enums_count(set), "%s", enums_set_name(set));
+        json_array_foreach(arr, i, item)
+        {
+            size_t want = set == ENUMS_SKILL_LEVELS ? 4 : 3;
+            int v = enums_first(set) + (int)i;
+
+            CHECK_EQ_INT(json_object_size(item), want);
+            CHECK_EQ_STR(json_string_value(json_object_get(item, "value")), enums_value(set, v));
+            CHECK_EQ_STR(json_string_value(json_object_get(item, "label")), enums_label(set, v));
+            CHECK_EQ_STR(json_string_value(json_object_get(item, "label_en")),
+                         enums_label_en(set, v));
+            if (set == ENUMS_SKILL_LEVELS) {
+                CHECK_EQ_INT(json_integer_value(json_object_get(item, "rank")), i);
+            }
+        }
+    }
+    CHECK_EQ_STR(json_string_value(json_object_get(
+                     json_array_get(json_object_get(root, "skill_levels"), 4), "label")),
+                 "技师（二级）");
+    json_decref(root);
+}
+
+static const struct test_case cases[] = {
+    {"every value round-trips", test_round_trip},
+    {"unknown values and sets", test_unknown_values},
+    {"skill levels are ordered", test_skill_levels},
+    {"roles, unit kinds and reasons", test_roles},
+    {"roles and unit kinds equal the SQL types", test_matches_sql_types},
+    {"enums_to_json shape", test_to_json},
+};
+
+int main(int argc, char **argv)
+{
+    const char *env = getenv("TEST_DATA_DIR");
+
+    if (argc > 1) {
+        data_dir = argv[1];
+    } else if (env != NULL && env[0] != '\0') {
+        data_dir = env;
+    }
+    return test_run(cases, TEST_COUNT(cases));
+}
