@@ -84,25 +84,36 @@ static redisContext *context(void)
     return c;
 }
 
+static void drop_context(void)
+{
+    context_free(pthread_getspecific(redis_key));
+    pthread_setspecific(redis_key, NULL);
+}
+
 enum app_err redis_store_ping(void)
 {
-    redisContext *c = context();
-    redisReply *r;
-    enum app_err err;
+    /* A context idle across a Redis restart only learns it is dead when a
+     * command fails; PING is idempotent, so retry once on a fresh one. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        redisContext *c = context();
+        redisReply *r;
 
-    if (c == NULL) {
-        return APP_ERR_UNAVAILABLE;
+        if (c == NULL) {
+            return APP_ERR_UNAVAILABLE;
+        }
+        r = redisCommand(c, "PING");
+        if (r == NULL) {
+            drop_context();
+            continue;
+        }
+        bool ok = r->type == REDIS_REPLY_STATUS && strcmp(r->str, "PONG") == 0;
+        freeReplyObject(r);
+        return ok ? APP_OK : APP_ERR_UNAVAILABLE;
     }
-    r = redisCommand(c, "PING");
-    err = r != NULL && r->type == REDIS_REPLY_STATUS && strcmp(r->str, "PONG") == 0
-              ? APP_OK
-              : APP_ERR_UNAVAILABLE;
-    freeReplyObject(r);
-    return err;
+    return APP_ERR_UNAVAILABLE;
 }
 
 void redis_store_thread_close(void)
 {
-    context_free(pthread_getspecific(redis_key));
-    pthread_setspecific(redis_key, NULL);
+    drop_context();
 }
