@@ -5,6 +5,7 @@
  * its status in the call for metrics and the access log.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,25 +163,71 @@ void http_reply_problem(struct http_call *call, const struct problem *p)
     json_decref(body);
 }
 
+/* Appends k=v to out with RFC 3986 percent-encoding; false when out is full. */
+static bool append_query(char *out, size_t len, const char *k, const char *v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = strlen(out);
+    const char *parts[2] = {k, v};
+
+    for (int p = 0; p < 2; p++) {
+        if (o + 1 >= len) {
+            return false;
+        }
+        char sep = p == 1 ? '=' : (o == 0 ? '?' : '&');
+        out[o++] = sep;
+        for (const unsigned char *c = (const unsigned char *)parts[p]; *c; c++) {
+            bool plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                         (*c >= '0' && *c <= '9') || strchr("-._~", *c) != NULL;
+            if (o + 4 >= len) {
+                return false;
+            }
+            if (plain) {
+                out[o++] = (char)*c;
+            } else {
+                out[o++] = '%';
+                out[o++] = hex[*c >> 4];
+                out[o++] = hex[*c & 15];
+            }
+        }
+    }
+    out[o] = '\0';
+    return true;
+}
+
+/* Link: <path?...&cursor=next>; rel="next" keeping every other parameter. */
+static void set_next_link(struct http_call *call, const char *next_cursor)
+{
+    const struct _u_map *q = call->req->map_url;
+    char query[1024];
+    char link[1200];
+    bool ok = true;
+
+    query[0] = '\0';
+    for (int i = 0; q != NULL && ok && i < q->nb_values; i++) {
+        if (strcmp(q->keys[i], "cursor") != 0) {
+            ok = append_query(query, sizeof(query), q->keys[i], q->values[i]);
+        }
+    }
+    ok = ok && append_query(query, sizeof(query), "cursor", next_cursor);
+    if (!ok) {
+        return; /* absurdly long query: the body's next_cursor still works */
+    }
+    snprintf(link, sizeof(link), "<%s%s>; rel=\"next\"", call->path, query);
+    http_set_header(call, "Link", link);
+}
+
 void http_reply_list(struct http_call *call, const json_t *items, const char *next_cursor)
 {
     json_t *body = json_pack("{s:O, s:s?}", "items", items, "next_cursor", next_cursor);
-    char link[512];
 
     if (body == NULL) {
         struct problem p = PROBLEM_INIT;
         http_reply_problem(call, &p);
         return;
     }
-    if (json_object_get(body, "next_cursor") == NULL) {
-        json_object_set_new(body, "next_cursor", json_null());
-    }
     if (next_cursor != NULL) {
-        /* The cursor is URL-safe by construction (hex and digits). */
-        const char *limit = http_query(call, "limit");
-        snprintf(link, sizeof(link), "<%s?cursor=%s&limit=%s>; rel=\"next\"", call->path,
-                 next_cursor, limit != NULL ? limit : "50");
-        http_set_header(call, "Link", link);
+        set_next_link(call, next_cursor);
     }
     http_reply_json(call, 200, body);
     json_decref(body);
