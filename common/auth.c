@@ -145,7 +145,7 @@ enum app_err auth_token_verify(const unsigned char *key,
     if (v == NULL || strcmp(v, aud) != 0) {
         goto cleanup;
     }
-    if (!int_claim(jwt, "exp", &c.exp) || c.exp + AUTH_CLOCK_SKEW_S <= now) {
+    if (!int_claim(jwt, "exp", &c.exp) || c.exp <= now - AUTH_CLOCK_SKEW_S) {
         goto cleanup;
     }
     if (!copy_claim(jwt, "sub", c.sub, sizeof(c.sub))) {

@@ -88,8 +88,7 @@ bool json_fields_check(const json_t *obj,
     {
         if (find(fields, n, key) == NULL) {
             char ptr[PROBLEM_POINTER_MAX];
-            /* Unknown names are client text: cap their length. */
-            snprintf(ptr, sizeof(ptr), "%s/%.64s", prefix, key);
+            problem_pointer(ptr, sizeof(ptr), prefix, key); /* client text: escaped, capped */
             problem_add_error(reterr, APP_ERR_UNKNOWN_FIELD, ptr, "unknown member");
             unknown = true;
         }
@@ -103,7 +102,7 @@ bool json_fields_check(const json_t *obj,
         const json_t *v = json_object_get(obj, f->name);
         char ptr[PROBLEM_POINTER_MAX];
 
-        snprintf(ptr, sizeof(ptr), "%s/%s", prefix, f->name);
+        problem_pointer(ptr, sizeof(ptr), prefix, f->name);
         if (v == NULL) {
             if (f->required) {
                 ok = false;

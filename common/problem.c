@@ -50,6 +50,51 @@ static const struct problem_kind *kind_of(enum app_err err)
     return &problem_kinds[err];
 }
 
+void problem_utf8_trim(char *s)
+{
+    size_t n = strlen(s), start = n;
+    size_t need;
+    unsigned char lead;
+
+    /* Find the last lead byte and check its sequence is complete. */
+    while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80) {
+        start--;
+    }
+    if (start == 0) {
+        if (n > 0 && ((unsigned char)s[0] & 0xC0) == 0x80) {
+            s[0] = '\0';
+        }
+        return;
+    }
+    lead = (unsigned char)s[start - 1];
+    need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+    if (need == 0 || n - (start - 1) < need) {
+        s[start - 1] = '\0';
+    }
+}
+
+void problem_pointer(char *out, size_t len, const char *prefix, const char *name)
+{
+    size_t o = (size_t)snprintf(out, len, "%s/", prefix);
+
+    for (const char *c = name; o < len && *c != '\0'; c++) {
+        const char *esc = *c == '~' ? "~0" : *c == '/' ? "~1" : NULL;
+        if (esc != NULL) {
+            if (o + 2 >= len) {
+                break;
+            }
+            out[o++] = esc[0];
+            out[o++] = esc[1];
+        } else if (o + 1 < len) {
+            out[o++] = *c;
+        } else {
+            break;
+        }
+    }
+    out[o < len ? o : len - 1] = '\0';
+    problem_utf8_trim(out);
+}
+
 void problem_set(struct problem *p, enum app_err err, const char *fmt, ...)
 {
     va_list ap;
@@ -60,6 +105,7 @@ void problem_set(struct problem *p, enum app_err err, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
         va_end(ap);
+        problem_utf8_trim(p->detail);
     }
 }
 
@@ -79,11 +125,14 @@ void problem_add_error(
     }
     e = &p->errors[p->n_errors++];
     snprintf(e->pointer, sizeof(e->pointer), "%s", pointer != NULL ? pointer : "");
+    problem_utf8_trim(e->pointer);
     va_start(ap, fmt);
     vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
     va_end(ap);
+    problem_utf8_trim(e->detail);
     if (p->detail[0] == '\0') {
         snprintf(p->detail, sizeof(p->detail), "%s: %s", e->pointer, e->detail);
+        problem_utf8_trim(p->detail);
     }
 }
 

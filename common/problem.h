@@ -59,6 +59,14 @@ void problem_add_error(struct problem *p,
                        const char *fmt,
                        ...) __attribute__((format(printf, 4, 5)));
 
+/* Cuts an incomplete UTF-8 sequence off the end of s (after a byte-bounded
+ * snprintf), so the text stays valid for JSON. */
+void problem_utf8_trim(char *s);
+
+/* Writes "/<prefix-less pointer>" for member `name` under `prefix`, escaping
+ * per RFC 6901 (~ → ~0, / → ~1) and cutting on a character boundary. */
+void problem_pointer(char *out, size_t len, const char *prefix, const char *name);
+
 /* Releases p->extra. NULL-safe. */
 void problem_clear(struct problem *p);
 

@@ -76,8 +76,7 @@ static void test_status_and_type(void)
         CHECKF(slug != NULL && strcmp(slug, v->slug) == 0, "%s: slug \"%s\"", v->slug,
                slug ? slug : "(null)");
         /* The slug is the tail of the type, not a copy. */
-        CHECKF(type != NULL && slug == type + base_len, "%s: slug is not the type's tail",
-               v->slug);
+        CHECKF(type != NULL && slug == type + base_len, "%s: slug is not the type's tail", v->slug);
     }
 }
 
