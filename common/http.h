@@ -26,6 +26,7 @@ struct _u_response;
 #define HTTP_REQUEST_ID_MAX 64
 #define HTTP_LIST_LIMIT_MAX 200
 #define HTTP_LIST_LIMIT_DEF 50
+#define HTTP_CURSOR_MAX     128 /* decoded bytes */
 
 /* Route flags. */
 #define ROUTE_BODY (1u << 0) /* takes a JSON object body (415/400 checked before the handler) */
@@ -65,7 +66,8 @@ struct http_call {
     size_t n_params;
     const char *param_names[HTTP_MAX_SEGMENTS];
     char *param_values[HTTP_MAX_SEGMENTS];
-    unsigned status; /* set by the reply functions */
+    unsigned status;                  /* set by the reply functions */
+    char cursor[HTTP_CURSOR_MAX + 1]; /* decoded `cursor` parameter */
 };
 
 /* Authenticates a bearer token for the service (JWT check plus whatever the
@@ -99,7 +101,9 @@ const char *http_query(const struct http_call *call, const char *name);
 const char *http_param(const struct http_call *call, const char *name);
 
 /* Reads `limit` (default HTTP_LIST_LIMIT_DEF, 1..HTTP_LIST_LIMIT_MAX) and
- * `cursor` (opaque, may be NULL). APP_ERR_BAD_PARAMETER on a bad limit. */
+ * `cursor` (NULL when absent). Cursors are opaque to clients: the hex form
+ * of the store's keyset key, decoded here. APP_ERR_BAD_PARAMETER on a bad
+ * limit or a cursor this server cannot have issued. */
 enum app_err http_list_params(const struct http_call *call,
                               int *ret_limit,
                               const char **ret_cursor,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
 #include <ulfius.h>
 
 #include "http.h"
@@ -54,9 +55,26 @@ enum app_err http_list_params(const struct http_call *call,
             return reterr->err;
         }
     }
-    if (cursor != NULL && (cursor[0] == '\0' || strlen(cursor) > 256)) {
-        problem_set(reterr, APP_ERR_BAD_PARAMETER, "cursor is not one this server issued");
-        return reterr->err;
+    if (cursor != NULL) {
+        struct http_call *c = (struct http_call *)call; /* the decode buffer lives in the call */
+        size_t len = 0;
+        json_t *probe;
+
+        if (cursor[0] == '\0' ||
+            sodium_hex2bin((unsigned char *)c->cursor, HTTP_CURSOR_MAX, cursor, strlen(cursor),
+                           NULL, &len, NULL) != 0 ||
+            memchr(c->cursor, '\0', len) != NULL) {
+            problem_set(reterr, APP_ERR_BAD_PARAMETER, "cursor is not one this server issued");
+            return reterr->err;
+        }
+        c->cursor[len] = '\0';
+        probe = json_string(c->cursor); /* keys are text: refuse invalid UTF-8 */
+        if (probe == NULL) {
+            problem_set(reterr, APP_ERR_BAD_PARAMETER, "cursor is not one this server issued");
+            return reterr->err;
+        }
+        json_decref(probe);
+        cursor = c->cursor;
     }
     *ret_limit = (int)n;
     *ret_cursor = cursor;
@@ -78,7 +96,7 @@ http_if_match_version(const struct http_call *call, int *ret_version, struct pro
     /* Strong comparison (RFC 9110 §13.1.1): only "<version>" can match. */
     errno = 0;
     n = v[0] == '"' ? strtol(v + 1, &end, 10) : -1;
-    if (n < 1 || errno != 0 || end[0] != '"' || end[1] != '\0' || n > 2147483647L) {
+    if (n < 0 || errno != 0 || end[0] != '"' || end[1] != '\0' || n > 2147483647L) {
         problem_set(reterr, APP_ERR_PRECONDITION_FAILED,
                     "If-Match does not match the current ETag");
         return reterr->err;
@@ -219,8 +237,16 @@ static void set_next_link(struct http_call *call, const char *next_cursor)
 
 void http_reply_list(struct http_call *call, const json_t *items, const char *next_cursor)
 {
-    json_t *body = json_pack("{s:O, s:s?}", "items", items, "next_cursor", next_cursor);
+    char hex[2 * HTTP_CURSOR_MAX + 1];
+    json_t *body;
 
+    if (next_cursor != NULL && strlen(next_cursor) <= HTTP_CURSOR_MAX) {
+        sodium_bin2hex(hex, sizeof(hex), (const unsigned char *)next_cursor, strlen(next_cursor));
+        next_cursor = hex;
+    } else {
+        next_cursor = NULL; /* a key too long to page by: end the list here */
+    }
+    body = json_pack("{s:O, s:s?}", "items", items, "next_cursor", next_cursor);
     if (body == NULL) {
         struct problem p = PROBLEM_INIT;
         http_reply_problem(call, &p);

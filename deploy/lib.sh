@@ -7,6 +7,12 @@
 
 JX_PY=/usr/bin/python3
 
+# runuser, and PostgreSQL's postinst helpers, live in sbin.
+case ":$PATH:" in
+    *:/usr/sbin:*) ;;
+    *) PATH=$PATH:/usr/sbin:/sbin ;;
+esac
+
 JX_PACKAGES=(
     build-essential meson ninja-build pkg-config
     libulfius-dev libjansson-dev libpq-dev libhiredis-dev libjwt-dev

@@ -158,7 +158,7 @@ def read_junit(path, tally):
     for case in cases:
         cls = case.get("classname") or ""
         name = case.get("name") or "?"
-        ident = f"{cls}::{name}" if cls else name
+        ident = first_line(f"{cls}::{name}" if cls else name, 160)
         bad = [c for c in case if c.tag in ("failure", "error")]
         skipped = [c for c in case if c.tag == "skipped"]
         if bad:

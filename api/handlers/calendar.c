@@ -48,7 +48,8 @@ void calendar_get_year(struct http_call *call)
     long year;
 
     if (!parse_int(http_param(call, "year"), CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX, &year)) {
-        problem_set(&prob, APP_ERR_NOT_FOUND, "no such calendar year");
+        problem_set(&prob, APP_ERR_BAD_PARAMETER, "year must be an integer from %d to %d",
+                    CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX);
         goto cleanup;
     }
     if ((db = api_db(&prob)) == NULL) {

@@ -87,6 +87,15 @@ bool api_is_uuid(const char *s)
     return true;
 }
 
+bool api_path_uuid(const char *id, struct problem *p)
+{
+    if (api_is_uuid(id)) {
+        return true;
+    }
+    problem_set(p, APP_ERR_BAD_PARAMETER, "id must be a UUID");
+    return false;
+}
+
 bool api_distinct_strings(const json_t *array)
 {
     size_t n = json_array_size(array);

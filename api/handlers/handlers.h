@@ -44,6 +44,9 @@ enum app_err api_audit(struct http_call *call,
 /* True for a canonical lowercase-or-uppercase 8-4-4-4-12 UUID text. */
 bool api_is_uuid(const char *s);
 
+/* True for a UUID path parameter; otherwise false with a 400 problem in p. */
+bool api_path_uuid(const char *id, struct problem *p);
+
 /* True when every element of the array is a string and no two are equal. */
 bool api_distinct_strings(const json_t *array);
 

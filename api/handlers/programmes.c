@@ -4,11 +4,26 @@
  * whole (PUT with If-Match). api/model/policy.c is the only gate: a policy
  * that fails it changes nothing.
  */
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "handlers.h"
 #include "policy.h"
 #include "store/stores.h"
+
+/* The shape of a programme code (as the CHECK in 0001_create_core.sql). */
+static bool code_ok(const char *code, struct problem *p)
+{
+    size_t n = code != NULL ? strlen(code) : 0;
+
+    if (n >= 3 && n <= 48 && code[0] >= 'a' && code[0] <= 'z' &&
+        strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789-") == n) {
+        return true;
+    }
+    problem_set(p, APP_ERR_BAD_PARAMETER, "code must be 3 to 48 of a-z 0-9 -, starting with a-z");
+    return false;
+}
 
 void programmes_list(struct http_call *call)
 {
@@ -38,7 +53,7 @@ void programmes_get(struct http_call *call)
     char *text = NULL;
     json_t *obj = NULL;
 
-    if (db == NULL ||
+    if (!code_ok(http_param(call, "code"), &prob) || db == NULL ||
         (prob.err = programme_store_get(db, http_param(call, "code"), false, &text)) != APP_OK ||
         (obj = api_parse(text, &prob)) == NULL) {
         goto cleanup;
@@ -62,7 +77,8 @@ void programmes_update_policy(struct http_call *call)
     json_t *cur = NULL, *obj = NULL;
     int version;
 
-    if (http_if_match_version(call, &version, &prob) != APP_OK || (db = api_db(&prob)) == NULL) {
+    if (!code_ok(code, &prob) || http_if_match_version(call, &version, &prob) != APP_OK ||
+        (db = api_db(&prob)) == NULL) {
         goto cleanup;
     }
     if ((prob.err = programme_store_get(db, code, false, &before)) != APP_OK) {

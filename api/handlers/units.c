@@ -82,6 +82,11 @@ void units_create(struct http_call *call)
     }
     enum unit_code_status st =
         unit_code_validate(json_string_value(json_object_get(b, "code")), code);
+    if (st == UNIT_CODE_OK && strcmp(code, json_string_value(json_object_get(b, "code"))) != 0) {
+        problem_add_error(&prob, APP_ERR_VALIDATION, "/code",
+                          "write the 统一社会信用代码 in upper case");
+        goto cleanup;
+    }
     if (st != UNIT_CODE_OK) {
         problem_add_error(&prob, APP_ERR_VALIDATION, "/code",
                           "not a valid 统一社会信用代码 (GB 32100): %s", unit_code_status_text(st));
@@ -134,8 +139,10 @@ void units_get(struct http_call *call)
     if (db == NULL) {
         goto cleanup;
     }
-    prob.err = api_is_uuid(id) && visible(call, id) ? unit_store_get(db, id, false, &text)
-                                                    : APP_ERR_NOT_FOUND;
+    if (!api_path_uuid(id, &prob)) {
+        goto cleanup;
+    }
+    prob.err = visible(call, id) ? unit_store_get(db, id, false, &text) : APP_ERR_NOT_FOUND;
     if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
         goto cleanup;
     }
@@ -163,8 +170,7 @@ void units_update(struct http_call *call)
         http_if_match_version(call, &version, &prob) != APP_OK || (db = api_db(&prob)) == NULL) {
         goto cleanup;
     }
-    if (!api_is_uuid(id)) {
-        problem_set(&prob, APP_ERR_NOT_FOUND, NULL);
+    if (!api_path_uuid(id, &prob)) {
         goto cleanup;
     }
     if ((prob.err = db_begin(db)) != APP_OK ||

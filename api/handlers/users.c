@@ -104,7 +104,12 @@ void users_list(struct http_call *call)
     if (db == NULL || http_list_params(call, &limit, &cursor, &prob) != APP_OK) {
         goto cleanup;
     }
-    prob.err = user_store_list(db, http_query(call, "role"), cursor, limit, &array, &next);
+    const char *role = http_query(call, "role");
+    if (role != NULL && auth_role_from_name(role) == ROLE_NONE) {
+        problem_set(&prob, APP_ERR_BAD_PARAMETER, "role: unknown role");
+        goto cleanup;
+    }
+    prob.err = user_store_list(db, role, cursor, limit, &array, &next);
     if (prob.err != APP_OK || (items = api_parse(array, &prob)) == NULL) {
         goto cleanup;
     }
@@ -190,7 +195,10 @@ void users_get(struct http_call *call)
     if (db == NULL) {
         goto cleanup;
     }
-    prob.err = api_is_uuid(id) ? user_store_get(db, id, false, &text) : APP_ERR_NOT_FOUND;
+    if (!api_path_uuid(id, &prob)) {
+        goto cleanup;
+    }
+    prob.err = user_store_get(db, id, false, &text);
     if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
         goto cleanup;
     }
@@ -259,8 +267,7 @@ void users_update(struct http_call *call)
         http_if_match_version(call, &version, &prob) != APP_OK || (db = api_db(&prob)) == NULL) {
         goto cleanup;
     }
-    if (!api_is_uuid(id)) {
-        problem_set(&prob, APP_ERR_NOT_FOUND, NULL);
+    if (!api_path_uuid(id, &prob)) {
         goto cleanup;
     }
     if ((prob.err = db_begin(db)) != APP_OK ||
@@ -295,8 +302,7 @@ void users_delete(struct http_call *call)
     if (db == NULL) {
         goto cleanup;
     }
-    if (!api_is_uuid(id)) {
-        problem_set(&prob, APP_ERR_NOT_FOUND, NULL);
+    if (!api_path_uuid(id, &prob)) {
         goto cleanup;
     }
     if (strcmp(id, call->who.id) == 0) {
