@@ -19,7 +19,7 @@ const struct db_statement audit_store_statements[] = {
                          "   AND ($2::text IS NULL OR entity_id = $2)"
                          "   AND ($3::text IS NULL OR action = $3)"
                          "   AND ($4::bigint IS NULL OR seq < $4::bigint)"
-                         " ORDER BY seq DESC LIMIT $5::int"},
+                         " ORDER BY e.seq DESC LIMIT $5::int"},
     {"audit_store_verify",
      "WITH c AS ("
      "  SELECT seq, hash = audit_event_digest(e) AS hash_ok,"

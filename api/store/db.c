@@ -145,6 +145,19 @@ char *db_strdup(const PGresult *res, int row, int col)
     return strdup(PQgetvalue(res, row, col));
 }
 
+/* After a server restart a thread's idle connection is dead but looks fine
+ * until used. Outside a transaction nothing has happened yet, so reconnect
+ * and run the statement once more; inside one, the transaction is lost and
+ * the caller answers 503. */
+static bool reconnect_for_retry(struct db *db)
+{
+    if (db->in_tx || PQstatus(db->conn) != CONNECTION_BAD) {
+        return false;
+    }
+    log_warn("database connection lost; reconnecting");
+    return db_connect(db);
+}
+
 enum app_err db_exec(struct db *db,
                      const char *name,
                      int n_params,
@@ -154,6 +167,11 @@ enum app_err db_exec(struct db *db,
 {
     PGresult *res = PQexecPrepared(db->conn, name, n_params, params, NULL, NULL, 0);
     const char *state;
+
+    if (PQresultStatus(res) != expected && reconnect_for_retry(db)) {
+        PQclear(res);
+        res = PQexecPrepared(db->conn, name, n_params, params, NULL, NULL, 0);
+    }
 
     if (PQresultStatus(res) == expected) {
         *ret = res;
@@ -199,6 +217,9 @@ enum app_err db_begin(struct db *db)
 {
     enum app_err err = simple(db, "BEGIN");
 
+    if (err != APP_OK && reconnect_for_retry(db)) {
+        err = simple(db, "BEGIN");
+    }
     db->in_tx = err == APP_OK;
     return err;
 }

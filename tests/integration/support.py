@@ -216,7 +216,7 @@ class CIHeaders(dict):
 
 # --------------------------------------------------------------- misc
 def poll(fn, *, timeout=10.0, interval=0.1, what="condition"):
-    """Calls fn() until it returns a truthy value; returns it. Fails after
+    """Calls fn() until it returns a truthy value (or any HTTP response); returns it. Fails after
     `timeout` seconds with the last value."""
     deadline = time.monotonic() + timeout
     last = None
@@ -225,7 +225,9 @@ def poll(fn, *, timeout=10.0, interval=0.1, what="condition"):
             last = fn()
         except Exception as e:  # noqa: BLE001 - keep polling through errors
             last = e
-        if last and not isinstance(last, Exception):
+        # A requests.Response is falsy for 4xx/5xx: any Response counts as an answer.
+        done = last is not None if hasattr(last, "status_code") else bool(last)
+        if done and not isinstance(last, Exception):
             return last
         if time.monotonic() >= deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}; last: {last!r}")

@@ -20,13 +20,9 @@ def _events(api, token, **filters):
     return support.list_all(api, f"/v1/audit?{q}" if q else "/v1/audit", token)
 
 
-def _by_request(api, token, rid):
-    items = api.get("/v1/audit?limit=100", token=token, expect=200).body["items"]
-    return [e for e in items if e["request_id"] == rid]
-
-
-def _one_event(api, token, rid):
-    events = _by_request(api, token, rid)
+def _one_event(api, token, rid, entity_id):
+    """The single audit event written by request `rid` about `entity_id`."""
+    events = [e for e in _events(api, token, entity_id=entity_id) if e["request_id"] == rid]
     assert len(events) == 1, f"expected one audit event for request {rid}, got {events}"
     return events[0]
 
@@ -43,7 +39,7 @@ def test_unit_create_and_update_are_audited(api, admin_token, admin_me):
                  json={"code": support.new_uscc(), "name": "审计测试单位", "kind": "agency"},
                  expect=201)
     unit = r.body
-    ev = _one_event(api, admin_token, rid)
+    ev = _one_event(api, admin_token, rid, unit["id"])
     _check_actor(ev, admin_me)
     assert ev["entity_id"] == unit["id"]
     assert ev["before"] is None
@@ -51,7 +47,7 @@ def test_unit_create_and_update_are_audited(api, admin_token, admin_me):
     rid2 = "it-audit-unit-u-" + support.rand_hex(8)
     r2 = api.patch(f"/v1/units/{unit['id']}", token=admin_token, json={"name": "审计改名"},
                    headers={"If-Match": etag_of(r), "X-Request-Id": rid2}, expect=200)
-    ev2 = _one_event(api, admin_token, rid2)
+    ev2 = _one_event(api, admin_token, rid2, unit["id"])
     assert ev2["entity_type"] == ev["entity_type"] and ev2["entity_id"] == unit["id"]
     assert ev2["action"] != ev["action"]
     assert ev2["before"] == unit and ev2["after"] == r2.body
@@ -77,7 +73,8 @@ def test_user_mutations_are_audited_without_secrets(api, admin_token, admin_me):
     rid_d = "it-audit-user-d-" + support.rand_hex(8)
     api.delete(f"/v1/users/{uid}", token=admin_token, headers={"X-Request-Id": rid_d},
                expect=204)
-    created, updated, deleted = (_one_event(api, admin_token, x) for x in (rid_c, rid_u, rid_d))
+    created, updated, deleted = (_one_event(api, admin_token, x, uid)
+                                 for x in (rid_c, rid_u, rid_d))
     for ev in (created, updated, deleted):
         _check_actor(ev, admin_me)
         assert ev["entity_id"] == uid

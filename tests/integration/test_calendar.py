@@ -214,7 +214,7 @@ def test_put_day_changes_workdays_then_back(api, admin_token, admin_me):
         year = api.get("/v1/calendar/2026", expect=200).body
         listed = {d["date"]: d for d in year["days"]}
         assert listed["2026-10-10"]["kind"] == "holiday"
-        ev = [e for e in api.get("/v1/audit?limit=20", token=admin_token, expect=200).body["items"]
+        ev = [e for e in support.list_all(api, "/v1/audit?entity_id=2026-10-10", admin_token)
               if e["request_id"] == rid]
         assert len(ev) == 1 and ev[0]["actor_id"] == admin_me["id"]
         assert ev[0]["before"]["is_workday"] is True and ev[0]["after"]["is_workday"] is False

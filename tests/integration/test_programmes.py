@@ -81,8 +81,8 @@ def test_put_valid_policy_is_stored_versioned_and_audited(api, admin_token, admi
         assert etag_of(r) == f'"{r.body["version"]}"'
         got = api.get(f"/v1/programmes/{LANSHAN}", expect=200)
         assert got.body["policy"] == policy and etag_of(got) == etag_of(r)
-        events = [e for e in api.get("/v1/audit?limit=50", token=admin_token,
-                                     expect=200).body["items"] if e["request_id"] == rid]
+        events = [e for e in support.list_all(api, f"/v1/audit?entity_id={LANSHAN}",
+                                              admin_token) if e["request_id"] == rid]
         assert len(events) == 1, events
         ev = events[0]
         assert ev["actor_id"] == admin_me["id"] and ev["actor"] == admin_me["username"]

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# HTTP ceiling benchmark: wrk against jiangxin-api's GET /healthz (routing,
+# CORS, request id, metrics, access log; no database) and GET /v1/programmes
+# (one prepared query), with nginx `return 204` measured in the same run as
+# the reference. Prints each rate and the ratio to nginx. Needs a running
+# stack (./deploy/local.sh start) and the Debian packages wrk and nginx-light.
+# Usage: tests/bench/http.sh [seconds] [connections]
+set -euo pipefail
+
+secs=${1:-10}
+conns=${2:-64}
+api=${JIANGXIN_API_URL:-http://127.0.0.1:${JIANGXIN_API_PORT:-8080}}
+tmp=$(mktemp -d)
+trap 'kill "$(cat "$tmp/nginx.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+for tool in wrk nginx; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install wrk nginx-light)" >&2; exit 1; }
+done
+curl -fsS "$api/healthz" >/dev/null || { echo "bench: no API at $api (./deploy/local.sh start)" >&2; exit 1; }
+
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$tmp/nginx.conf" <<CONF
+worker_processes 2;
+pid $tmp/nginx.pid;
+error_log $tmp/error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $tmp; proxy_temp_path $tmp; fastcgi_temp_path $tmp;
+    uwsgi_temp_path $tmp; scgi_temp_path $tmp;
+    server { listen 127.0.0.1:$port; location / { return 204; } }
+}
+CONF
+nginx -c "$tmp/nginx.conf"
+sleep 0.3
+
+rate() { # url → "req/s p99"
+    wrk -t2 -c"$conns" -d"${secs}s" --latency "$1" 2>/dev/null |
+        awk '/Requests\/sec/ {r=$2} /^ +99%/ {p=$2} END {print r, p}'
+}
+
+read -r ng ng99 < <(rate "http://127.0.0.1:$port/")
+read -r hz hz99 < <(rate "$api/healthz")
+read -r pg pg99 < <(rate "$api/v1/programmes")
+printf '%-28s %12s %10s %8s\n' target req/s p99 ratio
+printf '%-28s %12.0f %10s %8s\n' "nginx return 204" "$ng" "$ng99" 1.00
+printf '%-28s %12.0f %10s %8.2f\n' "api GET /healthz" "$hz" "$hz99" "$(echo "$hz / $ng" | bc -l)"
+printf '%-28s %12.0f %10s %8.2f\n' "api GET /v1/programmes" "$pg" "$pg99" "$(echo "$pg / $ng" | bc -l)"
+echo "($conns connections, ${secs}s each, wrk -t2, everything on this machine's $(nproc) cores)"
