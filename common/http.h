@@ -128,6 +128,9 @@ void http_reply_problem(struct http_call *call, const struct problem *p);
 /* A list page: {"items": items, "next_cursor": next|null} plus a Link header. */
 void http_reply_list(struct http_call *call, const json_t *items, const char *next_cursor);
 
+/* Shared operational handlers (common/http_system.c). */
+route_handler_fn system_healthz, system_metrics;
+
 /* Writes the Prometheus text of the HTTP metrics into a new malloc'd string. */
 char *http_metrics_text(const struct http_server *server);
 /* The server of the current request (for /metrics handlers). */

@@ -27,6 +27,6 @@ struct vote_ctx {
 extern const struct route vote_routes[];
 extern const size_t vote_routes_count;
 
-route_handler_fn system_healthz, system_readyz, system_metrics, system_openapi;
+route_handler_fn system_readyz, system_openapi;
 
 #endif

@@ -14,7 +14,7 @@
 #include "http.h"
 #include "store/db.h"
 
-route_handler_fn system_healthz, system_readyz, system_metrics, system_openapi, system_docs;
+route_handler_fn system_readyz, system_openapi, system_docs;
 route_handler_fn enums_list, auth_token, me_get;
 route_handler_fn users_list, users_create, users_get, users_update, users_delete;
 route_handler_fn units_list, units_create, units_get, units_update;

@@ -10,14 +10,6 @@
 #include "app.h"
 #include "store/redis_store.h"
 
-void system_healthz(struct http_call *call)
-{
-    json_t *body = json_pack("{s:s}", "status", "ok");
-
-    http_reply_json(call, 200, body);
-    json_decref(body);
-}
-
 void system_readyz(struct http_call *call)
 {
     struct problem prob = {.err = APP_OK};
@@ -32,19 +24,6 @@ void system_readyz(struct http_call *call)
     body = json_pack("{s:s, s:s}", "status", "ok", "redis", "ok");
     http_reply_json(call, 200, body);
     json_decref(body);
-}
-
-void system_metrics(struct http_call *call)
-{
-    char *text = http_metrics_text(http_call_server(call));
-
-    if (text == NULL) {
-        struct problem prob = PROBLEM_INIT;
-        http_reply_problem(call, &prob);
-        return;
-    }
-    http_reply_text(call, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
-    free(text);
 }
 
 void system_openapi(struct http_call *call)
