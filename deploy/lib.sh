@@ -235,18 +235,29 @@ jx_psql() {
         -U postgres -d "$db" "$@"
 }
 
-# jx_pg_bootstrap HOME PORT APP-PASSWORD — role `jiangxin` (LOGIN, not a
-# superuser) owning database `jiangxin`; resets the password to the given one.
+# jx_pg_bootstrap HOME PORT APP-PASSWORD OWNER-PASSWORD — three roles and the
+# database: `jiangxin_owner` (LOGIN) owns database `jiangxin` and runs the
+# migrations; `jiangxin_app` (NOLOGIN) is the group that migration 0005
+# grants the runtime privileges to; `jiangxin` (LOGIN, member of
+# jiangxin_app) is what the services connect as — it can append to the
+# audit log but, not owning it, cannot rewrite it or disable its triggers.
+# Passwords are reset to the given ones. A database made by an older
+# version of this script (owned by `jiangxin`) is handed to the owner.
 jx_pg_bootstrap() {
-    local home=$1 port=$2 pw=$3
-    if [ -z "$(jx_psql "$home" "$port" postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'jiangxin'")" ]; then
-        jx_psql "$home" "$port" postgres -c \
-            "CREATE ROLE jiangxin LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$pw'" || return 1
-    else
-        jx_psql "$home" "$port" postgres -c "ALTER ROLE jiangxin PASSWORD '$pw'" || return 1
-    fi
+    local home=$1 port=$2 pw=$3 owner_pw=$4 role
+    for role in jiangxin_owner jiangxin_app jiangxin; do
+        if [ -z "$(jx_psql "$home" "$port" postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$role'")" ]; then
+            jx_psql "$home" "$port" postgres -c \
+                "CREATE ROLE $role NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" || return 1
+        fi
+    done
+    jx_psql "$home" "$port" postgres -c "ALTER ROLE jiangxin_owner LOGIN PASSWORD '$owner_pw'" \
+        -c "ALTER ROLE jiangxin LOGIN PASSWORD '$pw'" -c "GRANT jiangxin_app TO jiangxin" || return 1
     if [ -z "$(jx_psql "$home" "$port" postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'jiangxin'")" ]; then
-        jx_psql "$home" "$port" postgres -c "CREATE DATABASE jiangxin OWNER jiangxin" || return 1
+        jx_psql "$home" "$port" postgres -c "CREATE DATABASE jiangxin OWNER jiangxin_owner" || return 1
+    elif [ "$(jx_psql "$home" "$port" postgres -tAc "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'jiangxin'")" = jiangxin ]; then
+        jx_psql "$home" "$port" postgres -c "ALTER DATABASE jiangxin OWNER TO jiangxin_owner" &&
+            jx_psql "$home" "$port" jiangxin -c "REASSIGN OWNED BY jiangxin TO jiangxin_owner" || return 1
     fi
 }
 

@@ -57,6 +57,10 @@ local_secrets() {
         )
         jx_log "generated $SECRETS"
     fi
+    # Secrets files from before the owner/app role split lack this one.
+    if ! grep -q '^JIANGXIN_DB_OWNER_PASSWORD=' "$SECRETS"; then
+        printf 'JIANGXIN_DB_OWNER_PASSWORD=%s\n' "$(jx_hex32 | cut -c1-32)" >>"$SECRETS"
+    fi
     chmod 600 "$SECRETS"
     # shellcheck source=/dev/null
     . "$SECRETS"
@@ -112,6 +116,7 @@ local_pg_home_quiet() {
 
 local_urls() {
     DB_URL="postgresql://jiangxin:${JIANGXIN_DB_PASSWORD}@127.0.0.1:${PG_PORT}/jiangxin"
+    OWNER_URL="postgresql://jiangxin_owner:${JIANGXIN_DB_OWNER_PASSWORD}@127.0.0.1:${PG_PORT}/jiangxin"
     SU_URL="postgresql://postgres:${JIANGXIN_PG_SUPERUSER_PASSWORD}@127.0.0.1:${PG_PORT}/jiangxin"
     REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
     API_URL="http://127.0.0.1:${API_PORT}"
@@ -140,6 +145,13 @@ api_cli() {
     local -a envs
     mapfile -t envs < <(api_env)
     env "${envs[@]}" "$API_BIN" "$@"
+}
+
+# Migrations run as the database owner; everything else as the app role.
+api_cli_as_owner() {
+    local -a envs
+    mapfile -t envs < <(api_env)
+    env "${envs[@]}" "JIANGXIN_DATABASE_URL=$OWNER_URL" "$API_BIN" "$@"
 }
 
 check_port_free() {
@@ -182,7 +194,8 @@ local_stack_up() {
         jx_log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
         jx_pg_start "$PGHOME" || jx_die "PostgreSQL did not start"
     fi
-    jx_pg_bootstrap "$PGHOME" "$PG_PORT" "$JIANGXIN_DB_PASSWORD" || jx_die "could not create role/database jiangxin"
+    jx_pg_bootstrap "$PGHOME" "$PG_PORT" "$JIANGXIN_DB_PASSWORD" "$JIANGXIN_DB_OWNER_PASSWORD" ||
+        jx_die "could not create the roles and database jiangxin"
 
     # Redis
     if jx_redis_ping "$REDIS_PORT" && pid_alive "$REDISDIR/redis.pid"; then
@@ -195,7 +208,7 @@ local_stack_up() {
     fi
 
     jx_log "migrating"
-    api_cli migrate || jx_die "migrate failed"
+    api_cli_as_owner migrate || jx_die "migrate failed"
 
     # Services
     local -a envs
@@ -476,6 +489,7 @@ cmd_env() {
     local_ports
     local_urls
     printf "export JIANGXIN_DATABASE_URL='%s'\n" "$DB_URL"
+    printf "export JIANGXIN_OWNER_DATABASE_URL='%s'\n" "$OWNER_URL"
     printf "export JIANGXIN_SUPERUSER_URL='%s'\n" "$SU_URL"
     printf "export JIANGXIN_REDIS_URL='%s'\n" "$REDIS_URL"
     printf "export JIANGXIN_API_URL='%s'\n" "$API_URL"
@@ -668,10 +682,13 @@ cmd_test() {
     T_PG_PORT=${ports[0]} T_REDIS_PORT=${ports[1]}
     local api_port=${ports[2]} vote_port=${ports[3]}
     local jwt pii dbpw supw admin_pw
+    local ownerpw
     jwt=$(jx_hex32) pii=$(jx_hex32) dbpw=$(jx_hex32 | cut -c1-32) supw=$(jx_hex32 | cut -c1-32)
+    ownerpw=$(jx_hex32 | cut -c1-32)
     admin_pw=$(jx_hex32 | cut -c1-24)
     local pghome=$T_TMP/postgres
     local db_url="postgresql://jiangxin:$dbpw@127.0.0.1:$T_PG_PORT/jiangxin"
+    local owner_url="postgresql://jiangxin_owner:$ownerpw@127.0.0.1:$T_PG_PORT/jiangxin"
     local su_url="postgresql://postgres:$supw@127.0.0.1:$T_PG_PORT/jiangxin"
     local redis_url="redis://127.0.0.1:$T_REDIS_PORT/0"
     local api_url="http://127.0.0.1:$api_port" vote_url="http://127.0.0.1:$vote_port"
@@ -681,8 +698,8 @@ cmd_test() {
     if jx_pg_init "$pghome" "$supw" --no-sync &&
         jx_pg_conf "$pghome" "$T_PG_PORT" 'fsync = off' 'synchronous_commit = off' 'full_page_writes = off' &&
         jx_pg_start "$pghome" &&
-        jx_pg_bootstrap "$pghome" "$T_PG_PORT" "$dbpw"; then
-        t_pass "stack: PostgreSQL started (initdb, role and database jiangxin)"
+        jx_pg_bootstrap "$pghome" "$T_PG_PORT" "$dbpw" "$ownerpw"; then
+        t_pass "stack: PostgreSQL started (initdb, owner and app roles, database jiangxin)"
     else
         t_fail "stack: PostgreSQL did not start"
         t_finish
@@ -708,10 +725,10 @@ cmd_test() {
     )
     local dump1=$T_TMP/dump1.sql dump2=$T_TMP/dump2.sql bin
     bin=$(jx_pg_bin)
-    if env "${san_envs[@]}" "${api_envs[@]}" "$api_bin" migrate </dev/null; then
-        t_pass "migrate applies db/migrations"
+    if env "${san_envs[@]}" "${api_envs[@]}" "JIANGXIN_DATABASE_URL=$owner_url" "$api_bin" migrate </dev/null; then
+        t_pass "migrate applies db/migrations (as the owner role)"
         t_pg_dump "$pghome" "$dump1" || rm -f "$dump1"
-        if env "${san_envs[@]}" "${api_envs[@]}" "$api_bin" migrate </dev/null; then
+        if env "${san_envs[@]}" "${api_envs[@]}" "JIANGXIN_DATABASE_URL=$owner_url" "$api_bin" migrate </dev/null; then
             t_pg_dump "$pghome" "$dump2" || rm -f "$dump2"
             if [ -s "$dump1" ] && [ -s "$dump2" ] && cmp -s "$dump1" "$dump2"; then
                 t_pass "migrate is idempotent (a second run changes nothing)"
@@ -761,6 +778,7 @@ cmd_test() {
             JIANGXIN_TEST_API_URL="$api_url" \
             JIANGXIN_TEST_VOTE_URL="$vote_url" \
             JIANGXIN_TEST_DATABASE_URL="$db_url" \
+            JIANGXIN_TEST_OWNER_URL="$owner_url" \
             JIANGXIN_TEST_SUPERUSER_URL="$su_url" \
             JIANGXIN_TEST_REDIS_URL="$redis_url" \
             JIANGXIN_TEST_API_BIN="$api_bin" \

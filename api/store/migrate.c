@@ -64,6 +64,26 @@ static bool exec_ok(PGconn *conn, const char *sql, FILE *out)
     return ok;
 }
 
+/* Creates schema_migrations on first use. Checked first so that a role
+ * without CREATE on the schema can still run an up-to-date migrate. */
+static bool ensure_versions_table(PGconn *conn, FILE *out)
+{
+    PGresult *res = PQexec(conn, "SELECT to_regclass('schema_migrations') IS NULL");
+    bool missing = PQresultStatus(res) == PGRES_TUPLES_OK && PQgetvalue(res, 0, 0)[0] == 't';
+    bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+
+    PQclear(res);
+    if (!ok) {
+        fprintf(out, "migrate: %s", PQerrorMessage(conn));
+        return false;
+    }
+    return !missing || exec_ok(conn,
+                               "CREATE TABLE schema_migrations ("
+                               " name text PRIMARY KEY, checksum text NOT NULL,"
+                               " applied_at timestamptz NOT NULL DEFAULT now())",
+                               out);
+}
+
 /* 1 applied now, 0 already applied (same checksum), -1 error. */
 static int apply_one(PGconn *conn, const char *dir, const char *name, FILE *out)
 {
@@ -147,12 +167,7 @@ enum app_err migrate_run(const char *conninfo, const char *dir, FILE *out, int *
     /* Concurrent runners wait here; the second one then finds nothing to do. */
     if (!exec_ok(conn, "SET client_min_messages = warning", out) ||
         !exec_ok(conn, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", out) ||
-        !exec_ok(conn,
-                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                 " name text PRIMARY KEY, checksum text NOT NULL,"
-                 " applied_at timestamptz NOT NULL DEFAULT now())",
-                 out) ||
-        (n = list_dir(dir, names, out)) < 0) {
+        !ensure_versions_table(conn, out) || (n = list_dir(dir, names, out)) < 0) {
         goto cleanup;
     }
     err = APP_OK;
