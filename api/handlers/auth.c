@@ -70,6 +70,10 @@ api_authenticate(void *app, const char *token, struct principal *ret, struct pro
     return APP_OK;
 }
 
+/* Sign-in throttling (see db/migrations/0006): per username, not per IP. */
+#define AUTH_LOGIN_MAX_FAILURES 10
+#define AUTH_LOGIN_WINDOW_S     900
+
 static const struct json_field token_fields[] = {
     {"username", JF_STRING, true, 1, 64},
     {"password", JF_STRING, true, 1, CRYPTO_PASSWORD_MAX},
@@ -94,11 +98,25 @@ void auth_token(struct http_call *call)
     }
     const char *username = json_string_value(json_object_get(call->body, "username"));
     const char *password = json_string_value(json_object_get(call->body, "password"));
+    int locked = 0;
+    if ((prob.err = user_store_login_locked(db, username, AUTH_LOGIN_MAX_FAILURES,
+                                            AUTH_LOGIN_WINDOW_S, &locked)) != APP_OK) {
+        goto cleanup;
+    }
+    if (locked > 0) {
+        problem_set(&prob, APP_ERR_RATE_LIMITED, "too many failed sign-ins; try again later");
+        prob.retry_after = (unsigned)locked;
+        goto cleanup;
+    }
     prob.err = user_store_login(db, username, &id, &hash);
     if (prob.err != APP_OK && prob.err != APP_ERR_NOT_FOUND) {
         goto cleanup;
     }
-    if (!crypto_password_verify(hash != NULL ? hash : dummy_hash(), password) || id == NULL) {
+    bool ok = crypto_password_verify(hash != NULL ? hash : dummy_hash(), password) && id != NULL;
+    if ((prob.err = user_store_login_result(db, username, ok, AUTH_LOGIN_WINDOW_S)) != APP_OK) {
+        goto cleanup;
+    }
+    if (!ok) {
         problem_set(&prob, APP_ERR_UNAUTHORIZED, "unknown user or wrong password");
         goto cleanup;
     }

@@ -19,6 +19,12 @@ struct calendar;
 
 /* users */
 enum app_err user_store_login(struct db *db, const char *username, char **ret_id, char **ret_hash);
+/* Seconds the username stays locked (0 when it is not): locked after
+ * max_failures failed sign-ins within window_s seconds. */
+enum app_err user_store_login_locked(
+    struct db *db, const char *username, int max_failures, int window_s, int *ret_retry_after);
+/* Records a sign-in outcome: a failure counts towards the lock, a success clears it. */
+enum app_err user_store_login_result(struct db *db, const char *username, bool ok, int window_s);
 enum app_err user_store_principal(struct db *db, const char *id, struct principal *ret);
 enum app_err user_store_get(struct db *db, const char *id, bool for_update, char **ret_json);
 enum app_err user_store_list(struct db *db,

@@ -47,8 +47,59 @@ const struct db_statement user_store_statements[] = {
                           "       version = version + 1, updated_at = now()"
                           " WHERE id = $1::uuid AND deleted_at IS NULL"
                           " RETURNING api_user(users)::text"},
+    /* Seconds left in a locked window, when the username is locked. */
+    {"user_store_login_locked",
+     "SELECT greatest(1, ceil(extract(epoch FROM"
+     "         window_start + make_interval(secs => $3::int) - now())))::int"
+     "  FROM login_failures"
+     " WHERE username = $1 AND failures >= $2::int"
+     "   AND window_start > now() - make_interval(secs => $3::int)"},
+    {"user_store_login_failed",
+     "WITH sweep AS (DELETE FROM login_failures"
+     "                WHERE window_start <= now() - make_interval(secs => $2::int)"
+     "                  AND username <> $1)"
+     "INSERT INTO login_failures (username, failures, window_start) VALUES ($1, 1, now())"
+     " ON CONFLICT (username) DO UPDATE SET"
+     "   failures = CASE WHEN login_failures.window_start > now() - make_interval(secs => $2::int)"
+     "                   THEN login_failures.failures + 1 ELSE 1 END,"
+     "   window_start = CASE WHEN login_failures.window_start > now() - make_interval(secs => "
+     "$2::int)"
+     "                       THEN login_failures.window_start ELSE now() END"},
+    {"user_store_login_succeeded", "DELETE FROM login_failures WHERE username = $1"},
     {NULL, NULL},
 };
+
+enum app_err user_store_login_locked(
+    struct db *db, const char *username, int max_failures, int window_s, int *ret_retry_after)
+{
+    char maxf[16], win[16];
+    const char *params[] = {username, maxf, win};
+    PGresult *res = NULL;
+    enum app_err err;
+
+    snprintf(maxf, sizeof(maxf), "%d", max_failures);
+    snprintf(win, sizeof(win), "%d", window_s);
+    err = db_exec(db, "user_store_login_locked", 3, params, PGRES_TUPLES_OK, &res);
+    if (err == APP_OK) {
+        *ret_retry_after = PQntuples(res) == 1 ? atoi(PQgetvalue(res, 0, 0)) : 0;
+    }
+    PQclear(res);
+    return err;
+}
+
+enum app_err user_store_login_result(struct db *db, const char *username, bool ok, int window_s)
+{
+    char win[16];
+    const char *params[] = {username, win};
+    PGresult *res = NULL;
+    enum app_err err;
+
+    snprintf(win, sizeof(win), "%d", window_s);
+    err = db_exec(db, ok ? "user_store_login_succeeded" : "user_store_login_failed", ok ? 1 : 2,
+                  params, PGRES_COMMAND_OK, &res);
+    PQclear(res);
+    return err;
+}
 
 enum app_err user_store_login(struct db *db, const char *username, char **ret_id, char **ret_hash)
 {

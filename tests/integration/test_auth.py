@@ -75,6 +75,50 @@ def test_bad_credentials_do_not_reveal_which_part_was_wrong(api, factory):
     assert strip(wrong_pw.body) == strip(no_user.body)
 
 
+LOGIN_MAX_FAILURES = 10  # api/handlers/auth.c AUTH_LOGIN_MAX_FAILURES
+
+
+def test_repeated_failed_sign_ins_lock_the_username(api, factory):
+    victim = factory.user("expert", login_now=False)
+    bystander = factory.user("expert", login_now=False)
+    for _ in range(LOGIN_MAX_FAILURES):
+        api.post("/v1/auth/token", json={"username": victim.username,
+                                         "password": "not-the-password-1"}, expect=401)
+    # Locked: even the right password is refused, with a Retry-After.
+    r = api.post("/v1/auth/token", json={"username": victim.username,
+                                         "password": victim.password}, expect=429)
+    assert r.body["type"] == "urn:jiangxin:problem:rate-limited"
+    retry = int(r.headers["Retry-After"])
+    assert 0 < retry <= 900
+    # Another account is not affected.
+    api.post("/v1/auth/token", json={"username": bystander.username,
+                                     "password": bystander.password}, expect=200)
+
+
+def test_unknown_usernames_lock_the_same_way(api):
+    name = f"t-nobody-{support.rand_hex(10)}"
+    for _ in range(LOGIN_MAX_FAILURES):
+        api.post("/v1/auth/token", json={"username": name, "password": "guess-password-1"},
+                 expect=401)
+    r = api.post("/v1/auth/token", json={"username": name, "password": "guess-password-1"},
+                 expect=429)
+    assert "Retry-After" in r.headers
+
+
+def test_a_success_clears_earlier_failures(api, factory):
+    user = factory.user("expert", login_now=False)
+    for _ in range(LOGIN_MAX_FAILURES - 1):
+        api.post("/v1/auth/token", json={"username": user.username,
+                                         "password": "not-the-password-1"}, expect=401)
+    api.post("/v1/auth/token", json={"username": user.username, "password": user.password},
+             expect=200)
+    for _ in range(LOGIN_MAX_FAILURES - 1):
+        api.post("/v1/auth/token", json={"username": user.username,
+                                         "password": "not-the-password-1"}, expect=401)
+    api.post("/v1/auth/token", json={"username": user.username, "password": user.password},
+             expect=200)
+
+
 def test_token_missing_password_is_422(api):
     r = api.post("/v1/auth/token", json={"username": "someone"}, expect=422)
     assert any(e["pointer"] == "/password" for e in r.body.get("errors", []))
