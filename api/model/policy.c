@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Programme policy validation and the typed view. Validation runs in three
+ * Programme policy validation (the typed view is in policy_view.c). It runs in three
  * passes over one member table: unknown members first (their kind, 400,
  * must reach the problem before any 422), then each member on its own,
  * then the rules relating members, each only when its members passed.
@@ -654,89 +654,4 @@ bool policy_validate_at(const json_t *policy, const char *prefix, struct problem
 bool policy_validate(const json_t *policy, struct problem *reterr)
 {
     return policy_validate_at(policy, POLICY_POINTER, reterr);
-}
-
-/* Readers for a validated policy: `dflt` stands for JSON null. */
-static int int_or(const json_t *policy, const char *name, int dflt)
-{
-    const json_t *v = json_object_get(policy, name);
-
-    return json_is_integer(v) ? (int)json_integer_value(v) : dflt;
-}
-
-static bool bool_of(const json_t *policy, const char *name)
-{
-    return json_is_true(json_object_get(policy, name));
-}
-
-static int enum_or(const json_t *policy, const char *name, enum enums_set set)
-{
-    return enums_from_value(set, json_string_value(json_object_get(policy, name)));
-}
-
-static bool value_is(const json_t *policy, const char *name, const char *value)
-{
-    const char *s = json_string_value(json_object_get(policy, name));
-
-    return s != NULL && strcmp(s, value) == 0;
-}
-
-enum app_err policy_from_json(const json_t *policy, struct policy *ret)
-{
-    struct problem p = {.err = APP_OK};
-    struct policy v = {0};
-    const json_t *rubric, *x;
-    size_t i;
-
-    if (!policy_validate(policy, &p)) {
-        problem_clear(&p);
-        return APP_ERR_VALIDATION;
-    }
-    /* Validated: both dates parse, and every enum and integer is in range. */
-    date_parse(json_string_value(json_object_get(policy, "in_force_from")), &v.in_force_from);
-    date_parse(json_string_value(json_object_get(policy, "in_force_to")), &v.in_force_to);
-    v.cycle_years = int_or(policy, "cycle_years", 0);
-    v.awards_per_round = int_or(policy, "awards_per_round", 0);
-    v.awards_cap_hard = value_is(policy, "awards_cap", "hard");
-    v.vote_nominees = int_or(policy, "vote_nominees", -1);
-    v.vote_weight = int_or(policy, "vote_weight", -1);
-    v.unit_publicity_required = bool_of(policy, "unit_publicity_required");
-    v.unit_publicity_min_workdays = int_or(policy, "unit_publicity_min_workdays", -1);
-    v.final_notice_workdays = int_or(policy, "final_notice_workdays", 0);
-    v.notice_counts_publication_day = bool_of(policy, "notice_counts_publication_day");
-    v.notice_before_decision = bool_of(policy, "notice_before_decision");
-    v.min_skill_level = enum_or(policy, "min_skill_level", ENUMS_SKILL_LEVELS);
-    v.front_line_required = bool_of(policy, "front_line_required");
-    v.enterprise_only = bool_of(policy, "enterprise_only");
-    v.honours_considered = bool_of(policy, "honours_considered");
-    v.age_max = int_or(policy, "age_max", -1);
-    v.age_max_hard = value_is(policy, "age_max_kind", "hard");
-    v.age_preferred_max = int_or(policy, "age_preferred_max", -1);
-    v.repeat_once = value_is(policy, "repeat_rule", "once");
-    v.fraud_disqualifies_round = value_is(policy, "fraud_at_intake", "disqualify_round");
-    v.skill_test = bool_of(policy, "skill_test");
-    v.skill_test_weight = int_or(policy, "skill_test_weight", -1);
-    rubric = json_object_get(policy, "rubric");
-    json_array_foreach(rubric, i, x)
-    {
-        struct policy_criterion *k = &v.rubric[i];
-
-        snprintf(k->criterion, sizeof(k->criterion), "%s",
-                 json_string_value(json_object_get(x, "criterion")));
-        k->weight = int_or(x, "weight", 0);
-        k->gate = bool_of(x, "gate");
-        v.n_rubric = i + 1;
-    }
-    v.monthly_allowance = value_is(policy, "reward", "monthly_allowance");
-    v.allowance_monthly_fen = int_or(policy, "allowance_monthly_fen", 0);
-    v.management_period_months = int_or(policy, "management_period_months", 0);
-    v.year2_recheck = value_is(policy, "assessment", "year2_recheck");
-    v.assessment_fail_limit = int_or(policy, "assessment_fail_limit", -1);
-    v.recheck_min_apprentices = int_or(policy, "recheck_min_apprentices", -1);
-    v.recheck_apprentice_min_level =
-        enum_or(policy, "recheck_apprentice_min_level", ENUMS_SKILL_LEVELS);
-    v.deeds_min_chars = int_or(policy, "deeds_min_chars", -1);
-    v.deeds_max_chars = int_or(policy, "deeds_max_chars", -1);
-    *ret = v;
-    return APP_OK;
 }
