@@ -14,18 +14,18 @@
 static const double bucket_bounds[METRICS_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                       0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
 
-struct status_count {
+/* One (route, method, status) series: its counter is the histogram count. */
+struct status_series {
     unsigned status;
+    unsigned long long buckets[METRICS_BUCKETS];
     unsigned long long count;
+    double sum;
 };
 
 struct metrics_slot {
     char *route;
     char *method;
-    struct status_count statuses[METRICS_STATUS_SLOTS];
-    unsigned long long buckets[METRICS_BUCKETS];
-    unsigned long long count;
-    double sum;
+    struct status_series statuses[METRICS_STATUS_SLOTS];
 };
 
 struct metrics {
@@ -81,29 +81,29 @@ void metrics_free(struct metrics *m)
 
 void metrics_observe(struct metrics *m, size_t slot, unsigned status, double seconds)
 {
-    struct metrics_slot *s;
+    struct status_series *st = NULL;
 
     if (m == NULL || slot >= m->n_slots) {
         return;
     }
-    s = &m->slots[slot];
     pthread_mutex_lock(&m->lock);
     for (size_t i = 0; i < METRICS_STATUS_SLOTS; i++) {
-        /* The last slot collects any status beyond the first 15 seen. */
-        if (s->statuses[i].status == status || s->statuses[i].status == 0 ||
-            i == METRICS_STATUS_SLOTS - 1) {
-            s->statuses[i].status = s->statuses[i].status == 0 ? status : s->statuses[i].status;
-            s->statuses[i].count++;
+        st = &m->slots[slot].statuses[i];
+        /* The last series collects any status beyond the first 15 seen. */
+        if (st->status == status || st->status == 0 || i == METRICS_STATUS_SLOTS - 1) {
             break;
         }
     }
+    if (st->status == 0) {
+        st->status = status;
+    }
     for (size_t b = 0; b < METRICS_BUCKETS; b++) {
         if (seconds <= bucket_bounds[b]) {
-            s->buckets[b]++;
+            st->buckets[b]++;
         }
     }
-    s->count++;
-    s->sum += seconds;
+    st->count++;
+    st->sum += seconds;
     pthread_mutex_unlock(&m->lock);
 }
 
@@ -146,8 +146,13 @@ static void buf_printf(struct buf *b, const char *fmt, ...)
     }
 }
 
+/* Labels of one series: service, route, method, status. */
+#define SERIES_FMT  "service=\"%s\",route=\"%s\",method=\"%s\",status=\"%u\""
+#define SERIES_ARGS m->service, sl->route, sl->method, st->status
+
 char *metrics_render(struct metrics *m)
 {
+    static const char hist[] = "jiangxin_http_request_duration_seconds";
     struct buf b = {.data = malloc(4096), .cap = 4096};
 
     if (b.data == NULL) {
@@ -158,35 +163,30 @@ char *metrics_render(struct metrics *m)
     buf_printf(&b, "# HELP jiangxin_http_requests_total HTTP requests by route, method and "
                    "status.\n# TYPE jiangxin_http_requests_total counter\n");
     for (size_t i = 0; i < m->n_slots; i++) {
-        const struct metrics_slot *s = &m->slots[i];
-        for (size_t k = 0; k < METRICS_STATUS_SLOTS && s->statuses[k].status != 0; k++) {
-            buf_printf(&b,
-                       "jiangxin_http_requests_total{service=\"%s\",route=\"%s\",method=\"%s\","
-                       "status=\"%u\"} %llu\n",
-                       m->service, s->route, s->method, s->statuses[k].status,
-                       s->statuses[k].count);
+        const struct metrics_slot *sl = &m->slots[i];
+        for (size_t k = 0; k < METRICS_STATUS_SLOTS && sl->statuses[k].status != 0; k++) {
+            const struct status_series *st = &sl->statuses[k];
+            buf_printf(&b, "jiangxin_http_requests_total{" SERIES_FMT "} %llu\n", SERIES_ARGS,
+                       st->count);
         }
     }
-    buf_printf(&b, "# HELP jiangxin_http_request_duration_seconds Time from routing to the "
-                   "response, by route and method.\n"
-                   "# TYPE jiangxin_http_request_duration_seconds histogram\n");
+    buf_printf(&b,
+               "# HELP %s Time from routing to the response, by route, method and status.\n"
+               "# TYPE %s histogram\n",
+               hist, hist);
     for (size_t i = 0; i < m->n_slots; i++) {
-        const struct metrics_slot *s = &m->slots[i];
-        const char *lbl = "jiangxin_http_request_duration_seconds";
-
-        if (s->count == 0) {
-            continue;
+        const struct metrics_slot *sl = &m->slots[i];
+        for (size_t k = 0; k < METRICS_STATUS_SLOTS && sl->statuses[k].status != 0; k++) {
+            const struct status_series *st = &sl->statuses[k];
+            for (size_t j = 0; j < METRICS_BUCKETS; j++) {
+                buf_printf(&b, "%s_bucket{" SERIES_FMT ",le=\"%g\"} %llu\n", hist, SERIES_ARGS,
+                           bucket_bounds[j], st->buckets[j]);
+            }
+            buf_printf(&b, "%s_bucket{" SERIES_FMT ",le=\"+Inf\"} %llu\n", hist, SERIES_ARGS,
+                       st->count);
+            buf_printf(&b, "%s_sum{" SERIES_FMT "} %.6f\n", hist, SERIES_ARGS, st->sum);
+            buf_printf(&b, "%s_count{" SERIES_FMT "} %llu\n", hist, SERIES_ARGS, st->count);
         }
-        for (size_t k = 0; k < METRICS_BUCKETS; k++) {
-            buf_printf(&b, "%s_bucket{service=\"%s\",route=\"%s\",method=\"%s\",le=\"%g\"} %llu\n",
-                       lbl, m->service, s->route, s->method, bucket_bounds[k], s->buckets[k]);
-        }
-        buf_printf(&b, "%s_bucket{service=\"%s\",route=\"%s\",method=\"%s\",le=\"+Inf\"} %llu\n",
-                   lbl, m->service, s->route, s->method, s->count);
-        buf_printf(&b, "%s_sum{service=\"%s\",route=\"%s\",method=\"%s\"} %.6f\n", lbl, m->service,
-                   s->route, s->method, s->sum);
-        buf_printf(&b, "%s_count{service=\"%s\",route=\"%s\",method=\"%s\"} %llu\n", lbl,
-                   m->service, s->route, s->method, s->count);
     }
     pthread_mutex_unlock(&m->lock);
     if (b.failed) {

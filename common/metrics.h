@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Prometheus metrics for HTTP traffic: a request counter by route, method and
- * status and a latency histogram by route and method. Slots are fixed at
+ * Prometheus metrics for HTTP traffic: a request counter and a latency
+ * histogram, both by route, method and status. Slots are fixed at
  * start (one per route-table row plus one for unmatched requests), so label
  * cardinality is bounded and no personal data can reach a label.
  */
