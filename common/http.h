@@ -104,7 +104,7 @@ const char *http_param(const struct http_call *call, const char *name);
  * `cursor` (NULL when absent). Cursors are opaque to clients: the hex form
  * of the store's keyset key, decoded here. APP_ERR_BAD_PARAMETER on a bad
  * limit or a cursor this server cannot have issued. */
-enum app_err http_list_params(const struct http_call *call,
+enum app_err http_list_params(struct http_call *call,
                               int *ret_limit,
                               const char **ret_cursor,
                               struct problem *reterr);

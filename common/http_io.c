@@ -36,7 +36,7 @@ const char *http_param(const struct http_call *call, const char *name)
     return NULL;
 }
 
-enum app_err http_list_params(const struct http_call *call,
+enum app_err http_list_params(struct http_call *call,
                               int *ret_limit,
                               const char **ret_cursor,
                               struct problem *reterr)
@@ -56,25 +56,20 @@ enum app_err http_list_params(const struct http_call *call,
         }
     }
     if (cursor != NULL) {
-        struct http_call *c = (struct http_call *)call; /* the decode buffer lives in the call */
         size_t len = 0;
-        json_t *probe;
+        json_t *probe = NULL;
 
+        /* Decoded into the call; keys are text, so invalid UTF-8 is refused too. */
         if (cursor[0] == '\0' ||
-            sodium_hex2bin((unsigned char *)c->cursor, HTTP_CURSOR_MAX, cursor, strlen(cursor),
+            sodium_hex2bin((unsigned char *)call->cursor, HTTP_CURSOR_MAX, cursor, strlen(cursor),
                            NULL, &len, NULL) != 0 ||
-            memchr(c->cursor, '\0', len) != NULL) {
-            problem_set(reterr, APP_ERR_BAD_PARAMETER, "cursor is not one this server issued");
-            return reterr->err;
-        }
-        c->cursor[len] = '\0';
-        probe = json_string(c->cursor); /* keys are text: refuse invalid UTF-8 */
-        if (probe == NULL) {
+            memchr(call->cursor, '\0', len) != NULL ||
+            (call->cursor[len] = '\0', probe = json_string(call->cursor)) == NULL) {
             problem_set(reterr, APP_ERR_BAD_PARAMETER, "cursor is not one this server issued");
             return reterr->err;
         }
         json_decref(probe);
-        cursor = c->cursor;
+        cursor = call->cursor;
     }
     *ret_limit = (int)n;
     *ret_cursor = cursor;
