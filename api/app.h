@@ -24,6 +24,7 @@ struct api_config {
     long threads;
     long max_connections;
     long max_body;
+    long max_upload; /* evidence files (ROUTE_UPLOAD routes) */
     long token_ttl;
     const char *cors_origin;
 };

@@ -42,6 +42,8 @@ static const struct config_var serve_vars[] = {
      offsetof(struct api_config, max_connections), "concurrent connections", NULL},
     {"JIANGXIN_MAX_BODY", CONFIG_INT, false, "1048576", 1024, 67108864,
      offsetof(struct api_config, max_body), "request body limit in bytes", NULL},
+    {"JIANGXIN_MAX_UPLOAD", CONFIG_INT, false, "10485760", 1024, 67108864,
+     offsetof(struct api_config, max_upload), "evidence file (upload) limit in bytes", NULL},
     {"JIANGXIN_TOKEN_TTL", CONFIG_INT, false, "900", 60, 86400,
      offsetof(struct api_config, token_ttl), "access token lifetime in seconds", NULL},
     {"JIANGXIN_CORS_ORIGIN", CONFIG_STRING, false, "*", 1, 512,
@@ -98,6 +100,7 @@ static int serve(const struct api_config *cfg)
         .threads = (unsigned)cfg->threads,
         .max_connections = (unsigned)cfg->max_connections,
         .max_body = (size_t)cfg->max_body,
+        .max_upload = (size_t)cfg->max_upload,
         .cors_origin = cfg->cors_origin,
         .routes = api_routes,
         .n_routes = api_routes_count,
@@ -122,6 +125,7 @@ static void usage(void)
                     "       jiangxin-api user add --username U --role R [--programme CODE]"
                     " [--unit ID] --password-stdin\n"
                     "       jiangxin-api calendar load FILE...\n"
+                    "       jiangxin-api statement [NAME]\n"
                     "       jiangxin-api version\n");
 }
 
@@ -134,6 +138,14 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "version") == 0) {
         printf("jiangxin-api %s\n", JIANGXIN_VERSION);
         return 0;
+    }
+    if (strcmp(cmd, "statement") == 0) {
+        /* The SQL the service prepares: no configuration, no connection. */
+        const char *sql = db_statement_sql(argc > 2 ? argv[2] : NULL);
+        if (sql != NULL) {
+            puts(sql);
+        }
+        return sql != NULL || argc <= 2 ? 0 : 1;
     }
     if (!serving && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user") != 0 &&
         strcmp(cmd, "calendar") != 0) {

@@ -13,6 +13,8 @@
 #define UNIT    ROLE_BIT(ROLE_UNIT)
 #define AUDITOR ROLE_BIT(ROLE_AUDITOR)
 #define PUBLIC  0u
+/* Who may read rounds and nominations (each within their scope). */
+#define READERS (ADMIN | OFFICE | UNIT | AUDITOR)
 
 /* clang-format off */
 const struct route api_routes[] = {
@@ -34,12 +36,27 @@ const struct route api_routes[] = {
     ROUTE("GET",    "/v1/units/:id",                 units_get,                ADMIN | OFFICE | UNIT, 0),
     ROUTE("PATCH",  "/v1/units/:id",                 units_update,             ADMIN | OFFICE, ROUTE_BODY),
     ROUTE("GET",    "/v1/programmes",                programmes_list,          PUBLIC, 0),
+    ROUTE("POST",   "/v1/programmes",                programmes_create,        ADMIN, ROUTE_BODY),
     ROUTE("GET",    "/v1/programmes/:code",          programmes_get,           PUBLIC, 0),
     ROUTE("PUT",    "/v1/programmes/:code/policy",   programmes_update_policy, ADMIN, ROUTE_BODY),
     ROUTE("GET",    "/v1/calendar/workdays",         calendar_workdays,        PUBLIC, 0),
     ROUTE("GET",    "/v1/calendar/days/:date",       calendar_get_day,         PUBLIC, 0),
     ROUTE("PUT",    "/v1/calendar/days/:date",       calendar_put_day,         ADMIN, ROUTE_BODY),
     ROUTE("GET",    "/v1/calendar/:year",            calendar_get_year,        PUBLIC, 0),
+    ROUTE("GET",    "/v1/programmes/:code/rounds",   rounds_list,              READERS, 0),
+    ROUTE("POST",   "/v1/programmes/:code/rounds",   rounds_create,            OFFICE, ROUTE_BODY),
+    ROUTE("GET",    "/v1/rounds/:id",                rounds_get,               READERS, 0),
+    ROUTE("POST",   "/v1/rounds/:id/transitions",    rounds_transition,        OFFICE, ROUTE_BODY),
+    ROUTE("GET",    "/v1/rounds/:id/nominations",    nominations_list,         READERS, 0),
+    ROUTE("POST",   "/v1/rounds/:id/nominations",    nominations_create,       UNIT, ROUTE_BODY),
+    ROUTE("GET",    "/v1/nominations/:id",           nominations_get,          READERS, 0),
+    ROUTE("PATCH",  "/v1/nominations/:id",           nominations_update,       UNIT, ROUTE_BODY),
+    ROUTE("POST",   "/v1/nominations/:id/transitions", nominations_transition, OFFICE | UNIT, ROUTE_BODY),
+    ROUTE("GET",    "/v1/nominations/:id/eligibility", nominations_eligibility, READERS, 0),
+    ROUTE("GET",    "/v1/nominations/:id/attachments", attachments_list,       READERS, 0),
+    ROUTE("POST",   "/v1/nominations/:id/attachments", attachments_create,     UNIT, ROUTE_UPLOAD),
+    ROUTE("GET",    "/v1/nominations/:id/attachments/:attachment_id", attachments_get, READERS, 0),
+    ROUTE("DELETE", "/v1/nominations/:id/attachments/:attachment_id", attachments_delete, UNIT, 0),
     ROUTE("GET",    "/v1/audit",                     audit_list,               ADMIN | AUDITOR, 0),
     ROUTE("GET",    "/v1/audit/verify",              audit_verify,             ADMIN | AUDITOR, 0),
 };

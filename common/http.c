@@ -207,7 +207,8 @@ static void set_cors(struct http_call *call, const struct http_server *s)
 {
     http_set_header(call, "Access-Control-Allow-Origin", s->conf.cors_origin);
     http_set_header(call, "Access-Control-Expose-Headers",
-                    "ETag, Link, Location, Retry-After, X-Request-Id, Idempotent-Replayed");
+                    "ETag, Link, Location, Retry-After, X-Request-Id, Idempotent-Replayed, "
+                    "Content-Disposition");
     if (strcmp(s->conf.cors_origin, "*") != 0) {
         http_set_header(call, "Vary", "Origin");
     }
@@ -226,7 +227,9 @@ static void reply_preflight(struct http_call *call, const char *allow)
     http_reply_empty(call, 204);
 }
 
-/* Body size, media type and JSON syntax, before any handler runs. */
+/* Body size (max_upload for ROUTE_UPLOAD routes, max_body for the rest),
+ * then media type and JSON syntax for ROUTE_BODY routes, before any
+ * handler runs. An upload's type is its handler's to judge. */
 static enum app_err
 check_body(struct http_call *call, const struct http_server *s, struct problem *prob)
 {
@@ -234,11 +237,13 @@ check_body(struct http_call *call, const struct http_server *s, struct problem *
     const char *ctype = http_header(call, "Content-Type");
     json_error_t jerr;
 
-    /* ulfius truncates silently at max_post_body_size (set to max_body + 1),
-     * so a body longer than max_body means the client sent too much. */
-    if ((clen != NULL && strtoull(clen, NULL, 10) > s->conf.max_body) ||
-        call->body_len > s->conf.max_body) {
-        problem_set(prob, APP_ERR_TOO_LARGE, "the body is larger than %zu bytes", s->conf.max_body);
+    size_t limit = call->route->flags & ROUTE_UPLOAD ? s->conf.max_upload : s->conf.max_body;
+
+    /* ulfius truncates silently at max_post_body_size (one byte more than
+     * the larger of the two limits), so the route's own limit is checked
+     * here, against both the declared and the received length. */
+    if ((clen != NULL && strtoull(clen, NULL, 10) > limit) || call->body_len > limit) {
+        problem_set(prob, APP_ERR_TOO_LARGE, "the body is larger than %zu bytes", limit);
         return prob->err;
     }
     if (!(call->route->flags & ROUTE_BODY)) {
@@ -402,7 +407,8 @@ enum app_err http_server_start(const struct http_server_conf *conf, struct http_
         goto fail;
     }
     s->inst_ready = true;
-    s->inst.max_post_body_size = conf->max_body + 1;
+    s->inst.max_post_body_size =
+        (conf->max_upload > conf->max_body ? conf->max_upload : conf->max_body) + 1;
     s->inst.allowed_post_processor = U_POST_PROCESS_NONE;
     ulfius_set_default_endpoint(&s->inst, dispatch, s);
     raise_fd_limit();

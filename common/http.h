@@ -26,10 +26,12 @@ struct _u_response;
 #define HTTP_REQUEST_ID_MAX 64
 #define HTTP_LIST_LIMIT_MAX 200
 #define HTTP_LIST_LIMIT_DEF 50
-#define HTTP_CURSOR_MAX     128 /* decoded bytes */
+#define HTTP_CURSOR_MAX     256 /* decoded bytes */
 
 /* Route flags. */
 #define ROUTE_BODY (1u << 0) /* takes a JSON object body (415/400 checked before the handler) */
+#define ROUTE_UPLOAD \
+    (1u << 1) /* takes raw bytes up to max_upload; the handler checks what they are */
 
 struct http_call;
 struct http_server;
@@ -80,7 +82,8 @@ struct http_server_conf {
     const char *listen;  /* "127.0.0.1:8080" */
     unsigned threads;    /* MHD epoll thread pool size */
     unsigned max_connections;
-    size_t max_body; /* bytes; larger bodies get 413 */
+    size_t max_body;   /* bytes; larger bodies get 413 */
+    size_t max_upload; /* bytes, for ROUTE_UPLOAD routes only; 0 when the service has none */
     const char *cors_origin;
     const struct route *routes;
     size_t n_routes;
@@ -99,6 +102,10 @@ void http_server_stop(struct http_server *server);
 const char *http_header(const struct http_call *call, const char *name);
 const char *http_query(const struct http_call *call, const char *name);
 const char *http_param(const struct http_call *call, const char *name);
+/* The query string as sent, still percent-encoded, without the '?'; "" when
+ * there is none. http_query() values are decoded C strings, so a value
+ * with an encoded NUL (%00) arrives cut short: look for it here. */
+const char *http_raw_query(const struct http_call *call);
 
 /* Reads `limit` (default HTTP_LIST_LIMIT_DEF, 1..HTTP_LIST_LIMIT_MAX) and
  * `cursor` (NULL when absent). Cursors are opaque to clients: the hex form
@@ -118,6 +125,7 @@ http_if_match_version(const struct http_call *call, int *ret_version, struct pro
 void http_set_header(struct http_call *call, const char *name, const char *value);
 void http_set_etag(struct http_call *call, int version);
 void http_reply_json(struct http_call *call, unsigned status, const json_t *body);
+/* Binary-safe: `text` may be any len bytes (a file download, too). */
 void http_reply_text(struct http_call *call,
                      unsigned status,
                      const char *content_type,
@@ -127,6 +135,8 @@ void http_reply_empty(struct http_call *call, unsigned status);
 void http_reply_problem(struct http_call *call, const struct problem *p);
 /* A list page: {"items": items, "next_cursor": next|null} plus a Link header. */
 void http_reply_list(struct http_call *call, const json_t *items, const char *next_cursor);
+/* The same from a JSON array text as a store returns it: spliced, not re-parsed. */
+void http_reply_list_text(struct http_call *call, const char *items_json, const char *next_cursor);
 
 /* Shared operational handlers (common/http_system.c). */
 route_handler_fn system_healthz, system_metrics;

@@ -26,6 +26,13 @@ const char *http_query(const struct http_call *call, const char *name)
     return u_map_get(call->req->map_url, name);
 }
 
+const char *http_raw_query(const struct http_call *call)
+{
+    const char *q = call->req->http_url != NULL ? strchr(call->req->http_url, '?') : NULL;
+
+    return q != NULL ? q + 1 : "";
+}
+
 const char *http_param(const struct http_call *call, const char *name)
 {
     for (size_t i = 0; i < call->n_params; i++) {
@@ -252,4 +259,33 @@ void http_reply_list(struct http_call *call, const json_t *items, const char *ne
     }
     http_reply_json(call, 200, body);
     json_decref(body);
+}
+
+void http_reply_list_text(struct http_call *call, const char *items_json, const char *next_cursor)
+{
+    char hex[2 * HTTP_CURSOR_MAX + 1];
+    size_t n = strlen(items_json);
+    char *body;
+    int len;
+
+    if (next_cursor != NULL && strlen(next_cursor) <= HTTP_CURSOR_MAX) {
+        sodium_bin2hex(hex, sizeof(hex), (const unsigned char *)next_cursor, strlen(next_cursor));
+        next_cursor = hex;
+    } else {
+        next_cursor = NULL;
+    }
+    body = malloc(n + sizeof(hex) + 48);
+    if (body == NULL) {
+        struct problem p = PROBLEM_INIT;
+        http_reply_problem(call, &p);
+        return;
+    }
+    len = next_cursor != NULL
+              ? sprintf(body, "{\"items\":%s,\"next_cursor\":\"%s\"}", items_json, next_cursor)
+              : sprintf(body, "{\"items\":%s,\"next_cursor\":null}", items_json);
+    if (next_cursor != NULL) {
+        set_next_link(call, next_cursor);
+    }
+    http_reply_text(call, 200, "application/json", body, (size_t)len);
+    free(body);
 }

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
 #include "handlers.h"
 #include "log.h"
 #include "store/stores.h"
+#include "workdays.h"
 
 struct db *api_db(struct problem *p)
 {
@@ -127,7 +129,8 @@ enum app_err api_check_version(const json_t *obj, int version, struct problem *p
     return APP_OK;
 }
 
-/* SHA-256 over method, path and body: what "the same request" means. */
+/* SHA-256 over method, path, query, media type and body: what "the same
+ * request" means. */
 static void request_hash(const struct http_call *call, char out[65])
 {
     crypto_hash_sha256_state st;
@@ -139,6 +142,14 @@ static void request_hash(const struct http_call *call, char out[65])
                               strlen(call->route->method));
     crypto_hash_sha256_update(&st, &zero, 1);
     crypto_hash_sha256_update(&st, (const unsigned char *)call->path, strlen(call->path));
+    crypto_hash_sha256_update(&st, &zero, 1);
+    /* The query and media type too: an upload names its file in the query. */
+    const char *query = http_raw_query(call), *ctype = http_header(call, "Content-Type");
+    crypto_hash_sha256_update(&st, (const unsigned char *)(query ? query : ""),
+                              query ? strlen(query) : 0);
+    crypto_hash_sha256_update(&st, &zero, 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)(ctype ? ctype : ""),
+                              ctype ? strlen(ctype) : 0);
     crypto_hash_sha256_update(&st, &zero, 1);
     crypto_hash_sha256_update(&st, (const unsigned char *)call->body_text, call->body_len);
     crypto_hash_sha256_final(&st, digest);
@@ -220,4 +231,41 @@ enum app_err api_idem_save(struct http_call *call,
                          (int)status, location != NULL ? location : "", text);
     free(text);
     return err;
+}
+
+int32_t api_today(void)
+{
+    /* Asia/Shanghai is UTC+8 all year (no DST since 1991). */
+    return (int32_t)(((long long)time(NULL) + 8 * 3600) / 86400);
+}
+
+enum app_err
+api_workdays_end(struct db *db, int32_t from, int n, int32_t *ret_end, struct problem *p)
+{
+    struct calendar cal;
+    int32_t days[WORKDAYS_MAX];
+    int missing = 0;
+    enum app_err err;
+
+    if (n < 1 || n > WORKDAYS_MAX) {
+        problem_set(p, APP_ERR_VALIDATION, "a count of 1 to %d working days", WORKDAYS_MAX);
+        return p->err;
+    }
+    calendar_init(&cal);
+    err = calendar_store_load(db, from, 2 * n + 30, &cal);
+    if (err == APP_OK) {
+        err = workdays_after(&cal, from, n, days, &missing);
+    }
+    calendar_clear(&cal);
+    if (err == APP_ERR_CALENDAR_MISSING) {
+        problem_set(p, err, "no working-day calendar for %d yet; an admin must load it", missing);
+        return err;
+    }
+    if (err != APP_OK) {
+        problem_set(p, err, NULL);
+        return err;
+    }
+    *ret_end = days[n - 1];
+    p->err = APP_OK;
+    return APP_OK;
 }

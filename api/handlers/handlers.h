@@ -8,19 +8,27 @@
 #define JIANGXIN_API_HANDLERS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
 #include "http.h"
 #include "store/db.h"
 
+struct round_ref;
+struct nomination_ref;
+
 route_handler_fn system_readyz, system_openapi, system_docs;
 route_handler_fn enums_list, auth_token, me_get;
 route_handler_fn users_list, users_create, users_get, users_update, users_delete;
 route_handler_fn units_list, units_create, units_get, units_update;
-route_handler_fn programmes_list, programmes_get, programmes_update_policy;
+route_handler_fn programmes_list, programmes_create, programmes_get, programmes_update_policy;
 route_handler_fn calendar_workdays, calendar_get_day, calendar_put_day, calendar_get_year;
 route_handler_fn audit_list, audit_verify;
+route_handler_fn rounds_create, rounds_list, rounds_get, rounds_transition;
+route_handler_fn nominations_create, nominations_list, nominations_get, nominations_update,
+    nominations_transition, nominations_eligibility;
+route_handler_fn attachments_list, attachments_create, attachments_get, attachments_delete;
 
 /* The calling thread's database, or NULL with a 503 problem in p. */
 struct db *api_db(struct problem *p);
@@ -52,6 +60,36 @@ bool api_distinct_strings(const json_t *array);
 
 /* APP_ERR_PRECONDITION_FAILED (in p) unless obj's "version" equals version. */
 enum app_err api_check_version(const json_t *obj, int version, struct problem *p);
+
+/*
+ * Scope checks (handlers/scope.c). Each validates the path id (400), loads
+ * the row (optionally FOR UPDATE, inside the caller's transaction) and
+ * answers NOT_FOUND (in p) when it does not exist or is outside the
+ * caller's scope: an office user's programmes, a unit user's own unit.
+ * api_nomination_scope also fills the nomination's round.
+ */
+enum app_err api_round_scope(struct http_call *call,
+                             struct db *db,
+                             const char *id,
+                             bool for_update,
+                             struct round_ref *ret,
+                             struct problem *p);
+enum app_err api_nomination_scope(struct http_call *call,
+                                  struct db *db,
+                                  const char *id,
+                                  bool for_update,
+                                  struct nomination_ref *ret,
+                                  struct round_ref *ret_round,
+                                  struct problem *p);
+
+/* Today's date in Asia/Shanghai (days since 1970-01-01, as workdays.h). */
+int32_t api_today(void);
+
+/* The Nth working day strictly after `from` (a notice of n working days
+ * published on `from` ends at 24:00 of that day). CALENDAR_MISSING (422,
+ * naming the year) when the calendar has no data for a year it needs. */
+enum app_err
+api_workdays_end(struct db *db, int32_t from, int n, int32_t *ret_end, struct problem *p);
 
 /* Idempotency-Key handling for creating POSTs. */
 struct idem_state {

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * /v1/programmes: public reading; admins replace a programme's policy as a
- * whole (PUT with If-Match). api/model/policy.c is the only gate: a policy
+ * /v1/programmes: public reading; admins add a programme (a third
+ * district's scheme is data, not code) and replace a programme's policy as
+ * a whole (PUT with If-Match). api/model/policy.c is the only gate: a policy
  * that fails it changes nothing.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "handlers.h"
+#include "json_fields.h"
 #include "policy.h"
 #include "store/stores.h"
 
@@ -116,5 +119,68 @@ cleanup:
     json_decref(obj);
     free(before);
     free(after);
+    free(policy);
+}
+
+static const struct json_field create_fields[] = {
+    {"code", JF_STRING, true, 3, 48},
+    {"name", JF_STRING, true, 1, 100},
+    {"name_en", JF_STRING, true, 1, 100},
+    {"policy", JF_OBJECT, true, 0, 0},
+};
+
+void programmes_create(struct http_call *call)
+{
+    struct problem prob = PROBLEM_INIT;
+    struct idem_state idem;
+    struct db *db = NULL;
+    const json_t *b = call->body;
+    const char *code = json_string_value(json_object_get(b, "code"));
+    char *policy = NULL, *text = NULL, location[96];
+    json_t *obj = NULL;
+
+    if (!json_fields_check(b, create_fields, 4, "", &prob)) {
+        goto cleanup;
+    }
+    if (!code_ok(code, &prob)) {
+        prob.err = APP_OK;
+        problem_add_error(&prob, APP_ERR_VALIDATION, "/code",
+                          "3 to 48 of a-z 0-9 -, starting with a-z");
+        goto cleanup;
+    }
+    if (!policy_validate(json_object_get(b, "policy"), &prob) || (db = api_db(&prob)) == NULL ||
+        api_idem_begin(call, db, &idem, &prob)) {
+        goto cleanup;
+    }
+    policy = json_dumps(json_object_get(b, "policy"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (policy == NULL) {
+        problem_set(&prob, APP_ERR_INTERNAL, NULL);
+        goto cleanup;
+    }
+    snprintf(location, sizeof(location), "/v1/programmes/%s", code);
+    if ((prob.err = db_begin(db)) != APP_OK ||
+        (prob.err = programme_store_insert(db, code, json_string_value(json_object_get(b, "name")),
+                                           json_string_value(json_object_get(b, "name_en")), policy,
+                                           &text)) != APP_OK ||
+        (obj = api_parse(text, &prob)) == NULL ||
+        (prob.err = api_audit(call, db, "programme.create", "programme", code, NULL, text)) !=
+            APP_OK ||
+        (prob.err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
+        (prob.err = db_commit(db)) != APP_OK) {
+        if (prob.err == APP_ERR_CONFLICT) {
+            problem_set(&prob, APP_ERR_CONFLICT, "a programme with code %s exists", code);
+        }
+        goto cleanup;
+    }
+    http_set_header(call, "Location", location);
+    api_reply_resource(call, 201, obj);
+
+cleanup:
+    db_rollback(db);
+    if (prob.err != APP_OK) {
+        http_reply_problem(call, &prob);
+    }
+    json_decref(obj);
+    free(text);
     free(policy);
 }

@@ -111,6 +111,66 @@ static const struct enums_entry suspension_reasons[] = {
     [SUSPENSION_MOVED_OUT_OF_DISTRICT] = {"moved_out_of_district", "调往区外",
                                           "Moved out of the district"},
 };
+static const struct enums_entry round_phases[] = {
+    [PHASE_PREPARING]     = {"preparing", "部署申报", "Preparing"},
+    [PHASE_ACCEPTING]     = {"accepting", "组织推荐（受理申报）", "Accepting nominations"},
+    [PHASE_QUALIFICATION] = {"qualification", "资格审查", "Qualification review"},
+    [PHASE_REVIEW]        = {"review", "专家评审", "Expert review"},
+    [PHASE_VOTING]        = {"voting", "网络投票", "Public vote"},
+    [PHASE_DECIDING]      = {"deciding", "研究确定", "Leadership decision"},
+    [PHASE_NOTICE]        = {"notice", "社会公示", "Final notice"},
+    [PHASE_CONCLUDED]     = {"concluded", "已结束", "Concluded"},
+};
+
+static const struct enums_entry nomination_states[] = {
+    [NOM_DRAFT]            = {"draft", "草稿", "Draft"},
+    [NOM_UNIT_PUBLICITY]   = {"unit_publicity", "单位公示中", "Unit publicity"},
+    [NOM_UNIT_APPROVED]    = {"unit_approved", "单位公示期满", "Approved by the unit"},
+    [NOM_SUBMITTED]        = {"submitted", "已报送", "Submitted"},
+    [NOM_RETURNED]         = {"returned", "退回补正", "Returned for correction"},
+    [NOM_QUALIFIED]        = {"qualified", "资格审查通过", "Qualified"},
+    [NOM_REJECTED]         = {"rejected", "资格审查未通过", "Rejected"},
+    [NOM_DISQUALIFIED]     = {"disqualified", "弄虚作假，取消资格", "Disqualified (fraud)"},
+    [NOM_WITHDRAWN]        = {"withdrawn", "已撤回", "Withdrawn"},
+    [NOM_IN_REVIEW]        = {"in_review", "评审中", "In review"},
+    [NOM_SHORTLISTED]      = {"shortlisted", "入围提名", "Shortlisted"},
+    [NOM_NOT_SHORTLISTED]  = {"not_shortlisted", "未入围", "Not shortlisted"},
+    [NOM_SELECTED]         = {"selected", "拟认定", "Selected"},
+    [NOM_NOT_SELECTED]     = {"not_selected", "未入选", "Not selected"},
+    [NOM_FINAL_NOTICE]     = {"final_notice", "结果公示中", "Final notice"},
+    [NOM_RECOGNIZED]       = {"recognized", "已认定", "Recognised"},
+    [NOM_OBJECTION_UPHELD] = {"objection_upheld", "异议成立", "Objection upheld"},
+};
+
+static const struct enums_entry evidence_kinds[] = {
+    [EVIDENCE_APPLICATION_FORM]  = {"application_form", "申报表", "Application form"},
+    [EVIDENCE_SKILL_CERTIFICATE] = {"skill_certificate", "职业资格（技能等级）证书",
+                                    "Skill certificate"},
+    [EVIDENCE_HONOUR]            = {"honour", "荣誉获奖证明", "Honour or award"},
+    [EVIDENCE_PATENT]            = {"patent", "专利及技术成果", "Patent or technical result"},
+    [EVIDENCE_COMPETITION]       = {"competition", "技能竞赛成绩", "Competition result"},
+    [EVIDENCE_OTHER]             = {"other", "其他证明材料", "Other evidence"},
+};
+
+static const struct enums_entry honour_levels[] = {
+    [HONOUR_NATIONAL]   = {"national", "国家级", "National"},
+    [HONOUR_PROVINCIAL] = {"provincial", "省级", "Provincial"},
+    [HONOUR_MUNICIPAL]  = {"municipal", "市级", "Municipal"},
+    [HONOUR_DISTRICT]   = {"district", "区（县）级", "District"},
+    [HONOUR_ENTERPRISE] = {"enterprise", "企业（单位）级", "Enterprise"},
+};
+
+static const struct enums_entry patent_kinds[] = {
+    [PATENT_INVENTION]     = {"invention", "发明专利", "Invention"},
+    [PATENT_UTILITY_MODEL] = {"utility_model", "实用新型专利", "Utility model"},
+    [PATENT_DESIGN]        = {"design", "外观设计专利", "Design"},
+};
+
+static const struct enums_entry nomination_channels[] = {
+    [CHANNEL_UNIT]        = {"unit", "单位推荐", "Nominated by the unit"},
+    [CHANNEL_COMPETITION] = {"competition", "技能竞赛成绩优异者推荐",
+                             "Competition winner"},
+};
 /* clang-format on */
 
 _Static_assert(sizeof(roles) / sizeof(roles[0]) == ROLE__MAX - ROLE_ADMIN, "roles");
@@ -129,6 +189,12 @@ _Static_assert(sizeof(revocation_reasons) / sizeof(revocation_reasons[0]) == REV
                "revocation reasons");
 _Static_assert(sizeof(suspension_reasons) / sizeof(suspension_reasons[0]) == SUSPENSION__COUNT,
                "suspension reasons");
+_Static_assert(N_OF(round_phases) == PHASE__COUNT, "round phases");
+_Static_assert(N_OF(nomination_states) == NOM__COUNT, "nomination states");
+_Static_assert(N_OF(evidence_kinds) == EVIDENCE__COUNT, "evidence kinds");
+_Static_assert(N_OF(honour_levels) == HONOUR__COUNT, "honour levels");
+_Static_assert(N_OF(patent_kinds) == PATENT__COUNT, "patent kinds");
+_Static_assert(N_OF(nomination_channels) == CHANNEL__COUNT, "channels");
 
 /* Entry i of a set is C enum value base + i. */
 static const struct enums_table {
@@ -151,6 +217,13 @@ static const struct enums_table {
                                   N_OF(revocation_reasons)},
     [ENUMS_SUSPENSION_REASONS] = {"suspension_reasons", suspension_reasons,
                                   N_OF(suspension_reasons)},
+    [ENUMS_ROUND_PHASES] = {"round_phases", round_phases, N_OF(round_phases)},
+    [ENUMS_NOMINATION_STATES] = {"nomination_states", nomination_states, N_OF(nomination_states)},
+    [ENUMS_EVIDENCE_KINDS] = {"evidence_kinds", evidence_kinds, N_OF(evidence_kinds)},
+    [ENUMS_HONOUR_LEVELS] = {"honour_levels", honour_levels, N_OF(honour_levels)},
+    [ENUMS_PATENT_KINDS] = {"patent_kinds", patent_kinds, N_OF(patent_kinds)},
+    [ENUMS_NOMINATION_CHANNELS] = {"nomination_channels", nomination_channels,
+                                   N_OF(nomination_channels)},
 };
 
 /* Casting through unsigned makes one comparison reject negative values too. */

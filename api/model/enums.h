@@ -121,20 +121,97 @@ enum suspension_reason {
     SUSPENSION__COUNT
 };
 
+/* Round phases, in order; the values of SQL type round_phase. */
+enum round_phase {
+    PHASE_PREPARING = 0, /* 部署申报: set up, not yet open */
+    PHASE_ACCEPTING,     /* 组织推荐: units nominate */
+    PHASE_QUALIFICATION, /* 资格审查/复核 */
+    PHASE_REVIEW,        /* 评审 */
+    PHASE_VOTING,        /* 网络投票 */
+    PHASE_DECIDING,      /* 研究确定 */
+    PHASE_NOTICE,        /* 社会公示 */
+    PHASE_CONCLUDED,
+    PHASE__COUNT
+};
+
+/* Nomination states, in lifecycle order; the values of SQL type nomination_state. */
+enum nomination_state {
+    NOM_DRAFT = 0,        /* 草稿 */
+    NOM_UNIT_PUBLICITY,   /* 单位公示中 */
+    NOM_UNIT_APPROVED,    /* 单位公示期满 */
+    NOM_SUBMITTED,        /* 已报送 */
+    NOM_RETURNED,         /* 退回补正 */
+    NOM_QUALIFIED,        /* 资格审查通过 */
+    NOM_REJECTED,         /* 资格审查未通过 */
+    NOM_DISQUALIFIED,     /* 弄虚作假，取消资格 */
+    NOM_WITHDRAWN,        /* 撤回 */
+    NOM_IN_REVIEW,        /* 评审中 */
+    NOM_SHORTLISTED,      /* 入围 */
+    NOM_NOT_SHORTLISTED,  /* 未入围 */
+    NOM_SELECTED,         /* 拟认定 */
+    NOM_NOT_SELECTED,     /* 未入选 */
+    NOM_FINAL_NOTICE,     /* 结果公示中 */
+    NOM_RECOGNIZED,       /* 已认定 */
+    NOM_OBJECTION_UPHELD, /* 异议成立 */
+    NOM__COUNT
+};
+
+/* Evidence file kinds (证明材料); SQL type evidence_kind. 环翠 第十条（二）1–3. */
+enum evidence_kind {
+    EVIDENCE_APPLICATION_FORM = 0, /* 申报表 */
+    EVIDENCE_SKILL_CERTIFICATE,    /* 职业资格/技能等级证书 */
+    EVIDENCE_HONOUR,               /* 荣誉、获奖证明 */
+    EVIDENCE_PATENT,               /* 专利、技术成果 */
+    EVIDENCE_COMPETITION,          /* 技能竞赛成绩 */
+    EVIDENCE_OTHER,                /* 其他 */
+    EVIDENCE__COUNT
+};
+
+/* The level of an honour or a competition (岚山 第四条（五） counts 区级及以上). */
+enum honour_level {
+    HONOUR_NATIONAL = 0, /* 国家级 */
+    HONOUR_PROVINCIAL,   /* 省级 */
+    HONOUR_MUNICIPAL,    /* 市级 */
+    HONOUR_DISTRICT,     /* 区（县）级 */
+    HONOUR_ENTERPRISE,   /* 企业（单位）级 */
+    HONOUR__COUNT
+};
+
+/* Patent kinds (专利法 第二条). */
+enum patent_kind {
+    PATENT_INVENTION = 0, /* 发明 */
+    PATENT_UTILITY_MODEL, /* 实用新型 */
+    PATENT_DESIGN,        /* 外观设计 */
+    PATENT__COUNT
+};
+
+/* How a nomination came: a unit's own, or a competition winner (环翠 第十条（二）). */
+enum nomination_channel {
+    CHANNEL_UNIT = 0,    /* 企业推荐 */
+    CHANNEL_COMPETITION, /* 职业技能竞赛成绩优异者 */
+    CHANNEL__COUNT
+};
+
 /* The enumerations, by the key they have in `GET /v1/enums`. */
 enum enums_set {
-    ENUMS_ROLES = 0,          /* "roles": enum role of auth.h, ROLE_ADMIN..ROLE_SERVICE */
-    ENUMS_SKILL_LEVELS,       /* "skill_levels" (entries also carry "rank") */
-    ENUMS_UNIT_KINDS,         /* "unit_kinds" */
-    ENUMS_AWARDS_CAPS,        /* "awards_caps" */
-    ENUMS_AGE_LIMIT_KINDS,    /* "age_limit_kinds" */
-    ENUMS_REPEAT_RULES,       /* "repeat_rules" */
-    ENUMS_FRAUD_RULES,        /* "fraud_rules" */
-    ENUMS_REWARD_KINDS,       /* "reward_kinds" */
-    ENUMS_ALLOWANCE_STARTS,   /* "allowance_starts" */
-    ENUMS_ASSESSMENT_KINDS,   /* "assessment_kinds" */
-    ENUMS_REVOCATION_REASONS, /* "revocation_reasons" */
-    ENUMS_SUSPENSION_REASONS, /* "suspension_reasons" */
+    ENUMS_ROLES = 0,           /* "roles": enum role of auth.h, ROLE_ADMIN..ROLE_SERVICE */
+    ENUMS_SKILL_LEVELS,        /* "skill_levels" (entries also carry "rank") */
+    ENUMS_UNIT_KINDS,          /* "unit_kinds" */
+    ENUMS_AWARDS_CAPS,         /* "awards_caps" */
+    ENUMS_AGE_LIMIT_KINDS,     /* "age_limit_kinds" */
+    ENUMS_REPEAT_RULES,        /* "repeat_rules" */
+    ENUMS_FRAUD_RULES,         /* "fraud_rules" */
+    ENUMS_REWARD_KINDS,        /* "reward_kinds" */
+    ENUMS_ALLOWANCE_STARTS,    /* "allowance_starts" */
+    ENUMS_ASSESSMENT_KINDS,    /* "assessment_kinds" */
+    ENUMS_REVOCATION_REASONS,  /* "revocation_reasons" */
+    ENUMS_SUSPENSION_REASONS,  /* "suspension_reasons" */
+    ENUMS_ROUND_PHASES,        /* "round_phases" */
+    ENUMS_NOMINATION_STATES,   /* "nomination_states" */
+    ENUMS_EVIDENCE_KINDS,      /* "evidence_kinds" */
+    ENUMS_HONOUR_LEVELS,       /* "honour_levels" */
+    ENUMS_PATENT_KINDS,        /* "patent_kinds" */
+    ENUMS_NOMINATION_CHANNELS, /* "nomination_channels" */
     ENUMS__COUNT
 };
 

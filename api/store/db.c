@@ -5,6 +5,7 @@
  * connection when the thread ends, so shutdown leaks nothing.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,10 @@ static const struct db_statement *const all_statements[] = {
     calendar_store_statements,
     audit_store_statements,
     idem_store_statements,
+    scope_store_statements,
+    round_store_statements,
+    nomination_store_statements,
+    attachment_store_statements,
 };
 
 /* SQLSTATE → error kind. Never parse message text. */
@@ -67,6 +72,20 @@ void db_configure(const char *conninfo)
 {
     db_conninfo = conninfo;
     pthread_once(&db_key_once, make_key);
+}
+
+const char *db_statement_sql(const char *name)
+{
+    for (size_t i = 0; i < sizeof(all_statements) / sizeof(all_statements[0]); i++) {
+        for (const struct db_statement *st = all_statements[i]; st->name != NULL; st++) {
+            if (name == NULL) {
+                puts(st->name);
+            } else if (strcmp(st->name, name) == 0) {
+                return st->sql;
+            }
+        }
+    }
+    return NULL;
 }
 
 static bool prepare_all(PGconn *conn)
@@ -165,12 +184,27 @@ enum app_err db_exec(struct db *db,
                      ExecStatusType expected,
                      PGresult **ret)
 {
-    PGresult *res = PQexecPrepared(db->conn, name, n_params, params, NULL, NULL, 0);
+    struct db_binary text = {0};
+
+    return db_exec_binary(db, name, n_params, params, &text, expected, ret);
+}
+
+enum app_err db_exec_binary(struct db *db,
+                            const char *name,
+                            int n_params,
+                            const char *const *params,
+                            const struct db_binary *bin,
+                            ExecStatusType expected,
+                            PGresult **ret)
+{
+    PGresult *res = PQexecPrepared(db->conn, name, n_params, params, bin->lengths, bin->formats,
+                                   bin->result_format);
     const char *state;
 
     if (PQresultStatus(res) != expected && reconnect_for_retry(db)) {
         PQclear(res);
-        res = PQexecPrepared(db->conn, name, n_params, params, NULL, NULL, 0);
+        res = PQexecPrepared(db->conn, name, n_params, params, bin->lengths, bin->formats,
+                             bin->result_format);
     }
 
     if (PQresultStatus(res) == expected) {

@@ -29,6 +29,12 @@ void db_rollback(struct db *db);
 /* SELECT 1 through the prepared path. */
 enum app_err db_ping(struct db *db);
 
+/* The SQL of the prepared statement `name` (NULL when there is none); with
+ * name NULL, prints every statement name to stdout and returns NULL. For
+ * `jiangxin-api statement`, so benchmarks and EXPLAIN run the very SQL the
+ * service runs. */
+const char *db_statement_sql(const char *name);
+
 /* ---- Generic shapes used by the stores (see db.c) ---- */
 
 /* A statement returning one row whose first column is a JSON object text:

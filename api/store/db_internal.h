@@ -31,6 +31,23 @@ enum app_err db_exec(struct db *db,
                      ExecStatusType expected,
                      PGresult **ret);
 
+/* Binary parameters and results (bytea without the hex detour): lengths
+ * and formats per parameter (NULL: all text), result_format 1 for binary
+ * columns (raw bytes for bytea and text). */
+struct db_binary {
+    const int *lengths;
+    const int *formats;
+    int result_format;
+};
+/* db_exec with binary parameters or results. */
+enum app_err db_exec_binary(struct db *db,
+                            const char *name,
+                            int n_params,
+                            const char *const *params,
+                            const struct db_binary *bin,
+                            ExecStatusType expected,
+                            PGresult **ret);
+
 /* Copies a text column of row 0; NULL for SQL NULL or out of memory. */
 char *db_strdup(const PGresult *res, int row, int col);
 
@@ -40,5 +57,9 @@ extern const struct db_statement programme_store_statements[];
 extern const struct db_statement calendar_store_statements[];
 extern const struct db_statement audit_store_statements[];
 extern const struct db_statement idem_store_statements[];
+extern const struct db_statement scope_store_statements[];
+extern const struct db_statement round_store_statements[];
+extern const struct db_statement nomination_store_statements[];
+extern const struct db_statement attachment_store_statements[];
 
 #endif

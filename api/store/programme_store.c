@@ -18,6 +18,9 @@ const struct db_statement programme_store_statements[] = {
     {"programme_store_update_policy",
      "UPDATE programmes SET policy = $3::jsonb, version = version + 1, updated_at = now()"
      " WHERE code = $1 AND version = $2::int RETURNING api_programme(programmes)::text"},
+    {"programme_store_insert",
+     "INSERT INTO programmes (code, name, name_en, policy) VALUES ($1, $2, $3, $4::jsonb)"
+     " RETURNING api_programme(programmes)::text"},
     {"programme_store_count_codes", "SELECT count(*) FROM programmes"
                                     " WHERE code IN (SELECT jsonb_array_elements_text($1::jsonb))"},
     {NULL, NULL},
@@ -61,4 +64,16 @@ enum app_err programme_store_count_codes(struct db *db, const char *codes_json, 
     }
     PQclear(res);
     return err;
+}
+
+enum app_err programme_store_insert(struct db *db,
+                                    const char *code,
+                                    const char *name,
+                                    const char *name_en,
+                                    const char *policy_json,
+                                    char **ret_json)
+{
+    const char *params[] = {code, name, name_en, policy_json};
+
+    return db_json_one(db, "programme_store_insert", 4, params, ret_json);
 }

@@ -14,6 +14,7 @@
 
 #include "auth.h"
 #include "db.h"
+#include "enums.h"
 
 struct calendar;
 
@@ -73,6 +74,12 @@ enum app_err unit_store_update(struct db *db,
 /* programmes */
 enum app_err programme_store_list(struct db *db, char **ret_array);
 enum app_err programme_store_get(struct db *db, const char *code, bool for_update, char **ret_json);
+enum app_err programme_store_insert(struct db *db,
+                                    const char *code,
+                                    const char *name,
+                                    const char *name_en,
+                                    const char *policy_json,
+                                    char **ret_json);
 enum app_err programme_store_update_policy(
     struct db *db, const char *code, int version, const char *policy_json, char **ret_json);
 /* How many of the codes in a JSON array text name existing programmes. */
@@ -88,6 +95,164 @@ enum app_err calendar_store_put_day(
 enum app_err calendar_store_upsert_year(struct db *db, int year, const char *source);
 enum app_err calendar_store_upsert_day(
     struct db *db, int32_t day, bool is_workday, const char *name, const char *source);
+
+/* rounds */
+/* Inserts a round of programme `programme` (a code) with the code
+ * "<programme>-<year>"; dates are YYYY-MM-DD, the reason may be NULL.
+ * CONFLICT when the programme has a round that year, NOT_FOUND when there is
+ * no such programme. */
+enum app_err round_store_insert(struct db *db,
+                                const char *programme,
+                                int year,
+                                const char *reference_date,
+                                const char *window_opens,
+                                const char *window_closes,
+                                const char *cycle_override_reason,
+                                char **ret_json);
+enum app_err round_store_get(struct db *db, const char *id, char **ret_json);
+/* A programme's rounds, newest year first. */
+enum app_err round_store_list(struct db *db,
+                              const char *programme,
+                              const char *cursor,
+                              int limit,
+                              char **ret_array,
+                              char **ret_next);
+/* JSON array text of the years of a programme's rounds, ascending. */
+enum app_err round_store_years(struct db *db, const char *programme, char **ret_array);
+/* {"<nomination state>": count, ...} with every state; only unit_id's
+ * nominations when unit_id is not NULL. */
+enum app_err
+round_store_counts(struct db *db, const char *id, const char *unit_id, char **ret_json);
+/* Moves the round to `phase` (a round_phase value) when its version is `version`. */
+enum app_err round_store_set_phase(
+    struct db *db, const char *id, int version, const char *phase, char **ret_json);
+
+/* scope: what access checks need to know about a round or a nomination */
+struct round_ref {
+    char id[40];
+    char programme[AUTH_CODE_MAX]; /* programme code */
+    enum round_phase phase;
+    int32_t reference_date, window_opens, window_closes; /* days (workdays.h) */
+    int version;
+    int year;
+};
+struct nomination_ref {
+    char id[40];
+    char round_id[40];
+    char unit_id[40];
+    enum nomination_state state;
+    int version;
+};
+/* Row locks for the scope reads, taken inside the caller's transaction. */
+enum scope_lock {
+    SCOPE_NO_LOCK = 0,
+    SCOPE_LOCK_SHARE,  /* the round must not change phase under a nomination move */
+    SCOPE_LOCK_UPDATE, /* the round itself changes */
+};
+enum app_err
+scope_store_round(struct db *db, const char *id, enum scope_lock lock, struct round_ref *ret);
+enum app_err
+scope_store_nomination(struct db *db, const char *id, bool for_update, struct nomination_ref *ret);
+
+/* nominations */
+enum nomination_sort {
+    NOMINATION_SORT_CREATED = 0, /* created_at (the default) */
+    NOMINATION_SORT_CREATED_DESC,
+    NOMINATION_SORT_NAME,
+    NOMINATION_SORT_NAME_DESC,
+    NOMINATION_SORT__COUNT
+};
+struct nomination_filter {
+    const char *round_id;
+    const char *unit_id; /* NULL: every unit (a unit user always has its own here) */
+    const char *state, *skill_level, *q;
+    enum nomination_sort sort;
+};
+/* The facts eligibility_run() needs, as the database knows them. */
+struct nomination_facts {
+    char birth_date[11];
+    char skill_level[32]; /* "" when not given */
+    int front_line;       /* 1, 0, -1 not given */
+    char unit_kind[16];
+    long deeds_chars;
+    int honours_district_plus;
+    int attachments;
+    int earlier_recognitions;
+    char held_until[11]; /* "" when none */
+    int same_round_others;
+    bool publicity_done;
+    int publicity_workdays; /* -1 when none */
+};
+enum app_err nomination_store_get(struct db *db, const char *id, char **ret_json);
+/* values_json: the prepared columns (see nomination_store.c). *ret_id is malloc'd. */
+enum app_err nomination_store_insert(struct db *db,
+                                     const char *round_id,
+                                     const char *unit_id,
+                                     const char *values_json,
+                                     char **ret_id);
+/* PRECONDITION_FAILED when the row's version is no longer `version`. */
+enum app_err
+nomination_store_update(struct db *db, const char *id, int version, const char *values_json);
+enum app_err nomination_store_add_transition(struct db *db,
+                                             const char *id,
+                                             const char *from_state,
+                                             const char *to_state,
+                                             const struct principal *who,
+                                             const char *note);
+/* The sealed ID number and phone as hex (*ret_phone_hex NULL when none). */
+enum app_err
+nomination_store_sealed(struct db *db, const char *id, char **ret_id_hex, char **ret_phone_hex);
+enum app_err nomination_store_facts(struct db *db,
+                                    const char *id,
+                                    int management_period_months,
+                                    struct nomination_facts *ret);
+enum app_err nomination_store_list(struct db *db,
+                                   const struct nomination_filter *f,
+                                   const char *cursor,
+                                   int limit,
+                                   char **ret_array,
+                                   char **ret_next);
+
+/* attachments */
+#define ATTACHMENT_FILENAME_MAX 200 /* code points (the column's CHECK) */
+struct attachment_new {
+    const char *nomination_id;
+    const char *kind; /* evidence_kind value */
+    const char *filename;
+    const char *media_type;
+    size_t size;                 /* plain bytes */
+    const char *sha256;          /* hex, of the plain bytes */
+    const unsigned char *sealed; /* crypto_seal output, size + 40 bytes */
+    size_t sealed_len;
+    const char *uploaded_by; /* user id */
+};
+struct attachment_content {
+    char media_type[32];
+    char filename[ATTACHMENT_FILENAME_MAX * 4 + 1];
+    char sha256[65];
+    size_t size;
+    unsigned char *sealed; /* malloc'd; attachment_content_clear frees */
+    size_t sealed_len;
+};
+enum app_err attachment_store_count(struct db *db, const char *nomination_id, long *ret_count);
+enum app_err
+attachment_store_insert(struct db *db, const struct attachment_new *a, char **ret_json);
+/* Oldest first. */
+enum app_err attachment_store_list(struct db *db,
+                                   const char *nomination_id,
+                                   const char *cursor,
+                                   int limit,
+                                   char **ret_array,
+                                   char **ret_next);
+/* NOT_FOUND unless the file belongs to that nomination. */
+enum app_err attachment_store_content(struct db *db,
+                                      const char *nomination_id,
+                                      const char *id,
+                                      struct attachment_content *ret);
+void attachment_content_clear(struct attachment_content *c);
+/* *ret_json: the representation of the deleted file. */
+enum app_err
+attachment_store_delete(struct db *db, const char *nomination_id, const char *id, char **ret_json);
 
 /* audit */
 struct audit_entry {

@@ -239,6 +239,58 @@ class Factory:
         return u
 
 
+    # ---- programmes, rounds and nominations (issue 3) ----
+    def programme(self, *, base="lanshan-craftsman", **changes):
+        """A new programme with `base`'s policy (members overridden by
+        `changes`), so each test owns its rounds: one round per year."""
+        policy = self.api.get(f"/v1/programmes/{base}", expect=200).body["policy"]
+        policy.update(changes)
+        code = f"t-{base.split('-')[0]}-{support.rand_hex(8)}"
+        self.api.post("/v1/programmes", token=self.admin.get(), expect=201,
+                      json={"code": code, "name": f"测试项目 {code}", "name_en": f"Test {code}",
+                            "policy": policy})
+        return code
+
+    def office(self, programme):
+        return self.user("office", programmes=[programme])
+
+    def round(self, programme, office, *, phase="accepting", year=2026,
+              reference_date=None, window_opens=None, window_closes=None, **extra):
+        """A round of `programme` created by `office` and moved to `phase`."""
+        body = {"year": year,
+                "reference_date": reference_date or f"{year}-12-31",
+                "window_opens": window_opens or f"{year}-01-05",
+                "window_closes": window_closes or f"{year}-12-31"}
+        body.update(extra)
+        r = self.api.post(f"/v1/programmes/{programme}/rounds", token=office.token,
+                          json=body, expect=201).body
+        order = ["preparing", "accepting", "qualification", "review"]
+        for to in order[1:order.index(phase) + 1]:
+            r = self.api.post(f"/v1/rounds/{r['id']}/transitions", token=office.token,
+                              json={"to": to}, expect=200).body
+        return r
+
+    def nomination_body(self, **changes):
+        """A complete nomination (every field the office needs), synthetic ID."""
+        body = {
+            "name": "测试候选人",
+            "id_number": support.new_id_number(),
+            "phone": support.new_phone(),
+            "occupation": "数控车工",
+            "skill_level": "senior_technician",
+            "skill_certificate_no": f"S{support.rand_hex(6).upper()}",
+            "front_line": True,
+            "post": "数控车间一线操作岗",
+            "deeds": "长期扎根生产一线，" * 60,
+        }
+        body.update(changes)
+        return body
+
+    def nomination(self, round_id, unit_user, **changes):
+        return self.api.post(f"/v1/rounds/{round_id}/nominations", token=unit_user.token,
+                             json=self.nomination_body(**changes), expect=201).body
+
+
 @pytest.fixture(scope="session")
 def factory(api, _admin_token_cache):
     return Factory(api, _admin_token_cache)

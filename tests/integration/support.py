@@ -77,6 +77,43 @@ assert uscc_valid("11320000MB151840XJ")
 assert not uscc_valid("91350100M000100Y4Z")
 
 
+# ------------------------------------------------------------ GB 11643
+ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
+
+
+def id_check_char(first17):
+    return "10X98765432"[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS)) % 11]
+
+
+def new_id_number(*, male=None, birth="1900", rng=random.SystemRandom()):
+    """A synthetic 身份证号 with a valid check character and an impossible
+    birth year (1900 by default: test data never looks like a real person).
+    `birth` is YYYY or YYYYMMDD; the sequence code's parity gives the gender."""
+    if len(birth) == 4:
+        birth += f"{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+    seq = rng.randint(0, 999)
+    if male is not None and (seq % 2 == 1) != male:
+        seq = (seq + 1) % 1000
+    first17 = "370" + f"{rng.randint(100, 999)}" + birth + f"{seq:03d}"
+    return first17 + id_check_char(first17)
+
+
+def wrong_id_check(number):
+    good = number[17]
+    return number[:17] + next(c for c in "0123456789X" if c != good)
+
+
+def mask_id(number):
+    return number[:3] + "*" * 11 + number[-4:]
+
+
+def new_phone(rng=random.SystemRandom()):
+    return "139" + "".join(str(rng.randint(0, 9)) for _ in range(8))
+
+
+assert id_check_char("11010519491231002") == "X"
+
+
 # ------------------------------------------------------------------ JWT
 def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
@@ -262,7 +299,7 @@ def bearer(token):
 # Every route of the contract as (method, a concrete example path). Used to
 # check that the OpenAPI document covers the contract and by the role matrix.
 SAMPLE_ID = "00000000-0000-4000-8000-000000000000"
-API_ROUTES = [
+FOUNDATION_ROUTES = [
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),
@@ -290,6 +327,25 @@ API_ROUTES = [
     ("GET", "/v1/audit"),
     ("GET", "/v1/audit/verify"),
 ]
+# Issue 3 (intake); their role matrix is test_intake_roles.py.
+INTAKE_ROUTES = [
+    ("POST", "/v1/programmes"),
+    ("GET", "/v1/programmes/lanshan-craftsman/rounds"),
+    ("POST", "/v1/programmes/lanshan-craftsman/rounds"),
+    ("GET", f"/v1/rounds/{SAMPLE_ID}"),
+    ("POST", f"/v1/rounds/{SAMPLE_ID}/transitions"),
+    ("GET", f"/v1/rounds/{SAMPLE_ID}/nominations"),
+    ("POST", f"/v1/rounds/{SAMPLE_ID}/nominations"),
+    ("GET", f"/v1/nominations/{SAMPLE_ID}"),
+    ("PATCH", f"/v1/nominations/{SAMPLE_ID}"),
+    ("POST", f"/v1/nominations/{SAMPLE_ID}/transitions"),
+    ("GET", f"/v1/nominations/{SAMPLE_ID}/eligibility"),
+    ("GET", f"/v1/nominations/{SAMPLE_ID}/attachments"),
+    ("POST", f"/v1/nominations/{SAMPLE_ID}/attachments"),
+    ("GET", f"/v1/nominations/{SAMPLE_ID}/attachments/{SAMPLE_ID}"),
+    ("DELETE", f"/v1/nominations/{SAMPLE_ID}/attachments/{SAMPLE_ID}"),
+]
+API_ROUTES = FOUNDATION_ROUTES + INTAKE_ROUTES
 VOTE_ROUTES = [
     ("GET", "/healthz"),
     ("GET", "/readyz"),

@@ -2,7 +2,8 @@
 /*
  * Unit tests for api/model/enums.c: every value round-trips, values are
  * unique snake_case, skill levels are ordered, the role and unit-kind lists
- * equal the SQL enum types of db/migrations/0001_create_core.sql, and
+ * equal the SQL enum types of db/migrations/0001_create_core.sql and the
+ * phase, state, skill-level and evidence-kind lists those of 0007, and
  * enums_to_json() has the documented shape. The repo root comes from
  * argv[1], else $TEST_DATA_DIR, else ".".
  */
@@ -14,7 +15,8 @@
 #include "test.h"
 
 #define CORE_SQL   "db/migrations/0001_create_core.sql"
-#define SQL_VALUES 16
+#define INTAKE_SQL "db/migrations/0007_create_rounds_nominations.sql"
+#define SQL_VALUES 32
 
 static const char *data_dir = ".";
 
@@ -195,6 +197,15 @@ static void test_matches_sql_types(void)
     check_same_as_sql(sql, "user_role", ENUMS_ROLES);
     check_same_as_sql(sql, "unit_kind", ENUMS_UNIT_KINDS);
     free(sql);
+
+    snprintf(path, sizeof(path), "%s/%s", data_dir, INTAKE_SQL);
+    sql = read_file(path);
+    CHECKF(sql != NULL, "cannot read %s", path);
+    check_same_as_sql(sql, "round_phase", ENUMS_ROUND_PHASES);
+    check_same_as_sql(sql, "nomination_state", ENUMS_NOMINATION_STATES);
+    check_same_as_sql(sql, "skill_level", ENUMS_SKILL_LEVELS);
+    check_same_as_sql(sql, "evidence_kind", ENUMS_EVIDENCE_KINDS);
+    free(sql);
 }
 
 static void test_to_json(void)
@@ -236,7 +247,7 @@ static const struct test_case cases[] = {
     {"unknown values and sets", test_unknown_values},
     {"skill levels are ordered", test_skill_levels},
     {"roles, unit kinds and reasons", test_roles},
-    {"roles and unit kinds equal the SQL types", test_matches_sql_types},
+    {"enums equal the SQL types (0001, 0007)", test_matches_sql_types},
     {"enums_to_json shape", test_to_json},
 };
 

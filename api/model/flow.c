@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The two transition tables. Articles: 岚山 第五条（一）（二）, 环翠 第十条
+ * （二）（三）. Unit publicity precedes submission to the office (both
+ * seeds publicise at the unit, then report upward); the office's
+ * qualification review qualifies, rejects with a reason, disqualifies for
+ * fraud (环翠 第十条（三）: barred from the round; 岚山 第十二条（一）), or
+ * returns the nomination to its unit with comments.
+ */
+#include "flow.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define UNIT   ROLE_BIT(ROLE_UNIT)
+#define OFFICE ROLE_BIT(ROLE_OFFICE)
+
+#define ACCEPTING     PHASE_BIT(PHASE_ACCEPTING)
+#define QUALIFICATION PHASE_BIT(PHASE_QUALIFICATION)
+#define REVIEW        PHASE_BIT(PHASE_REVIEW)
+
+/* clang-format off */
+const struct nomination_move flow_nomination_moves[] = {
+    /* The unit publicises its nomination (第五条（一）: ≥ 3 working days). */
+    {NOM_DRAFT,          NOM_UNIT_PUBLICITY, UNIT,   ACCEPTING, GUARD_PUBLICITY_START},
+    /* … and approves it once the publicity has ended. */
+    {NOM_UNIT_PUBLICITY, NOM_UNIT_APPROVED,  UNIT,   ACCEPTING, GUARD_PUBLICITY_PASSED},
+    /* Submission to the office runs the eligibility checklist. */
+    {NOM_UNIT_APPROVED,  NOM_SUBMITTED,      UNIT,   ACCEPTING,
+                                             GUARD_COMPLETE | GUARD_RUN_CHECKS},
+    /* A programme without unit publicity submits drafts directly. */
+    {NOM_DRAFT,          NOM_SUBMITTED,      UNIT,   ACCEPTING,
+                                             GUARD_NO_PUBLICITY | GUARD_COMPLETE | GUARD_RUN_CHECKS},
+    /* Corrected after the office returned it. */
+    {NOM_RETURNED,       NOM_SUBMITTED,      UNIT,   ACCEPTING | QUALIFICATION,
+                                             GUARD_COMPLETE | GUARD_RUN_CHECKS},
+    /* Qualification review (资格审查/复核). */
+    {NOM_SUBMITTED,      NOM_QUALIFIED,      OFFICE, QUALIFICATION, GUARD_CHECKS_CLEAR |
+                                                                    GUARD_NOTE_ALLOWED},
+    {NOM_SUBMITTED,      NOM_REJECTED,       OFFICE, QUALIFICATION, GUARD_NOTE_REQUIRED},
+    {NOM_SUBMITTED,      NOM_DISQUALIFIED,   OFFICE, QUALIFICATION, GUARD_NOTE_REQUIRED},
+    {NOM_SUBMITTED,      NOM_RETURNED,       OFFICE, QUALIFICATION, GUARD_NOTE_REQUIRED},
+    /* Fraud found after qualification still disqualifies. */
+    {NOM_QUALIFIED,      NOM_DISQUALIFIED,   OFFICE, QUALIFICATION | REVIEW, GUARD_NOTE_REQUIRED},
+    /* The unit withdraws what the office has not yet taken. */
+    {NOM_DRAFT,          NOM_WITHDRAWN,      UNIT,   ACCEPTING | QUALIFICATION, GUARD_NOTE_ALLOWED},
+    {NOM_UNIT_PUBLICITY, NOM_WITHDRAWN,      UNIT,   ACCEPTING | QUALIFICATION, GUARD_NOTE_ALLOWED},
+    {NOM_UNIT_APPROVED,  NOM_WITHDRAWN,      UNIT,   ACCEPTING | QUALIFICATION, GUARD_NOTE_ALLOWED},
+    {NOM_RETURNED,       NOM_WITHDRAWN,      UNIT,   ACCEPTING | QUALIFICATION, GUARD_NOTE_ALLOWED},
+};
+
+const struct round_move flow_round_moves[] = {
+    {PHASE_PREPARING,     PHASE_ACCEPTING,     OFFICE, 0},
+    {PHASE_ACCEPTING,     PHASE_QUALIFICATION, OFFICE, 0},
+    /* Review starts once every submitted nomination has an answer. */
+    {PHASE_QUALIFICATION, PHASE_REVIEW,        OFFICE, GUARD_NONE_OPEN},
+};
+/* clang-format on */
+
+const size_t flow_nomination_moves_count =
+    sizeof(flow_nomination_moves) / sizeof(flow_nomination_moves[0]);
+const size_t flow_round_moves_count = sizeof(flow_round_moves) / sizeof(flow_round_moves[0]);
+
+const struct nomination_move *flow_nomination_move(enum nomination_state from,
+                                                   enum nomination_state to)
+{
+    for (size_t i = 0; i < flow_nomination_moves_count; i++) {
+        if (flow_nomination_moves[i].from == from && flow_nomination_moves[i].to == to) {
+            return &flow_nomination_moves[i];
+        }
+    }
+    return NULL;
+}
+
+const struct round_move *flow_round_move(enum round_phase from, enum round_phase to)
+{
+    for (size_t i = 0; i < flow_round_moves_count; i++) {
+        if (flow_round_moves[i].from == from && flow_round_moves[i].to == to) {
+            return &flow_round_moves[i];
+        }
+    }
+    return NULL;
+}
+
+/* Appends ", value" (or "value" first) to out, never past len. */
+static void append(char *out, size_t len, const char *value)
+{
+    size_t used = strlen(out);
+
+    if (used < len) {
+        snprintf(out + used, len - used, "%s%s", used > 0 ? ", " : "", value);
+    }
+}
+
+void flow_nomination_targets(enum nomination_state from, enum role role, char *out, size_t len)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < flow_nomination_moves_count; i++) {
+        const struct nomination_move *m = &flow_nomination_moves[i];
+        if (m->from == from && (m->roles & ROLE_BIT(role))) {
+            append(out, len, enums_value(ENUMS_NOMINATION_STATES, (int)m->to));
+        }
+    }
+    if (out[0] == '\0') {
+        snprintf(out, len, "none");
+    }
+}
+
+void flow_round_targets(enum round_phase from, enum role role, char *out, size_t len)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < flow_round_moves_count; i++) {
+        const struct round_move *m = &flow_round_moves[i];
+        if (m->from == from && (m->roles & ROLE_BIT(role))) {
+            append(out, len, enums_value(ENUMS_ROUND_PHASES, (int)m->to));
+        }
+    }
+    if (out[0] == '\0') {
+        snprintf(out, len, "none");
+    }
+}
+
+bool flow_nomination_editable(enum nomination_state state)
+{
+    return state == NOM_DRAFT || state == NOM_RETURNED;
+}
+
+bool flow_nomination_open(enum nomination_state state)
+{
+    return state == NOM_SUBMITTED || state == NOM_RETURNED;
+}
