@@ -322,6 +322,35 @@ char *nomination_dump(const json_t *obj)
     return json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
 
+/* The store values of the request's candidate members as JSON text
+ * (malloc'd; free with free_values), or NULL with the problem in p. */
+static char *candidate_values(const struct http_call *call,
+                              const struct policy *pol,
+                              int32_t reference_date,
+                              struct problem *p)
+{
+    json_t *values = json_object();
+    char *text = NULL;
+
+    if (values == NULL) {
+        problem_set(p, APP_ERR_INTERNAL, NULL);
+    } else if (prepare_candidate(call, call->body, pol, reference_date, values, p) &&
+               (text = nomination_dump(values)) == NULL) {
+        problem_set(p, APP_ERR_INTERNAL, NULL);
+    }
+    json_decref(values);
+    return text;
+}
+
+/* Frees candidate_values() text, wiping the sealed values first. */
+static void free_values(char *text)
+{
+    if (text != NULL) {
+        sodium_memzero(text, strlen(text));
+    }
+    free(text);
+}
+
 enum app_err nomination_load_full(
     struct db *db, const char *id, char **ret_text, json_t **ret_obj, struct problem *p)
 {
@@ -366,7 +395,7 @@ void nominations_create(struct http_call *call)
     struct round_ref round;
     struct programme_policy pol = {0};
     struct db *db = NULL;
-    json_t *values = NULL, *obj = NULL;
+    json_t *obj = NULL;
     char *values_text = NULL, *new_id = NULL, *text = NULL, location[96];
 
     if (!json_fields_check(call->body, create_fields, N_FIELDS, "", &prob) ||
@@ -391,13 +420,7 @@ void nominations_create(struct http_call *call)
         goto cleanup;
     }
     prob.err = APP_OK;
-    values = json_object();
-    if (values == NULL ||
-        !prepare_candidate(call, call->body, &pol.p, round.reference_date, values, &prob)) {
-        goto cleanup;
-    }
-    if ((values_text = nomination_dump(values)) == NULL) {
-        problem_set(&prob, APP_ERR_INTERNAL, NULL);
+    if ((values_text = candidate_values(call, &pol.p, round.reference_date, &prob)) == NULL) {
         goto cleanup;
     }
     if ((prob.err = db_begin(db)) != APP_OK ||
@@ -429,11 +452,7 @@ cleanup:
         http_reply_problem(call, &prob);
     }
     problem_clear(&prob);
-    if (values_text != NULL) {
-        sodium_memzero(values_text, strlen(values_text));
-    }
-    free(values_text);
-    json_decref(values);
+    free_values(values_text);
     json_decref(obj);
     json_decref(pol.json);
     free(new_id);
@@ -654,7 +673,7 @@ void nominations_update(struct http_call *call)
     struct round_ref round;
     struct programme_policy pol = {0};
     struct db *db = NULL;
-    json_t *values = NULL, *obj = NULL;
+    json_t *obj = NULL;
     char *before = NULL, *after = NULL, *values_text = NULL;
     int version;
 
@@ -694,13 +713,7 @@ void nominations_update(struct http_call *call)
         goto cleanup;
     }
     prob.err = APP_OK;
-    values = json_object();
-    if (values == NULL ||
-        !prepare_candidate(call, call->body, &pol.p, round.reference_date, values, &prob)) {
-        goto cleanup;
-    }
-    if ((values_text = nomination_dump(values)) == NULL) {
-        problem_set(&prob, APP_ERR_INTERNAL, NULL);
+    if ((values_text = candidate_values(call, &pol.p, round.reference_date, &prob)) == NULL) {
         goto cleanup;
     }
     if (nomination_load_full(db, nom.id, &before, NULL, &prob) != APP_OK ||
@@ -723,11 +736,7 @@ cleanup:
         http_reply_problem(call, &prob);
     }
     problem_clear(&prob);
-    if (values_text != NULL) {
-        sodium_memzero(values_text, strlen(values_text));
-    }
-    free(values_text);
-    json_decref(values);
+    free_values(values_text);
     json_decref(obj);
     json_decref(pol.json);
     free(before);
