@@ -6,6 +6,7 @@
 #include "auth.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +18,13 @@ static const char *const role_names[ROLE__MAX] = {
     [ROLE_NONE] = "anonymous",  [ROLE_ADMIN] = "admin",     [ROLE_OFFICE] = "office",
     [ROLE_UNIT] = "unit",       [ROLE_EXPERT] = "expert",   [ROLE_LEADER] = "leader",
     [ROLE_FINANCE] = "finance", [ROLE_AUDITOR] = "auditor", [ROLE_SERVICE] = "service",
+    [ROLE_VOTER] = "voter",
 };
 
 enum role auth_role_from_name(const char *name)
 {
-    for (int r = ROLE_ADMIN; name != NULL && r < ROLE__MAX; r++) {
+    /* Staff roles only: ROLE_VOTER comes from a voter token, never a name. */
+    for (int r = ROLE_ADMIN; name != NULL && r < ROLE_VOTER; r++) {
         if (strcmp(name, role_names[r]) == 0) {
             return (enum role)r;
         }
@@ -112,29 +115,35 @@ static bool int_claim(jwt_t *jwt, const char *name, long *out)
     return true;
 }
 
-enum app_err auth_token_verify(const unsigned char *key,
-                               size_t key_len,
-                               const char *iss,
-                               const char *aud,
-                               const char *token,
-                               long now,
-                               struct auth_claims *ret)
+/* sub_max: the longest sub accepted, in bytes. */
+static enum app_err verify(enum auth_alg alg,
+                           const unsigned char *key,
+                           size_t key_len,
+                           const char *iss,
+                           const char *aud,
+                           const char *token,
+                           long now,
+                           size_t sub_max,
+                           struct auth_claims *ret)
 {
     struct auth_claims c = {0};
     jwt_t *jwt = NULL;
     enum app_err err = APP_ERR_UNAUTHORIZED;
+    jwt_alg_t want = alg == AUTH_ALG_ES256 ? JWT_ALG_ES256 : JWT_ALG_HS256;
     const char *v;
 
     /* An empty key makes libjwt skip the signature check: never allow it. */
-    if (key == NULL || key_len < AUTH_KEY_MIN || token == NULL ||
+    if (key == NULL || key_len < AUTH_KEY_MIN || key_len > INT_MAX || token == NULL ||
         strnlen(token, AUTH_TOKEN_MAX + 1) > AUTH_TOKEN_MAX) {
         return APP_ERR_UNAUTHORIZED;
     }
     if (jwt_decode(&jwt, token, key, (int)key_len) != 0) {
         goto cleanup;
     }
-    /* The token names its algorithm; pin ours (HS384/512 would verify too). */
-    if (jwt_get_alg(jwt) != JWT_ALG_HS256) {
+    /* The token names its algorithm; pin ours. With an HS256 secret, HS384
+     * and HS512 verify too; with a PEM key, an HS256 token HMAC-ed with the
+     * PEM text would (libjwt issue #200). */
+    if (jwt_get_alg(jwt) != want) {
         goto cleanup;
     }
     v = jwt_get_grant(jwt, "iss");
@@ -148,7 +157,7 @@ enum app_err auth_token_verify(const unsigned char *key,
     if (!int_claim(jwt, "exp", &c.exp) || c.exp <= now - AUTH_CLOCK_SKEW_S) {
         goto cleanup;
     }
-    if (!copy_claim(jwt, "sub", c.sub, sizeof(c.sub))) {
+    if (!copy_claim(jwt, "sub", c.sub, sub_max + 1)) {
         goto cleanup;
     }
     copy_claim(jwt, "role", c.role, sizeof(c.role));
@@ -161,4 +170,28 @@ enum app_err auth_token_verify(const unsigned char *key,
 cleanup:
     jwt_free(jwt);
     return err;
+}
+
+enum app_err auth_token_verify(const unsigned char *key,
+                               size_t key_len,
+                               const char *iss,
+                               const char *aud,
+                               const char *token,
+                               long now,
+                               struct auth_claims *ret)
+{
+    /* Staff and service subjects are user ids: shorter than AUTH_SUB_MAX. */
+    return verify(AUTH_ALG_HS256, key, key_len, iss, aud, token, now, AUTH_SUB_MAX - 1, ret);
+}
+
+enum app_err auth_token_verify_alg(enum auth_alg alg,
+                                   const unsigned char *key,
+                                   size_t key_len,
+                                   const char *iss,
+                                   const char *aud,
+                                   const char *token,
+                                   long now,
+                                   struct auth_claims *ret)
+{
+    return verify(alg, key, key_len, iss, aud, token, now, AUTH_SUB_MAX, ret);
 }

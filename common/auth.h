@@ -30,6 +30,7 @@ enum role {
     ROLE_FINANCE,
     ROLE_AUDITOR,
     ROLE_SERVICE,
+    ROLE_VOTER, /* a member of the public with a voter token; never a staff role */
     ROLE__MAX
 };
 
@@ -49,14 +50,15 @@ struct principal {
     long expires_at; /* token exp (unix seconds) */
 };
 
-/* "admin" → ROLE_ADMIN; ROLE_NONE for unknown names. */
+/* "admin" → ROLE_ADMIN; ROLE_NONE for unknown names and for "voter" (only
+ * a voter token gives ROLE_VOTER, never a stored user). */
 enum role auth_role_from_name(const char *name);
 const char *auth_role_name(enum role role);
 /* True when the principal is scoped to programme `code` (admins always are). */
 bool auth_has_programme(const struct principal *who, const char *code);
 
 struct auth_claims {
-    char sub[AUTH_SUB_MAX];
+    char sub[AUTH_SUB_MAX + 1]; /* up to AUTH_SUB_MAX bytes */
     char role[16];
     long exp;
     long iat;
@@ -74,7 +76,8 @@ enum app_err auth_token_issue(const unsigned char *key,
                               long now,
                               char **ret);
 
-/* Verifies signature (HS256 only), exp (with AUTH_CLOCK_SKEW_S), iss and aud.
+/* Verifies signature (HS256 only), exp (with AUTH_CLOCK_SKEW_S), iss, aud
+ * and a sub shorter than AUTH_SUB_MAX bytes.
  * APP_ERR_UNAUTHORIZED for any bad token; never logs the token. */
 enum app_err auth_token_verify(const unsigned char *key,
                                size_t key_len,
@@ -83,5 +86,24 @@ enum app_err auth_token_verify(const unsigned char *key,
                                const char *token,
                                long now,
                                struct auth_claims *ret);
+
+/* The algorithm a voter token must use; pinned by configuration. */
+enum auth_alg {
+    AUTH_ALG_HS256 = 0, /* key: the shared secret (>= AUTH_KEY_MIN bytes) */
+    AUTH_ALG_ES256,     /* key: a PEM EC P-256 public key */
+};
+
+/* Verifies a token of exactly algorithm `alg` (any other alg, "none"
+ * included, is refused), exp (required, AUTH_CLOCK_SKEW_S), iss, aud and a
+ * sub of 1..AUTH_SUB_MAX bytes. APP_ERR_UNAUTHORIZED for any bad token;
+ * never logs the token or its subject. */
+enum app_err auth_token_verify_alg(enum auth_alg alg,
+                                   const unsigned char *key,
+                                   size_t key_len,
+                                   const char *iss,
+                                   const char *aud,
+                                   const char *token,
+                                   long now,
+                                   struct auth_claims *ret);
 
 #endif

@@ -208,7 +208,7 @@ static void set_cors(struct http_call *call, const struct http_server *s)
     http_set_header(call, "Access-Control-Allow-Origin", s->conf.cors_origin);
     http_set_header(call, "Access-Control-Expose-Headers",
                     "ETag, Link, Location, Retry-After, X-Request-Id, Idempotent-Replayed, "
-                    "Content-Disposition");
+                    "Content-Disposition, X-Log-Entries, X-Log-Sha256, Repr-Digest");
     if (strcmp(s->conf.cors_origin, "*") != 0) {
         http_set_header(call, "Vary", "Origin");
     }
@@ -277,7 +277,7 @@ check_auth(struct http_call *call, const struct http_server *s, struct problem *
     const char *authz = http_header(call, "Authorization");
     unsigned roles = call->route->roles;
 
-    if (roles == 0) {
+    if (roles == 0 || (authz == NULL && (call->route->flags & ROUTE_AUTH_OPTIONAL))) {
         return APP_OK;
     }
     if (authz == NULL || strncasecmp(authz, "Bearer ", 7) != 0 || authz[7] == '\0' ||
@@ -421,6 +421,8 @@ enum app_err http_server_start(const struct http_server_conf *conf, struct http_
         {MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
         {MHD_OPTION_LISTEN_BACKLOG_SIZE, 2048, NULL},
         {MHD_OPTION_SOCK_ADDR, 0, &s->addr},
+        {conf->conn_memory > 0 ? MHD_OPTION_CONNECTION_MEMORY_LIMIT : MHD_OPTION_END,
+         (intptr_t)conf->conn_memory, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
     if (ulfius_start_framework_with_mhd_options(

@@ -32,6 +32,9 @@ struct _u_response;
 #define ROUTE_BODY (1u << 0) /* takes a JSON object body (415/400 checked before the handler) */
 #define ROUTE_UPLOAD \
     (1u << 1) /* takes raw bytes up to max_upload; the handler checks what they are */
+/* A token is optional: without Authorization the handler runs as ROLE_NONE;
+ * with one, it is checked and the roles apply as usual. */
+#define ROUTE_AUTH_OPTIONAL (1u << 2)
 
 struct http_call;
 struct http_server;
@@ -82,8 +85,10 @@ struct http_server_conf {
     const char *listen;  /* "127.0.0.1:8080" */
     unsigned threads;    /* MHD epoll thread pool size */
     unsigned max_connections;
-    size_t max_body;   /* bytes; larger bodies get 413 */
-    size_t max_upload; /* bytes, for ROUTE_UPLOAD routes only; 0 when the service has none */
+    size_t max_body;    /* bytes; larger bodies get 413 */
+    size_t max_upload;  /* bytes, for ROUTE_UPLOAD routes only; 0 when the service has none */
+    size_t conn_memory; /* libmicrohttpd's per-connection pool (headers, buffers); 0 = its
+                           default of 32 KiB. Bodies do not live there. */
     const char *cors_origin;
     const struct route *routes;
     size_t n_routes;
@@ -106,6 +111,10 @@ const char *http_param(const struct http_call *call, const char *name);
  * there is none. http_query() values are decoded C strings, so a value
  * with an encoded NUL (%00) arrives cut short: look for it here. */
 const char *http_raw_query(const struct http_call *call);
+
+/* The TCP peer's address as text (IPv4: the server listens on IPv4 only);
+ * false when unknown. The client IP rule is in client_ip.h. */
+bool http_peer_address(const struct http_call *call, char *buf, size_t len);
 
 /* Reads `limit` (default HTTP_LIST_LIMIT_DEF, 1..HTTP_LIST_LIMIT_MAX) and
  * `cursor` (NULL when absent). Cursors are opaque to clients: the hex form
@@ -132,6 +141,19 @@ void http_reply_text(struct http_call *call,
                      const char *text,
                      size_t len);
 void http_reply_empty(struct http_call *call, unsigned status);
+/* A streamed body (chunked, length unknown) for downloads too large to
+ * hold: fn fills buf with up to max bytes and returns how many, 0 at the
+ * end, or -1 on a failure (the connection is then cut, so the client sees
+ * an incomplete body). It runs on the same server thread after the
+ * handler returns. done(ctx) runs exactly once, when the response is
+ * finished or abandoned (also when this call itself fails: then a 500). */
+typedef long http_stream_fn(void *ctx, char *buf, size_t max);
+void http_reply_stream(struct http_call *call,
+                       unsigned status,
+                       const char *content_type,
+                       http_stream_fn *fn,
+                       void (*done)(void *ctx),
+                       void *ctx);
 void http_reply_problem(struct http_call *call, const struct problem *p);
 /* A list page: {"items": items, "next_cursor": next|null} plus a Link header. */
 void http_reply_list(struct http_call *call, const json_t *items, const char *next_cursor);

@@ -4,7 +4,9 @@
  * list and If-Match parsing) and the reply functions. Every reply records
  * its status in the call for metrics and the access log.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +43,18 @@ const char *http_param(const struct http_call *call, const char *name)
         }
     }
     return NULL;
+}
+
+bool http_peer_address(const struct http_call *call, char *buf, size_t len)
+{
+    const struct sockaddr *sa = call->req->client_address;
+
+    /* ulfius copies only sizeof(struct sockaddr) bytes: enough for IPv4. */
+    if (sa == NULL || sa->sa_family != AF_INET) {
+        return false;
+    }
+    const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+    return inet_ntop(AF_INET, &in->sin_addr, buf, (socklen_t)len) != NULL;
 }
 
 enum app_err http_list_params(struct http_call *call,
@@ -131,6 +145,59 @@ void http_reply_text(
 void http_reply_empty(struct http_call *call, unsigned status)
 {
     ulfius_set_empty_body_response(call->res, status);
+    call->status = status;
+}
+
+struct stream {
+    http_stream_fn *fn;
+    void (*done)(void *ctx);
+    void *ctx;
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct stream *st = cls;
+    long n = st->fn(st->ctx, buf, max);
+
+    (void)pos;
+    if (n < 0) {
+        return U_STREAM_ERROR;
+    }
+    return n == 0 ? U_STREAM_END : (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+    struct stream *st = cls;
+
+    st->done(st->ctx);
+    free(st);
+}
+
+void http_reply_stream(struct http_call *call,
+                       unsigned status,
+                       const char *content_type,
+                       http_stream_fn *fn,
+                       void (*done)(void *ctx),
+                       void *ctx)
+{
+    struct stream *st = malloc(sizeof(*st));
+
+    if (st == NULL) {
+        struct problem p = PROBLEM_INIT;
+        done(ctx);
+        http_reply_problem(call, &p);
+        return;
+    }
+    *st = (struct stream){.fn = fn, .done = done, .ctx = ctx};
+    if (ulfius_set_stream_response(call->res, status, stream_read, stream_free,
+                                   U_STREAM_SIZE_UNKNOWN, 16384, st) != U_OK) {
+        struct problem p = PROBLEM_INIT;
+        stream_free(st);
+        http_reply_problem(call, &p);
+        return;
+    }
+    http_set_header(call, "Content-Type", content_type);
     call->status = status;
 }
 

@@ -173,7 +173,8 @@ static const struct enums_entry nomination_channels[] = {
 };
 /* clang-format on */
 
-_Static_assert(sizeof(roles) / sizeof(roles[0]) == ROLE__MAX - ROLE_ADMIN, "roles");
+/* Staff roles only: ROLE_VOTER (a voter token) is no role a user can hold. */
+_Static_assert(sizeof(roles) / sizeof(roles[0]) == ROLE_VOTER - ROLE_ADMIN, "roles");
 _Static_assert(sizeof(skill_levels) / sizeof(skill_levels[0]) == SKILL__COUNT, "skill levels");
 _Static_assert(sizeof(unit_kinds) / sizeof(unit_kinds[0]) == UNIT_KIND__COUNT, "unit kinds");
 _Static_assert(sizeof(awards_caps) / sizeof(awards_caps[0]) == AWARDS_CAP__COUNT, "caps");

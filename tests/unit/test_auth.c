@@ -453,7 +453,10 @@ static void test_role_names(void)
     static const char *const unknown[] = {"",     "Admin",     "ADMIN", "admin ",  " admin", "root",
                                           "none", "anonymous", "offic", "offices", "unit\n"};
 
-    CHECK_EQ_INT(TEST_COUNT(role_vectors), ROLE__MAX - 1);
+    CHECK_EQ_INT(TEST_COUNT(role_vectors), ROLE_VOTER - 1);
+    /* A voter is named but can never be taken by name (users, CLI). */
+    CHECK_EQ_STR(auth_role_name(ROLE_VOTER), "voter");
+    CHECK_EQ_INT(auth_role_from_name("voter"), ROLE_NONE);
     for (size_t i = 0; i < TEST_COUNT(role_vectors); i++) {
         const struct role_vector *v = &role_vectors[i];
 
@@ -470,6 +473,78 @@ static void test_role_names(void)
     CHECK_EQ_STR(auth_role_name(ROLE_NONE), "anonymous");
     CHECK_EQ_STR(auth_role_name(ROLE__MAX), "anonymous");
     CHECK_EQ_STR(auth_role_name((enum role) - 1), "anonymous");
+}
+
+/* A P-256 public key (the private half was thrown away): ES256 tokens can
+ * not be made here, but the algorithm pin can be tested against it. */
+static const char es_pem[] = "-----BEGIN PUBLIC KEY-----\n"
+                             "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEAczf8Hz3bayH7t3y4YOF6VqBxPiZ\n"
+                             "KjOUBlKzx9Mz1UtAMAgHaJmKsU+oLRyS3MDlAlQOe2RafUbDtzALS3BlZA==\n"
+                             "-----END PUBLIC KEY-----\n";
+
+#define VOTER_CLAIMS(sub)                                                           \
+    "{\"iss\":\"jiangxin-identity\",\"aud\":\"jiangxin-vote\",\"sub\":\"" sub "\"," \
+    "\"exp\":1767229200}"
+
+static enum app_err voter(enum auth_alg alg, const unsigned char *k, size_t klen, char *token)
+{
+    struct auth_claims c;
+    enum app_err err =
+        auth_token_verify_alg(alg, k, klen, "jiangxin-identity", "jiangxin-vote", token, NOW, &c);
+    free(token);
+    return err;
+}
+
+static void test_voter_tokens(void)
+{
+    const char *sub64 = "0123456789012345678901234567890123456789012345678901234567890123";
+    const unsigned char *pem = (const unsigned char *)es_pem;
+    size_t pem_len = strlen(es_pem);
+    struct auth_claims c;
+    char *t;
+
+    t = sign_json(JWT_ALG_HS256, key, KEY_LEN, VOTER_CLAIMS("v-1"));
+    CHECK_EQ_INT(auth_token_verify_alg(AUTH_ALG_HS256, key, KEY_LEN, "jiangxin-identity",
+                                       "jiangxin-vote", t, NOW, &c),
+                 APP_OK);
+    CHECK_EQ_STR(c.sub, "v-1");
+    free(t);
+    /* a voter sub may be AUTH_SUB_MAX bytes (a staff one may not), not more */
+    CHECK_EQ_INT(voter(AUTH_ALG_HS256, key, KEY_LEN,
+                       sign_json(JWT_ALG_HS256, key, KEY_LEN,
+                                 VOTER_CLAIMS("0123456789012345678901234567890123456789012345678"
+                                              "901234567890123"))),
+                 APP_OK);
+    CHECK_EQ_INT((int)strlen(sub64), AUTH_SUB_MAX);
+    CHECK_EQ_INT(voter(AUTH_ALG_HS256, key, KEY_LEN,
+                       sign_json(JWT_ALG_HS256, key, KEY_LEN,
+                                 VOTER_CLAIMS("0123456789012345678901234567890123456789012345678"
+                                              "9012345678901234"))),
+                 APP_ERR_UNAUTHORIZED);
+    /* pinned: HS512 with the same secret, wrong audience, alg none */
+    CHECK_EQ_INT(voter(AUTH_ALG_HS256, key, KEY_LEN,
+                       sign_json(JWT_ALG_HS512, key, KEY_LEN, VOTER_CLAIMS("v-1"))),
+                 APP_ERR_UNAUTHORIZED);
+    CHECK_EQ_INT(voter(AUTH_ALG_HS256, key, KEY_LEN,
+                       sign_json(JWT_ALG_HS256, key, KEY_LEN,
+                                 "{\"iss\":\"jiangxin-identity\",\"aud\":\"jiangxin-api\","
+                                 "\"sub\":\"v\",\"exp\":1767229200}")),
+                 APP_ERR_UNAUTHORIZED);
+    CHECK_EQ_INT(voter(AUTH_ALG_HS256, key, KEY_LEN,
+                       hand_token("{\"alg\":\"none\"}", VOTER_CLAIMS("v-1"), "")),
+                 APP_ERR_UNAUTHORIZED);
+    /* ES256 configured: an HS256 token HMAC-ed with the PEM text verifies in
+     * libjwt 1.10 (the token picks the algorithm) and must be refused */
+    CHECK_EQ_INT(voter(AUTH_ALG_ES256, pem, pem_len,
+                       sign_json(JWT_ALG_HS256, pem, pem_len, VOTER_CLAIMS("v-1"))),
+                 APP_ERR_UNAUTHORIZED);
+    CHECK_EQ_INT(voter(AUTH_ALG_ES256, pem, pem_len,
+                       sign_json(JWT_ALG_HS256, key, KEY_LEN, VOTER_CLAIMS("v-1"))),
+                 APP_ERR_UNAUTHORIZED);
+    /* and a HS256 configuration refuses an ES256 header */
+    CHECK_EQ_INT(voter(AUTH_ALG_HS256, key, KEY_LEN,
+                       hand_token("{\"alg\":\"ES256\"}", VOTER_CLAIMS("v-1"), "AAAA")),
+                 APP_ERR_UNAUTHORIZED);
 }
 
 static void test_has_programme(void)
@@ -507,6 +582,7 @@ int main(void)
         {"verify with exp near LONG_MAX", test_verify_huge_exp},
         {"token length limit", test_token_length_limit},
         {"role names", test_role_names},
+        {"voter tokens: pinned algorithm, sub length", test_voter_tokens},
         {"programme scope", test_has_programme},
     };
 

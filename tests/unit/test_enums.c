@@ -106,7 +106,9 @@ static void test_roles(void)
 {
     /* Role values are auth.h's enum role; ROLE_NONE (anonymous) is not a role one holds. */
     CHECK_EQ_INT(enums_first(ENUMS_ROLES), ROLE_ADMIN);
-    CHECK_EQ_INT(enums_count(ENUMS_ROLES), ROLE__MAX - ROLE_ADMIN);
+    CHECK_EQ_INT(enums_count(ENUMS_ROLES), ROLE_VOTER - ROLE_ADMIN);
+    CHECK(enums_value(ENUMS_ROLES, ROLE_VOTER) == NULL);
+    CHECK_EQ_INT(enums_from_value(ENUMS_ROLES, "voter"), -1);
     CHECK_EQ_STR(enums_value(ENUMS_ROLES, ROLE_ADMIN), "admin");
     CHECK_EQ_STR(enums_value(ENUMS_ROLES, ROLE_SERVICE), "service");
     CHECK(enums_value(ENUMS_ROLES, ROLE_NONE) == NULL);
