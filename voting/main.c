@@ -10,11 +10,14 @@
 
 #include "app.h"
 #include "build_config.h"
+#include "cli.h"
 #include "config.h"
 #include "crypto.h"
 #include "log.h"
 #include "openapi_voting.h"
+#include "poster.h"
 #include "store/redis_store.h"
+#include "store/vote_store.h"
 
 static const struct config_var vote_vars[] = {
     {"JIANGXIN_REDIS_URL", CONFIG_URL, true, NULL, 0, 0, offsetof(struct vote_config, redis_url),
@@ -32,8 +35,38 @@ static const struct config_var vote_vars[] = {
      offsetof(struct vote_config, max_connections), "concurrent connections", NULL},
     {"JIANGXIN_MAX_BODY", CONFIG_INT, false, "4096", 256, 1048576,
      offsetof(struct vote_config, max_body), "request body limit in bytes", NULL},
+    {"JIANGXIN_CONNECTION_MEMORY", CONFIG_INT, false, "8192", 4096, 1048576,
+     offsetof(struct vote_config, conn_memory),
+     "per-connection header buffer in bytes (the memory of 2,000 idle voters)", NULL},
     {"JIANGXIN_CORS_ORIGIN", CONFIG_STRING, false, "*", 1, 512,
      offsetof(struct vote_config, cors_origin), "Access-Control-Allow-Origin value", NULL},
+    {"JIANGXIN_API_URL", CONFIG_URL, false, NULL, 0, 0, offsetof(struct vote_config, api_url),
+     "jiangxin-api base URL for tally posting; unset: no posting", "http:// https://"},
+    {"JIANGXIN_API_USERNAME", CONFIG_STRING, false, NULL, 1, 64,
+     offsetof(struct vote_config, api_username), "service user the poster signs in as", NULL},
+    {"JIANGXIN_API_PASSWORD", CONFIG_SECRET, false, NULL, 1, 1024,
+     offsetof(struct vote_config, api_password), "that user's password", NULL},
+    {"JIANGXIN_TALLY_INTERVAL_MS", CONFIG_INT, false, "2000", 100, 60000,
+     offsetof(struct vote_config, tally_interval_ms), "tally posting interval", NULL},
+    {"JIANGXIN_MAX_SESSION_BODY", CONFIG_INT, false, "1048576", 4096, 16777216,
+     offsetof(struct vote_config, max_session_body),
+     "body limit of PUT /internal/v1/sessions/{id} in bytes", NULL},
+    {"JIANGXIN_VOTE_HASH_KEY", CONFIG_KEY, true, NULL, 0, 0,
+     offsetof(struct vote_config, vote_hash_key),
+     "64 hex characters: key of the voter and IP hashes", NULL},
+    {"JIANGXIN_VOTER_JWT_SECRET", CONFIG_SECRET, false, NULL, 32, 1024,
+     offsetof(struct vote_config, voter_jwt_secret),
+     "HS256 secret of voter tokens, >= 32 bytes (or JIANGXIN_VOTER_JWT_PUBLIC_KEY)", NULL},
+    {"JIANGXIN_VOTER_JWT_PUBLIC_KEY", CONFIG_STRING, false, NULL, 1, 4096,
+     offsetof(struct vote_config, voter_jwt_public_key),
+     "path of the PEM EC P-256 public key of voter tokens (ES256)", NULL},
+    {"JIANGXIN_VOTER_JWT_ISSUER", CONFIG_STRING, false, "jiangxin-identity", 1, 256,
+     offsetof(struct vote_config, voter_jwt_issuer), "iss of voter tokens", NULL},
+    {"JIANGXIN_TRUSTED_PROXIES", CONFIG_STRING, false, NULL, 0, 4096,
+     offsetof(struct vote_config, trusted_proxies),
+     "comma-separated addresses or CIDRs whose X-Forwarded-For is believed", NULL},
+    {"JIANGXIN_CLOCK_OFFSET_S", CONFIG_INT, false, "0", -315360000, 315360000,
+     offsetof(struct vote_config, clock_offset_s), "tests only: seconds added to the clock", NULL},
 };
 
 int main(int argc, char **argv)
@@ -50,6 +83,18 @@ int main(int argc, char **argv)
         printf("jiangxin-vote %s\n", JIANGXIN_VERSION);
         return 0;
     }
+    if (argc > 1 && strcmp(argv[1], "script") == 0) {
+        /* The Lua the store runs, e.g. for redis-benchmark. */
+        const char *lua = vote_store_script_lua(argc > 2 ? argv[2] : NULL);
+        if (lua != NULL) {
+            fputs(lua, stdout);
+        }
+        return lua != NULL || argc <= 2 ? 0 : 1;
+    }
+    if (argc > 1 && strcmp(argv[1], "verify-log") == 0) {
+        /* Offline: no configuration, no Redis. */
+        return cli_verify_log(argc - 1, argv + 1);
+    }
     problems = config_load(vote_vars, sizeof(vote_vars) / sizeof(vote_vars[0]), &cfg, errors,
                            sizeof(errors));
     if (problems == 0 && !redis_store_configure(cfg.redis_url)) {
@@ -61,12 +106,22 @@ int main(int argc, char **argv)
                  "JIANGXIN_LOG_LEVEL: must be debug, info, warn or error\n");
         problems = 1;
     }
+    if (problems == 0 && cfg.api_url != NULL &&
+        (cfg.api_username == NULL || cfg.api_password == NULL)) {
+        snprintf(errors, sizeof(errors),
+                 "JIANGXIN_API_USERNAME, JIANGXIN_API_PASSWORD: required with JIANGXIN_API_URL\n");
+        problems = 1;
+    }
+    if (problems == 0 && !vote_auth_configure(&ctx, errors, sizeof(errors))) {
+        problems = 1;
+    }
     if (problems > 0) {
         fprintf(stderr, "jiangxin-vote: %d configuration problem%s:\n%s", problems,
                 problems == 1 ? "" : "s", errors);
         return 2;
     }
     if (!crypto_init()) {
+        vote_auth_release(&ctx);
         return 1;
     }
     log_init("vote", (enum log_level)log_level_from_name(cfg.log_level));
@@ -81,17 +136,38 @@ int main(int argc, char **argv)
         .threads = (unsigned)cfg.threads,
         .max_connections = (unsigned)cfg.max_connections,
         .max_body = (size_t)cfg.max_body,
+        .conn_memory = (size_t)cfg.conn_memory,
+        .max_upload = (size_t)cfg.max_session_body,
+        .authenticate = vote_authenticate,
         .cors_origin = cfg.cors_origin,
         .routes = vote_routes,
         .n_routes = vote_routes_count,
         .app = &ctx,
     };
     if (http_server_start(&conf, &server) != APP_OK) {
+        vote_auth_release(&ctx);
         return 1;
+    }
+    struct poster *poster = NULL;
+    if (cfg.api_url == NULL) {
+        log_info("JIANGXIN_API_URL is not set: tallies are not posted to the API");
+    } else {
+        struct poster_conf pc = {.api_url = cfg.api_url,
+                                 .username = cfg.api_username,
+                                 .password = cfg.api_password,
+                                 .interval_ms = cfg.tally_interval_ms,
+                                 .offset_ms = (long long)cfg.clock_offset_s * 1000};
+        if (!poster_start(&pc, &poster)) {
+            http_server_stop(server);
+            vote_auth_release(&ctx);
+            return 1;
+        }
     }
     sigwait(&set, &sig);
     log_info("stopping on signal %d", sig);
+    poster_stop(poster);
     http_server_stop(server);
     redis_store_thread_close();
+    vote_auth_release(&ctx);
     return 0;
 }

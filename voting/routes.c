@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The voting service's surface. Only the operational endpoints exist yet;
- * sessions and votes arrive with the voting issue.
+ * The voting service's surface: the API pushes sessions (service token),
+ * voters vote (voter token), anyone reads sessions, tallies when visible,
+ * receipts and, after the close, the log.
  */
 #include "app.h"
 
@@ -9,8 +10,16 @@
 const struct route vote_routes[] = {
     ROUTE("GET", "/healthz",      system_healthz, 0, 0),
     ROUTE("GET", "/readyz",       system_readyz,  0, 0),
-    ROUTE("GET", "/metrics",      system_metrics, 0, 0),
+    ROUTE("GET", "/metrics",      system_vote_metrics, 0, 0),
     ROUTE("GET", "/openapi.json", system_openapi, 0, 0),
+    ROUTE("PUT",  "/internal/v1/sessions/:id",            session_put,   ROLE_BIT(ROLE_SERVICE),
+          ROUTE_BODY | ROUTE_UPLOAD),
+    ROUTE("GET",  "/v1/sessions/:id",                     session_get,   0, 0),
+    ROUTE("GET",  "/v1/sessions/:id/tally",               session_tally, 0, 0),
+    ROUTE("POST", "/v1/sessions/:id/votes",               vote_post,     ROLE_BIT(ROLE_VOTER),
+          ROUTE_BODY),
+    ROUTE("GET",  "/v1/sessions/:id/receipts/:receipt",   receipt_get,   0, 0),
+    ROUTE("GET",  "/v1/sessions/:id/log",                 log_get,       0, 0),
 };
 /* clang-format on */
 

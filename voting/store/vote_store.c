@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vote store's request side (vote_store.h): setting a session up,
+ * casting a vote, reading a session and sealing it. Each is one script
+ * round trip; replies are checked element by element before use.
+ */
+#include "vote_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "vote_keys.h"
+#include "vote_metrics.h"
+#include "vote_scripts.h"
+
+#define SETUP_ARGS 11
+
+static const char *const setup_results[] = {
+    [VOTE_SETUP_CREATED] = "CREATED",     [VOTE_SETUP_REPLACED] = "REPLACED",
+    [VOTE_SETUP_UNCHANGED] = "UNCHANGED", [VOTE_SETUP_CLOSED_EARLY] = "CLOSED_EARLY",
+    [VOTE_SETUP_LOCKED] = "LOCKED",
+};
+
+enum app_err vote_store_setup(const char *session_id,
+                              const struct vote_setup *s,
+                              long long offset_ms,
+                              enum vote_setup_result *ret)
+{
+    char cfg[KEY_MAX], nom[KEY_MAX], off[24], opens[24], closes[24], day[24], nday[24], t[32],
+        burst[24];
+    const char *argv[3 + SETUP_ARGS + VOTE_NOMINEES_MAX] = {cfg,
+                                                            nom,
+                                                            VOTE_KEY_SESSIONS,
+                                                            off,
+                                                            session_id,
+                                                            s->round_id,
+                                                            opens,
+                                                            closes,
+                                                            day,
+                                                            nday,
+                                                            t,
+                                                            burst,
+                                                            s->show_counts ? "1" : "0",
+                                                            s->doc};
+    redisReply *r = NULL;
+    enum app_err err;
+
+    if (s->n_nominees > VOTE_NOMINEES_MAX) {
+        return APP_ERR_INTERNAL;
+    }
+    vote_key(cfg, session_id, "cfg");
+    vote_key(nom, session_id, "nom");
+    vote_offset_text(off, offset_ms);
+    snprintf(opens, sizeof(opens), "%lld", s->opens_ms);
+    snprintf(closes, sizeof(closes), "%lld", s->closes_ms);
+    snprintf(day, sizeof(day), "%ld", s->max_day);
+    snprintf(nday, sizeof(nday), "%ld", s->max_nominee_day);
+    snprintf(t, sizeof(t), "%.3f", s->ip_t_ms);
+    snprintf(burst, sizeof(burst), "%ld", s->ip_burst);
+    for (size_t i = 0; i < s->n_nominees; i++) {
+        argv[3 + SETUP_ARGS + i] = s->nominee_ids[i];
+    }
+    err = redis_store_eval(&vote_script_setup, 3, 3 + SETUP_ARGS + s->n_nominees, argv, &r);
+    if (err != APP_OK) {
+        return err;
+    }
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 || !vote_reply_is_str(r->element[1])) {
+        return vote_reply_bad("setup", r);
+    }
+    for (size_t i = 0; i < sizeof(setup_results) / sizeof(setup_results[0]); i++) {
+        if (strcmp(r->element[1]->str, setup_results[i]) == 0) {
+            *ret = (enum vote_setup_result)i;
+            freeReplyObject(r);
+            return APP_OK;
+        }
+    }
+    return vote_reply_bad("setup", r);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static const struct {
+    const char *name;
+    enum vote_cast_status status;
+} refusals[] = {
+    {"NO_SESSION", VOTE_CAST_NO_SESSION},   {"NOT_OPEN", VOTE_CAST_NOT_OPEN},
+    {"CLOSED", VOTE_CAST_CLOSED},           {"RATE_LIMITED", VOTE_CAST_RATE_LIMITED},
+    {"BAD_NOMINEE", VOTE_CAST_BAD_NOMINEE}, {"NOMINEE_LIMIT", VOTE_CAST_NOMINEE_LIMIT},
+    {"DAILY_LIMIT", VOTE_CAST_DAILY_LIMIT},
+};
+
+/* {1, id, remaining[, 'REPLAY']} or {0, reason[, retry_ms]}. */
+static bool read_cast(const redisReply *r, struct vote_cast_result *out)
+{
+    long long v;
+
+    if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 || !vote_reply_is_int(r->element[0])) {
+        return false;
+    }
+    memset(out, 0, sizeof(*out));
+    if (r->element[0]->integer == 1) {
+        if (r->elements < 3 ||
+            !vote_reply_copy_str(r->element[1], out->stream_id, sizeof(out->stream_id)) ||
+            !vote_reply_ll(r->element[2], &v)) {
+            return false;
+        }
+        out->remaining = v > 0 ? (long)v : 0;
+        out->status = r->elements == 4 ? VOTE_CAST_REPLAY : VOTE_CAST_ACCEPTED;
+        return true;
+    }
+    if (!vote_reply_is_str(r->element[1])) {
+        return false;
+    }
+    if (r->elements >= 3 && (!vote_reply_ll(r->element[2], &v) || v < 0)) {
+        return false;
+    }
+    out->retry_ms = r->elements >= 3 ? v : 0;
+    for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+        if (strcmp(r->element[1]->str, refusals[i].name) == 0) {
+            out->status = refusals[i].status;
+            return true;
+        }
+    }
+    return false;
+}
+
+enum app_err vote_store_cast(const char *session_id,
+                             const struct vote_cast *v,
+                             long long offset_ms,
+                             struct vote_cast_result *ret)
+{
+    char cfg[KEY_MAX], nom[KEY_MAX], vd[KEY_MAX], ip[KEY_MAX], tally[KEY_MAX], log[KEY_MAX],
+        off[24];
+    const char *argv[11] = {
+        cfg, nom, vd, ip, tally, log, v->nominee_id, v->voter_hash, v->ip_hash, v->receipt_hash,
+        off};
+    struct timespec t0;
+    redisReply *r = NULL;
+    enum app_err err;
+
+    vote_key(cfg, session_id, "cfg");
+    vote_key(nom, session_id, "nom");
+    vote_key_voter_day(vd, session_id, v->voter_hash);
+    vote_key_ip(ip, session_id, v->ip_hash);
+    vote_key(tally, session_id, "tally");
+    vote_key(log, session_id, "log");
+    vote_offset_text(off, offset_ms);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    /* A transport error is retried once inside with the same receipt hash:
+     * if the first try was stored, the script answers REPLAY. */
+    err = redis_store_eval(&vote_script_cast, 6, 11, argv, &r);
+    vote_metrics_redis(seconds_since(&t0));
+    if (err != APP_OK) {
+        return err;
+    }
+    if (!read_cast(r, ret)) {
+        return vote_reply_bad("vote", r);
+    }
+    freeReplyObject(r);
+    return APP_OK;
+}
+
+enum app_err vote_store_info(const char *session_id, long long offset_ms, struct vote_info *ret)
+{
+    char cfg[KEY_MAX], tally[KEY_MAX], off[24];
+    const char *argv[3] = {cfg, tally, off};
+    redisReply *r = NULL;
+    struct vote_info in = {.log_entries = -1};
+    long long v[3];
+    bool found;
+    enum app_err err;
+
+    vote_key(cfg, session_id, "cfg");
+    vote_key(tally, session_id, "tally");
+    vote_offset_text(off, offset_ms);
+    err = redis_store_eval(&vote_script_info, 2, 3, argv, &r);
+    if (err != APP_OK) {
+        return err;
+    }
+    if (!vote_reply_script(r, 10, &found)) {
+        return vote_reply_bad("info", r);
+    }
+    if (!found) {
+        freeReplyObject(r);
+        return APP_ERR_NOT_FOUND;
+    }
+    if (!vote_reply_ll(r->element[1], &in.now_ms) || !vote_reply_ll(r->element[2], &in.opens_ms) ||
+        !vote_reply_ll(r->element[3], &in.closes_ms) || !vote_reply_ll(r->element[4], &v[0]) ||
+        !vote_reply_ll(r->element[5], &v[1]) || !vote_reply_is_str(r->element[6]) ||
+        !vote_reply_counts(r->element[9], in.counts, &in.n_counts, &in.total)) {
+        return vote_reply_bad("info", r);
+    }
+    if (vote_reply_ll(r->element[7], &v[2]) &&
+        vote_reply_copy_str(r->element[8], in.log_sha256, sizeof(in.log_sha256)) &&
+        strlen(in.log_sha256) == 64) {
+        in.log_entries = (long)v[2];
+    }
+    in.sealed = v[0] == 1;
+    in.show_counts = v[1] == 1;
+    in.doc = strdup(r->element[6]->str);
+    freeReplyObject(r);
+    if (in.doc == NULL) {
+        return APP_ERR_INTERNAL;
+    }
+    *ret = in;
+    return APP_OK;
+}
+
+void vote_info_clear(struct vote_info *info)
+{
+    if (info != NULL) {
+        free(info->doc);
+        info->doc = NULL;
+    }
+}
+
+enum app_err vote_store_seal(const char *session_id, long long offset_ms, struct vote_seal *ret)
+{
+    char cfg[KEY_MAX], log[KEY_MAX], off[24];
+    const char *argv[3] = {cfg, log, off};
+    redisReply *r = NULL;
+    struct vote_seal s = {.log_entries = -1};
+    long long v[3];
+    bool found;
+    enum app_err err;
+
+    vote_key(cfg, session_id, "cfg");
+    vote_key(log, session_id, "log");
+    vote_offset_text(off, offset_ms);
+    err = redis_store_eval(&vote_script_seal, 2, 3, argv, &r);
+    if (err != APP_OK) {
+        return err;
+    }
+    if (!vote_reply_script(r, 6, &found)) {
+        return vote_reply_bad("seal", r);
+    }
+    if (!found) {
+        freeReplyObject(r);
+        return APP_ERR_NOT_FOUND;
+    }
+    if (!vote_reply_ll(r->element[1], &v[0]) || !vote_reply_ll(r->element[2], &v[1]) ||
+        !vote_reply_copy_str(r->element[3], s.last_id, sizeof(s.last_id))) {
+        return vote_reply_bad("seal", r);
+    }
+    if (vote_reply_ll(r->element[4], &v[2]) &&
+        vote_reply_copy_str(r->element[5], s.log_sha256, sizeof(s.log_sha256)) &&
+        strlen(s.log_sha256) == 64) {
+        s.log_entries = (long)v[2];
+    }
+    s.sealed = v[0] == 1;
+    s.entries = (long)v[1];
+    freeReplyObject(r);
+    *ret = s;
+    return APP_OK;
+}
