@@ -27,6 +27,7 @@ struct api_config {
     long max_upload; /* evidence files (ROUTE_UPLOAD routes) */
     long token_ttl;
     const char *cors_origin;
+    const char *vote_url; /* jiangxin-vote base URL; NULL: sessions are not pushed */
 };
 
 struct api_ctx {

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "openapi_spec.h"
 #include "store/db.h"
+#include "vote_push.h"
 
 /* Needed by every subcommand. */
 static const struct config_var db_vars[] = {
@@ -48,6 +49,8 @@ static const struct config_var serve_vars[] = {
      offsetof(struct api_config, token_ttl), "access token lifetime in seconds", NULL},
     {"JIANGXIN_CORS_ORIGIN", CONFIG_STRING, false, "*", 1, 512,
      offsetof(struct api_config, cors_origin), "Access-Control-Allow-Origin value", NULL},
+    {"JIANGXIN_VOTE_URL", CONFIG_URL, false, NULL, 0, 0, offsetof(struct api_config, vote_url),
+     "jiangxin-vote base URL for session pushes; unset: sessions stay pending", "http:// https://"},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -107,13 +110,19 @@ static int serve(const struct api_config *cfg)
         .app = &ctx,
         .authenticate = api_authenticate,
     };
+    if (vote_push_start(cfg) != APP_OK) {
+        free(ctx.docs_html);
+        return 1;
+    }
     if (http_server_start(&conf, &server) != APP_OK) {
+        vote_push_stop();
         free(ctx.docs_html);
         return 1;
     }
     sigwait(&set, &sig);
     log_info("stopping on signal %d", sig);
     http_server_stop(server);
+    vote_push_stop();
     free(ctx.docs_html);
     return 0;
 }

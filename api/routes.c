@@ -12,6 +12,8 @@
 #define OFFICE  ROLE_BIT(ROLE_OFFICE)
 #define UNIT    ROLE_BIT(ROLE_UNIT)
 #define AUDITOR ROLE_BIT(ROLE_AUDITOR)
+#define LEADER  ROLE_BIT(ROLE_LEADER)
+#define SERVICE ROLE_BIT(ROLE_SERVICE)
 #define PUBLIC  0u
 /* Who may read rounds and nominations (each within their scope). */
 #define READERS (ADMIN | OFFICE | UNIT | AUDITOR)
@@ -57,6 +59,11 @@ const struct route api_routes[] = {
     ROUTE("POST",   "/v1/nominations/:id/attachments", attachments_create,     UNIT, ROUTE_UPLOAD),
     ROUTE("GET",    "/v1/nominations/:id/attachments/:attachment_id", attachments_get, READERS, 0),
     ROUTE("DELETE", "/v1/nominations/:id/attachments/:attachment_id", attachments_delete, UNIT, 0),
+    ROUTE("POST",   "/v1/rounds/:id/vote-session",   vote_sessions_create,     ADMIN | OFFICE, ROUTE_BODY),
+    ROUTE("GET",    "/v1/rounds/:id/vote-session",   vote_sessions_get,        ADMIN | OFFICE | LEADER, 0),
+    /* Anyone once the vote has closed; before, the handler admits admin, office and leader. */
+    ROUTE("GET",    "/v1/rounds/:id/vote-results",   vote_results_get,         ROLES_ANY_USER, ROUTE_AUTH_OPTIONAL),
+    ROUTE("PUT",    "/v1/vote-sessions/:id/tally",   vote_sessions_put_tally,  SERVICE, ROUTE_BODY),
     ROUTE("GET",    "/v1/audit",                     audit_list,               ADMIN | AUDITOR, 0),
     ROUTE("GET",    "/v1/audit/verify",              audit_verify,             ADMIN | AUDITOR, 0),
 };

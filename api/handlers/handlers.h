@@ -29,6 +29,7 @@ route_handler_fn rounds_create, rounds_list, rounds_get, rounds_transition;
 route_handler_fn nominations_create, nominations_list, nominations_get, nominations_update,
     nominations_transition, nominations_eligibility;
 route_handler_fn attachments_list, attachments_create, attachments_get, attachments_delete;
+route_handler_fn vote_sessions_create, vote_sessions_get, vote_sessions_put_tally, vote_results_get;
 
 /* The calling thread's database, or NULL with a 503 problem in p. */
 struct db *api_db(struct problem *p);

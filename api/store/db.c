@@ -33,6 +33,7 @@ static const struct db_statement *const all_statements[] = {
     round_store_statements,
     nomination_store_statements,
     attachment_store_statements,
+    vote_session_store_statements,
 };
 
 /* SQLSTATE → error kind. Never parse message text. */

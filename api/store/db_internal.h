@@ -61,5 +61,6 @@ extern const struct db_statement scope_store_statements[];
 extern const struct db_statement round_store_statements[];
 extern const struct db_statement nomination_store_statements[];
 extern const struct db_statement attachment_store_statements[];
+extern const struct db_statement vote_session_store_statements[];
 
 #endif

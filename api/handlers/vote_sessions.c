@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The public vote of a round (岚山工匠 第五条（三）（四）): the office opens
+ * one vote session per round in phase `review`, naming exactly
+ * min(vote_nominees, qualified nominations) nominees from vote_candidates();
+ * it is recorded, then pushed to jiangxin-vote (api/vote_push.c). The
+ * voting service posts tallies back here; the highest sequence is kept and
+ * a final tally freezes the session. Results are in vote_results.c.
+ */
+#include "vote_sessions.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "enums.h"
+#include "handlers.h"
+#include "json_fields.h"
+#include "log.h"
+#include "policy.h"
+#include "store/stores.h"
+#include "vote_push.h"
+#include "workdays.h"
+
+/* Defaults for limits the office leaves out (documented in 0008 and the contract). */
+#define VOTE_DEFAULT_PER_NOMINEE_DAY 1
+#define VOTE_DEFAULT_IP_RATE         60
+#define VOTE_DEFAULT_IP_BURST        30
+#define VOTE_PER_DAY_MAX             100
+/* The window: opens at most this far in the past or ahead, lasts at most this long. */
+#define VOTE_OPENS_PAST_S  60
+#define VOTE_OPENS_AHEAD_S (366L * 86400)
+#define VOTE_LENGTH_MAX_S  (60L * 86400)
+
+static const struct json_field create_fields[] = {
+    {"title", JF_STRING, false, 1, 200},   {"opens_at", JF_STRING, true, 1, 64},
+    {"closes_at", JF_STRING, true, 1, 64}, {"nominee_ids", JF_ARRAY, true, 1, VOTE_NOMINEES_MAX},
+    {"limits", JF_OBJECT, false, 0, 0},    {"show_counts_while_open", JF_BOOL, false, 0, 0},
+};
+
+static const struct {
+    const char *name;
+    long max;
+} limit_bounds[] = {
+    {"votes_per_day", VOTE_PER_DAY_MAX},
+    {"votes_per_nominee_per_day", 100},
+    {"ip_rate_per_minute", 100000},
+    {"ip_burst", 100000},
+};
+#define N_LIMITS (sizeof(limit_bounds) / sizeof(limit_bounds[0]))
+
+/* ---- rules ---- */
+
+static bool digits(const char *s, int n, int *ret)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    *ret = v;
+    return true;
+}
+
+bool vote_parse_time(const char *s, long long *ret)
+{
+    char date[11];
+    int32_t day;
+    int h, mi, sec, oh = 0, om = 0, sign = 0;
+
+    if (s == NULL || strlen(s) < 20) {
+        return false;
+    }
+    memcpy(date, s, 10);
+    date[10] = '\0';
+    if (!date_parse(date, &day) || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+        !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) || !digits(s + 17, 2, &sec) || h > 23 ||
+        mi > 59 || sec > 59) {
+        return false;
+    }
+    const char *p = s + 19;
+    if (*p == '.') {
+        if (p[1] < '0' || p[1] > '9') {
+            return false;
+        }
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+        }
+    }
+    if (*p == 'Z') {
+        p++;
+    } else if ((*p == '+' || *p == '-') && digits(p + 1, 2, &oh) && p[3] == ':' &&
+               digits(p + 4, 2, &om) && oh <= 23 && om <= 59) {
+        sign = *p == '+' ? 1 : -1;
+        p += 6;
+    } else {
+        return false;
+    }
+    if (*p != '\0') {
+        return false;
+    }
+    *ret = (long long)day * 86400 + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
+    return true;
+}
+
+/* Checks the window against now; every fault is reported at once. */
+static bool check_window(const json_t *b, long long now, struct problem *p)
+{
+    long long opens = 0, closes = 0;
+    bool ok_o = vote_parse_time(json_string_value(json_object_get(b, "opens_at")), &opens);
+    bool ok_c = vote_parse_time(json_string_value(json_object_get(b, "closes_at")), &closes);
+
+    if (!ok_o) {
+        problem_add_error(p, APP_ERR_VALIDATION, "/opens_at", "must be an RFC 3339 date-time");
+    } else if (opens < now - VOTE_OPENS_PAST_S) {
+        problem_add_error(p, APP_ERR_VALIDATION, "/opens_at", "must not be in the past");
+    } else if (opens > now + VOTE_OPENS_AHEAD_S) {
+        problem_add_error(p, APP_ERR_VALIDATION, "/opens_at", "must be within a year from now");
+    }
+    if (!ok_c) {
+        problem_add_error(p, APP_ERR_VALIDATION, "/closes_at", "must be an RFC 3339 date-time");
+    } else if (ok_o && closes <= opens) {
+        problem_add_error(p, APP_ERR_VALIDATION, "/closes_at", "must be after opens_at");
+    } else if (ok_o && closes - opens > VOTE_LENGTH_MAX_S) {
+        problem_add_error(p, APP_ERR_VALIDATION, "/closes_at", "the vote may last at most 60 days");
+    }
+    return ok_o && ok_c && p->n_errors == 0;
+}
+
+/* UUIDs, no repeats. */
+static bool check_ids(const json_t *ids, struct problem *p)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(ids, i, v)
+    {
+        if (!api_is_uuid(json_string_value(v))) {
+            char ptr[32];
+            snprintf(ptr, sizeof(ptr), "/nominee_ids/%zu", i);
+            problem_add_error(p, APP_ERR_VALIDATION, ptr, "must be a nomination id (UUID)");
+        }
+    }
+    if (p->n_errors == 0 && !api_distinct_strings(ids)) {
+        problem_add_error(p, APP_ERR_VALIDATION, "/nominee_ids", "must not repeat an id");
+    }
+    return p->n_errors == 0;
+}
+
+/* The four limits, the office's or the defaults; NULL with 400/422 in p. */
+static json_t *limits_json(const json_t *given, size_t n_nominees, struct problem *p)
+{
+    struct json_field fields[N_LIMITS];
+    long defaults[N_LIMITS] = {
+        (long)(n_nominees < VOTE_PER_DAY_MAX ? n_nominees : VOTE_PER_DAY_MAX),
+        VOTE_DEFAULT_PER_NOMINEE_DAY, VOTE_DEFAULT_IP_RATE, VOTE_DEFAULT_IP_BURST};
+    json_t *out = json_object();
+    bool failed = false;
+
+    for (size_t i = 0; i < N_LIMITS; i++) {
+        fields[i] = (struct json_field){limit_bounds[i].name, JF_INT, false, 0, 0};
+    }
+    if (out == NULL ||
+        (given != NULL && !json_fields_check(given, fields, N_LIMITS, "/limits", p))) {
+        json_decref(out);
+        return NULL;
+    }
+    for (size_t i = 0; i < N_LIMITS; i++) {
+        const json_t *v = json_object_get(given, limit_bounds[i].name);
+        json_int_t n = v != NULL ? json_integer_value(v) : defaults[i];
+        if (n < 1 || n > limit_bounds[i].max) {
+            char ptr[64];
+            snprintf(ptr, sizeof(ptr), "/limits/%s", limit_bounds[i].name);
+            problem_add_error(p, APP_ERR_VALIDATION, ptr, "must be 1 to %ld", limit_bounds[i].max);
+        } else if (json_object_set_new(out, limit_bounds[i].name, json_integer(n)) != 0) {
+            failed = true;
+        }
+    }
+    if (p->n_errors > 0 || failed) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* The programme must hold a public vote: its vote_nominees (and the article). */
+static enum app_err
+programme_vote(struct db *db, const char *code, int *ret_n, char *article, struct problem *p)
+{
+    struct policy pol;
+    char *text = NULL;
+    json_t *prog = NULL;
+
+    if ((p->err = programme_store_get(db, code, false, &text)) != APP_OK) {
+        problem_set(p, p->err, NULL);
+    } else if ((prog = api_parse(text, p)) != NULL) {
+        const json_t *policy = json_object_get(prog, "policy");
+        const char *art = json_string_value(
+            json_object_get(json_object_get(policy, "articles"), "vote_nominees"));
+        snprintf(article, 64, "%s", art != NULL ? art : "vote_nominees");
+        if (policy_from_json(policy, &pol) != APP_OK) {
+            log_error("programme %s: stored policy does not validate", code);
+            problem_set(p, APP_ERR_INTERNAL, NULL);
+        } else if (pol.vote_nominees < 0) {
+            problem_set(p, APP_ERR_CONFLICT,
+                        "programme %s holds no public vote (its policy's vote_nominees is null)",
+                        code);
+        } else {
+            *ret_n = pol.vote_nominees;
+            p->err = APP_OK;
+        }
+    }
+    json_decref(prog);
+    free(text);
+    return p->err;
+}
+
+/* The public nominee list for the ids: every id a candidate, and exactly
+ * min(vote_nominees, candidates) of them. */
+static char *nominees_for(struct db *db,
+                          const char *round_id,
+                          const json_t *ids,
+                          int vote_nominees,
+                          const char *article,
+                          struct problem *p)
+{
+    char *ids_text = json_dumps(ids, JSON_COMPACT), *text = NULL, *out = NULL;
+    json_t *res = NULL, *v;
+    size_t i;
+
+    if (ids_text == NULL) {
+        problem_set(p, APP_ERR_INTERNAL, NULL);
+        goto cleanup;
+    }
+    if ((p->err = vote_session_store_nominees(db, round_id, ids_text, &text)) != APP_OK ||
+        (res = api_parse(text, p)) == NULL) {
+        goto cleanup;
+    }
+    p->err = APP_ERR_INTERNAL;
+    json_array_foreach(json_object_get(res, "unknown"), i, v)
+    {
+        char ptr[32];
+        snprintf(ptr, sizeof(ptr), "/nominee_ids/%lld", (long long)json_integer_value(v));
+        problem_add_error(p, APP_ERR_VALIDATION, ptr, "not a qualified nomination of this round");
+    }
+    if (p->n_errors > 0) {
+        goto cleanup;
+    }
+    long candidates = (long)json_integer_value(json_object_get(res, "candidates"));
+    long need = candidates < vote_nominees ? candidates : vote_nominees;
+    if ((long)json_array_size(ids) != need) {
+        problem_add_error(p, APP_ERR_VALIDATION, "/nominee_ids",
+                          "must name exactly %ld nominees: the lesser of vote_nominees (%d, %s) "
+                          "and the round's %ld qualified nominations",
+                          need, vote_nominees, article, candidates);
+        goto cleanup;
+    }
+    if ((out = json_dumps(json_object_get(res, "nominees"), JSON_COMPACT)) != NULL) {
+        p->err = APP_OK;
+    }
+
+cleanup:
+    json_decref(res);
+    free(ids_text);
+    free(text);
+    return out;
+}
+
+/* 409 for a round outside `review`, with its phase as current_phase. */
+static bool phase_ok(const struct round_ref *r, struct problem *p)
+{
+    if (r->phase == PHASE_REVIEW) {
+        return true;
+    }
+    problem_set(p, APP_ERR_CONFLICT, "the round is in phase %s; a vote session needs phase review",
+                enums_value(ENUMS_ROUND_PHASES, (int)r->phase));
+    p->extra = json_pack("{s:s}", "current_phase", enums_value(ENUMS_ROUND_PHASES, (int)r->phase));
+    return false;
+}
+
+/* ---- handlers ---- */
+
+void vote_sessions_create(struct http_call *call)
+{
+    struct problem prob = PROBLEM_INIT;
+    struct idem_state idem;
+    struct db *db = NULL;
+    struct round_ref ref;
+    const json_t *b = call->body, *ids = json_object_get(b, "nominee_ids");
+    const char *id = http_param(call, "id");
+    char *nominees = NULL, *limits_text = NULL, *text = NULL, *existing = NULL, *pushed = NULL;
+    char location[96], article[64];
+    json_t *limits = NULL, *obj = NULL, *final = NULL;
+    int vote_nominees = 0;
+
+    if (!api_path_uuid(id, &prob) || !json_fields_check(b, create_fields, 6, "", &prob)) {
+        goto cleanup;
+    }
+    /* Unknown limits first (400), then every bad value at once (422). */
+    if ((limits = limits_json(json_object_get(b, "limits"), json_array_size(ids), &prob)) == NULL ||
+        (limits_text = json_dumps(limits, JSON_COMPACT)) == NULL) {
+        goto cleanup;
+    }
+    check_window(b, (long long)time(NULL), &prob);
+    check_ids(ids, &prob);
+    if (prob.n_errors > 0) {
+        goto cleanup;
+    }
+    if ((db = api_db(&prob)) == NULL || api_idem_begin(call, db, &idem, &prob) ||
+        (prob.err = db_begin(db)) != APP_OK) {
+        goto cleanup;
+    }
+    /* The round's row lock serialises session creation for it and holds its phase. */
+    if (api_round_scope(call, db, id, true, &ref, &prob) != APP_OK ||
+        programme_vote(db, ref.programme, &vote_nominees, article, &prob) != APP_OK ||
+        !phase_ok(&ref, &prob)) {
+        goto cleanup;
+    }
+    prob.err = vote_session_store_by_round(db, ref.id, &existing);
+    if (prob.err == APP_OK) {
+        problem_set(&prob, APP_ERR_CONFLICT, "round %s has a vote session already", ref.id);
+        goto cleanup;
+    }
+    if (prob.err != APP_ERR_NOT_FOUND ||
+        (nominees = nominees_for(db, ref.id, ids, vote_nominees, article, &prob)) == NULL) {
+        goto cleanup;
+    }
+    struct vote_session_new s = {
+        .round_id = ref.id,
+        .title = json_string_value(json_object_get(b, "title")),
+        .opens_at = json_string_value(json_object_get(b, "opens_at")),
+        .closes_at = json_string_value(json_object_get(b, "closes_at")),
+        .limits_json = limits_text,
+        .show_counts = json_is_true(json_object_get(b, "show_counts_while_open")),
+        .nominees_json = nominees,
+        .created_by = call->who.id,
+    };
+    prob.err = vote_session_store_insert(db, &s, &text);
+    if (prob.err == APP_ERR_CONFLICT) {
+        problem_set(&prob, APP_ERR_CONFLICT, "round %s has a vote session already", ref.id);
+    }
+    if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
+        goto cleanup;
+    }
+    const char *sid = json_string_value(json_object_get(obj, "id"));
+    if (sid == NULL || !api_is_uuid(sid)) {
+        problem_set(&prob, APP_ERR_INTERNAL, NULL);
+        goto cleanup;
+    }
+    snprintf(location, sizeof(location), "/v1/rounds/%s/vote-session", ref.id);
+    if ((prob.err = api_audit(call, db, "vote_session.create", "vote_session", sid, NULL, text)) !=
+            APP_OK ||
+        (prob.err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
+        (prob.err = db_commit(db)) != APP_OK) {
+        goto cleanup;
+    }
+    /* Committed: push once now, outside the transaction, and answer with
+     * the row as the push left it (pending when it failed). */
+    vote_push_now(db, sid);
+    if (vote_session_store_get(db, sid, &pushed) == APP_OK) {
+        final = json_loads(pushed, 0, NULL);
+    }
+    http_set_header(call, "Location", location);
+    api_reply_resource(call, 201, final != NULL ? final : obj);
+
+cleanup:
+    db_rollback(db);
+    if (prob.err != APP_OK) {
+        http_reply_problem(call, &prob);
+    }
+    problem_clear(&prob);
+    json_decref(limits);
+    json_decref(obj);
+    json_decref(final);
+    free(nominees);
+    free(limits_text);
+    free(text);
+    free(existing);
+    free(pushed);
+}
+
+void vote_sessions_get(struct http_call *call)
+{
+    struct problem prob = PROBLEM_INIT;
+    struct db *db = api_db(&prob);
+    struct round_ref ref;
+    char *text = NULL;
+    json_t *obj = NULL;
+
+    if (db == NULL ||
+        api_round_scope(call, db, http_param(call, "id"), false, &ref, &prob) != APP_OK) {
+        goto cleanup;
+    }
+    prob.err = vote_session_store_by_round(db, ref.id, &text);
+    if (prob.err == APP_ERR_NOT_FOUND) {
+        problem_set(&prob, APP_ERR_NOT_FOUND, "round %s has no vote session", ref.id);
+    }
+    if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
+        goto cleanup;
+    }
+    api_reply_resource(call, 200, obj);
+
+cleanup:
+    if (prob.err != APP_OK) {
+        http_reply_problem(call, &prob);
+    }
+    json_decref(obj);
+    free(text);
+}

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vote_sessions: the public vote of a round (db/migrations/0008). The
+ * nominees come from vote_candidates() only; the push state is kept for the
+ * retry thread (api/vote_push.c); tallies keep the highest sequence and
+ * freeze once final, decided in one locked read and one UPDATE.
+ */
+#include <stdio.h>
+
+#include "db_internal.h"
+#include "stores.h"
+
+/* The retry delay after a failed push: 2 s, doubling, at most this. */
+#define VOTE_PUSH_BACKOFF_MAX_S 10
+
+const struct db_statement vote_session_store_statements[] = {
+    {"vote_session_store_nominees", "SELECT vote_session_nominees($1::uuid, $2::jsonb)::text"},
+    /* Without a title: "<programme name> <year> 网络投票". */
+    {"vote_session_store_insert",
+     "INSERT INTO vote_sessions (round_id, title, opens_at, closes_at, limits,"
+     "                           show_counts_while_open, nominees, created_by)"
+     " SELECT r.id, coalesce($2, p.name || ' ' || r.year || ' 网络投票'), $3::timestamptz,"
+     "        $4::timestamptz, $5::jsonb, $6::boolean, $7::jsonb, $8::uuid"
+     "   FROM rounds r JOIN programmes p ON p.id = r.programme_id WHERE r.id = $1::uuid"
+     " RETURNING api_vote_session(vote_sessions)::text"},
+    {"vote_session_store_get",
+     "SELECT api_vote_session(s)::text FROM vote_sessions s WHERE s.id = $1::uuid"},
+    {"vote_session_store_by_round",
+     "SELECT api_vote_session(s)::text FROM vote_sessions s WHERE s.round_id = $1::uuid"},
+    {"vote_session_store_results",
+     "SELECT api_vote_results(s)::text FROM vote_sessions s WHERE s.round_id = $1::uuid"},
+    /* What a tally post is checked against, the row locked until commit. */
+    {"vote_session_store_tally_target",
+     "SELECT jsonb_build_object("
+     "         'nominee_ids', (SELECT coalesce(jsonb_agg(e ->> 'id'), '[]'::jsonb)"
+     "                           FROM jsonb_array_elements(s.nominees) e),"
+     "         'tally', api_vote_tally(s))::text"
+     "  FROM vote_sessions s WHERE s.id = $1::uuid FOR UPDATE"},
+    {"vote_session_store_tally_apply",
+     "UPDATE vote_sessions SET tally_sequence = $2::bigint, tally_counts = $3::jsonb,"
+     "       tally_total = $4::bigint, tally_final = $5::boolean, log_entries = $6::bigint,"
+     "       log_sha256 = $7, tally_as_of = $8::timestamptz, tally_received_at = now(),"
+     "       version = version + 1, updated_at = now()"
+     " WHERE id = $1::uuid AND NOT tally_final AND tally_sequence < $2::bigint"
+     " RETURNING api_vote_tally(vote_sessions)::text"},
+    {"vote_session_store_push_due",
+     "SELECT coalesce(jsonb_agg(x.id ORDER BY x.next_push_at), '[]'::jsonb)::text"
+     "  FROM (SELECT id, next_push_at FROM vote_sessions"
+     "         WHERE push_state = 'pending' AND next_push_at <= now()"
+     "         ORDER BY next_push_at LIMIT $1::int) x"},
+    {"vote_session_store_push_body", "SELECT api_vote_push(s)::text FROM vote_sessions s"
+                                     " WHERE s.id = $1::uuid AND s.push_state = 'pending'"},
+    {"vote_session_store_push_ok",
+     "UPDATE vote_sessions SET push_state = 'pushed', pushed_at = now(),"
+     "       push_attempts = push_attempts + 1, push_error = NULL,"
+     "       version = version + 1, updated_at = now()"
+     " WHERE id = $1::uuid AND push_state = 'pending'"
+     " RETURNING api_vote_session(vote_sessions)::text"},
+    {"vote_session_store_push_failed",
+     "UPDATE vote_sessions SET push_attempts = push_attempts + 1, push_error = $2,"
+     "       next_push_at = now() + make_interval(secs =>"
+     "           least(2 * power(2, least(push_attempts, 16)), $3::int)),"
+     "       version = version + 1, updated_at = now()"
+     " WHERE id = $1::uuid AND push_state = 'pending'"
+     " RETURNING api_vote_session(vote_sessions)::text"},
+    {NULL, NULL},
+};
+
+enum app_err vote_session_store_nominees(struct db *db,
+                                         const char *round_id,
+                                         const char *ids_json,
+                                         char **ret_json)
+{
+    const char *params[] = {round_id, ids_json};
+
+    return db_json_one(db, "vote_session_store_nominees", 2, params, ret_json);
+}
+
+enum app_err
+vote_session_store_insert(struct db *db, const struct vote_session_new *s, char **ret_json)
+{
+    const char *params[] = {s->round_id,      s->title,       s->opens_at,
+                            s->closes_at,     s->limits_json, s->show_counts ? "true" : "false",
+                            s->nominees_json, s->created_by};
+
+    return db_json_one(db, "vote_session_store_insert", 8, params, ret_json);
+}
+
+enum app_err vote_session_store_get(struct db *db, const char *id, char **ret_json)
+{
+    const char *params[] = {id};
+
+    return db_json_one(db, "vote_session_store_get", 1, params, ret_json);
+}
+
+enum app_err vote_session_store_by_round(struct db *db, const char *round_id, char **ret_json)
+{
+    const char *params[] = {round_id};
+
+    return db_json_one(db, "vote_session_store_by_round", 1, params, ret_json);
+}
+
+enum app_err vote_session_store_results(struct db *db, const char *round_id, char **ret_json)
+{
+    const char *params[] = {round_id};
+
+    return db_json_one(db, "vote_session_store_results", 1, params, ret_json);
+}
+
+enum app_err vote_session_store_tally_target(struct db *db, const char *id, char **ret_json)
+{
+    const char *params[] = {id};
+
+    return db_json_one(db, "vote_session_store_tally_target", 1, params, ret_json);
+}
+
+enum app_err vote_session_store_tally_apply(struct db *db,
+                                            const char *id,
+                                            const struct vote_tally *t,
+                                            char **ret_json)
+{
+    char seq[24], total[24], entries[24];
+    const char *params[] = {id,
+                            seq,
+                            t->counts_json,
+                            total,
+                            t->final ? "true" : "false",
+                            t->log_entries >= 0 ? entries : NULL,
+                            t->log_sha256,
+                            t->as_of};
+
+    snprintf(seq, sizeof(seq), "%lld", t->sequence);
+    snprintf(total, sizeof(total), "%lld", t->total);
+    snprintf(entries, sizeof(entries), "%lld", t->log_entries);
+    return db_json_one(db, "vote_session_store_tally_apply", 8, params, ret_json);
+}
+
+enum app_err vote_session_store_push_due(struct db *db, int limit, char **ret_array)
+{
+    char lim[16];
+    const char *params[] = {lim};
+
+    snprintf(lim, sizeof(lim), "%d", limit);
+    return db_json_one(db, "vote_session_store_push_due", 1, params, ret_array);
+}
+
+enum app_err vote_session_store_push_body(struct db *db, const char *id, char **ret_json)
+{
+    const char *params[] = {id};
+
+    return db_json_one(db, "vote_session_store_push_body", 1, params, ret_json);
+}
+
+enum app_err
+vote_session_store_push_result(struct db *db, const char *id, const char *error, char **ret_json)
+{
+    char cap[16];
+    const char *params[] = {id, error, cap};
+
+    if (error == NULL) {
+        return db_json_one(db, "vote_session_store_push_ok", 1, params, ret_json);
+    }
+    snprintf(cap, sizeof(cap), "%d", VOTE_PUSH_BACKOFF_MAX_S);
+    return db_json_one(db, "vote_session_store_push_failed", 3, params, ret_json);
+}
