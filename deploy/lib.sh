@@ -18,7 +18,7 @@ JX_PACKAGES=(
     libulfius-dev libjansson-dev libpq-dev libhiredis-dev libjwt-dev
     libsodium-dev libxlsxwriter-dev
     postgresql redis-server
-    python3-pytest python3-requests python3-jsonschema python3-yaml
+    python3-pytest python3-requests python3-jsonschema python3-yaml python3-jwt
     curl nodejs npm clang-format git
 )
 

@@ -18,7 +18,7 @@ SECRETS=$LOCAL/secrets.env
 STACK=$RUN/stack.env
 # Versioned: bump it when the demo data grow, so an existing .local gets them too
 # (every demo step is idempotent).
-DEMO_MARKER=$LOCAL/demo-loaded-2
+DEMO_MARKER=$LOCAL/demo-loaded-3
 API_BIN=$JX_ROOT/build/api/jiangxin-api
 VOTE_BIN=$JX_ROOT/build/voting/jiangxin-vote
 
@@ -59,9 +59,16 @@ local_secrets() {
         )
         jx_log "generated $SECRETS"
     fi
-    # Secrets files from before the owner/app role split lack this one.
+    # Secrets files from before the owner/app role split, or before public
+    # voting, lack these.
     if ! grep -q '^JIANGXIN_DB_OWNER_PASSWORD=' "$SECRETS"; then
         printf 'JIANGXIN_DB_OWNER_PASSWORD=%s\n' "$(jx_hex32 | cut -c1-32)" >>"$SECRETS"
+    fi
+    if ! grep -q '^JIANGXIN_VOTE_HASH_KEY=' "$SECRETS"; then
+        printf 'JIANGXIN_VOTE_HASH_KEY=%s\n' "$(jx_hex32)" >>"$SECRETS"
+    fi
+    if ! grep -q '^JIANGXIN_VOTER_JWT_SECRET=' "$SECRETS"; then
+        printf 'JIANGXIN_VOTER_JWT_SECRET=%s\n' "$(jx_hex32)" >>"$SECRETS"
     fi
     chmod 600 "$SECRETS"
     # shellcheck source=/dev/null
@@ -132,14 +139,20 @@ api_env() {
         "JIANGXIN_JWT_SECRET=$JIANGXIN_JWT_SECRET" \
         "JIANGXIN_PII_KEY=$JIANGXIN_PII_KEY" \
         "JIANGXIN_LISTEN=127.0.0.1:$API_PORT" \
-        "JIANGXIN_MIGRATIONS_DIR=$JX_ROOT/db/migrations"
+        "JIANGXIN_MIGRATIONS_DIR=$JX_ROOT/db/migrations" \
+        "JIANGXIN_VOTE_URL=$VOTE_URL"
 }
 
 vote_env() {
     printf '%s\n' \
         "JIANGXIN_REDIS_URL=$REDIS_URL" \
         "JIANGXIN_JWT_SECRET=$JIANGXIN_JWT_SECRET" \
-        "JIANGXIN_LISTEN=127.0.0.1:$VOTE_PORT"
+        "JIANGXIN_LISTEN=127.0.0.1:$VOTE_PORT" \
+        "JIANGXIN_VOTE_HASH_KEY=$JIANGXIN_VOTE_HASH_KEY" \
+        "JIANGXIN_VOTER_JWT_SECRET=$JIANGXIN_VOTER_JWT_SECRET" \
+        "JIANGXIN_API_URL=$API_URL" \
+        "JIANGXIN_API_USERNAME=service" \
+        "JIANGXIN_API_PASSWORD=demo-service-2026"
 }
 
 # api_cli ARGS... — the API binary with the stack's environment.
@@ -374,6 +387,12 @@ demo_load() {
     # Rounds with nominations in several states (skipped when rounds exist).
     if [ "$ok" = 1 ] && ! "$JX_PY" "$JX_ROOT/deploy/demo_intake.py" "$API_URL"; then
         jx_warn "could not load the demo rounds and nominations"
+        ok=0
+    fi
+    # A public vote, open for three minutes after loading (skipped when loaded).
+    if [ "$ok" = 1 ] && ! JIANGXIN_VOTER_JWT_SECRET=$JIANGXIN_VOTER_JWT_SECRET \
+        "$JX_PY" "$JX_ROOT/deploy/demo_vote.py" "$API_URL" "$VOTE_URL"; then
+        jx_warn "could not load the demo vote"
         ok=0
     fi
 
@@ -700,6 +719,8 @@ cmd_test() {
     jwt=$(jx_hex32) pii=$(jx_hex32) dbpw=$(jx_hex32 | cut -c1-32) supw=$(jx_hex32 | cut -c1-32)
     ownerpw=$(jx_hex32 | cut -c1-32)
     admin_pw=$(jx_hex32 | cut -c1-24)
+    local svc_pw vote_hash_key voter_secret
+    svc_pw=$(jx_hex32 | cut -c1-24) vote_hash_key=$(jx_hex32) voter_secret=$(jx_hex32)
     local pghome=$T_TMP/postgres
     local db_url="postgresql://jiangxin:$dbpw@127.0.0.1:$T_PG_PORT/jiangxin"
     local owner_url="postgresql://jiangxin_owner:$ownerpw@127.0.0.1:$T_PG_PORT/jiangxin"
@@ -732,11 +753,19 @@ cmd_test() {
     local -a api_envs=(
         "JIANGXIN_DATABASE_URL=$db_url" "JIANGXIN_JWT_SECRET=$jwt" "JIANGXIN_PII_KEY=$pii"
         "JIANGXIN_LISTEN=127.0.0.1:$api_port" "JIANGXIN_MIGRATIONS_DIR=$JX_ROOT/db/migrations"
-        "JIANGXIN_MAX_UPLOAD=$t_max_upload"
+        "JIANGXIN_MAX_UPLOAD=$t_max_upload" "JIANGXIN_VOTE_URL=$vote_url"
     )
+    # The voting service trusts X-Forwarded-For from loopback here, so the
+    # tests can vote from many client addresses.
     local -a vote_envs=(
         "JIANGXIN_REDIS_URL=$redis_url" "JIANGXIN_JWT_SECRET=$jwt" "JIANGXIN_LISTEN=127.0.0.1:$vote_port"
+        "JIANGXIN_VOTE_HASH_KEY=$vote_hash_key" "JIANGXIN_VOTER_JWT_SECRET=$voter_secret"
+        "JIANGXIN_TRUSTED_PROXIES=127.0.0.1" "JIANGXIN_API_URL=$api_url"
+        "JIANGXIN_API_USERNAME=vote-service" "JIANGXIN_API_PASSWORD=$svc_pw"
+        "JIANGXIN_TALLY_INTERVAL_MS=500"
     )
+    # For tests that start more voting instances on the same Redis.
+    printf '%s\n' "${vote_envs[@]}" >"$T_TMP/vote.env"
     local -a san_envs=(
         "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0${JIANGXIN_TEST_ASAN_EXTRA:+:$JIANGXIN_TEST_ASAN_EXTRA}"
         "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=0"
@@ -765,6 +794,12 @@ cmd_test() {
         t_pass "CLI: user add (admin)"
     else
         t_fail "CLI: user add (admin)"
+    fi
+    if printf '%s' "$svc_pw" | env "${san_envs[@]}" "${api_envs[@]}" "$api_bin" user add \
+        --username vote-service --role service --password-stdin; then
+        t_pass "CLI: user add (service account of the voting service)"
+    else
+        t_fail "CLI: user add (service account of the voting service)"
     fi
 
     local api_log=$T_TMP/api.log api_err=$T_TMP/api.err vote_log=$T_TMP/vote.log vote_err=$T_TMP/vote.err
@@ -804,6 +839,11 @@ cmd_test() {
             JIANGXIN_TEST_ADMIN_USER=admin \
             JIANGXIN_TEST_ADMIN_PASSWORD="$admin_pw" \
             JIANGXIN_TEST_JWT_SECRET="$jwt" \
+            JIANGXIN_TEST_VOTER_JWT_SECRET="$voter_secret" \
+            JIANGXIN_TEST_VOTE_HASH_KEY="$vote_hash_key" \
+            JIANGXIN_TEST_VOTE_ENV_FILE="$T_TMP/vote.env" \
+            JIANGXIN_TEST_SERVICE_USER=vote-service \
+            JIANGXIN_TEST_SERVICE_PASSWORD="$svc_pw" \
             JIANGXIN_TEST_PII_KEY="$pii" \
             JIANGXIN_TEST_MAX_UPLOAD="$t_max_upload" \
             JIANGXIN_TEST_API_LOG="$api_log" \

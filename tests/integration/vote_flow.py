@@ -1,0 +1,329 @@
+# SPDX-License-Identifier: MIT
+"""Helpers for tests of the public vote end to end: tokens (voter and
+service), a round with qualified nominations taken there through the real
+API, sessions opened through `POST /v1/rounds/{id}/vote-session` or put
+straight into jiangxin-vote, votes from distinct voters and client
+addresses, and private jiangxin-api / jiangxin-vote processes on free ports
+(with the environment of the running ones) for tests that stop and start
+services. Test data is synthetic (support.new_id_number: born 1900)."""
+
+import datetime
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import time
+import types
+import uuid
+
+import jwt
+import requests
+
+import support
+
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0",
+           "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=0"}
+SAN_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+# ------------------------------------------------------------- tokens and times
+def rfc3339(dt):
+    return dt.astimezone(SHANGHAI).isoformat(timespec="seconds")
+
+
+def now_plus(seconds):
+    return datetime.datetime.now(SHANGHAI) + datetime.timedelta(seconds=seconds)
+
+
+def voter_token(sub=None, *, ttl=600):
+    """A voter token as the identity front end issues it."""
+    now = int(time.time())
+    claims = {"iss": "jiangxin-identity", "aud": "jiangxin-vote",
+              "sub": sub or f"voter-{support.rand_hex(12)}", "iat": now, "exp": now + ttl}
+    return jwt.encode(claims, support.need_env("JIANGXIN_TEST_VOTER_JWT_SECRET"),
+                      algorithm="HS256")
+
+
+def service_token():
+    """What jiangxin-api sends to jiangxin-vote (PUT /internal/v1/sessions/{id})."""
+    now = int(time.time())
+    claims = {"iss": "jiangxin-api", "aud": "jiangxin-vote", "sub": str(uuid.uuid4()),
+              "role": "service", "iat": now, "exp": now + 240}
+    return jwt.encode(claims, support.need_env("JIANGXIN_TEST_JWT_SECRET"), algorithm="HS256")
+
+
+def random_ip():
+    return "10.%d.%d.%d" % tuple(int(x, 16) % 250 + 1 for x in
+                                 (support.rand_hex(2), support.rand_hex(2), support.rand_hex(2)))
+
+
+# ------------------------------------------------------------- the API side
+def _move(api, user, nom_id, to, **body):
+    body["to"] = to
+    return api.post(f"/v1/nominations/{nom_id}/transitions", token=user.token, json=body,
+                    expect=200).body
+
+
+def qualified_round(factory, api, n=3, *, base="lanshan-craftsman"):
+    """A fresh programme (with a public vote) whose round is in phase
+    `review` with n nominations in state `qualified`, each taken there the
+    way the office does it (unit publicity → approval → submission →
+    qualification review, warnings overridden with a reason)."""
+    code = factory.programme(base=base)
+    office = factory.office(code)
+    rnd = factory.round(code, office, phase="accepting")
+    unit = factory.user("unit", unit_id=factory.unit()["id"])
+    ids = []
+    for i in range(n):
+        nom = factory.nomination(rnd["id"], unit, name=f"测试候选人{i + 1}")
+        _move(api, unit, nom["id"], "unit_publicity", publicity_start="2026-09-01")
+        _move(api, unit, nom["id"], "unit_approved")
+        _move(api, unit, nom["id"], "submitted")
+        ids.append(nom["id"])
+    api.post(f"/v1/rounds/{rnd['id']}/transitions", token=office.token,
+             json={"to": "qualification"}, expect=200)
+    for nom_id in ids:
+        checks = api.get(f"/v1/nominations/{nom_id}/eligibility", token=office.token,
+                         expect=200).body["checks"]
+        overrides = [{"check": c["check"], "reason": "经现场核验同意"}
+                     for c in checks if c["result"] == "warning"]
+        body = {"overrides": overrides} if overrides else {}
+        assert _move(api, office, nom_id, "qualified", **body)["state"] == "qualified"
+    api.post(f"/v1/rounds/{rnd['id']}/transitions", token=office.token,
+             json={"to": "review"}, expect=200)
+    return rnd, office, ids
+
+
+def open_session(api, office, round_id, nominee_ids, *, closes_in=3600, limits=None,
+                 show_counts=True):
+    """POST /v1/rounds/{id}/vote-session: open now, generous IP limits so
+    tests from one machine are not rate-limited. Returns the record."""
+    body = {"opens_at": rfc3339(now_plus(-30)), "closes_at": rfc3339(now_plus(closes_in)),
+            "nominee_ids": nominee_ids, "show_counts_while_open": show_counts,
+            "limits": limits or {"votes_per_day": len(nominee_ids),
+                                 "votes_per_nominee_per_day": 1,
+                                 "ip_rate_per_minute": 100000, "ip_burst": 100000}}
+    return api.post(f"/v1/rounds/{round_id}/vote-session", token=office.token, json=body,
+                    headers={"Idempotency-Key": str(uuid.uuid4())}, expect=201).body
+
+
+def put_session(vote, nominee_ids, *, closes_in=3600, session_id=None, show_counts=True):
+    """A session put straight into jiangxin-vote (as the API's push does).
+    Returns (session id, body) so the caller can close it early."""
+    session_id = session_id or str(uuid.uuid4())
+    body = {"round_id": str(uuid.uuid4()), "title": "测试网络投票",
+            "opens_at": rfc3339(now_plus(-30)), "closes_at": rfc3339(now_plus(closes_in)),
+            "nominees": [{"id": nid, "name": f"测试候选人{i + 1}", "unit_name": "测试单位",
+                          "occupation": "数控车工", "summary": "长期扎根生产一线"}
+                         for i, nid in enumerate(nominee_ids)],
+            "limits": {"votes_per_day": len(nominee_ids), "votes_per_nominee_per_day": 1,
+                       "ip_rate_per_minute": 100000, "ip_burst": 100000},
+            "show_counts_while_open": show_counts}
+    vote.put(f"/internal/v1/sessions/{session_id}", token=service_token(), json=body,
+             expect=201)
+    return session_id, body
+
+
+def cast(vote, session_id, nominee_id, *, sub=None, expect=201, **kw):
+    """One vote from a new voter (or `sub`) at a new client address."""
+    return vote.post(f"/v1/sessions/{session_id}/votes", token=voter_token(sub),
+                     json={"nominee_id": nominee_id},
+                     headers={"X-Forwarded-For": random_ip()}, expect=expect, **kw)
+
+
+# ------------------------------------------------------------- private services
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def read_env_file(path):
+    env = {}
+    for line in pathlib.Path(path).read_text().splitlines():
+        if "=" in line:
+            k, v = line.split("=", 1)
+            env[k] = v
+    return env
+
+
+def vote_env(**changes):
+    """The running voting service's environment with `changes` applied."""
+    env = read_env_file(support.need_env("JIANGXIN_TEST_VOTE_ENV_FILE"))
+    env.update({k: v for k, v in changes.items() if v is not None})
+    for k, v in changes.items():
+        if v is None:
+            env.pop(k, None)
+    return env
+
+
+def api_env(port, vote_url):
+    env = {"JIANGXIN_DATABASE_URL": support.need_env("JIANGXIN_TEST_DATABASE_URL"),
+           "JIANGXIN_JWT_SECRET": support.need_env("JIANGXIN_TEST_JWT_SECRET"),
+           "JIANGXIN_PII_KEY": support.need_env("JIANGXIN_TEST_PII_KEY"),
+           "JIANGXIN_LISTEN": f"127.0.0.1:{port}", "JIANGXIN_VOTE_URL": vote_url}
+    for name in ("JIANGXIN_TEST_MIGRATIONS_DIR",):
+        if os.environ.get(name):
+            env["JIANGXIN_MIGRATIONS_DIR"] = os.environ[name]
+    return env
+
+
+class Service:
+    """One jiangxin-api or jiangxin-vote process of our own. Output goes to
+    files under `logdir`; stop() checks the exit status and that the
+    sanitizers found nothing (leaks included: the poster thread must be
+    joined and freed at shutdown)."""
+
+    def __init__(self, name, binary, env, port, logdir, args=()):
+        self.name, self.binary, self.env, self.port = name, binary, env, port
+        self.args = list(args)
+        self.url = f"http://127.0.0.1:{port}"
+        self.log = pathlib.Path(logdir) / f"{name}.log"
+        self.proc = None
+
+    def start(self, timeout=30):
+        base = {k: v for k, v in os.environ.items() if not k.startswith("JIANGXIN_")}
+        base.update(SAN_ENV)
+        base.update(self.env)
+        out = open(self.log, "ab")
+        self.proc = subprocess.Popen([self.binary, *self.args], env=base, stdout=out,
+                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        out.close()
+        session = requests.Session()
+        session.trust_env = False
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"{self.name} exited with {self.proc.returncode}:\n"
+                                     f"{self.text()[-3000:]}")
+            try:
+                if session.get(self.url + "/readyz", timeout=2).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"{self.name} not ready within {timeout}s:\n{self.text()[-3000:]}")
+
+    def stop(self, timeout=15):
+        """SIGTERM; returns the seconds it took. Fails on a bad exit or a
+        sanitizer report."""
+        if self.proc is None:
+            return 0.0
+        t0 = time.monotonic()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError(f"{self.name} did not stop within {timeout}s")
+        finally:
+            self.proc = None
+        took = time.monotonic() - t0
+        text = self.text()
+        bad = [m for m in SAN_MARKERS if m in text]
+        assert not bad, f"{self.name}: sanitizer report:\n{text[-6000:]}"
+        assert rc == 0, f"{self.name} exited with {rc}:\n{text[-3000:]}"
+        return took
+
+    def kill(self):
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+    def text(self):
+        try:
+            return self.log.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+
+def metric(text, name, **labels):
+    """The value of one sample of a Prometheus text, 0.0 when absent."""
+    want = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    key = f"{name}{{{want}}}" if labels else name
+    for line in text.splitlines():
+        if line.startswith(key + " "):
+            return float(line.split()[-1])
+    return 0.0
+
+
+def redis_cli(url, *args):
+    """One Redis command through redis-cli (no Python client is installed);
+    the reply as plain text ("" for nil)."""
+    r = subprocess.run(["redis-cli", "-u", url, "--raw", *args], capture_output=True,
+                       text=True, timeout=10, check=True)
+    return r.stdout.strip()
+
+
+# ------------------------------------------- the API's vote-session tests
+def from_now(seconds):
+    """RFC 3339 (+08:00, whole seconds) `seconds` from now."""
+    return rfc3339(now_plus(seconds))
+
+
+def qualify_submitted(api, office, nom):
+    """Qualifies a submitted nomination, overriding what its checklist warns
+    about (a test nomination has no evidence file)."""
+    checks = nom["eligibility"]["checks"]
+    fails = [c["check"] for c in checks if c["result"] == "fail"]
+    assert not fails, f"test nomination fails its checklist: {fails}"
+    overrides = [{"check": c["check"], "reason": "测试：材料已现场核验"}
+                 for c in checks if c["result"] == "warning"]
+    return _move(api, office, nom["id"], "qualified",
+                 **({"overrides": overrides} if overrides else {}))
+
+
+def programme_with_vote(factory, vote_nominees=3, base="lanshan-craftsman"):
+    """A fresh programme with `base`'s policy and `vote_nominees` on the
+    ballot (None: keep the base's), without unit publicity (quicker)."""
+    changes = dict(unit_publicity_required=False, unit_publicity_min_workdays=None)
+    if vote_nominees is not None:
+        changes.update(vote_nominees=vote_nominees, awards_per_round=min(vote_nominees, 10))
+    return factory.programme(base=base, **changes)
+
+
+def review_round(api, factory, *, qualified=3, others=0, vote_nominees=3,
+                 base="lanshan-craftsman", phase="review"):
+    """A programme, its office user (w.office) and a round (w.round) with
+    `qualified` qualified nominations (w.qualified) and `others` rejected
+    ones (w.others), moved to `phase` (`review`, or `qualification`)."""
+    w = types.SimpleNamespace()
+    w.programme = programme_with_vote(factory, vote_nominees, base)
+    w.office = factory.office(w.programme)
+    w.round = factory.round(w.programme, w.office, phase="accepting")
+    w.unit = factory.user("unit")
+    changes = {"skill_level": "technician"} if base.startswith("huancui") else {}
+    subs = [_move(api, w.unit, factory.nomination(w.round["id"], w.unit, **changes)["id"],
+                  "submitted") for _ in range(qualified + others)]
+    api.post(f"/v1/rounds/{w.round['id']}/transitions", token=w.office.token,
+             json={"to": "qualification"}, expect=200)
+    w.qualified = [qualify_submitted(api, w.office, n) for n in subs[:qualified]]
+    w.others = [_move(api, w.office, n["id"], "rejected", note="测试：不符合条件")
+                for n in subs[qualified:]]
+    if phase == "review":
+        w.round = api.post(f"/v1/rounds/{w.round['id']}/transitions", token=w.office.token,
+                           json={"to": "review"}, expect=200).body
+    return w
+
+
+def session_body(w, *, ids=None, opens_in=5, lasts=7 * 86400, **extra):
+    """A valid POST /v1/rounds/{id}/vote-session body for a review_round world."""
+    body = {"opens_at": from_now(opens_in), "closes_at": from_now(opens_in + lasts),
+            "nominee_ids": ids if ids is not None else [n["id"] for n in w.qualified]}
+    body.update(extra)
+    return body
+
+
+def create_session(api, w, *, expect=201, **kw):
+    return api.post(f"/v1/rounds/{w.round['id']}/vote-session", token=w.office.token,
+                    json=session_body(w, **kw), expect=expect)
+
+
+def service_login(api):
+    """An API token of the voting service's own account (role service)."""
+    return support.login(api, support.need_env("JIANGXIN_TEST_SERVICE_USER"),
+                         support.need_env("JIANGXIN_TEST_SERVICE_PASSWORD"))
