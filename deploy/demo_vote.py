@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """Demo public vote for ./deploy/local.sh run|start: a programme with the
-岚山工匠 policy (six nominees go to the vote instead of twenty, so the demo
-stays small), a 2026 round taken through intake and qualification to
+岚山工匠 policy (six nominees go to the vote instead of twenty and three
+titles instead of ten, so the demo stays small), a 2026 round taken through intake and qualification to
 `review` by the demo unit and office, a vote session opened through the API
 (closing three minutes after the demo loads), and 120 votes cast by 40
 synthetic voters with tokens of the demo identity provider. Afterwards the
@@ -54,6 +54,7 @@ def main():
         return
     policy = di.call("GET", "/v1/programmes/lanshan-craftsman")["policy"]
     policy["vote_nominees"] = 6
+    policy["awards_per_round"] = 3
     di.call("POST", "/v1/programmes", admin, {
         "code": CODE, "name": "岚山工匠（网络投票演示）", "name_en": "Lanshan craftsman (vote demo)",
         "policy": policy})
@@ -96,7 +97,7 @@ def main():
         tok = voter_token(f"demo-voter-{v}")
         for k in range(3):
             status, _ = post(f"{VOTE}/v1/sessions/{sid}/votes", tok,
-                             {"nominee_id": ids[(v + k * (v % 3 + 1)) % len(ids)]})
+                             {"nominee_id": ids[(v + 2 * k) % len(ids)]})
             cast += status == 201
     print(f"demo: public vote {sid}: {cast} votes cast, closes at "
           f"{(now + datetime.timedelta(minutes=3)).isoformat()}")

@@ -55,7 +55,7 @@ for _ in $(seq 50); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; slee
 env JIANGXIN_REDIS_URL="redis://127.0.0.1:$rport/0" JIANGXIN_JWT_SECRET="$svc_secret" \
     JIANGXIN_LISTEN="127.0.0.1:$vport" JIANGXIN_VOTE_HASH_KEY="$hash_key" \
     JIANGXIN_VOTER_JWT_SECRET="$voter_secret" JIANGXIN_TRUSTED_PROXIES=127.0.0.1 \
-    JIANGXIN_LOG_LEVEL=warn JIANGXIN_MAX_CONNECTIONS=8192 \
+    JIANGXIN_LOG_LEVEL=warn JIANGXIN_MAX_CONNECTIONS=8192 JIANGXIN_THREADS=${JIANGXIN_THREADS:-4} \
     "$vote_bin" >"$tmp/vote.log" 2>&1 &
 vote_pid=$!
 for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$vport/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
