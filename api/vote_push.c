@@ -17,7 +17,6 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <ulfius.h>
 
 #include "app.h"
 #include "auth.h"
@@ -194,26 +193,25 @@ enum app_err vote_push_start(const struct api_config *cfg)
         return APP_OK;
     }
     /* libcurl's global set-up is not thread-safe: once, before any push. */
-    if (ulfius_global_init() != U_OK) {
-        log_error("cannot initialise the HTTP client");
+    if (http_client_global_init() != APP_OK) {
         return APP_ERR_INTERNAL;
     }
     if (pthread_condattr_init(&attr) != 0) {
-        ulfius_global_close();
+        http_client_global_close();
         return APP_ERR_INTERNAL;
     }
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     int rc = pthread_cond_init(&push.wake, &attr);
     pthread_condattr_destroy(&attr);
     if (rc != 0) {
-        ulfius_global_close();
+        http_client_global_close();
         return APP_ERR_INTERNAL;
     }
     push.stopping = false;
     if (pthread_create(&push.thread, NULL, push_loop, NULL) != 0) {
         log_error("cannot start the vote push thread");
         pthread_cond_destroy(&push.wake);
-        ulfius_global_close();
+        http_client_global_close();
         return APP_ERR_INTERNAL;
     }
     push.running = true;
@@ -231,6 +229,6 @@ void vote_push_stop(void)
     pthread_mutex_unlock(&push.mu);
     pthread_join(push.thread, NULL);
     pthread_cond_destroy(&push.wake);
-    ulfius_global_close();
+    http_client_global_close();
     push.running = false;
 }

@@ -80,6 +80,20 @@ cleanup:
     return err;
 }
 
+enum app_err http_client_global_init(void)
+{
+    if (ulfius_global_init() != U_OK) {
+        log_error("cannot initialise the HTTP client (libcurl)");
+        return APP_ERR_INTERNAL;
+    }
+    return APP_OK;
+}
+
+void http_client_global_close(void)
+{
+    ulfius_global_close();
+}
+
 void http_client_reply_clear(struct http_client_reply *reply)
 {
     if (reply != NULL) {

@@ -33,6 +33,11 @@ enum app_err http_client_send(const char *method,
                               const char *extra_value,
                               struct http_client_reply *ret);
 
+/* libcurl's global set-up, which is not thread-safe: call once in main
+ * before any thread starts, and http_client_global_close() at exit. */
+enum app_err http_client_global_init(void);
+void http_client_global_close(void);
+
 /* Releases ret->body. NULL-safe. */
 void http_client_reply_clear(struct http_client_reply *reply);
 

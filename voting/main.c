@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "config.h"
 #include "crypto.h"
+#include "http_client.h"
 #include "log.h"
 #include "openapi_voting.h"
 #include "poster.h"
@@ -147,8 +148,16 @@ int main(int argc, char **argv)
         .n_routes = vote_routes_count,
         .app = &ctx,
     };
+    /* The poster's HTTP client: libcurl's set-up before any thread starts. */
+    if (cfg.api_url != NULL && http_client_global_init() != APP_OK) {
+        vote_auth_release(&ctx);
+        return 1;
+    }
     if (http_server_start(&conf, &server) != APP_OK) {
         vote_auth_release(&ctx);
+        if (cfg.api_url != NULL) {
+            http_client_global_close();
+        }
         return 1;
     }
     struct poster *poster = NULL;
@@ -163,6 +172,7 @@ int main(int argc, char **argv)
         if (!poster_start(&pc, &poster)) {
             http_server_stop(server);
             vote_auth_release(&ctx);
+            http_client_global_close();
             return 1;
         }
     }
@@ -172,5 +182,8 @@ int main(int argc, char **argv)
     http_server_stop(server);
     redis_store_thread_close();
     vote_auth_release(&ctx);
+    if (cfg.api_url != NULL) {
+        http_client_global_close();
+    }
     return 0;
 }

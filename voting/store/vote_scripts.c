@@ -110,6 +110,19 @@ struct redis_script vote_script_info = {
                              "  redis.call('HGETALL', KEYS[2])}\n",
 };
 
+/* Shared by snapshot and seal: seal once the window has closed (c[1] is
+ * closes_ms, c[2] sealed), then read the log's length and last id. */
+#define SEAL_AND_EXTENT(log)                                              \
+    "local sealed = c[2]\n"                                               \
+    "if not sealed and now >= tonumber(c[1]) then\n"                      \
+    "  redis.call('HSET', KEYS[1], 'sealed', 1)\n"                        \
+    "  sealed = '1'\n"                                                    \
+    "end\n"                                                               \
+    "local xlen = redis.call('XLEN', " log ")\n"                          \
+    "local last = '0-0'\n"                                                \
+    "if xlen > 0 then last = redis.call('XREVRANGE', " log ", '+', '-', " \
+    "'COUNT', 1)[1][1] end\n"
+
 /* KEYS cfg, tally, log, seq, nom; ARGV offset → {0} or {1, seq, sealed,
  * final_posted, now, xlen, last id, {nominee, count, ...}}. Seals first
  * when the window has closed; the counts and the log's extent are read in
@@ -118,25 +131,18 @@ struct redis_script vote_script_snapshot = {
     .name = "snapshot",
     .lua = NOW_MS(
         "ARGV[1]") "local c = redis.call('HMGET', KEYS[1], 'closes_ms', 'sealed', 'final_posted')\n"
-                   "if not c[1] then return {0} end\n"
-                   "local sealed = c[2]\n"
-                   "if not sealed and now >= tonumber(c[1]) then\n"
-                   "  redis.call('HSET', KEYS[1], 'sealed', 1)\n"
-                   "  sealed = '1'\n"
-                   "end\n"
-                   "local seq\n"
-                   "if c[3] then seq = tonumber(redis.call('GET', KEYS[4]) or 0)\n"
-                   "else seq = redis.call('INCR', KEYS[4]) end\n"
-                   "local xlen = redis.call('XLEN', KEYS[3])\n"
-                   "local last = '0-0'\n"
-                   "if xlen > 0 then last = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', "
-                   "1)[1][1] end\n"
-                   "local counts = {}\n"
-                   "for _, n in ipairs(redis.call('SMEMBERS', KEYS[5])) do\n"
-                   "  counts[#counts + 1] = n\n"
-                   "  counts[#counts + 1] = tonumber(redis.call('HGET', KEYS[2], n) or 0)\n"
-                   "end\n"
-                   "return {1, seq, sealed and 1 or 0, c[3] and 1 or 0, now, xlen, last, counts}\n",
+                   "if not c[1] then return {0} end\n" SEAL_AND_EXTENT(
+                       "KEYS[3]") "local seq\n"
+                                  "if c[3] then seq = tonumber(redis.call('GET', KEYS[4]) or 0)\n"
+                                  "else seq = redis.call('INCR', KEYS[4]) end\n"
+                                  "local counts = {}\n"
+                                  "for _, n in ipairs(redis.call('SMEMBERS', KEYS[5])) do\n"
+                                  "  counts[#counts + 1] = n\n"
+                                  "  counts[#counts + 1] = tonumber(redis.call('HGET', KEYS[2], n) "
+                                  "or 0)\n"
+                                  "end\n"
+                                  "return {1, seq, sealed and 1 or 0, c[3] and 1 or 0, now, xlen, "
+                                  "last, counts}\n",
 };
 
 /* KEYS cfg, log; ARGV offset → {0} or {1, sealed, xlen, last id,
@@ -145,17 +151,9 @@ struct redis_script vote_script_seal = {
     .name = "seal",
     .lua = NOW_MS("ARGV[1]") "local c = redis.call('HMGET', KEYS[1], 'closes_ms', 'sealed', "
                              "'log_entries', 'log_sha256')\n"
-                             "if not c[1] then return {0} end\n"
-                             "local sealed = c[2]\n"
-                             "if not sealed and now >= tonumber(c[1]) then\n"
-                             "  redis.call('HSET', KEYS[1], 'sealed', 1)\n"
-                             "  sealed = '1'\n"
-                             "end\n"
-                             "local xlen = redis.call('XLEN', KEYS[2])\n"
-                             "local last = '0-0'\n"
-                             "if xlen > 0 then last = redis.call('XREVRANGE', KEYS[2], '+', '-', "
-                             "'COUNT', 1)[1][1] end\n"
-                             "return {1, sealed and 1 or 0, xlen, last, c[3] or '', c[4] or ''}\n",
+                             "if not c[1] then return {0} end\n" SEAL_AND_EXTENT(
+                                 "KEYS[2]") "return {1, sealed and 1 or 0, xlen, last, c[3] or '', "
+                                            "c[4] or ''}\n",
 };
 
 /* KEYS cfg; ARGV entries, sha256, final ('1' also sets final_posted) →
