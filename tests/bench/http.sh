@@ -7,6 +7,8 @@
 # stack (./deploy/local.sh start) and the Debian packages wrk and nginx-light.
 # Usage: tests/bench/http.sh [seconds] [connections]
 set -euo pipefail
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 secs=${1:-10}
 conns=${2:-64}
@@ -20,20 +22,7 @@ done
 curl -fsS "$api/healthz" >/dev/null || { echo "bench: no API at $api (./deploy/local.sh start)" >&2; exit 1; }
 
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat > "$tmp/nginx.conf" <<CONF
-worker_processes 2;
-pid $tmp/nginx.pid;
-error_log $tmp/error.log;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $tmp; proxy_temp_path $tmp; fastcgi_temp_path $tmp;
-    uwsgi_temp_path $tmp; scgi_temp_path $tmp;
-    server { listen 127.0.0.1:$port; location / { return 204; } }
-}
-CONF
-nginx -c "$tmp/nginx.conf"
-sleep 0.3
+bench_nginx "$tmp" "$port"
 
 rate() { # url → "req/s p99"
     wrk -t2 -c"$conns" -d"${secs}s" --latency "$1" 2>/dev/null |

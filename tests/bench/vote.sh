@@ -12,6 +12,8 @@
 # the 64-connection run again with `appendfsync always`.
 # Usage: tests/bench/vote.sh [seconds] [connections] [voters]
 set -euo pipefail
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 secs=${1:-10}
 conns=${2:-64}
@@ -136,20 +138,7 @@ wrk.headers["Content-Type"] = "application/json"
 LUA
 
 # ---- nginx return 204
-cat >"$tmp/nginx.conf" <<CONF
-worker_processes 2;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    client_body_temp_path $tmp; proxy_temp_path $tmp; fastcgi_temp_path $tmp;
-    uwsgi_temp_path $tmp; scgi_temp_path $tmp;
-    server { listen 127.0.0.1:$nport; location / { return 204; } }
-}
-CONF
-nginx -c "$tmp/nginx.conf"
-sleep 0.3
+bench_nginx "$tmp" "$nport"
 
 # wrk SCRIPT URL CONNS → "req/s p99 socket_errors"
 run_wrk() {

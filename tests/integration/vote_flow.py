@@ -11,16 +11,15 @@ import datetime
 import os
 import pathlib
 import signal
-import socket
 import subprocess
 import time
 import types
 import uuid
 
-import jwt
 import requests
 
 import support
+import vote_support
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0",
@@ -39,19 +38,13 @@ def now_plus(seconds):
 
 def voter_token(sub=None, *, ttl=600):
     """A voter token as the identity front end issues it."""
-    now = int(time.time())
-    claims = {"iss": "jiangxin-identity", "aud": "jiangxin-vote",
-              "sub": sub or f"voter-{support.rand_hex(12)}", "iat": now, "exp": now + ttl}
-    return jwt.encode(claims, support.need_env("JIANGXIN_TEST_VOTER_JWT_SECRET"),
-                      algorithm="HS256")
+    return vote_support.voter_token(sub or f"voter-{support.rand_hex(12)}",
+                                    exp=int(time.time()) + ttl)
 
 
 def service_token():
     """What jiangxin-api sends to jiangxin-vote (PUT /internal/v1/sessions/{id})."""
-    now = int(time.time())
-    claims = {"iss": "jiangxin-api", "aud": "jiangxin-vote", "sub": str(uuid.uuid4()),
-              "role": "service", "iat": now, "exp": now + 240}
-    return jwt.encode(claims, support.need_env("JIANGXIN_TEST_JWT_SECRET"), algorithm="HS256")
+    return vote_support.service_token(exp=int(time.time()) + 240)
 
 
 def random_ip():
@@ -134,24 +127,12 @@ def cast(vote, session_id, nominee_id, *, sub=None, expect=201, **kw):
 
 
 # ------------------------------------------------------------- private services
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def read_env_file(path):
-    env = {}
-    for line in pathlib.Path(path).read_text().splitlines():
-        if "=" in line:
-            k, v = line.split("=", 1)
-            env[k] = v
-    return env
+free_port = vote_support.free_port
 
 
 def vote_env(**changes):
     """The running voting service's environment with `changes` applied."""
-    env = read_env_file(support.need_env("JIANGXIN_TEST_VOTE_ENV_FILE"))
+    env = vote_support.base_env()
     env.update({k: v for k, v in changes.items() if v is not None})
     for k, v in changes.items():
         if v is None:

@@ -15,8 +15,8 @@
 
 #include <sodium.h>
 
-#define SHANGHAI_OFFSET_MS (8LL * 3600 * 1000)
-#define DAY_MS             86400000LL
+#include "vote_session.h"
+
 /* 9999-12-31T23:59:59.999+08:00: four-digit years only. */
 #define VOTE_LOG_MS_MAX 253402271999999LL
 #define UUID_LEN        36
@@ -31,25 +31,6 @@ static const char LINE_TAIL[] = "\"}\n";
 static bool is_lower_hex(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* Canonical lowercase 8-4-4-4-12. */
-static bool uuid_ok(const char *s)
-{
-    size_t i;
-
-    for (i = 0; i < UUID_LEN; i++) {
-        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? s[i] != '-' : !is_lower_hex(s[i])) {
-            return false;
-        }
-    }
-    return s[UUID_LEN] == '\0';
 }
 
 static bool hash_ok(const char *s)
@@ -67,73 +48,28 @@ static bool hash_ok(const char *s)
 /* "<ms>-<seq>", both decimal without sign; the milliseconds in range. */
 static bool stream_ms(const char *id, long long *ret_ms)
 {
-    const char *p = id;
-    long long ms = 0;
+    long long ms;
 
-    if (!is_digit(*p)) {
-        return false;
-    }
-    for (; is_digit(*p); p++) {
-        if (ms > VOTE_LOG_MS_MAX / 10) {
-            return false;
-        }
-        ms = ms * 10 + (*p - '0');
-    }
-    if (*p++ != '-' || !is_digit(*p) || ms > VOTE_LOG_MS_MAX) {
-        return false;
-    }
-    while (is_digit(*p)) {
-        p++;
-    }
-    if (*p != '\0' || p - id > 41) {
+    if (strnlen(id, 42) > 41 || !vote_stream_id_ms(id, &ms) || ms > VOTE_LOG_MS_MAX) {
         return false;
     }
     *ret_ms = ms;
     return true;
 }
 
-/* Howard Hinnant's civil_from_days / days_from_civil (proleptic Gregorian). */
-static void civil_from_days(long long z, int *y, int *m, int *d)
-{
-    long long era, doe, yoe, doy, mp;
-
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static long long days_from_civil(int y, int m, int d)
-{
-    long long era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 bool vote_log_time(char *buf, size_t len, long long ms)
 {
-    long long local, in_day;
-    int y, mo, d, n;
+    char at[VOTE_TIME_TEXT_MAX];
 
     if (buf == NULL || ms < 0 || ms > VOTE_LOG_MS_MAX) {
         return false;
     }
-    local = ms + SHANGHAI_OFFSET_MS;
-    in_day = local % DAY_MS;
-    civil_from_days(local / DAY_MS, &y, &mo, &d);
-    n = snprintf(buf, len, "%04d-%02d-%02dT%02lld:%02lld:%02lld.%03lld+08:00", y, mo, d,
-                 in_day / 3600000, in_day / 60000 % 60, in_day / 1000 % 60, in_day % 1000);
-    return n == VOTE_LOG_TIME_LEN && (size_t)n < len;
+    vote_time_format(ms, true, at);
+    if (strlen(at) != VOTE_LOG_TIME_LEN || len <= VOTE_LOG_TIME_LEN) {
+        return false;
+    }
+    memcpy(buf, at, VOTE_LOG_TIME_LEN + 1);
+    return true;
 }
 
 size_t vote_log_line(
@@ -144,7 +80,7 @@ size_t vote_log_line(
     int n;
 
     if (buf == NULL || stream_id == NULL || nominee_id == NULL || receipt_hash == NULL ||
-        !stream_ms(stream_id, &ms) || !uuid_ok(nominee_id) || !hash_ok(receipt_hash) ||
+        !stream_ms(stream_id, &ms) || !vote_uuid_valid(nominee_id) || !hash_ok(receipt_hash) ||
         !vote_log_time(at, sizeof(at), ms)) {
         return 0;
     }
@@ -156,35 +92,16 @@ size_t vote_log_line(
     return (size_t)n;
 }
 
-/* Reads `n` digits at p; -1 when one is not a digit. */
-static int digits(const char *p, int n)
-{
-    int v = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (!is_digit(p[i])) {
-            return -1;
-        }
-        v = v * 10 + (p[i] - '0');
-    }
-    return v;
-}
-
-/* Milliseconds since the epoch of a rendered `at`; false when it is not
- * digits where digits belong (the re-format catches every other oddity,
- * e.g. 24:00 or February 30). */
+/* Milliseconds since the epoch of the `at` that starts at `at` (not
+ * NUL-terminated in the line); the re-format catches every oddity the
+ * parser lets through. */
 static bool at_ms(const char *at, long long *ret_ms)
 {
-    int y = digits(at, 4), mo = digits(at + 5, 2), d = digits(at + 8, 2);
-    int h = digits(at + 11, 2), mi = digits(at + 14, 2), s = digits(at + 17, 2);
-    int f = digits(at + 20, 3);
+    char text[VOTE_LOG_TIME_LEN + 1];
 
-    if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || mi < 0 || s < 0 || f < 0) {
-        return false;
-    }
-    *ret_ms = (days_from_civil(y, mo, d) * DAY_MS + h * 3600000LL + mi * 60000LL + s * 1000LL + f) -
-              SHANGHAI_OFFSET_MS;
-    return *ret_ms >= 0 && *ret_ms <= VOTE_LOG_MS_MAX;
+    memcpy(text, at, VOTE_LOG_TIME_LEN);
+    text[VOTE_LOG_TIME_LEN] = '\0';
+    return vote_time_parse(text, ret_ms) && *ret_ms >= 0 && *ret_ms <= VOTE_LOG_MS_MAX;
 }
 
 /* ---- receipt-hash set: open addressing over 32-byte digests, keyed
