@@ -27,7 +27,8 @@ struct api_config {
     long max_upload; /* evidence files (ROUTE_UPLOAD routes) */
     long token_ttl;
     const char *cors_origin;
-    const char *vote_url; /* jiangxin-vote base URL; NULL: sessions are not pushed */
+    const char *vote_url;   /* jiangxin-vote base URL; NULL: sessions are not pushed */
+    const char *test_clock; /* JIANGXIN_TEST_CLOCK (clock.h); NULL: off */
 };
 
 struct api_ctx {
@@ -48,5 +49,6 @@ api_authenticate(void *app, const char *token, struct principal *ret, struct pro
 int cli_migrate(const struct api_config *cfg);
 int cli_user_add(const struct api_config *cfg, int argc, char **argv);
 int cli_calendar_load(const struct api_config *cfg, int argc, char **argv);
+int cli_status(const struct api_config *cfg, int argc, char **argv);
 
 #endif

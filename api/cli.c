@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The operator's subcommands: migrate, user add and calendar load. They use
- * the same stores and audit log as the HTTP handlers; their audit actor is
- * "cli" with role "admin" (whoever can run the binary with the database
- * URL is an administrator).
+ * The operator's subcommands: migrate, user add, calendar load and status.
+ * They use the same stores, operations and audit log as the HTTP handlers;
+ * their audit actor is "cli" with role "admin" (whoever can run the binary
+ * with the database URL is an administrator).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,6 +15,7 @@
 #include "app.h"
 #include "crypto.h"
 #include "log.h"
+#include "ops/system_status.h"
 #include "store/migrate.h"
 #include "store/stores.h"
 #include "workdays.h"
@@ -242,5 +243,48 @@ int cli_calendar_load(const struct api_config *cfg, int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         rc |= load_one(db, argv[i]);
     }
+    return rc;
+}
+
+/* The warnings of GET /v1/system/status, one line each (or the whole
+ * document with --json). Exit 0 when there are none, 1 when there are
+ * (for cron and monitoring), 2 on bad usage or an unreachable database. */
+int cli_status(const struct api_config *cfg, int argc, char **argv)
+{
+    bool as_json = argc == 1 && strcmp(argv[0], "--json") == 0;
+    struct db *db;
+    json_t *status = NULL;
+    size_t i;
+    json_t *w;
+
+    (void)cfg;
+    if (argc > 1 || (argc == 1 && !as_json)) {
+        fprintf(stderr, "status: the only option is --json\n");
+        return 2;
+    }
+    if ((db = db_thread()) == NULL || system_status_build(db, &status) != APP_OK) {
+        fprintf(stderr, "status: database unreachable\n");
+        return 2;
+    }
+    if (as_json) {
+        json_dumpf(status, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        putchar('\n');
+    } else {
+        const char *last =
+            json_string_value(json_object_get(json_object_get(status, "calendar"), "last_day"));
+        printf("today %s; calendar data until %s\n",
+               json_string_value(json_object_get(status, "today")), last ? last : "(none)");
+        json_array_foreach(json_object_get(status, "warnings"), i, w)
+        {
+            printf("%s %s: %s\n", json_string_value(json_object_get(w, "severity")),
+                   json_string_value(json_object_get(w, "code")),
+                   json_string_value(json_object_get(w, "message_en")));
+        }
+        if (json_array_size(json_object_get(status, "warnings")) == 0) {
+            puts("no warnings");
+        }
+    }
+    int rc = json_array_size(json_object_get(status, "warnings")) > 0 ? 1 : 0;
+    json_decref(status);
     return rc;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * jiangxin-api: wiring only. Reads the configuration table, then runs a
- * subcommand: serve (default), migrate, user add, calendar load.
+ * subcommand: serve (default), migrate, user add, calendar load, status.
  */
 #include <signal.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "build_config.h"
+#include "clock.h"
 #include "crypto.h"
 #include "docs.h"
 #include "log.h"
@@ -27,6 +28,9 @@ static const struct config_var db_vars[] = {
      4096, offsetof(struct api_config, migrations_dir), "directory of NNNN_*.sql files", NULL},
     {"JIANGXIN_LOG_LEVEL", CONFIG_STRING, false, "info", 4, 5,
      offsetof(struct api_config, log_level), "debug, info, warn or error", NULL},
+    {"JIANGXIN_TEST_CLOCK", CONFIG_STRING, false, NULL, 0, 64,
+     offsetof(struct api_config, test_clock),
+     "test and demo stacks only: 1, or the RFC 3339 instant the test clock starts at", NULL},
 };
 
 /* Needed to serve. */
@@ -64,6 +68,11 @@ static bool load_config(struct api_config *cfg, bool serving)
         char more[4096];
         problems += config_load(serve_vars, N(serve_vars), cfg, more, sizeof(more));
         strncat(errors, more, sizeof(errors) - strlen(errors) - 1);
+    }
+    if (problems == 0 && !clock_configure(cfg->test_clock)) {
+        snprintf(errors, sizeof(errors),
+                 "JIANGXIN_TEST_CLOCK: must be 1 or an RFC 3339 date-time from 2020 to 2099\n");
+        problems = 1;
     }
     if (problems == 0 && log_level_from_name(cfg->log_level) < 0) {
         snprintf(errors, sizeof(errors),
@@ -134,6 +143,7 @@ static void usage(void)
                     "       jiangxin-api user add --username U --role R [--programme CODE]"
                     " [--unit ID] --password-stdin\n"
                     "       jiangxin-api calendar load FILE...\n"
+                    "       jiangxin-api status [--json]\n"
                     "       jiangxin-api statement [NAME]\n"
                     "       jiangxin-api version\n");
 }
@@ -157,7 +167,7 @@ int main(int argc, char **argv)
         return sql != NULL || argc <= 2 ? 0 : 1;
     }
     if (!serving && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user") != 0 &&
-        strcmp(cmd, "calendar") != 0) {
+        strcmp(cmd, "calendar") != 0 && strcmp(cmd, "status") != 0) {
         usage();
         return 2;
     }
@@ -169,6 +179,9 @@ int main(int argc, char **argv)
         return 2;
     }
     log_init("api", (enum log_level)log_level_from_name(cfg.log_level));
+    if (serving) {
+        clock_log_start();
+    }
     db_configure(cfg.database_url);
     int rc;
     if (serving) {
@@ -179,6 +192,8 @@ int main(int argc, char **argv)
         rc = cli_user_add(&cfg, argc - 3, argv + 3);
     } else if (strcmp(cmd, "calendar") == 0 && argc > 2 && strcmp(argv[2], "load") == 0) {
         rc = cli_calendar_load(&cfg, argc - 3, argv + 3);
+    } else if (strcmp(cmd, "status") == 0) {
+        rc = cli_status(&cfg, argc - 2, argv + 2);
     } else {
         usage();
         rc = 2;

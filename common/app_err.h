@@ -24,6 +24,7 @@ enum app_err {
     APP_ERR_VALIDATION,             /* 422: wrong type or value */
     APP_ERR_IDEMPOTENCY_REUSED,     /* 422: Idempotency-Key reused with another body */
     APP_ERR_CALENDAR_MISSING,       /* 422: a date falls in a year with no calendar data */
+    APP_ERR_POLICY_EXPIRED,         /* 409: the policy version has expired: no new round */
     APP_ERR_PRECONDITION_REQUIRED,  /* 428: If-Match missing */
     APP_ERR_RATE_LIMITED,           /* 429 */
     APP_ERR_INTERNAL,               /* 500 */

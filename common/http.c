@@ -22,6 +22,7 @@
 #include <sodium.h>
 #include <ulfius.h>
 
+#include "clock.h"
 #include "config.h"
 #include "http_internal.h"
 #include "log.h"
@@ -139,7 +140,8 @@ static void route_match(const struct http_server *s,
     for (size_t i = 0; i < s->conf.n_routes; i++) {
         const struct route_info *ri = &s->info[i];
         long score = 0;
-        bool ok = ri->n_segs == n_segs;
+        bool ok = ri->n_segs == n_segs &&
+                  (!(s->conf.routes[i].flags & ROUTE_TEST_CLOCK) || clock_is_test());
 
         for (size_t j = 0; ok && j < n_segs; j++) {
             if (ri->segs[j][0] == ':') {
@@ -461,7 +463,23 @@ void http_server_stop(struct http_server *s)
 
 char *http_metrics_text(const struct http_server *server)
 {
-    return metrics_render(server->metrics);
+    char *http = metrics_render(server->metrics), *out = NULL;
+
+    if (http == NULL) {
+        return NULL;
+    }
+    if (asprintf(&out,
+                 "%s# HELP jiangxin_test_clock 1 when the test clock is on (JIANGXIN_TEST_CLOCK; "
+                 "test and demo stacks only).\n"
+                 "# TYPE jiangxin_test_clock gauge\njiangxin_test_clock %d\n"
+                 "# HELP jiangxin_clock_offset_seconds The test clock's offset from the system "
+                 "clock.\n"
+                 "# TYPE jiangxin_clock_offset_seconds gauge\njiangxin_clock_offset_seconds %lld\n",
+                 http, clock_is_test() ? 1 : 0, clock_offset_ms() / 1000) < 0) {
+        out = NULL;
+    }
+    free(http);
+    return out;
 }
 
 const struct http_server *http_call_server(const struct http_call *call)

@@ -35,6 +35,9 @@ struct _u_response;
 /* A token is optional: without Authorization the handler runs as ROLE_NONE;
  * with one, it is checked and the roles apply as usual. */
 #define ROUTE_AUTH_OPTIONAL (1u << 2)
+/* Exists only while the test clock is on (clock.h); otherwise the path is
+ * unknown (404) before authentication. */
+#define ROUTE_TEST_CLOCK (1u << 3)
 
 struct http_call;
 struct http_server;
@@ -160,8 +163,9 @@ void http_reply_list(struct http_call *call, const json_t *items, const char *ne
 /* The same from a JSON array text as a store returns it: spliced, not re-parsed. */
 void http_reply_list_text(struct http_call *call, const char *items_json, const char *next_cursor);
 
-/* Shared operational handlers (common/http_system.c). */
-route_handler_fn system_healthz, system_metrics;
+/* Shared operational handlers (common/http_system.c): liveness, metrics,
+ * and GET/PUT of the test clock (routes flagged ROUTE_TEST_CLOCK). */
+route_handler_fn system_healthz, system_metrics, system_clock_get, system_clock_put;
 
 /* Writes the Prometheus text of the HTTP metrics into a new malloc'd string. */
 char *http_metrics_text(const struct http_server *server);

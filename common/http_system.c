@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The operational handlers both services share: liveness and Prometheus
- * metrics. Readiness and the OpenAPI document are per service.
+ * The operational handlers both services share: liveness, Prometheus
+ * metrics and the test clock. Readiness and the OpenAPI document are per
+ * service. The clock routes carry ROUTE_TEST_CLOCK, so without
+ * JIANGXIN_TEST_CLOCK the dispatcher answers 404 before any of this runs.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil_time.h"
+#include "clock.h"
 #include "http.h"
+#include "json_fields.h"
+#include "log.h"
 
 void system_healthz(struct http_call *call)
 {
@@ -27,4 +33,73 @@ void system_metrics(struct http_call *call)
     }
     http_reply_text(call, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
     free(text);
+}
+
+static void reply_clock(struct http_call *call)
+{
+    json_t *body = clock_to_json();
+
+    if (body == NULL) {
+        struct problem prob = PROBLEM_INIT;
+        http_reply_problem(call, &prob);
+        return;
+    }
+    http_set_header(call, "Cache-Control", "no-store");
+    http_reply_json(call, 200, body);
+    json_decref(body);
+}
+
+void system_clock_get(struct http_call *call)
+{
+    reply_clock(call);
+}
+
+static const struct json_field clock_fields[] = {
+    {"now", JF_STRING, false, 1, 64},
+    {"advance", JF_STRING, false, 1, 64},
+};
+
+/* {"now": RFC 3339} or {"advance": ISO 8601 duration}, exactly one. */
+void system_clock_put(struct http_call *call)
+{
+    struct problem prob = PROBLEM_INIT;
+    const char *now = json_string_value(json_object_get(call->body, "now"));
+    const char *advance = json_string_value(json_object_get(call->body, "advance"));
+    struct duration d;
+    long long target = 0;
+    char text[RFC3339_TEXT_MAX];
+
+    if (!json_fields_check(call->body, clock_fields, 2, "", &prob)) {
+        goto cleanup;
+    }
+    prob.err = APP_OK;
+    if ((now == NULL) == (advance == NULL)) {
+        problem_add_error(&prob, APP_ERR_VALIDATION, now != NULL ? "/advance" : "",
+                          "send exactly one of now and advance");
+    } else if (now != NULL && !rfc3339_parse(now, &target)) {
+        problem_add_error(&prob, APP_ERR_VALIDATION, "/now",
+                          "must be an RFC 3339 date-time with an offset");
+    } else if (advance != NULL && !duration_parse(advance, &d)) {
+        problem_add_error(&prob, APP_ERR_VALIDATION, "/advance",
+                          "must be an ISO 8601 duration such as P1D, PT2H, -P1Y2M");
+    } else if (advance != NULL) {
+        target = duration_apply(clock_now_ms(), &d);
+    }
+    if (prob.n_errors > 0) {
+        goto cleanup;
+    }
+    if (clock_set_ms(target) != APP_OK) {
+        problem_add_error(&prob, APP_ERR_VALIDATION, now != NULL ? "/now" : "/advance",
+                          "the clock must stay within 2020-01-01 and 2099-12-31");
+        goto cleanup;
+    }
+    rfc3339_format(target, true, text);
+    log_warn("test clock set to %s by %s", text, call->who.username);
+    reply_clock(call);
+
+cleanup:
+    if (prob.err != APP_OK) {
+        http_reply_problem(call, &prob);
+    }
+    problem_clear(&prob);
 }

@@ -35,6 +35,7 @@ static const struct problem_kind {
     [APP_ERR_VALIDATION]             = {422, T("validation-failed"),      "数据校验未通过",       "Validation failed"},
     [APP_ERR_IDEMPOTENCY_REUSED]     = {422, T("idempotency-key-reused"), "幂等键已用于其他请求", "Idempotency key reused"},
     [APP_ERR_CALENDAR_MISSING]       = {422, T("calendar-unavailable"),   "缺少工作日历数据",     "Calendar data unavailable"},
+    [APP_ERR_POLICY_EXPIRED]         = {409, T("policy-expired"),         "政策文件已过有效期",   "Policy expired"},
     [APP_ERR_PRECONDITION_REQUIRED]  = {428, T("precondition-required"),  "缺少 If-Match 条件",   "Precondition required"},
     [APP_ERR_RATE_LIMITED]           = {429, T("rate-limited"),           "请求过于频繁",         "Too many requests"},
     [APP_ERR_INTERNAL]               = {500, T("internal-error"),         "服务器内部错误",       "Internal server error"},

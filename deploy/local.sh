@@ -747,6 +747,21 @@ cmd_test() {
         t_finish
     fi
 
+    # The test clock is on in both services (tests set it to the dates their
+    # scenarios need). JIANGXIN_TEST_TODAY=YYYY-MM-DD starts it on that day
+    # at 10:00 Asia/Shanghai, time running on from there: the whole suite
+    # must pass on any date.
+    local test_clock=1
+    if [ -n "${JIANGXIN_TEST_TODAY:-}" ]; then
+        if ! [[ $JIANGXIN_TEST_TODAY =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] ||
+            ! date -d "$JIANGXIN_TEST_TODAY" +%F >/dev/null 2>&1; then
+            t_fail "JIANGXIN_TEST_TODAY=$JIANGXIN_TEST_TODAY is not a date YYYY-MM-DD"
+            t_finish
+        fi
+        test_clock="${JIANGXIN_TEST_TODAY}T10:00:00+08:00"
+        jx_log "services' clocks start at $test_clock (JIANGXIN_TEST_TODAY)"
+    fi
+
     # Uploads get a limit above JIANGXIN_MAX_BODY's default (1 MiB) and below
     # their own default, so the tests can tell the two limits apart cheaply.
     local t_max_upload=2097152
@@ -754,6 +769,7 @@ cmd_test() {
         "JIANGXIN_DATABASE_URL=$db_url" "JIANGXIN_JWT_SECRET=$jwt" "JIANGXIN_PII_KEY=$pii"
         "JIANGXIN_LISTEN=127.0.0.1:$api_port" "JIANGXIN_MIGRATIONS_DIR=$JX_ROOT/db/migrations"
         "JIANGXIN_MAX_UPLOAD=$t_max_upload" "JIANGXIN_VOTE_URL=$vote_url"
+        "JIANGXIN_TEST_CLOCK=$test_clock"
     )
     # The voting service trusts X-Forwarded-For from loopback here, so the
     # tests can vote from many client addresses.
@@ -762,7 +778,7 @@ cmd_test() {
         "JIANGXIN_VOTE_HASH_KEY=$vote_hash_key" "JIANGXIN_VOTER_JWT_SECRET=$voter_secret"
         "JIANGXIN_TRUSTED_PROXIES=127.0.0.1" "JIANGXIN_API_URL=$api_url"
         "JIANGXIN_API_USERNAME=vote-service" "JIANGXIN_API_PASSWORD=$svc_pw"
-        "JIANGXIN_TALLY_INTERVAL_MS=500"
+        "JIANGXIN_TALLY_INTERVAL_MS=500" "JIANGXIN_TEST_CLOCK=$test_clock"
     )
     # For tests that start more voting instances on the same Redis.
     printf '%s\n' "${vote_envs[@]}" >"$T_TMP/vote.env"
@@ -851,6 +867,7 @@ cmd_test() {
             JIANGXIN_TEST_API_ERR_LOG="$api_err" \
             JIANGXIN_TEST_VOTE_ERR_LOG="$vote_err" \
             JIANGXIN_TEST_REPO="$JX_ROOT" \
+            JIANGXIN_TEST_TODAY="${JIANGXIN_TEST_TODAY:-}" \
             JIANGXIN_TEST_MIGRATIONS_DIR="$JX_ROOT/db/migrations" \
             JIANGXIN_TEST_PG_BIN="$bin" \
             JIANGXIN_TEST_PG_DATA="$pghome/data" \

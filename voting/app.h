@@ -27,8 +27,8 @@ struct vote_config {
     const char *voter_jwt_public_key;              /* … path of a PEM P-256 key (ES256) */
     const char *voter_jwt_issuer;
     const char *trusted_proxies;
-    long clock_offset_s; /* tests only: shifts every script's clock */
-    const char *api_url; /* tally posting (voting/poster.c); NULL: no poster */
+    const char *test_clock; /* JIANGXIN_TEST_CLOCK (clock.h); NULL: off */
+    const char *api_url;    /* tally posting (voting/poster.c); NULL: no poster */
     const char *api_username;
     const char *api_password;
     long tally_interval_ms;
@@ -42,7 +42,6 @@ struct vote_ctx {
     unsigned char *voter_key; /* the secret or the PEM text (malloc'd by vote_auth_configure) */
     size_t voter_key_len;
     struct client_ip_trust trusted;
-    long long offset_ms;
 };
 
 /* voting/auth.c: the voter key and trusted proxies from the configuration;

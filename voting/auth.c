@@ -65,7 +65,6 @@ bool vote_auth_configure(struct vote_ctx *ctx, char *err, size_t errlen)
         snprintf(err, errlen, "JIANGXIN_TRUSTED_PROXIES: %s\n", why);
         return false;
     }
-    ctx->offset_ms = (long long)cfg->clock_offset_s * 1000;
     if (cfg->voter_jwt_public_key != NULL) {
         ctx->voter_alg = AUTH_ALG_ES256;
         return read_pem(cfg->voter_jwt_public_key, &ctx->voter_key, &ctx->voter_key_len, err,

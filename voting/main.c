@@ -11,6 +11,7 @@
 #include "app.h"
 #include "build_config.h"
 #include "cli.h"
+#include "clock.h"
 #include "config.h"
 #include "crypto.h"
 #include "http_client.h"
@@ -69,8 +70,9 @@ static const struct config_var vote_vars[] = {
     {"JIANGXIN_TRUSTED_PROXIES", CONFIG_STRING, false, NULL, 0, 4096,
      offsetof(struct vote_config, trusted_proxies),
      "comma-separated addresses or CIDRs whose X-Forwarded-For is believed", NULL},
-    {"JIANGXIN_CLOCK_OFFSET_S", CONFIG_INT, false, "0", -315360000, 315360000,
-     offsetof(struct vote_config, clock_offset_s), "tests only: seconds added to the clock", NULL},
+    {"JIANGXIN_TEST_CLOCK", CONFIG_STRING, false, NULL, 0, 64,
+     offsetof(struct vote_config, test_clock),
+     "test and demo stacks only: 1, or the RFC 3339 instant the test clock starts at", NULL},
 };
 
 int main(int argc, char **argv)
@@ -105,6 +107,11 @@ int main(int argc, char **argv)
         snprintf(errors, sizeof(errors), "JIANGXIN_REDIS_URL: must be redis://host:port[/db]\n");
         problems = 1;
     }
+    if (problems == 0 && !clock_configure(cfg.test_clock)) {
+        snprintf(errors, sizeof(errors),
+                 "JIANGXIN_TEST_CLOCK: must be 1 or an RFC 3339 date-time from 2020 to 2099\n");
+        problems = 1;
+    }
     if (problems == 0 && log_level_from_name(cfg.log_level) < 0) {
         snprintf(errors, sizeof(errors),
                  "JIANGXIN_LOG_LEVEL: must be debug, info, warn or error\n");
@@ -129,6 +136,7 @@ int main(int argc, char **argv)
         return 1;
     }
     log_init("vote", (enum log_level)log_level_from_name(cfg.log_level));
+    clock_log_start();
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
@@ -167,8 +175,7 @@ int main(int argc, char **argv)
         struct poster_conf pc = {.api_url = cfg.api_url,
                                  .username = cfg.api_username,
                                  .password = cfg.api_password,
-                                 .interval_ms = cfg.tally_interval_ms,
-                                 .offset_ms = (long long)cfg.clock_offset_s * 1000};
+                                 .interval_ms = cfg.tally_interval_ms};
         if (!poster_start(&pc, &poster)) {
             http_server_stop(server);
             vote_auth_release(&ctx);

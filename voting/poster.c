@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "clock.h"
 #include "http_client.h"
 #include "log.h"
 #include "model/vote_log.h"
@@ -71,14 +72,6 @@ static long long mono_ms(void)
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static long long wall_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -274,7 +267,7 @@ static bool tend_session(struct poster *p, struct session_state *st, bool may_po
     long long now = mono_ms();
     enum post_outcome out;
 
-    if (vote_store_snapshot(st->id, p->conf.offset_ms, &p->snap) != APP_OK) {
+    if (vote_store_snapshot(st->id, clock_offset_ms(), &p->snap) != APP_OK) {
         return true;
     }
     if (p->snap.final_posted) {
@@ -320,7 +313,7 @@ static bool tend_session(struct poster *p, struct session_state *st, bool may_po
 
 static void update_lag(const struct poster *p)
 {
-    long long oldest = 0, now = wall_ms();
+    long long oldest = 0, now = clock_now_ms(); /* as_of times are the clock's */
 
     for (size_t i = 0; i < p->n_states; i++) {
         const struct session_state *st = &p->states[i];

@@ -19,7 +19,6 @@ struct poster_conf {
     const char *username;
     const char *password;
     long interval_ms;
-    long long offset_ms; /* the clock offset every script gets (tests) */
 };
 
 struct poster;

@@ -233,10 +233,15 @@ enum app_err api_idem_save(struct http_call *call,
     return err;
 }
 
-int32_t api_today(void)
+enum app_err api_calendar_missing(struct problem *p, int year)
 {
-    /* Asia/Shanghai is UTC+8 all year (no DST since 1991). */
-    return (int32_t)(((long long)time(NULL) + 8 * 3600) / 86400);
+    problem_set(p, APP_ERR_CALENDAR_MISSING,
+                "no working-day calendar for %d yet; an admin loads the State Council schedule "
+                "with PUT /v1/calendar/years/%d (holiday-cn JSON) or jiangxin-api calendar load",
+                year, year);
+    json_decref(p->extra);
+    p->extra = json_pack("{s:i}", "missing_year", year);
+    return p->err;
 }
 
 enum app_err
@@ -258,8 +263,7 @@ api_workdays_end(struct db *db, int32_t from, int n, int32_t *ret_end, struct pr
     }
     calendar_clear(&cal);
     if (err == APP_ERR_CALENDAR_MISSING) {
-        problem_set(p, err, "no working-day calendar for %d yet; an admin must load it", missing);
-        return err;
+        return api_calendar_missing(p, missing);
     }
     if (err != APP_OK) {
         problem_set(p, err, NULL);

@@ -18,12 +18,16 @@
 struct round_ref;
 struct nomination_ref;
 
-route_handler_fn system_readyz, system_openapi, system_docs;
+route_handler_fn system_readyz, system_openapi, system_docs, system_api_metrics;
 route_handler_fn enums_list, auth_token, me_get;
 route_handler_fn users_list, users_create, users_get, users_update, users_delete;
 route_handler_fn units_list, units_create, units_get, units_update;
 route_handler_fn programmes_list, programmes_create, programmes_get, programmes_update_policy;
-route_handler_fn calendar_workdays, calendar_get_day, calendar_put_day, calendar_get_year;
+route_handler_fn policy_versions_list, policy_versions_create, policy_versions_get,
+    policy_versions_update;
+route_handler_fn system_status;
+route_handler_fn calendar_workdays, calendar_get_day, calendar_put_day, calendar_get_year,
+    calendar_years_list, calendar_years_put;
 route_handler_fn audit_list, audit_verify;
 route_handler_fn rounds_create, rounds_list, rounds_get, rounds_transition;
 route_handler_fn nominations_create, nominations_list, nominations_get, nominations_update,
@@ -49,6 +53,10 @@ enum app_err api_audit(struct http_call *call,
                        const char *entity_id,
                        const char *before,
                        const char *after);
+
+/* The shape of a programme code (as the CHECK in 0001_create_core.sql);
+ * false with a 400 problem in p. */
+bool api_programme_code_ok(const char *code, struct problem *p);
 
 /* True for a canonical lowercase-or-uppercase 8-4-4-4-12 UUID text. */
 bool api_is_uuid(const char *s);
@@ -83,14 +91,16 @@ enum app_err api_nomination_scope(struct http_call *call,
                                   struct round_ref *ret_round,
                                   struct problem *p);
 
-/* Today's date in Asia/Shanghai (days since 1970-01-01, as workdays.h). */
-int32_t api_today(void);
-
 /* The Nth working day strictly after `from` (a notice of n working days
  * published on `from` ends at 24:00 of that day). CALENDAR_MISSING (422,
  * naming the year) when the calendar has no data for a year it needs. */
 enum app_err
 api_workdays_end(struct db *db, int32_t from, int n, int32_t *ret_end, struct problem *p);
+
+/* The one refusal for a date in a year without calendar data: 422
+ * calendar-unavailable naming the year and how an admin loads it, with
+ * `missing_year` as an extension member. Returns p->err. */
+enum app_err api_calendar_missing(struct problem *p, int year);
 
 /* Idempotency-Key handling for creating POSTs. */
 struct idem_state {

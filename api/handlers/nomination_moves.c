@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "eligibility.h"
 #include "flow.h"
 #include "handlers.h"
@@ -83,7 +84,7 @@ void nominations_eligibility(struct http_call *call)
     if (db == NULL ||
         api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, &prob) !=
             APP_OK ||
-        nomination_load_policy(db, round.programme, &pol, &prob) != APP_OK ||
+        nomination_load_policy(db, &round, &pol, &prob) != APP_OK ||
         run_checks(db, &nom, &round, &pol, &checklist, &prob) != APP_OK) {
         goto cleanup;
     }
@@ -136,7 +137,7 @@ static json_t *stamp_overrides(const json_t *overrides, const struct principal *
     const json_t *o;
     char today[11];
 
-    date_format(api_today(), today);
+    date_format(clock_today(), today);
     json_array_foreach(overrides, i, o)
     {
         json_array_append_new(
@@ -176,7 +177,7 @@ void nominations_transition(struct http_call *call)
     if ((db = api_db(&prob)) == NULL || (prob.err = db_begin(db)) != APP_OK ||
         api_nomination_scope(call, db, http_param(call, "id"), true, &nom, &round, &prob) !=
             APP_OK ||
-        nomination_load_policy(db, round.programme, &pol, &prob) != APP_OK) {
+        nomination_load_policy(db, &round, &pol, &prob) != APP_OK) {
         goto cleanup;
     }
     if (version >= 0 && nom.version != version) {
@@ -233,7 +234,6 @@ void nominations_transition(struct http_call *call)
         goto cleanup;
     }
     json_object_set_new(values, "state", json_string(to_name));
-    int32_t today = api_today();
     char date[11];
 
     if (move->guards & GUARD_PUBLICITY_START) {
@@ -273,7 +273,7 @@ void nominations_transition(struct http_call *call)
     if (move->guards & GUARD_PUBLICITY_PASSED) {
         int32_t end = -1;
         date_parse(json_string_value(json_object_get(cur, "publicity_end")), &end);
-        if (today <= end) {
+        if (clock_today() <= end) {
             date_format(end, date);
             nomination_conflict(&prob, nom.state, "the unit publicity runs until 24:00 on %s",
                                 date);
@@ -288,12 +288,7 @@ void nominations_transition(struct http_call *call)
         goto cleanup;
     }
     if (move->guards & GUARD_COMPLETE) {
-        if (nom.state != NOM_RETURNED &&
-            (today < round.window_opens || today > round.window_closes)) {
-            char a[11], z[11];
-            date_format(round.window_opens, a);
-            date_format(round.window_closes, z);
-            problem_set(&prob, APP_ERR_CONFLICT, "the application window is %s to %s", a, z);
+        if (nom.state != NOM_RETURNED && !nomination_window_open(&round, &prob)) {
             goto cleanup;
         }
         if (!complete(cur, &pol.p, &prob)) {

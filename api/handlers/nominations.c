@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "clock.h"
 #include "crypto.h"
 #include "eligibility.h"
 #include "flow.h"
@@ -107,32 +108,44 @@ static const struct element_shape shapes[] = {
 /* ---- the programme's policy ---- */
 
 enum app_err nomination_load_policy(struct db *db,
-                                    const char *code,
+                                    const struct round_ref *round,
                                     struct programme_policy *ret,
                                     struct problem *p)
 {
     char *text = NULL;
-    json_t *prog;
 
     ret->json = NULL;
-    if ((p->err = programme_store_get(db, code, false, &text)) != APP_OK) {
+    if ((p->err = policy_version_store_of_round(db, round->id, &text)) != APP_OK) {
         problem_set(p, p->err == APP_ERR_NOT_FOUND ? APP_ERR_INTERNAL : p->err, NULL);
         return p->err;
     }
-    prog = api_parse(text, p);
+    ret->json = api_parse(text, p);
     free(text);
-    if (prog == NULL) {
+    if (ret->json == NULL) {
         return p->err;
     }
-    ret->json = json_incref(json_object_get(prog, "policy"));
-    json_decref(prog);
     if (policy_from_json(ret->json, &ret->p) != APP_OK) {
-        log_error("programme %s has an invalid policy", code);
+        log_error("round %s: its policy version does not validate", round->id);
         problem_set(p, APP_ERR_INTERNAL, NULL);
         return p->err;
     }
     p->err = APP_OK;
     return APP_OK;
+}
+
+bool nomination_window_open(const struct round_ref *round, struct problem *p)
+{
+    int32_t today = clock_today();
+    char a[11], b[11];
+
+    if (today >= round->window_opens && today <= round->window_closes) {
+        return true;
+    }
+    date_format(round->window_opens, a);
+    date_format(round->window_closes, b);
+    problem_set(p, APP_ERR_CONFLICT, "the application window is %s to %s", a, b);
+    p->extra = json_pack("{s:s, s:s}", "window_opens", a, "window_closes", b);
+    return false;
 }
 
 /* ---- validation of a candidate body into the prepared store values ---- */
@@ -267,7 +280,7 @@ static bool prepare_candidate(const struct http_call *call,
             problem_add_error(p, APP_ERR_VALIDATION, "/id_number",
                               "not a valid 公民身份号码 (GB 11643): %s", idcard_status_text(st));
             ok = false;
-        } else if (date_make(card.birth_year, card.birth_month, card.birth_day) > api_today()) {
+        } else if (date_make(card.birth_year, card.birth_month, card.birth_day) > clock_today()) {
             problem_add_error(p, APP_ERR_VALIDATION, "/id_number",
                               "the birth date in the number is in the future");
             ok = false;
@@ -402,7 +415,7 @@ void nominations_create(struct http_call *call)
         (db = api_db(&prob)) == NULL ||
         api_round_scope(call, db, http_param(call, "id"), false, &round, &prob) != APP_OK ||
         api_idem_begin(call, db, &idem, &prob) ||
-        nomination_load_policy(db, round.programme, &pol, &prob) != APP_OK) {
+        nomination_load_policy(db, &round, &pol, &prob) != APP_OK) {
         goto cleanup;
     }
     if (round.phase != PHASE_ACCEPTING) {
@@ -411,12 +424,7 @@ void nominations_create(struct http_call *call)
                     enums_value(ENUMS_ROUND_PHASES, round.phase));
         goto cleanup;
     }
-    int32_t today = api_today();
-    if (today < round.window_opens || today > round.window_closes) {
-        char a[11], b[11];
-        date_format(round.window_opens, a);
-        date_format(round.window_closes, b);
-        problem_set(&prob, APP_ERR_CONFLICT, "the application window is %s to %s", a, b);
+    if (!nomination_window_open(&round, &prob)) {
         goto cleanup;
     }
     prob.err = APP_OK;
@@ -697,7 +705,7 @@ void nominations_update(struct http_call *call)
     if ((prob.err = db_begin(db)) != APP_OK ||
         api_nomination_scope(call, db, http_param(call, "id"), true, &nom, &round, &prob) !=
             APP_OK ||
-        nomination_load_policy(db, round.programme, &pol, &prob) != APP_OK) {
+        nomination_load_policy(db, &round, &pol, &prob) != APP_OK) {
         goto cleanup;
     }
     if (nom.version != version) {

@@ -15,17 +15,22 @@
 #include "policy.h"
 #include "problem.h"
 #include "store/db.h"
+#include "store/stores.h"
 
 struct programme_policy {
-    json_t *json; /* the programme's policy object (owned) */
+    json_t *json; /* the round's policy version's rules (owned) */
     struct policy p;
 };
 
-/* Loads programme `code`'s policy into *ret (ret->json to json_decref). */
+/* Loads the policy version `round` pinned into *ret (ret->json to json_decref). */
 enum app_err nomination_load_policy(struct db *db,
-                                    const char *code,
+                                    const struct round_ref *round,
                                     struct programme_policy *ret,
                                     struct problem *p);
+
+/* The application window rule: true when today (the clock's) lies in the
+ * round's window; otherwise false with a 409 naming the window in p. */
+bool nomination_window_open(const struct round_ref *round, struct problem *p);
 
 /* The full representation of nomination `id` as text and, if ret_obj, JSON. */
 enum app_err nomination_load_full(

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * /v1/programmes: public reading; admins add a programme (a third
- * district's scheme is data, not code) and replace a programme's policy as
- * a whole (PUT with If-Match). api/model/policy.c is the only gate: a policy
- * that fails it changes nothing.
+ * district's scheme is data, not code) with its policy as version 1. A
+ * programme shows the policy version of today (the clock's) with its end
+ * and the days left; changing the policy adds a version
+ * (policy_versions.c). api/model/policy.c is the only gate: a policy that
+ * fails it changes nothing.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,8 +17,7 @@
 #include "policy.h"
 #include "store/stores.h"
 
-/* The shape of a programme code (as the CHECK in 0001_create_core.sql). */
-static bool code_ok(const char *code, struct problem *p)
+bool api_programme_code_ok(const char *code, struct problem *p)
 {
     size_t n = code != NULL ? strlen(code) : 0;
 
@@ -56,7 +57,7 @@ void programmes_get(struct http_call *call)
     char *text = NULL;
     json_t *obj = NULL;
 
-    if (!code_ok(http_param(call, "code"), &prob) || db == NULL ||
+    if (!api_programme_code_ok(http_param(call, "code"), &prob) || db == NULL ||
         (prob.err = programme_store_get(db, http_param(call, "code"), false, &text)) != APP_OK ||
         (obj = api_parse(text, &prob)) == NULL) {
         goto cleanup;
@@ -69,57 +70,6 @@ cleanup:
     }
     json_decref(obj);
     free(text);
-}
-
-void programmes_update_policy(struct http_call *call)
-{
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = NULL;
-    const char *code = http_param(call, "code");
-    char *before = NULL, *after = NULL, *policy = NULL;
-    json_t *cur = NULL, *obj = NULL;
-    int version;
-
-    if (!code_ok(code, &prob) || http_if_match_version(call, &version, &prob) != APP_OK ||
-        (db = api_db(&prob)) == NULL) {
-        goto cleanup;
-    }
-    if ((prob.err = programme_store_get(db, code, false, &before)) != APP_OK) {
-        goto cleanup; /* 404 before judging the body: the resource must exist */
-    }
-    free(before);
-    before = NULL;
-    prob.err = APP_OK;
-    if (!policy_validate_at(call->body, "", &prob)) {
-        goto cleanup;
-    }
-    policy = json_dumps(call->body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (policy == NULL) {
-        problem_set(&prob, APP_ERR_INTERNAL, NULL);
-        goto cleanup;
-    }
-    if ((prob.err = db_begin(db)) != APP_OK ||
-        (prob.err = programme_store_get(db, code, true, &before)) != APP_OK ||
-        (cur = api_parse(before, &prob)) == NULL ||
-        api_check_version(cur, version, &prob) != APP_OK ||
-        (prob.err = programme_store_update_policy(db, code, version, policy, &after)) != APP_OK ||
-        (prob.err = api_audit(call, db, "programme.policy_update", "programme", code, before,
-                              after)) != APP_OK ||
-        (obj = api_parse(after, &prob)) == NULL || (prob.err = db_commit(db)) != APP_OK) {
-        goto cleanup;
-    }
-    api_reply_resource(call, 200, obj);
-
-cleanup:
-    db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    json_decref(cur);
-    json_decref(obj);
-    free(before);
-    free(after);
-    free(policy);
 }
 
 static const struct json_field create_fields[] = {
@@ -142,7 +92,7 @@ void programmes_create(struct http_call *call)
     if (!json_fields_check(b, create_fields, 4, "", &prob)) {
         goto cleanup;
     }
-    if (!code_ok(code, &prob)) {
+    if (!api_programme_code_ok(code, &prob)) {
         prob.err = APP_OK;
         problem_add_error(&prob, APP_ERR_VALIDATION, "/code",
                           "3 to 48 of a-z 0-9 -, starting with a-z");
@@ -161,7 +111,7 @@ void programmes_create(struct http_call *call)
     if ((prob.err = db_begin(db)) != APP_OK ||
         (prob.err = programme_store_insert(db, code, json_string_value(json_object_get(b, "name")),
                                            json_string_value(json_object_get(b, "name_en")), policy,
-                                           &text)) != APP_OK ||
+                                           call->who.username, &text)) != APP_OK ||
         (obj = api_parse(text, &prob)) == NULL ||
         (prob.err = api_audit(call, db, "programme.create", "programme", code, NULL, text)) !=
             APP_OK ||

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Rounds (批次): one cycle of a programme. An office user of the programme
- * opens a round inside the policy's period in force, at most one per year
- * and — unless a reason is recorded — no sooner than the policy's cycle
- * after another, and moves it through its phases (api/model/flow.c). The
+ * opens a round under the policy version in force on the day its window
+ * opens (the round pins it: every later rule reads that version), never
+ * under a version that has expired by today, inside that version's period,
+ * at most one per year and — unless a reason is recorded — no sooner than
+ * the policy's cycle after another round of the programme under any
+ * version, and moves it through its phases (api/model/flow.c). The
  * representation adds the caller's nomination counts and the working-day
  * figures a unit plans its publicity by.
  */
@@ -11,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "flow.h"
 #include "handlers.h"
 #include "json_fields.h"
 #include "log.h"
+#include "nominations.h"
 #include "policy.h"
 #include "store/stores.h"
 #include "workdays.h"
@@ -39,20 +44,18 @@ static const struct json_field transition_fields[] = {
 
 /* ---- rules ---- */
 
-/* Checks the year and dates of a new round against each other and the
- * policy's period in force (SPEC §2); every fault is reported at once. */
-static bool check_window(const json_t *b, const struct policy *pol, struct problem *p)
+/* Checks the year and dates of a new round against each other; every
+ * fault is reported at once. The window's dates go to ret_days[1..2]. */
+static bool check_window(const json_t *b, int32_t ret_days[3], struct problem *p)
 {
     static const char *const names[] = {"reference_date", "window_opens", "window_closes"};
     static const char *const pointers[] = {"/reference_date", "/window_opens", "/window_closes"};
-    int32_t d[3] = {0};
     bool ok[3], good = true;
     json_int_t year = json_integer_value(json_object_get(b, "year"));
-    char from[11], to[11];
     int y, m, dd;
 
     for (int i = 0; i < 3; i++) {
-        ok[i] = date_parse(json_string_value(json_object_get(b, names[i])), &d[i]);
+        ok[i] = date_parse(json_string_value(json_object_get(b, names[i])), &ret_days[i]);
         if (!ok[i]) {
             problem_add_error(p, APP_ERR_VALIDATION, pointers[i], "must be a date YYYY-MM-DD");
             good = false;
@@ -61,26 +64,99 @@ static bool check_window(const json_t *b, const struct policy *pol, struct probl
     if (year < 2000 || year > 2999) {
         problem_add_error(p, APP_ERR_VALIDATION, "/year", "must be 2000 to 2999");
         good = false;
-    } else if (ok[1] && (date_split(d[1], &y, &m, &dd), y != year)) {
+    } else if (ok[1] && (date_split(ret_days[1], &y, &m, &dd), y != year)) {
         problem_add_error(p, APP_ERR_VALIDATION, "/year",
                           "must be the year window_opens falls in (%d)", y);
         good = false;
     }
-    if (ok[1] && ok[2] && d[2] < d[1]) {
+    if (ok[1] && ok[2] && ret_days[2] < ret_days[1]) {
         problem_add_error(p, APP_ERR_VALIDATION, "/window_closes",
                           "must not be before window_opens");
         good = false;
     }
-    date_format(pol->in_force_from, from);
-    date_format(pol->in_force_to, to);
-    for (int i = 1; i < 3; i++) {
-        if (ok[i] && (d[i] < pol->in_force_from || d[i] > pol->in_force_to)) {
-            problem_add_error(p, APP_ERR_VALIDATION, pointers[i],
-                              "outside the policy's period in force, %s to %s", from, to);
-            good = false;
-        }
-    }
     return good;
+}
+
+/* 409 policy-expired: no new round opens under `v` (a version head with
+ * its policy), which ended on its in_force_to; the problem names the
+ * document, the date and the article, and says what an admin does. */
+static void refuse_expired(const char *code, const json_t *v, struct problem *p)
+{
+    const char *doc = json_string_value(json_object_get(v, "document_no"));
+    const char *to = json_string_value(json_object_get(v, "in_force_to"));
+    const char *art = json_string_value(
+        json_object_get(json_object_get(json_object_get(v, "policy"), "articles"), "in_force_to"));
+
+    problem_set(p, APP_ERR_POLICY_EXPIRED,
+                "programme %s's policy %s expired on %s (%s); no new round opens under it. An "
+                "admin adds the successor document as a new policy version (POST "
+                "/v1/programmes/%s/policy-versions)",
+                code, doc ? doc : "?", to ? to : "?", art ? art : "in_force_to", code);
+    p->extra = json_pack("{s:s?, s:s?, s:s?, s:o}", "document_no", doc, "in_force_to", to,
+                         "article", art, "policy_version", json_copy(json_object_get(v, "number")));
+}
+
+/*
+ * The version a new round of `code` pins (SPEC §11): the one in force on
+ * the day its window opens, which must not have expired by today (the
+ * clock's), and whose period must hold the whole window. Fills ret_id and
+ * *ret_policy (a new reference) or answers 409 policy-expired / 422.
+ */
+static enum app_err pin_version(struct db *db,
+                                const char *code,
+                                const int32_t days[3],
+                                char ret_id[40],
+                                json_t **ret_policy,
+                                struct problem *p)
+{
+    char *text = NULL, opens[11], closes[11];
+    json_t *pick = NULL;
+    int32_t to = 0;
+
+    date_format(days[1], opens);
+    if ((p->err = policy_version_store_pick(db, code, opens, &text)) != APP_OK ||
+        (pick = api_parse(text, p)) == NULL) {
+        goto cleanup;
+    }
+    const json_t *on = json_object_get(pick, "on"), *latest = json_object_get(pick, "latest");
+    if (!json_is_object(on)) {
+        const char *end = json_string_value(json_object_get(latest, "in_force_to"));
+        if (date_parse(end, &to) && to < days[1]) {
+            refuse_expired(code, latest, p);
+        } else {
+            problem_add_error(p, APP_ERR_VALIDATION, "/window_opens",
+                              "no policy version of programme %s is in force on %s", code, opens);
+        }
+        goto cleanup;
+    }
+    const json_t *policy = json_object_get(on, "policy");
+    date_parse(json_string_value(json_object_get(policy, "in_force_to")), &to);
+    if (clock_today() > to) {
+        json_t *head =
+            json_pack("{s:O, s:O, s:O, s:O}", "number", json_object_get(on, "number"),
+                      "document_no", json_object_get(policy, "document_no"), "in_force_to",
+                      json_object_get(policy, "in_force_to"), "policy", policy);
+        refuse_expired(code, head, p);
+        json_decref(head);
+        goto cleanup;
+    }
+    if (days[2] > to) {
+        date_format(days[2], closes);
+        problem_add_error(p, APP_ERR_VALIDATION, "/window_closes",
+                          "after the end of the policy version in force on %s (%s, in force to "
+                          "%s)",
+                          opens, json_string_value(json_object_get(policy, "document_no")),
+                          json_string_value(json_object_get(policy, "in_force_to")));
+        goto cleanup;
+    }
+    snprintf(ret_id, 40, "%s", json_string_value(json_object_get(on, "id")));
+    *ret_policy = json_incref((json_t *)policy);
+    p->err = APP_OK;
+
+cleanup:
+    json_decref(pick);
+    free(text);
+    return p->err;
 }
 
 /* The year of the round nearest to `year` (itself excluded) that is fewer
@@ -190,24 +266,16 @@ static enum app_err
 round_dates(struct db *db, const struct round_ref *r, json_t **ret, struct problem *p)
 {
     struct calendar cal;
-    struct policy pol;
-    char *text = NULL;
-    json_t *prog = NULL;
+    struct programme_policy pol = {0};
     int32_t lo = r->window_closes - ROUND_LOOKBACK_DAYS;
 
     lo = r->window_opens < lo ? r->window_opens : lo;
     calendar_init(&cal);
-    if ((p->err = programme_store_get(db, r->programme, false, &text)) != APP_OK ||
-        (prog = api_parse(text, p)) == NULL) {
+    if (nomination_load_policy(db, r, &pol, p) != APP_OK) {
         goto cleanup;
     }
-    if (policy_from_json(json_object_get(prog, "policy"), &pol) != APP_OK) {
-        log_error("programme %s: stored policy does not validate", r->programme);
-        problem_set(p, APP_ERR_INTERNAL, NULL);
-        goto cleanup;
-    }
-    int n = pol.unit_publicity_min_workdays > 0 ? pol.unit_publicity_min_workdays
-                                                : ROUND_PUBLICITY_DEFAULT_WORKDAYS;
+    int n = pol.p.unit_publicity_min_workdays > 0 ? pol.p.unit_publicity_min_workdays
+                                                  : ROUND_PUBLICITY_DEFAULT_WORKDAYS;
     if ((p->err = calendar_store_load(db, lo - 1, r->window_closes - lo + 1, &cal)) != APP_OK) {
         goto cleanup;
     }
@@ -217,8 +285,7 @@ round_dates(struct db *db, const struct round_ref *r, json_t **ret, struct probl
 
 cleanup:
     calendar_clear(&cal);
-    json_decref(prog);
-    free(text);
+    json_decref(pol.json);
     return p->err;
 }
 
@@ -312,8 +379,9 @@ void rounds_create(struct http_call *call)
     const json_t *b = call->body;
     const char *code = http_param(call, "code");
     const char *reason = json_string_value(json_object_get(b, "cycle_override_reason"));
-    char *prog_text = NULL, *years_text = NULL, *text = NULL, location[96];
-    json_t *prog = NULL, *years = NULL, *row = NULL, *obj = NULL;
+    char *prog_text = NULL, *years_text = NULL, *text = NULL, location[96], version_id[40];
+    json_t *years = NULL, *row = NULL, *obj = NULL, *policy = NULL;
+    int32_t days[3];
 
     if (!programme_visible(call, code, &prob) ||
         !json_fields_check(b, create_fields, 5, "", &prob) || (db = api_db(&prob)) == NULL ||
@@ -326,17 +394,17 @@ void rounds_create(struct http_call *call)
     if (prob.err == APP_ERR_NOT_FOUND) {
         problem_set(&prob, APP_ERR_NOT_FOUND, "no programme %s", code);
     }
-    if (prob.err != APP_OK || (prog = api_parse(prog_text, &prob)) == NULL) {
-        goto cleanup;
-    }
-    const json_t *policy = json_object_get(prog, "policy");
-    if (policy_from_json(policy, &pol) != APP_OK) {
-        log_error("programme %s: stored policy does not validate", code);
-        problem_set(&prob, APP_ERR_INTERNAL, NULL);
+    if (prob.err != APP_OK) {
         goto cleanup;
     }
     prob.err = APP_OK;
-    if (!check_window(b, &pol, &prob)) {
+    if (!check_window(b, days, &prob) ||
+        pin_version(db, code, days, version_id, &policy, &prob) != APP_OK) {
+        goto cleanup;
+    }
+    if (policy_from_json(policy, &pol) != APP_OK) {
+        log_error("programme %s: a stored policy version does not validate", code);
+        problem_set(&prob, APP_ERR_INTERNAL, NULL);
         goto cleanup;
     }
     int year = (int)json_integer_value(json_object_get(b, "year"));
@@ -363,10 +431,10 @@ void rounds_create(struct http_call *call)
                           pol.cycle_years);
         goto cleanup;
     }
-    prob.err =
-        round_store_insert(db, code, year, json_string_value(json_object_get(b, "reference_date")),
-                           json_string_value(json_object_get(b, "window_opens")),
-                           json_string_value(json_object_get(b, "window_closes")), reason, &text);
+    prob.err = round_store_insert(
+        db, code, year, json_string_value(json_object_get(b, "reference_date")),
+        json_string_value(json_object_get(b, "window_opens")),
+        json_string_value(json_object_get(b, "window_closes")), reason, version_id, &text);
     if (prob.err == APP_ERR_CONFLICT) {
         problem_set(&prob, APP_ERR_CONFLICT, "programme %s already has a round for %d", code, year);
     }
@@ -393,7 +461,8 @@ cleanup:
     if (prob.err != APP_OK) {
         http_reply_problem(call, &prob);
     }
-    json_decref(prog);
+    problem_clear(&prob);
+    json_decref(policy);
     json_decref(years);
     json_decref(row);
     json_decref(obj);

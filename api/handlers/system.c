@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Operational endpoints: liveness, readiness (the database answers),
- * Prometheus metrics, the OpenAPI contract, rendered docs, and the enums
- * with their Chinese and English labels.
+ * Operational endpoints: readiness (the database answers; the clock),
+ * Prometheus metrics (the shared HTTP ones plus the calendar's and the
+ * policy versions' ends), the status warnings, the OpenAPI contract,
+ * rendered docs, and the enums with their Chinese and English labels.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
+#include "clock.h"
 #include "enums.h"
 #include "handlers.h"
+#include "ops/system_status.h"
 
 void system_readyz(struct http_call *call)
 {
@@ -26,7 +30,7 @@ void system_readyz(struct http_call *call)
         prob.retry_after = 2;
         goto cleanup;
     }
-    body = json_pack("{s:s, s:s}", "status", "ok", "database", "ok");
+    body = json_pack("{s:s, s:s, s:o}", "status", "ok", "database", "ok", "clock", clock_to_json());
     http_reply_json(call, 200, body);
 
 cleanup:
@@ -61,4 +65,51 @@ void enums_list(struct http_call *call)
     }
     http_reply_json(call, 200, body);
     json_decref(body);
+}
+
+void system_status(struct http_call *call)
+{
+    struct problem prob = PROBLEM_INIT;
+    struct db *db = api_db(&prob);
+    json_t *body = NULL;
+
+    if (db == NULL || (prob.err = system_status_build(db, &body)) != APP_OK) {
+        problem_set(&prob, prob.err, NULL);
+        goto cleanup;
+    }
+    http_set_header(call, "Cache-Control", "no-store");
+    http_reply_json(call, 200, body);
+
+cleanup:
+    if (prob.err != APP_OK) {
+        http_reply_problem(call, &prob);
+    }
+    json_decref(body);
+}
+
+/* The shared HTTP metrics, then the status gauges (left out while the
+ * database is down: metrics must answer anyway). */
+void system_api_metrics(struct http_call *call)
+{
+    struct db *db = db_thread();
+    char *http_text = http_metrics_text(http_call_server(call)), *gauges = NULL, *text = NULL;
+    json_t *status = NULL;
+
+    if (http_text == NULL) {
+        struct problem prob = PROBLEM_INIT;
+        http_reply_problem(call, &prob);
+        return;
+    }
+    if (db != NULL && system_status_build(db, &status) == APP_OK) {
+        gauges = system_status_metrics(status);
+    }
+    if (gauges != NULL && asprintf(&text, "%s%s", http_text, gauges) < 0) {
+        text = NULL;
+    }
+    const char *out = text != NULL ? text : http_text;
+    http_reply_text(call, 200, "text/plain; version=0.0.4; charset=utf-8", out, strlen(out));
+    json_decref(status);
+    free(gauges);
+    free(text);
+    free(http_text);
 }

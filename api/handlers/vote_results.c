@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil_time.h"
+#include "clock.h"
 #include "handlers.h"
 #include "json_fields.h"
 #include "store/stores.h"
@@ -69,8 +71,9 @@ static bool check_tally(const json_t *b, struct vote_tally *t, struct problem *p
                           t->log_sha256 == NULL ? "/log_sha256" : "/log_entries",
                           "required when final is true");
     }
-    if (!vote_parse_time(t->as_of, &as_of)) {
-        problem_add_error(p, APP_ERR_VALIDATION, "/as_of", "must be an RFC 3339 date-time");
+    if (!rfc3339_parse(t->as_of, &as_of) || as_of < CLOCK_MIN_MS || as_of >= CLOCK_MAX_MS) {
+        problem_add_error(p, APP_ERR_VALIDATION, "/as_of",
+                          "must be an RFC 3339 date-time from 2020 to 2099");
     }
     return p->n_errors == 0;
 }

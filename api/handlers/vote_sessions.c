@@ -12,8 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "civil_time.h"
+#include "clock.h"
 #include "enums.h"
 #include "handlers.h"
 #include "json_fields.h"
@@ -29,9 +30,9 @@
 #define VOTE_DEFAULT_IP_BURST        30
 #define VOTE_PER_DAY_MAX             100
 /* The window: opens at most this far in the past or ahead, lasts at most this long. */
-#define VOTE_OPENS_PAST_S  60
-#define VOTE_OPENS_AHEAD_S (366L * 86400)
-#define VOTE_LENGTH_MAX_S  (60L * 86400)
+#define VOTE_OPENS_PAST_MS  60000LL
+#define VOTE_OPENS_AHEAD_MS (366LL * DAY_MS)
+#define VOTE_LENGTH_MAX_MS  (60LL * DAY_MS)
 
 static const struct json_field create_fields[] = {
     {"title", JF_STRING, false, 1, 200},   {"opens_at", JF_STRING, true, 1, 64},
@@ -52,79 +53,25 @@ static const struct {
 
 /* ---- rules ---- */
 
-static bool digits(const char *s, int n, int *ret)
-{
-    int v = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
-        }
-        v = v * 10 + (s[i] - '0');
-    }
-    *ret = v;
-    return true;
-}
-
-bool vote_parse_time(const char *s, long long *ret)
-{
-    char date[11];
-    int32_t day;
-    int h, mi, sec, oh = 0, om = 0, sign = 0;
-
-    if (s == NULL || strlen(s) < 20) {
-        return false;
-    }
-    memcpy(date, s, 10);
-    date[10] = '\0';
-    if (!date_parse(date, &day) || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-        !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) || !digits(s + 17, 2, &sec) || h > 23 ||
-        mi > 59 || sec > 59) {
-        return false;
-    }
-    const char *p = s + 19;
-    if (*p == '.') {
-        if (p[1] < '0' || p[1] > '9') {
-            return false;
-        }
-        for (p++; *p >= '0' && *p <= '9'; p++) {
-        }
-    }
-    if (*p == 'Z') {
-        p++;
-    } else if ((*p == '+' || *p == '-') && digits(p + 1, 2, &oh) && p[3] == ':' &&
-               digits(p + 4, 2, &om) && oh <= 23 && om <= 59) {
-        sign = *p == '+' ? 1 : -1;
-        p += 6;
-    } else {
-        return false;
-    }
-    if (*p != '\0') {
-        return false;
-    }
-    *ret = (long long)day * 86400 + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
-    return true;
-}
-
-/* Checks the window against now; every fault is reported at once. */
+/* Checks the window against now (ms, the clock); every fault is reported at once. */
 static bool check_window(const json_t *b, long long now, struct problem *p)
 {
     long long opens = 0, closes = 0;
-    bool ok_o = vote_parse_time(json_string_value(json_object_get(b, "opens_at")), &opens);
-    bool ok_c = vote_parse_time(json_string_value(json_object_get(b, "closes_at")), &closes);
+    bool ok_o = rfc3339_parse(json_string_value(json_object_get(b, "opens_at")), &opens);
+    bool ok_c = rfc3339_parse(json_string_value(json_object_get(b, "closes_at")), &closes);
 
     if (!ok_o) {
         problem_add_error(p, APP_ERR_VALIDATION, "/opens_at", "must be an RFC 3339 date-time");
-    } else if (opens < now - VOTE_OPENS_PAST_S) {
+    } else if (opens < now - VOTE_OPENS_PAST_MS) {
         problem_add_error(p, APP_ERR_VALIDATION, "/opens_at", "must not be in the past");
-    } else if (opens > now + VOTE_OPENS_AHEAD_S) {
+    } else if (opens > now + VOTE_OPENS_AHEAD_MS) {
         problem_add_error(p, APP_ERR_VALIDATION, "/opens_at", "must be within a year from now");
     }
     if (!ok_c) {
         problem_add_error(p, APP_ERR_VALIDATION, "/closes_at", "must be an RFC 3339 date-time");
     } else if (ok_o && closes <= opens) {
         problem_add_error(p, APP_ERR_VALIDATION, "/closes_at", "must be after opens_at");
-    } else if (ok_o && closes - opens > VOTE_LENGTH_MAX_S) {
+    } else if (ok_o && closes - opens > VOTE_LENGTH_MAX_MS) {
         problem_add_error(p, APP_ERR_VALIDATION, "/closes_at", "the vote may last at most 60 days");
     }
     return ok_o && ok_c && p->n_errors == 0;
@@ -304,7 +251,7 @@ void vote_sessions_create(struct http_call *call)
         (limits_text = json_dumps(limits, JSON_COMPACT)) == NULL) {
         goto cleanup;
     }
-    check_window(b, (long long)time(NULL), &prob);
+    check_window(b, clock_now_ms(), &prob);
     check_ids(ids, &prob);
     if (prob.n_errors > 0) {
         goto cleanup;

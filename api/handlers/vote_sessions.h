@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared by vote_sessions.c and vote_results.c: the limits of a session
- * and the one parser of the RFC 3339 times the vote endpoints take.
+ * Shared by vote_sessions.c and vote_results.c: the limits of a session.
+ * RFC 3339 times are parsed by common/civil_time.h.
  */
 #ifndef JIANGXIN_API_VOTE_SESSIONS_H
 #define JIANGXIN_API_VOTE_SESSIONS_H
@@ -9,9 +9,5 @@
 #include <stdbool.h>
 
 #define VOTE_NOMINEES_MAX 200 /* nominees per session (jiangxin-vote's bound) */
-
-/* "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)" → Unix seconds (the fraction
- * dropped). False for anything else, NULL included. */
-bool vote_parse_time(const char *s, long long *ret);
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Dates, the working-day calendar and the holiday-cn file parser (see
+ * The working-day calendar and the holiday-cn file parser (see
  * workdays.h). The calendar is a year bitmap plus a sorted array of the
  * days a State Council schedule lists (about 35 a year), searched by
  * bisection; every other day follows the Monday-Friday rule.
@@ -13,116 +13,6 @@
 #include <string.h>
 
 #include <jansson.h>
-
-/* ---- Dates ---- */
-
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-    return m == 2 && is_leap(y) ? 29 : dim[m - 1];
-}
-
-/*
- * Howard Hinnant's days_from_civil: count from 0000-03-01 in 400-year eras
- * (146097 days), so the leap day is the last day of its "year" and needs
- * no special case; 719468 shifts the epoch to 1970-01-01.
- */
-int32_t date_make(int y, int m, int d)
-{
-    long era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int32_t)(era * 146097 + doe - 719468);
-}
-
-/* The inverse, civil_from_days, from the same paper. */
-void date_split(int32_t day, int *y, int *m, int *d)
-{
-    long z = (long)day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long month = mp < 10 ? mp + 3 : mp - 9;
-
-    *y = (int)(yoe + era * 400 + (month <= 2));
-    *m = (int)month;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-}
-
-/* 1970-01-01 was a Thursday (4). */
-int date_weekday(int32_t day)
-{
-    int r = (int)(day % 7);
-
-    if (r < 0)
-        r += 7;
-    return (r + 3) % 7 + 1;
-}
-
-static int digits_value(const char *s, int n, bool *ok)
-{
-    int v = 0;
-
-    while (n-- > 0) {
-        if (*s < '0' || *s > '9')
-            *ok = false;
-        v = v * 10 + (*s++ - '0');
-    }
-    return v;
-}
-
-/* Strict on purpose: `2026-1-05` and `2026-01-05x` are refused, not repaired. */
-bool date_parse(const char *s, int32_t *ret)
-{
-    bool ok = true;
-    int y, m, d;
-
-    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    y = digits_value(s, 4, &ok);
-    m = digits_value(s + 5, 2, &ok);
-    d = digits_value(s + 8, 2, &ok);
-    if (!ok || y < DATE_YEAR_MIN || y > DATE_YEAR_MAX || m < 1 || m > 12 || d < 1 ||
-        d > days_in_month(y, m))
-        return false;
-    *ret = date_make(y, m, d);
-    return true;
-}
-
-/* Written by hand rather than with snprintf so the width is provably 10. */
-void date_format(int32_t day, char out[11])
-{
-    int y, m, d;
-
-    date_split(day, &y, &m, &d);
-    if (y < 0 || y > 9999) {
-        memcpy(out, "\?\?\?\?-\?\?-\?\?", 11); /* escaped: not trigraphs */
-        return;
-    }
-    out[0] = (char)('0' + y / 1000);
-    out[1] = (char)('0' + y / 100 % 10);
-    out[2] = (char)('0' + y / 10 % 10);
-    out[3] = (char)('0' + y % 10);
-    out[4] = '-';
-    out[5] = (char)('0' + m / 10);
-    out[6] = (char)('0' + m % 10);
-    out[7] = '-';
-    out[8] = (char)('0' + d / 10);
-    out[9] = (char)('0' + d % 10);
-    out[10] = '\0';
-}
 
 /* ---- Calendar ---- */
 

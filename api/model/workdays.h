@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Dates and the working-day calendar. A date is an int32_t day number
- * (days since 1970-01-01, proleptic Gregorian). A calendar knows which
+ * The working-day calendar. A date is an int32_t day number (days since
+ * 1970-01-01, common/civil_time.h). A calendar knows which
  * years have State Council data and which days those schedules list; a
  * date in a year without data is an error, never a guess.
  */
@@ -13,35 +13,13 @@
 #include <stdint.h>
 
 #include "app_err.h"
+#include "civil_time.h" /* dates: date_parse, date_format, ... */
 
-#define DATE_YEAR_MIN       1800 /* date_parse() bounds */
-#define DATE_YEAR_MAX       2999
 #define CALENDAR_YEAR_MIN   1900 /* calendar_add_year() bounds, as calendar_years in SQL */
 #define CALENDAR_YEAR_MAX   2999
 #define WORKDAYS_MAX        250 /* workdays_after() limit on n */
 #define HOLIDAY_CN_DAYS_MAX 400 /* entries accepted from one holiday-cn file */
 #define HOLIDAY_CN_NAME_MAX 64  /* bytes of a holiday name, NUL included */
-
-/* ---- Dates ---- */
-
-/*
- * Parses exactly `YYYY-MM-DD` (10 characters, a real date, year
- * DATE_YEAR_MIN..DATE_YEAR_MAX). Returns false and leaves *ret alone
- * otherwise, including for NULL.
- */
-bool date_parse(const char *s, int32_t *ret);
-
-/* Writes `day` as `YYYY-MM-DD` and a NUL (years 0..9999). */
-void date_format(int32_t day, char out[11]);
-
-/* Year, month (1-12) and day of month of `day`; no pointer may be NULL. */
-void date_split(int32_t day, int *y, int *m, int *d);
-
-/* Day number of y-m-d; the caller passes a real date. */
-int32_t date_make(int y, int m, int d);
-
-/* ISO weekday: 1 = Monday ... 7 = Sunday. */
-int date_weekday(int32_t day);
 
 /* ---- Calendar ---- */
 

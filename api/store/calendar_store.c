@@ -11,10 +11,19 @@
 #include "stores.h"
 #include "workdays.h"
 
+/* A loaded year as GET /v1/calendar/years lists it. */
+#define CALENDAR_YEAR_HEAD                                                                     \
+    "jsonb_build_object('year', y.year, 'source', y.source, 'loaded_at', api_ts(y.loaded_at)," \
+    " 'listed_days', (SELECT count(*) FROM calendar_days d"                                    \
+    "                  WHERE d.day BETWEEN make_date(y.year, 1, 1)"                            \
+    "                                  AND make_date(y.year, 12, 31)),"                        \
+    " 'version', y.version)"
+
 const struct db_statement calendar_store_statements[] = {
     {"calendar_store_year",
      "SELECT jsonb_build_object("
      "  'year', y.year, 'source', y.source, 'loaded_at', api_ts(y.loaded_at),"
+     "  'version', y.version,"
      "  'workday_count', s.work, 'offday_count', s.total - s.work,"
      "  'days', coalesce((SELECT jsonb_agg(jsonb_build_object("
      "        'date', to_char(d.day, 'YYYY-MM-DD'), 'is_workday', d.is_workday,"
@@ -47,7 +56,16 @@ const struct db_statement calendar_store_statements[] = {
                                   " RETURNING api_calendar_day(calendar_days)::text"},
     {"calendar_store_upsert_year",
      "INSERT INTO calendar_years (year, source) VALUES ($1::int, $2)"
-     " ON CONFLICT (year) DO UPDATE SET source = EXCLUDED.source, loaded_at = now()"},
+     " ON CONFLICT (year) DO UPDATE SET source = EXCLUDED.source, loaded_at = now(),"
+     "     version = calendar_years.version + 1"},
+    {"calendar_store_years_list",
+     "SELECT coalesce(jsonb_agg(" CALENDAR_YEAR_HEAD " ORDER BY y.year), '[]'::jsonb)::text"
+     "  FROM calendar_years y"},
+    {"calendar_store_year_head",
+     "SELECT " CALENDAR_YEAR_HEAD "::text FROM calendar_years y WHERE y.year = $1::int"},
+    {"calendar_store_clear_year",
+     "DELETE FROM calendar_days"
+     " WHERE day BETWEEN make_date($1::int, 1, 1) AND make_date($1::int, 12, 31)"},
     {"calendar_store_upsert_day",
      "INSERT INTO calendar_days (day, is_workday, name, source)"
      " VALUES ($1::date, $2::boolean, $3, $4)"
@@ -142,6 +160,33 @@ enum app_err calendar_store_upsert_day(
 
     date_format(day, d);
     err = db_exec(db, "calendar_store_upsert_day", 4, params, PGRES_COMMAND_OK, &res);
+    PQclear(res);
+    return err;
+}
+
+enum app_err calendar_store_years_list(struct db *db, char **ret_array)
+{
+    return db_json_one(db, "calendar_store_years_list", 0, NULL, ret_array);
+}
+
+enum app_err calendar_store_year_head(struct db *db, int year, char **ret_json)
+{
+    char y[16];
+    const char *params[] = {y};
+
+    snprintf(y, sizeof(y), "%d", year);
+    return db_json_one(db, "calendar_store_year_head", 1, params, ret_json);
+}
+
+enum app_err calendar_store_clear_year(struct db *db, int year)
+{
+    char y[16];
+    const char *params[] = {y};
+    PGresult *res = NULL;
+    enum app_err err;
+
+    snprintf(y, sizeof(y), "%d", year);
+    err = db_exec(db, "calendar_store_clear_year", 1, params, PGRES_COMMAND_OK, &res);
     PQclear(res);
     return err;
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil_time.h"
+#include "clock.h"
 #include "db_internal.h"
 #include "log.h"
 
@@ -26,6 +28,7 @@ static const struct db_statement *const all_statements[] = {
     user_store_statements,
     unit_store_statements,
     programme_store_statements,
+    policy_version_store_statements,
     calendar_store_statements,
     audit_store_statements,
     idem_store_statements,
@@ -52,6 +55,7 @@ static const struct {
     {"40P01", APP_ERR_UNAVAILABLE},   /* deadlock_detected */
     {"57014", APP_ERR_UNAVAILABLE},   /* query_canceled (statement_timeout) */
     {"57P01", APP_ERR_UNAVAILABLE},   /* admin_shutdown */
+    {"JX409", APP_ERR_CONFLICT},      /* our triggers: a change the state forbids (0009) */
 };
 
 static void db_free(void *p)
@@ -360,4 +364,14 @@ enum app_err db_json_page(struct db *db,
     *ret_array = out;
     *ret_next = next;
     return APP_OK;
+}
+
+void db_clock_now(char out[RFC3339_TEXT_MAX])
+{
+    rfc3339_format(clock_now_ms(), true, out);
+}
+
+void db_clock_today(char out[11])
+{
+    date_format(clock_today(), out);
 }

@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 
+#include "civil_time.h"
 #include "db.h"
 
 struct db_statement {
@@ -48,12 +49,19 @@ enum app_err db_exec_binary(struct db *db,
                             ExecStatusType expected,
                             PGresult **ret);
 
+/* The service clock (common/clock.h) as a statement parameter: now as an
+ * RFC 3339 text for $n::timestamptz, today as YYYY-MM-DD for $n::date.
+ * Business rules in SQL take the time from here, never from now(). */
+void db_clock_now(char out[RFC3339_TEXT_MAX]);
+void db_clock_today(char out[11]);
+
 /* Copies a text column of row 0; NULL for SQL NULL or out of memory. */
 char *db_strdup(const PGresult *res, int row, int col);
 
 extern const struct db_statement user_store_statements[];
 extern const struct db_statement unit_store_statements[];
 extern const struct db_statement programme_store_statements[];
+extern const struct db_statement policy_version_store_statements[];
 extern const struct db_statement calendar_store_statements[];
 extern const struct db_statement audit_store_statements[];
 extern const struct db_statement idem_store_statements[];

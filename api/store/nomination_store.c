@@ -86,17 +86,17 @@ const struct db_statement nomination_store_statements[] = {
      SET("return_comment", "d->>'return_comment'")
      SET("decision_reason", "d->>'decision_reason'")
      " state = coalesce((d->>'state')::nomination_state, n.state),"
-     " submitted_at = CASE WHEN d ? 'submitted' THEN now() ELSE n.submitted_at END,"
-     " decided_at = CASE WHEN d ? 'decided' THEN now() ELSE n.decided_at END,"
+     " submitted_at = CASE WHEN d ? 'submitted' THEN $4::timestamptz ELSE n.submitted_at END,"
+     " decided_at = CASE WHEN d ? 'decided' THEN $4::timestamptz ELSE n.decided_at END,"
      " version = n.version + 1, updated_at = now()"
      " FROM (SELECT $3::jsonb AS d) s"
      " WHERE n.id = $1::uuid AND n.version = $2::int"
      " RETURNING n.id::text"},
     {"nomination_store_add_transition",
      "INSERT INTO nomination_transitions (nomination_id, from_state, to_state, actor_id, actor,"
-     "  role, note)"
+     "  role, note, at)"
      " VALUES ($1::uuid, $2::nomination_state, $3::nomination_state, $4::uuid, $5,"
-     "  $6::user_role, $7)"},
+     "  $6::user_role, $7, $8::timestamptz)"},
     {"nomination_store_sealed",
      "SELECT encode(id_number_sealed, 'hex'), encode(phone_sealed, 'hex')"
      "  FROM nominations WHERE id = $1::uuid"},
@@ -161,13 +161,14 @@ enum app_err nomination_store_insert(struct db *db,
 enum app_err
 nomination_store_update(struct db *db, const char *id, int version, const char *values_json)
 {
-    char ver[16];
-    const char *params[] = {id, ver, values_json};
+    char ver[16], now[RFC3339_TEXT_MAX];
+    const char *params[] = {id, ver, values_json, now};
     PGresult *res = NULL;
     enum app_err err;
 
     snprintf(ver, sizeof(ver), "%d", version);
-    err = db_exec(db, "nomination_store_update", 3, params, PGRES_TUPLES_OK, &res);
+    db_clock_now(now);
+    err = db_exec(db, "nomination_store_update", 4, params, PGRES_TUPLES_OK, &res);
     if (err == APP_OK && PQntuples(res) == 0) {
         err = APP_ERR_PRECONDITION_FAILED; /* the version moved under us */
     }
@@ -182,16 +183,20 @@ enum app_err nomination_store_add_transition(struct db *db,
                                              const struct principal *who,
                                              const char *note)
 {
+    char now[RFC3339_TEXT_MAX];
     const char *params[] = {id,
                             from_state,
                             to_state,
                             who->id[0] ? who->id : NULL,
                             who->username[0] ? who->username : "anonymous",
                             auth_role_name(who->role),
-                            note};
+                            note,
+                            now};
     PGresult *res = NULL;
-    enum app_err err =
-        db_exec(db, "nomination_store_add_transition", 7, params, PGRES_COMMAND_OK, &res);
+    enum app_err err;
+
+    db_clock_now(now);
+    err = db_exec(db, "nomination_store_add_transition", 8, params, PGRES_COMMAND_OK, &res);
 
     PQclear(res);
     return err;

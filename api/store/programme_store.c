@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * programmes and their policy. The policy is validated by
- * api/model/policy.c before it reaches this file.
+ * programmes. Their rules are policy versions (policy_version_store.c);
+ * a programme's representation shows the version of today, the clock's
+ * date passed as a parameter. Policies are validated by api/model/policy.c
+ * before they reach this file.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,17 +12,15 @@
 #include "stores.h"
 
 const struct db_statement programme_store_statements[] = {
-    {"programme_store_list",
-     "SELECT api_programme(p)::text, p.code FROM programmes p ORDER BY code LIMIT 1000"},
-    {"programme_store_get", "SELECT api_programme(p)::text FROM programmes p WHERE code = $1"},
+    {"programme_store_list", "SELECT api_programme(p, $1::date)::text, p.code FROM programmes p"
+                             " ORDER BY code LIMIT 1000"},
+    {"programme_store_get",
+     "SELECT api_programme(p, $2::date)::text FROM programmes p WHERE code = $1"},
     {"programme_store_get_for_update",
-     "SELECT api_programme(p)::text FROM programmes p WHERE code = $1 FOR UPDATE"},
-    {"programme_store_update_policy",
-     "UPDATE programmes SET policy = $3::jsonb, version = version + 1, updated_at = now()"
-     " WHERE code = $1 AND version = $2::int RETURNING api_programme(programmes)::text"},
-    {"programme_store_insert",
-     "INSERT INTO programmes (code, name, name_en, policy) VALUES ($1, $2, $3, $4::jsonb)"
-     " RETURNING api_programme(programmes)::text"},
+     "SELECT api_programme(p, $2::date)::text FROM programmes p WHERE code = $1 FOR UPDATE"},
+    {"programme_store_touch", "UPDATE programmes SET version = version + 1, updated_at = now()"
+                              " WHERE code = $1 AND version = $2::int"},
+    {"programme_store_insert", "INSERT INTO programmes (code, name, name_en) VALUES ($1, $2, $3)"},
     {"programme_store_count_codes", "SELECT count(*) FROM programmes"
                                     " WHERE code IN (SELECT jsonb_array_elements_text($1::jsonb))"},
     {NULL, NULL},
@@ -28,29 +28,41 @@ const struct db_statement programme_store_statements[] = {
 
 enum app_err programme_store_list(struct db *db, char **ret_array)
 {
+    char today[11];
+    const char *params[] = {today};
     char *next = NULL;
-    enum app_err err = db_json_page(db, "programme_store_list", 0, NULL, 1000, ret_array, &next);
+    enum app_err err;
 
+    db_clock_today(today);
+    err = db_json_page(db, "programme_store_list", 1, params, 1000, ret_array, &next);
     free(next);
     return err;
 }
 
 enum app_err programme_store_get(struct db *db, const char *code, bool for_update, char **ret_json)
 {
-    const char *params[] = {code};
+    char today[11];
+    const char *params[] = {code, today};
 
-    return db_json_one(db, for_update ? "programme_store_get_for_update" : "programme_store_get", 1,
+    db_clock_today(today);
+    return db_json_one(db, for_update ? "programme_store_get_for_update" : "programme_store_get", 2,
                        params, ret_json);
 }
 
-enum app_err programme_store_update_policy(
-    struct db *db, const char *code, int version, const char *policy_json, char **ret_json)
+enum app_err programme_store_touch(struct db *db, const char *code, int version)
 {
     char ver[16];
-    const char *params[] = {code, ver, policy_json};
+    const char *params[] = {code, ver};
+    PGresult *res = NULL;
+    enum app_err err;
 
     snprintf(ver, sizeof(ver), "%d", version);
-    return db_json_one(db, "programme_store_update_policy", 3, params, ret_json);
+    err = db_exec(db, "programme_store_touch", 2, params, PGRES_COMMAND_OK, &res);
+    if (err == APP_OK && atoi(PQcmdTuples(res)) != 1) {
+        err = APP_ERR_PRECONDITION_FAILED;
+    }
+    PQclear(res);
+    return err;
 }
 
 enum app_err programme_store_count_codes(struct db *db, const char *codes_json, long *ret_count)
@@ -71,9 +83,20 @@ enum app_err programme_store_insert(struct db *db,
                                     const char *name,
                                     const char *name_en,
                                     const char *policy_json,
+                                    const char *created_by,
                                     char **ret_json)
 {
-    const char *params[] = {code, name, name_en, policy_json};
+    const char *params[] = {code, name, name_en};
+    PGresult *res = NULL;
+    int number = 0;
+    enum app_err err = db_exec(db, "programme_store_insert", 3, params, PGRES_COMMAND_OK, &res);
 
-    return db_json_one(db, "programme_store_insert", 4, params, ret_json);
+    PQclear(res);
+    if (err == APP_OK) {
+        err = policy_version_store_insert(db, code, policy_json, created_by, &number);
+    }
+    if (err == APP_OK) {
+        err = programme_store_get(db, code, false, ret_json);
+    }
+    return err;
 }

@@ -13,8 +13,9 @@
 const struct db_statement round_store_statements[] = {
     {"round_store_insert",
      "INSERT INTO rounds (programme_id, code, year, reference_date, window_opens, window_closes,"
-     "                    cycle_override_reason)"
-     " SELECT p.id, p.code || '-' || $2::int, $2::int, $3::date, $4::date, $5::date, $6"
+     "                    cycle_override_reason, policy_version_id)"
+     " SELECT p.id, p.code || '-' || $2::int, $2::int, $3::date, $4::date, $5::date, $6,"
+     "        $7::uuid"
      "   FROM programmes p WHERE p.code = $1"
      " RETURNING api_round(rounds)::text"},
     {"round_store_get", "SELECT api_round(r)::text FROM rounds r WHERE r.id = $1::uuid"},
@@ -45,14 +46,16 @@ enum app_err round_store_insert(struct db *db,
                                 const char *window_opens,
                                 const char *window_closes,
                                 const char *cycle_override_reason,
+                                const char *policy_version_id,
                                 char **ret_json)
 {
     char y[16];
     const char *params[] = {
-        programme, y, reference_date, window_opens, window_closes, cycle_override_reason};
+        programme,        y, reference_date, window_opens, window_closes, cycle_override_reason,
+        policy_version_id};
 
     snprintf(y, sizeof(y), "%d", year);
-    return db_json_one(db, "round_store_insert", 6, params, ret_json);
+    return db_json_one(db, "round_store_insert", 7, params, ret_json);
 }
 
 enum app_err round_store_get(struct db *db, const char *id, char **ret_json)

@@ -71,17 +71,47 @@ enum app_err unit_store_update(struct db *db,
                                const char *kind,
                                char **ret_json);
 
-/* programmes */
+/* programmes: the representation shows the policy version of today (the
+ * clock's), see api_programme in db/migrations/0009 */
 enum app_err programme_store_list(struct db *db, char **ret_array);
 enum app_err programme_store_get(struct db *db, const char *code, bool for_update, char **ret_json);
+/* The programme and its policy version 1 (created by `created_by`). */
 enum app_err programme_store_insert(struct db *db,
                                     const char *code,
                                     const char *name,
                                     const char *name_en,
                                     const char *policy_json,
+                                    const char *created_by,
                                     char **ret_json);
-enum app_err programme_store_update_policy(
-    struct db *db, const char *code, int version, const char *policy_json, char **ret_json);
+/* version + 1 when it is `version` (PRECONDITION_FAILED otherwise). */
+enum app_err programme_store_touch(struct db *db, const char *code, int version);
+
+/* policy versions (db/migrations/0009). Representations take today from
+ * the clock. */
+enum app_err policy_version_store_list(struct db *db, const char *code, char **ret_array);
+enum app_err policy_version_store_get(
+    struct db *db, const char *code, int number, bool for_update, char **ret_json);
+/* Adds the next-numbered version; *ret_number is its number. */
+enum app_err policy_version_store_insert(struct db *db,
+                                         const char *code,
+                                         const char *policy_json,
+                                         const char *created_by,
+                                         int *ret_number);
+/* Replaces the rules of a version whose version is `version`
+ * (PRECONDITION_FAILED otherwise); CONFLICT when a round uses it. */
+enum app_err policy_version_store_update(
+    struct db *db, const char *code, int number, int version, const char *policy_json);
+/* For a new round of `code` opening on `day` (YYYY-MM-DD):
+ * {"on": {"id", "number", "policy"} | null, "latest": {"number",
+ * "document_no", "in_force_from", "in_force_to", "policy"}}. */
+enum app_err
+policy_version_store_pick(struct db *db, const char *code, const char *day, char **ret_json);
+/* The rules (policy object text) of the version round `round_id` pinned. */
+enum app_err policy_version_store_of_round(struct db *db, const char *round_id, char **ret_json);
+/* Every version of every programme, for the status warnings: a JSON array
+ * of {"programme", "number", "document_no", "in_force_from",
+ * "in_force_to", "article"}. */
+enum app_err policy_version_store_all(struct db *db, char **ret_array);
 /* How many of the codes in a JSON array text name existing programmes. */
 enum app_err programme_store_count_codes(struct db *db, const char *codes_json, long *ret_count);
 
@@ -92,15 +122,23 @@ enum app_err calendar_store_load(struct db *db, int32_t from, int span_days, str
 enum app_err calendar_store_day(struct db *db, int32_t day, char **ret_json);
 enum app_err calendar_store_put_day(
     struct db *db, int32_t day, int version, bool is_workday, const char *name, char **ret_json);
+/* Marks `year` loaded from `source` (version + 1 when it was loaded before). */
 enum app_err calendar_store_upsert_year(struct db *db, int year, const char *source);
 enum app_err calendar_store_upsert_day(
     struct db *db, int32_t day, bool is_workday, const char *name, const char *source);
+/* Every loaded year: a JSON array of {"year", "source", "loaded_at",
+ * "listed_days", "version"}, ascending. */
+enum app_err calendar_store_years_list(struct db *db, char **ret_array);
+/* One loaded year's entry of that list; NOT_FOUND when it is not loaded. */
+enum app_err calendar_store_year_head(struct db *db, int year, char **ret_json);
+/* Deletes the listed days of `year` (inside the caller's transaction). */
+enum app_err calendar_store_clear_year(struct db *db, int year);
 
 /* rounds */
 /* Inserts a round of programme `programme` (a code) with the code
- * "<programme>-<year>"; dates are YYYY-MM-DD, the reason may be NULL.
- * CONFLICT when the programme has a round that year, NOT_FOUND when there is
- * no such programme. */
+ * "<programme>-<year>", pinned to the policy version with that id; dates
+ * are YYYY-MM-DD, the reason may be NULL. CONFLICT when the programme has a
+ * round that year, NOT_FOUND when there is no such programme. */
 enum app_err round_store_insert(struct db *db,
                                 const char *programme,
                                 int year,
@@ -108,6 +146,7 @@ enum app_err round_store_insert(struct db *db,
                                 const char *window_opens,
                                 const char *window_closes,
                                 const char *cycle_override_reason,
+                                const char *policy_version_id,
                                 char **ret_json);
 enum app_err round_store_get(struct db *db, const char *id, char **ret_json);
 /* A programme's rounds, newest year first. */

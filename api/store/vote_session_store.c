@@ -18,17 +18,20 @@ const struct db_statement vote_session_store_statements[] = {
     /* Without a title: "<programme name> <year> 网络投票". */
     {"vote_session_store_insert",
      "INSERT INTO vote_sessions (round_id, title, opens_at, closes_at, limits,"
-     "                           show_counts_while_open, nominees, created_by)"
+     "                           show_counts_while_open, nominees, created_by, next_push_at)"
      " SELECT r.id, coalesce($2, p.name || ' ' || r.year || ' 网络投票'), $3::timestamptz,"
-     "        $4::timestamptz, $5::jsonb, $6::boolean, $7::jsonb, $8::uuid"
+     "        $4::timestamptz, $5::jsonb, $6::boolean, $7::jsonb, $8::uuid, $9::timestamptz"
      "   FROM rounds r JOIN programmes p ON p.id = r.programme_id WHERE r.id = $1::uuid"
-     " RETURNING api_vote_session(vote_sessions)::text"},
+     " RETURNING api_vote_session(vote_sessions, $9::timestamptz)::text"},
     {"vote_session_store_get",
-     "SELECT api_vote_session(s)::text FROM vote_sessions s WHERE s.id = $1::uuid"},
+     "SELECT api_vote_session(s, $2::timestamptz)::text FROM vote_sessions s"
+     " WHERE s.id = $1::uuid"},
     {"vote_session_store_by_round",
-     "SELECT api_vote_session(s)::text FROM vote_sessions s WHERE s.round_id = $1::uuid"},
+     "SELECT api_vote_session(s, $2::timestamptz)::text FROM vote_sessions s"
+     " WHERE s.round_id = $1::uuid"},
     {"vote_session_store_results",
-     "SELECT api_vote_results(s)::text FROM vote_sessions s WHERE s.round_id = $1::uuid"},
+     "SELECT api_vote_results(s, $2::timestamptz)::text FROM vote_sessions s"
+     " WHERE s.round_id = $1::uuid"},
     /* What a tally post is checked against, the row locked until commit. */
     {"vote_session_store_tally_target",
      "SELECT jsonb_build_object("
@@ -39,30 +42,31 @@ const struct db_statement vote_session_store_statements[] = {
     {"vote_session_store_tally_apply",
      "UPDATE vote_sessions SET tally_sequence = $2::bigint, tally_counts = $3::jsonb,"
      "       tally_total = $4::bigint, tally_final = $5::boolean, log_entries = $6::bigint,"
-     "       log_sha256 = $7, tally_as_of = $8::timestamptz, tally_received_at = now(),"
+     "       log_sha256 = $7, tally_as_of = $8::timestamptz,"
+     "       tally_received_at = $9::timestamptz,"
      "       version = version + 1, updated_at = now()"
      " WHERE id = $1::uuid AND NOT tally_final AND tally_sequence < $2::bigint"
      " RETURNING api_vote_tally(vote_sessions)::text"},
     {"vote_session_store_push_due",
      "SELECT coalesce(jsonb_agg(x.id ORDER BY x.next_push_at), '[]'::jsonb)::text"
      "  FROM (SELECT id, next_push_at FROM vote_sessions"
-     "         WHERE push_state = 'pending' AND next_push_at <= now()"
+     "         WHERE push_state = 'pending' AND next_push_at <= $2::timestamptz"
      "         ORDER BY next_push_at LIMIT $1::int) x"},
     {"vote_session_store_push_body", "SELECT api_vote_push(s)::text FROM vote_sessions s"
                                      " WHERE s.id = $1::uuid AND s.push_state = 'pending'"},
     {"vote_session_store_push_ok",
-     "UPDATE vote_sessions SET push_state = 'pushed', pushed_at = now(),"
+     "UPDATE vote_sessions SET push_state = 'pushed', pushed_at = $2::timestamptz,"
      "       push_attempts = push_attempts + 1, push_error = NULL,"
      "       version = version + 1, updated_at = now()"
      " WHERE id = $1::uuid AND push_state = 'pending'"
-     " RETURNING api_vote_session(vote_sessions)::text"},
+     " RETURNING api_vote_session(vote_sessions, $2::timestamptz)::text"},
     {"vote_session_store_push_failed",
      "UPDATE vote_sessions SET push_attempts = push_attempts + 1, push_error = $2,"
-     "       next_push_at = now() + make_interval(secs =>"
+     "       next_push_at = $4::timestamptz + make_interval(secs =>"
      "           least(2 * power(2, least(push_attempts, 16)), $3::int)),"
      "       version = version + 1, updated_at = now()"
      " WHERE id = $1::uuid AND push_state = 'pending'"
-     " RETURNING api_vote_session(vote_sessions)::text"},
+     " RETURNING api_vote_session(vote_sessions, $4::timestamptz)::text"},
     {NULL, NULL},
 };
 
@@ -79,32 +83,40 @@ enum app_err vote_session_store_nominees(struct db *db,
 enum app_err
 vote_session_store_insert(struct db *db, const struct vote_session_new *s, char **ret_json)
 {
+    char now[RFC3339_TEXT_MAX];
     const char *params[] = {s->round_id,      s->title,       s->opens_at,
                             s->closes_at,     s->limits_json, s->show_counts ? "true" : "false",
-                            s->nominees_json, s->created_by};
+                            s->nominees_json, s->created_by,  now};
 
-    return db_json_one(db, "vote_session_store_insert", 8, params, ret_json);
+    db_clock_now(now);
+    return db_json_one(db, "vote_session_store_insert", 9, params, ret_json);
 }
 
 enum app_err vote_session_store_get(struct db *db, const char *id, char **ret_json)
 {
-    const char *params[] = {id};
+    char now[RFC3339_TEXT_MAX];
+    const char *params[] = {id, now};
 
-    return db_json_one(db, "vote_session_store_get", 1, params, ret_json);
+    db_clock_now(now);
+    return db_json_one(db, "vote_session_store_get", 2, params, ret_json);
 }
 
 enum app_err vote_session_store_by_round(struct db *db, const char *round_id, char **ret_json)
 {
-    const char *params[] = {round_id};
+    char now[RFC3339_TEXT_MAX];
+    const char *params[] = {round_id, now};
 
-    return db_json_one(db, "vote_session_store_by_round", 1, params, ret_json);
+    db_clock_now(now);
+    return db_json_one(db, "vote_session_store_by_round", 2, params, ret_json);
 }
 
 enum app_err vote_session_store_results(struct db *db, const char *round_id, char **ret_json)
 {
-    const char *params[] = {round_id};
+    char now[RFC3339_TEXT_MAX];
+    const char *params[] = {round_id, now};
 
-    return db_json_one(db, "vote_session_store_results", 1, params, ret_json);
+    db_clock_now(now);
+    return db_json_one(db, "vote_session_store_results", 2, params, ret_json);
 }
 
 enum app_err vote_session_store_tally_target(struct db *db, const char *id, char **ret_json)
@@ -119,7 +131,7 @@ enum app_err vote_session_store_tally_apply(struct db *db,
                                             const struct vote_tally *t,
                                             char **ret_json)
 {
-    char seq[24], total[24], entries[24];
+    char seq[24], total[24], entries[24], now[RFC3339_TEXT_MAX];
     const char *params[] = {id,
                             seq,
                             t->counts_json,
@@ -127,21 +139,24 @@ enum app_err vote_session_store_tally_apply(struct db *db,
                             t->final ? "true" : "false",
                             t->log_entries >= 0 ? entries : NULL,
                             t->log_sha256,
-                            t->as_of};
+                            t->as_of,
+                            now};
 
     snprintf(seq, sizeof(seq), "%lld", t->sequence);
     snprintf(total, sizeof(total), "%lld", t->total);
     snprintf(entries, sizeof(entries), "%lld", t->log_entries);
-    return db_json_one(db, "vote_session_store_tally_apply", 8, params, ret_json);
+    db_clock_now(now);
+    return db_json_one(db, "vote_session_store_tally_apply", 9, params, ret_json);
 }
 
 enum app_err vote_session_store_push_due(struct db *db, int limit, char **ret_array)
 {
-    char lim[16];
-    const char *params[] = {lim};
+    char lim[16], now[RFC3339_TEXT_MAX];
+    const char *params[] = {lim, now};
 
     snprintf(lim, sizeof(lim), "%d", limit);
-    return db_json_one(db, "vote_session_store_push_due", 1, params, ret_array);
+    db_clock_now(now);
+    return db_json_one(db, "vote_session_store_push_due", 2, params, ret_array);
 }
 
 enum app_err vote_session_store_push_body(struct db *db, const char *id, char **ret_json)
@@ -154,12 +169,14 @@ enum app_err vote_session_store_push_body(struct db *db, const char *id, char **
 enum app_err
 vote_session_store_push_result(struct db *db, const char *id, const char *error, char **ret_json)
 {
-    char cap[16];
-    const char *params[] = {id, error, cap};
+    char cap[16], now[RFC3339_TEXT_MAX];
+    const char *ok_params[] = {id, now};
+    const char *failed_params[] = {id, error, cap, now};
 
+    db_clock_now(now);
     if (error == NULL) {
-        return db_json_one(db, "vote_session_store_push_ok", 1, params, ret_json);
+        return db_json_one(db, "vote_session_store_push_ok", 2, ok_params, ret_json);
     }
     snprintf(cap, sizeof(cap), "%d", VOTE_PUSH_BACKOFF_MAX_S);
-    return db_json_one(db, "vote_session_store_push_failed", 3, params, ret_json);
+    return db_json_one(db, "vote_session_store_push_failed", 4, failed_params, ret_json);
 }

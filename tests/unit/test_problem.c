@@ -34,6 +34,7 @@ static const struct kind_vector kind_vectors[] = {
     {APP_ERR_VALIDATION, 422, "validation-failed"},
     {APP_ERR_IDEMPOTENCY_REUSED, 422, "idempotency-key-reused"},
     {APP_ERR_CALENDAR_MISSING, 422, "calendar-unavailable"},
+    {APP_ERR_POLICY_EXPIRED, 409, "policy-expired"},
     {APP_ERR_PRECONDITION_REQUIRED, 428, "precondition-required"},
     {APP_ERR_RATE_LIMITED, 429, "rate-limited"},
     {APP_ERR_INTERNAL, 500, "internal-error"},

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for api/model/workdays.c: dates, the calendar, holiday-cn
- * parsing, and working-day counting against the real seed files (the five
- * worked examples of the research notes, year boundaries, 调休 days). The
- * repo root comes from argv[1], else $TEST_DATA_DIR, else ".".
+ * Unit tests for api/model/workdays.c (dates are common/civil_time.c,
+ * test_civil_time.c): the calendar, holiday-cn parsing, and working-day counting against the real
+ * seed files (the five worked examples of the research notes, year boundaries, 调休 days). The repo
+ * root comes from argv[1], else $TEST_DATA_DIR, else ".".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,88 +86,6 @@ static int32_t day_of(const char *s)
     if (!date_parse(s, &day))
         test_fail(__FILE__, __LINE__, "bad date literal %s", s);
     return day;
-}
-
-/* ---- dates ---- */
-
-static void test_date_make(void)
-{
-    CHECK_EQ_INT(date_make(1970, 1, 1), 0);
-    CHECK_EQ_INT(date_make(1969, 12, 31), -1);
-    CHECK_EQ_INT(date_make(2000, 3, 1), 11017);
-    CHECK_EQ_INT(date_make(1800, 1, 1), -62091);
-    CHECK_EQ_INT(date_make(2999, 12, 31), 376199);
-    CHECK_EQ_INT(date_make(2026, 9, 29), 20725);
-}
-
-static void test_date_weekday(void)
-{
-    CHECK_EQ_INT(date_weekday(0), 4);                      /* 1970-01-01 Thursday */
-    CHECK_EQ_INT(date_weekday(-1), 3);                     /* 1969-12-31 Wednesday */
-    CHECK_EQ_INT(date_weekday(date_make(1800, 1, 1)), 3);  /* Wednesday */
-    CHECK_EQ_INT(date_weekday(date_make(2026, 9, 29)), 2); /* Tuesday */
-    CHECK_EQ_INT(date_weekday(date_make(2026, 10, 10)), 6);
-    CHECK_EQ_INT(date_weekday(date_make(2024, 9, 29)), 7);
-    CHECK_EQ_INT(date_weekday(date_make(2026, 11, 23)), 1);
-}
-
-struct parse_vector {
-    const char *in;
-    bool ok;
-};
-
-static const struct parse_vector parse_vectors[] = {
-    {"2026-01-05", true},        {"2024-02-29", true},   {"2000-02-29", true},
-    {"1800-01-01", true},        {"2999-12-31", true},   {"2026-12-31", true},
-    {"2026-02-29", false},       {"1900-02-29", false},  {"2026-1-05", false},
-    {"2026-01-5", false},        {"2026-01-05x", false}, {" 2026-01-05", false},
-    {"2026/01/05", false},       {"20260105", false},    {"2026-13-01", false},
-    {"2026-00-10", false},       {"2026-04-31", false},  {"2026-01-00", false},
-    {"1799-12-31", false},       {"3000-01-01", false},  {"+026-01-05", false},
-    {"2026-0a-05", false},       {"2026-01-0 ", false},  {"", false},
-    {"2026-01-05T00:00", false},
-};
-
-static void test_date_parse(void)
-{
-    size_t i;
-
-    for (i = 0; i < TEST_COUNT(parse_vectors); i++) {
-        int32_t day = 12345;
-        bool ok = date_parse(parse_vectors[i].in, &day);
-        char back[11];
-
-        CHECKF(ok == parse_vectors[i].ok, "\"%s\": want %s", parse_vectors[i].in,
-               parse_vectors[i].ok ? "accepted" : "rejected");
-        if (!ok) {
-            CHECKF(day == 12345, "\"%s\": ret written on failure", parse_vectors[i].in);
-            continue;
-        }
-        date_format(day, back);
-        CHECK_EQ_STR(back, parse_vectors[i].in);
-    }
-    CHECK(!date_parse(NULL, NULL));
-}
-
-/* Every day of the accepted range survives split/make/format/parse. */
-static void test_date_round_trip(void)
-{
-    int32_t day, parsed, first = date_make(1800, 1, 1), last = date_make(2999, 12, 31);
-    int y, m, d, bad = 0, prev_wd = date_weekday(first - 1);
-    char s[11];
-
-    for (day = first; day <= last && bad < 5; day++) {
-        date_split(day, &y, &m, &d);
-        date_format(day, s);
-        if (date_make(y, m, d) != day || !date_parse(s, &parsed) || parsed != day ||
-            date_weekday(day) != prev_wd % 7 + 1) {
-            test_fail(__FILE__, __LINE__, "day %ld (%s) does not round-trip", (long)day, s);
-            bad++;
-        }
-        prev_wd = date_weekday(day);
-    }
-    date_split(last, &y, &m, &d);
-    CHECK(y == 2999 && m == 12 && d == 31);
 }
 
 /* ---- calendar ---- */
@@ -544,10 +462,6 @@ static void test_failed_load_is_atomic(void)
 int main(int argc, char **argv)
 {
     static const struct test_case cases[] = {
-        {"date_make", test_date_make},
-        {"date_weekday", test_date_weekday},
-        {"date_parse is strict", test_date_parse},
-        {"dates round-trip 1800..2999", test_date_round_trip},
         {"calendar years", test_calendar_years},
         {"calendar_set_day keeps order", test_calendar_set_day},
         {"a year without data is an error", test_calendar_missing_year},

@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "clock.h"
 #include "model/vote_log.h"
 #include "store/vote_store.h"
 #include "vote_handlers.h"
@@ -144,14 +145,13 @@ static void set_digest_headers(struct http_call *call, long entries, const char 
 
 void log_get(struct http_call *call)
 {
-    const struct vote_ctx *ctx = call->app;
     struct problem prob = PROBLEM_INIT;
     struct vote_seal s;
     struct log_cursor *c = NULL;
     char hex[VOTE_HEX_MAX];
     long n = 0;
     const char *id = vote_session_param(call, false, &prob);
-    enum app_err err = id != NULL ? vote_store_seal(id, ctx->offset_ms, &s) : APP_ERR_NOT_FOUND;
+    enum app_err err = id != NULL ? vote_store_seal(id, clock_offset_ms(), &s) : APP_ERR_NOT_FOUND;
 
     if (err != APP_OK) {
         vote_store_problem(err, &prob);

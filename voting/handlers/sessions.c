@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "model/vote_session.h"
 #include "store/vote_store.h"
 #include "vote_handlers.h"
@@ -64,14 +65,13 @@ static void view_of(const struct vote_info *in, struct vote_view *v, const char 
 /* Reads the session and replies with its public view (or its tally). */
 static void reply_session(struct http_call *call, const char *id, unsigned status, bool tally)
 {
-    const struct vote_ctx *ctx = call->app;
     struct problem prob = PROBLEM_INIT;
     struct vote_info in = {0};
     struct vote_view v;
     const char *ids[VOTE_NOMINEES_MAX];
     long votes[VOTE_NOMINEES_MAX];
     json_t *body = NULL;
-    enum app_err err = vote_store_info(id, ctx->offset_ms, &in);
+    enum app_err err = vote_store_info(id, clock_offset_ms(), &in);
 
     if (err != APP_OK) {
         vote_store_problem(err, &prob);
@@ -104,7 +104,6 @@ static const unsigned setup_status[] = {
 
 void session_put(struct http_call *call)
 {
-    const struct vote_ctx *ctx = call->app;
     struct problem prob = PROBLEM_INIT;
     struct vote_session_input in = {0};
     enum vote_setup_result result;
@@ -126,7 +125,7 @@ void session_put(struct http_call *call)
                            .doc = in.doc,
                            .n_nominees = in.n_nominees,
                            .nominee_ids = in.nominee_ids};
-    err = vote_store_setup(id, &s, ctx->offset_ms, &result);
+    err = vote_store_setup(id, &s, clock_offset_ms(), &result);
     if (err != APP_OK) {
         vote_store_problem(err, &prob);
         goto cleanup;

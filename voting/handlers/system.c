@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "clock.h"
 #include "store/redis_store.h"
 
 void system_readyz(struct http_call *call)
@@ -21,7 +22,7 @@ void system_readyz(struct http_call *call)
         http_reply_problem(call, &prob);
         return;
     }
-    body = json_pack("{s:s, s:s}", "status", "ok", "redis", "ok");
+    body = json_pack("{s:s, s:s, s:o}", "status", "ok", "redis", "ok", "clock", clock_to_json());
     http_reply_json(call, 200, body);
     json_decref(body);
 }

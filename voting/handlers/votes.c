@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "json_fields.h"
 #include "model/vote_receipt.h"
 #include "model/vote_session.h"
@@ -70,13 +71,13 @@ static void reply_vote(struct http_call *call,
                        const char *token,
                        const struct vote_cast_result *res)
 {
-    char receipt[VOTE_RECEIPT_MAX], at[VOTE_TIME_TEXT_MAX], location[192];
+    char receipt[VOTE_RECEIPT_MAX], at[RFC3339_TEXT_MAX], location[192];
     long long ms = 0;
     json_t *body;
 
     vote_metrics_count(res->status == VOTE_CAST_REPLAY ? VOTE_REPLAY : VOTE_ACCEPTED);
     vote_stream_id_ms(res->stream_id, &ms);
-    vote_time_format(ms, true, at);
+    rfc3339_format(ms, true, at);
     vote_receipt_format(res->stream_id, token, receipt);
     snprintf(location, sizeof(location), "/v1/sessions/%s/receipts/%s", session_id, receipt);
     body = json_pack("{s:s, s:s, s:s, s:s, s:i}", "receipt", receipt, "session_id", session_id,
@@ -115,7 +116,7 @@ void vote_post(struct http_call *call)
     vote_ip_hash(ctx->cfg->vote_hash_key, ip, ip_hash);
     vote_receipt_token(token, receipt_hash);
     struct vote_cast v = {nominee, call->who.id, ip_hash, receipt_hash};
-    err = vote_store_cast(id, &v, ctx->offset_ms, &res);
+    err = vote_store_cast(id, &v, clock_offset_ms(), &res);
     if (err != APP_OK) {
         vote_metrics_count(VOTE_UNAVAILABLE);
         vote_store_problem(err == APP_ERR_NOT_FOUND ? APP_ERR_INTERNAL : err, &prob);
@@ -139,7 +140,7 @@ void receipt_get(struct http_call *call)
     struct problem prob = PROBLEM_INIT;
     struct vote_log_entry e;
     char stream_id[VOTE_RECEIPT_MAX], token[VOTE_TOKEN_HEX], hash[VOTE_RECEIPT_HASH_HEX];
-    char at[VOTE_TIME_TEXT_MAX];
+    char at[RFC3339_TEXT_MAX];
     long long ms = 0;
     const char *id = vote_session_param(call, false, &prob);
     const char *receipt = http_param(call, "receipt");
@@ -164,7 +165,7 @@ void receipt_get(struct http_call *call)
         goto cleanup;
     }
     vote_stream_id_ms(e.id, &ms);
-    vote_time_format(ms, true, at);
+    rfc3339_format(ms, true, at);
     body = json_pack("{s:s, s:s, s:b, s:s, s:s}", "receipt", receipt, "session_id", id, "counted",
                      1, "nominee_id", e.nominee_id, "at", at);
     if (body != NULL) {

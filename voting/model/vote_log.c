@@ -59,12 +59,12 @@ static bool stream_ms(const char *id, long long *ret_ms)
 
 bool vote_log_time(char *buf, size_t len, long long ms)
 {
-    char at[VOTE_TIME_TEXT_MAX];
+    char at[RFC3339_TEXT_MAX];
 
     if (buf == NULL || ms < 0 || ms > VOTE_LOG_MS_MAX) {
         return false;
     }
-    vote_time_format(ms, true, at);
+    rfc3339_format(ms, true, at);
     if (strlen(at) != VOTE_LOG_TIME_LEN || len <= VOTE_LOG_TIME_LEN) {
         return false;
     }
@@ -101,7 +101,7 @@ static bool at_ms(const char *at, long long *ret_ms)
 
     memcpy(text, at, VOTE_LOG_TIME_LEN);
     text[VOTE_LOG_TIME_LEN] = '\0';
-    return vote_time_parse(text, ret_ms) && *ret_ms >= 0 && *ret_ms <= VOTE_LOG_MS_MAX;
+    return rfc3339_parse(text, ret_ms) && *ret_ms >= 0 && *ret_ms <= VOTE_LOG_MS_MAX;
 }
 
 /* ---- receipt-hash set: open addressing over 32-byte digests, keyed

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "civil_time.h" /* times: rfc3339_parse, rfc3339_format */
 #include "problem.h"
 
 #define VOTE_SESSION_NOMINEES_MAX 200
@@ -24,8 +25,6 @@
 #define VOTE_LIMIT_RATE_MAX       100000
 #define VOTE_TIME_MIN_MS          1577808000000LL /* 2020-01-01T00:00:00+08:00 */
 #define VOTE_TIME_MAX_MS          4102416000000LL /* 2100-01-01T00:00:00+08:00 */
-#define VOTE_TIME_TEXT_MAX        40
-#define VOTE_SHANGHAI_OFFSET_MS   (8LL * 3600 * 1000)
 
 enum vote_state {
     VOTE_STATE_SCHEDULED = 0,
@@ -51,10 +50,6 @@ struct vote_session_input {
 /* True for a lowercase canonical UUID (8-4-4-4-12 hex). */
 bool vote_uuid_valid(const char *s);
 
-/* RFC 3339 date-time with a Z or ±hh:mm offset (fraction: up to ms used). */
-bool vote_time_parse(const char *text, long long *ret_ms);
-/* Asia/Shanghai: "2026-11-21T09:30:00+08:00", or with ".123" when millis. */
-void vote_time_format(long long ms, bool millis, char out[VOTE_TIME_TEXT_MAX]);
 /* Milliseconds of a stream id "<ms>-<seq>"; false when malformed. */
 bool vote_stream_id_ms(const char *id, long long *ret_ms);
 

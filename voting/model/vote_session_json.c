@@ -45,7 +45,7 @@ static void check_time(const json_t *body, const char *name, long long *out, str
     char ptr[PROBLEM_POINTER_MAX];
 
     snprintf(ptr, sizeof(ptr), "/%s", name);
-    if (!vote_time_parse(json_string_value(json_object_get(body, name)), out)) {
+    if (!rfc3339_parse(json_string_value(json_object_get(body, name)), out)) {
         problem_add_error(p, APP_ERR_VALIDATION, ptr,
                           "must be an RFC 3339 date-time with an offset");
     } else if (*out < VOTE_TIME_MIN_MS || *out >= VOTE_TIME_MAX_MS) {
@@ -136,7 +136,7 @@ bool vote_session_parse(const json_t *body,
 {
     struct vote_session_input in = {0};
     json_t *nominees = NULL, *doc = NULL;
-    char opens[VOTE_TIME_TEXT_MAX];
+    char opens[RFC3339_TEXT_MAX];
     bool ok = false;
 
     if (!json_fields_check(body, session_fields, N_OF(session_fields), "", reterr)) {
@@ -160,7 +160,7 @@ bool vote_session_parse(const json_t *body,
         }
         goto cleanup;
     }
-    vote_time_format(in.opens_ms, in.opens_ms % 1000 != 0, opens);
+    rfc3339_format(in.opens_ms, in.opens_ms % 1000 != 0, opens);
     doc = json_pack("{s:s, s:s, s:O, s:s, s:{s:i, s:i, s:i, s:i}, s:b, s:O}", "id", session_id,
                     "round_id", in.round_id, "title", json_object_get(body, "title"), "opens_at",
                     opens, "limits", "votes_per_day", (int)in.votes_per_day,
@@ -213,14 +213,14 @@ json_t *vote_session_public(const char *doc_text, const struct vote_view *v)
 {
     json_t *doc = json_loads(doc_text, 0, NULL);
     json_t *out = NULL, *nominees, *n;
-    char closes[VOTE_TIME_TEXT_MAX];
+    char closes[RFC3339_TEXT_MAX];
     size_t i;
     int rc = 0;
 
     if (doc == NULL) {
         return NULL;
     }
-    vote_time_format(v->closes_ms, v->closes_ms % 1000 != 0, closes);
+    rfc3339_format(v->closes_ms, v->closes_ms % 1000 != 0, closes);
     out = json_pack("{s:O, s:O, s:O, s:s, s:O, s:s, s:O, s:O, s:O}", "id",
                     json_object_get(doc, "id"), "round_id", json_object_get(doc, "round_id"),
                     "title", json_object_get(doc, "title"), "state", vote_state_name(v->state),
@@ -255,7 +255,7 @@ json_t *vote_session_tally(const char *doc_text, const struct vote_view *v)
 {
     json_t *doc = json_loads(doc_text, 0, NULL);
     json_t *counts = json_array(), *out = NULL, *n;
-    char as_of[VOTE_TIME_TEXT_MAX];
+    char as_of[RFC3339_TEXT_MAX];
     size_t i;
     int rc = doc != NULL && counts != NULL ? 0 : -1;
 
@@ -267,7 +267,7 @@ json_t *vote_session_tally(const char *doc_text, const struct vote_view *v)
                                                     json_object_get(n, "number"), "votes",
                                                     (json_int_t)count_of(v, id != NULL ? id : "")));
     }
-    vote_time_format(v->now_ms, true, as_of);
+    rfc3339_format(v->now_ms, true, as_of);
     if (rc == 0) {
         out = json_pack("{s:O, s:s, s:O, s:I, s:s}", "session_id", json_object_get(doc, "id"),
                         "state", vote_state_name(v->state), "counts", counts, "total_votes",

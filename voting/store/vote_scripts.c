@@ -19,7 +19,10 @@
 
 /* KEYS cfg, nom, vd, ip, tally, log; ARGV nominee, voter_hash, ip_hash,
  * receipt_hash, offset_ms. → {1, id, remaining[, 'REPLAY']} or
- * {0, reason[, retry_ms]}. */
+ * {0, reason[, retry_ms]}. The log entry's id is the clock's millisecond
+ * (`now-*`), so a vote's time in the log is the service's time; should the
+ * test clock have been set back below the log's last entry, the entry
+ * takes that entry's millisecond, so ids and times never decrease. */
 struct redis_script vote_script_cast = {
     .name = "vote",
     .lua = NOW_MS(
@@ -49,9 +52,15 @@ struct redis_script vote_script_cast = {
                    "if dn >= max_day then return {0, 'DAILY_LIMIT', (day + 1) * 86400000 - "
                    "28800000 - now} end\n"
                    "if v[1] and fresh then redis.call('DEL', KEYS[3]) end\n"
-                   "local id = redis.call('XADD', KEYS[6], '*', 'n', ARGV[1], 'r', ARGV[4], 'v', "
-                   "ARGV[2],\n"
-                   "  'ip', ARGV[3])\n"
+                   "local id = redis.pcall('XADD', KEYS[6], now .. '-*', 'n', ARGV[1], 'r', "
+                   "ARGV[4],\n"
+                   "  'v', ARGV[2], 'ip', ARGV[3])\n"
+                   "if type(id) == 'table' and id.err then\n"
+                   "  local top = redis.call('XREVRANGE', KEYS[6], '+', '-', 'COUNT', 1)[1][1]\n"
+                   "  id = redis.call('XADD', KEYS[6], string.match(top, '^%d+') .. '-*', 'n', "
+                   "ARGV[1],\n"
+                   "    'r', ARGV[4], 'v', ARGV[2], 'ip', ARGV[3])\n"
+                   "end\n"
                    "redis.call('HSET', KEYS[3], 'd', day, '_n', dn + 1, ARGV[1], nn + 1, rk, id)\n"
                    "if fresh then redis.call('PEXPIREAT', KEYS[3], tonumber(c[2]) + 86400000) end\n"
                    "redis.call('HINCRBY', KEYS[5], ARGV[1], 1)\n"

@@ -4,8 +4,9 @@
  * vote, read a session, seal it and snapshot it for the tally poster, and
  * the plain reads of the vote log stream. Keys are built in vote_store.c
  * only (one function per key shape, all under the hash tag {session id}).
- * Every script gets `offset_ms` (JIANGXIN_CLOCK_OFFSET_S * 1000, tests
- * only) added to Redis TIME. Callers never see hiredis types.
+ * Every script gets `offset_ms`, the test clock's offset (clock.h; 0 in
+ * production), added to Redis TIME: the service's clock on Redis's time
+ * base, so all instances order votes alike. Callers never see hiredis types.
  *
  * For the poster (voting/poster.c) the contract is:
  *   vote_store_sessions()    every session id (SMEMBERS v:sessions)

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A programme's policy versions (SPEC §11): one per founding document or
+ * amendment. Anyone reads them (they are public documents); an admin adds
+ * one (If-Match on the programme, audited) or edits one that no round has
+ * pinned yet (If-Match on the version). A version a round uses never
+ * changes, so adding a successor never changes a round already open.
+ * PUT /v1/programmes/{code}/policy, the older way to change a policy, now
+ * adds a version too and answers with the programme.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "json_fields.h"
+#include "policy.h"
+#include "store/stores.h"
+
+#define POLICY_VERSION_MAX 1000 /* numbers per programme (the table's CHECK) */
+
+static const struct json_field body_fields[] = {
+    {"policy", JF_OBJECT, true, 0, 0},
+};
+
+/* The {number} path parameter, 1..POLICY_VERSION_MAX; false with a 400. */
+static bool number_param(const struct http_call *call, int *ret, struct problem *p)
+{
+    const char *s = http_param(call, "number");
+    char *end = NULL;
+    long n = s != NULL && s[0] >= '1' && s[0] <= '9' ? strtol(s, &end, 10) : 0;
+
+    if (end == NULL || *end != '\0' || n < 1 || n > POLICY_VERSION_MAX) {
+        problem_set(p, APP_ERR_BAD_PARAMETER, "number must be an integer from 1 to %d",
+                    POLICY_VERSION_MAX);
+        return false;
+    }
+    *ret = (int)n;
+    return true;
+}
+
+static enum app_err not_found(const char *code, int number, struct problem *p)
+{
+    if (number > 0) {
+        problem_set(p, APP_ERR_NOT_FOUND, "programme %s has no policy version %d", code, number);
+    } else {
+        problem_set(p, APP_ERR_NOT_FOUND, "no programme %s", code);
+    }
+    return p->err;
+}
+
+/*
+ * Adds `policy` (validated) as the next version of `code` inside the
+ * caller's transaction: the programme row locked and its ETag checked
+ * against `version`, the version inserted and audited, the programme's
+ * ETag moved on. *ret_number is the new version's number.
+ */
+static enum app_err add_version(struct http_call *call,
+                                struct db *db,
+                                const char *code,
+                                int version,
+                                const json_t *policy,
+                                int *ret_number,
+                                char **ret_after,
+                                struct problem *p)
+{
+    char *prog = NULL, *text = NULL, id[96];
+    json_t *cur = NULL;
+
+    if ((text = json_dumps(policy, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {
+        problem_set(p, APP_ERR_INTERNAL, NULL);
+        goto cleanup;
+    }
+    p->err = programme_store_get(db, code, true, &prog);
+    if (p->err == APP_ERR_NOT_FOUND) {
+        not_found(code, 0, p);
+    }
+    if (p->err != APP_OK || (cur = api_parse(prog, p)) == NULL ||
+        api_check_version(cur, version, p) != APP_OK ||
+        (p->err = policy_version_store_insert(db, code, text, call->who.username, ret_number)) !=
+            APP_OK ||
+        (p->err = programme_store_touch(db, code, version)) != APP_OK ||
+        (p->err = policy_version_store_get(db, code, *ret_number, false, ret_after)) != APP_OK) {
+        goto cleanup;
+    }
+    snprintf(id, sizeof(id), "%s/%d", code, *ret_number);
+    p->err = api_audit(call, db, "policy_version.create", "policy_version", id, NULL, *ret_after);
+
+cleanup:
+    json_decref(cur);
+    free(prog);
+    free(text);
+    return p->err;
+}
+
+void policy_versions_list(struct http_call *call)
+{
+    struct problem prob = PROBLEM_INIT;
+    struct db *db = NULL;
+    const char *code = http_param(call, "code");
+    char *prog = NULL, *array = NULL;
+    json_t *items = NULL;
+
+    if (!api_programme_code_ok(code, &prob) || (db = api_db(&prob)) == NULL) {
+        goto cleanup;
+    }
+    if ((prob.err = programme_store_get(db, code, false, &prog)) != APP_OK) {
+        not_found(code, 0, &prob);
+        goto cleanup;
+    }
+    if ((prob.err = policy_version_store_list(db, code, &array)) != APP_OK ||
+        (items = api_parse(array, &prob)) == NULL) {
+        goto cleanup;
+    }
+    http_reply_list(call, items, NULL);
+
+cleanup:
+    if (prob.err != APP_OK) {
+        http_reply_problem(call, &prob);
+    }
+    json_decref(items);
+    free(prog);
+    free(array);
+}
+
+void policy_versions_get(struct http_call *call)
+{
+    struct problem prob = PROBLEM_INIT;
+    struct db *db = NULL;
+    const char *code = http_param(call, "code");
+    char *text = NULL;
+    json_t *obj = NULL;
+    int number;
+
+    if (!api_programme_code_ok(code, &prob) || !number_param(call, &number, &prob) ||
+        (db = api_db(&prob)) == NULL) {
+        goto cleanup;
+    }
+    prob.err = policy_version_store_get(db, code, number, false, &text);
+    if (prob.err == APP_ERR_NOT_FOUND) {
+        not_found(code, number, &prob);
+    }
+    if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
+        goto cleanup;
+    }
+    api_reply_resource(call, 200, obj);
+
+cleanup:
+    if (prob.err != APP_OK) {
+        http_reply_problem(call, &prob);
+    }
+    json_decref(obj);
+    free(text);
+}
+
+void policy_versions_create(struct http_call *call)
+{
+    struct problem prob = PROBLEM_INIT;
+    struct idem_state idem;
+    struct db *db = NULL;
+    const char *code = http_param(call, "code");
+    char *after = NULL, location[160];
+    json_t *obj = NULL;
+    int version, number = 0;
+
+    if (!api_programme_code_ok(code, &prob) ||
+        http_if_match_version(call, &version, &prob) != APP_OK ||
+        !json_fields_check(call->body, body_fields, 1, "", &prob)) {
+        goto cleanup;
+    }
+    prob.err = APP_OK;
+    if (!policy_validate(json_object_get(call->body, "policy"), &prob) ||
+        (db = api_db(&prob)) == NULL || api_idem_begin(call, db, &idem, &prob) ||
+        (prob.err = db_begin(db)) != APP_OK ||
+        add_version(call, db, code, version, json_object_get(call->body, "policy"), &number, &after,
+                    &prob) != APP_OK ||
+        (obj = api_parse(after, &prob)) == NULL) {
+        goto cleanup;
+    }
+    snprintf(location, sizeof(location), "/v1/programmes/%s/policy-versions/%d", code, number);
+    if ((prob.err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
+        (prob.err = db_commit(db)) != APP_OK) {
+        goto cleanup;
+    }
+    http_set_header(call, "Location", location);
+    api_reply_resource(call, 201, obj);
+
+cleanup:
+    db_rollback(db);
+    if (prob.err != APP_OK) {
+        http_reply_problem(call, &prob);
+    }
+    problem_clear(&prob);
+    json_decref(obj);
+    free(after);
+}
+
+void policy_versions_update(struct http_call *call)
+{
+    struct problem prob = PROBLEM_INIT;
+    struct db *db = NULL;
+    const char *code = http_param(call, "code");
+    char *before = NULL, *after = NULL, *text = NULL, id[96];
+    json_t *cur = NULL, *obj = NULL;
+    int version, number;
+
+    if (!api_programme_code_ok(code, &prob) || !number_param(call, &number, &prob) ||
+        http_if_match_version(call, &version, &prob) != APP_OK ||
+        !json_fields_check(call->body, body_fields, 1, "", &prob)) {
+        goto cleanup;
+    }
+    prob.err = APP_OK;
+    if (!policy_validate(json_object_get(call->body, "policy"), &prob) ||
+        (text = json_dumps(json_object_get(call->body, "policy"),
+                           JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL ||
+        (db = api_db(&prob)) == NULL || (prob.err = db_begin(db)) != APP_OK) {
+        if (text == NULL && prob.err == APP_OK) {
+            problem_set(&prob, APP_ERR_INTERNAL, NULL);
+        }
+        goto cleanup;
+    }
+    prob.err = policy_version_store_get(db, code, number, true, &before);
+    if (prob.err == APP_ERR_NOT_FOUND) {
+        not_found(code, number, &prob);
+    }
+    if (prob.err != APP_OK || (cur = api_parse(before, &prob)) == NULL ||
+        api_check_version(cur, version, &prob) != APP_OK) {
+        goto cleanup;
+    }
+    long rounds = (long)json_integer_value(json_object_get(cur, "rounds"));
+    if (rounds > 0) {
+        problem_set(&prob, APP_ERR_CONFLICT,
+                    "policy version %d is pinned by %ld round(s) and never changes; add a new "
+                    "version (POST /v1/programmes/%s/policy-versions)",
+                    number, rounds, code);
+        goto cleanup;
+    }
+    snprintf(id, sizeof(id), "%s/%d", code, number);
+    if ((prob.err = policy_version_store_update(db, code, number, version, text)) != APP_OK ||
+        (prob.err = policy_version_store_get(db, code, number, false, &after)) != APP_OK ||
+        (prob.err = api_audit(call, db, "policy_version.update", "policy_version", id, before,
+                              after)) != APP_OK ||
+        (obj = api_parse(after, &prob)) == NULL || (prob.err = db_commit(db)) != APP_OK) {
+        goto cleanup;
+    }
+    api_reply_resource(call, 200, obj);
+
+cleanup:
+    db_rollback(db);
+    if (prob.err != APP_OK) {
+        http_reply_problem(call, &prob);
+    }
+    problem_clear(&prob);
+    json_decref(cur);
+    json_decref(obj);
+    free(before);
+    free(after);
+    free(text);
+}
+
+/* The policy as the whole body, If-Match on the programme: a new version. */
+void programmes_update_policy(struct http_call *call)
+{
+    struct problem prob = PROBLEM_INIT;
+    struct db *db = NULL;
+    const char *code = http_param(call, "code");
+    char *after = NULL, *text = NULL;
+    json_t *obj = NULL;
+    int version, number = 0;
+
+    if (!api_programme_code_ok(code, &prob) ||
+        http_if_match_version(call, &version, &prob) != APP_OK || (db = api_db(&prob)) == NULL) {
+        goto cleanup;
+    }
+    if ((prob.err = programme_store_get(db, code, false, &text)) != APP_OK) {
+        not_found(code, 0, &prob); /* 404 before judging the body: the resource must exist */
+        goto cleanup;
+    }
+    prob.err = APP_OK;
+    if (!policy_validate_at(call->body, "", &prob) || (prob.err = db_begin(db)) != APP_OK ||
+        add_version(call, db, code, version, call->body, &number, &after, &prob) != APP_OK) {
+        goto cleanup;
+    }
+    free(text);
+    text = NULL;
+    if ((prob.err = programme_store_get(db, code, false, &text)) != APP_OK ||
+        (obj = api_parse(text, &prob)) == NULL || (prob.err = db_commit(db)) != APP_OK) {
+        goto cleanup;
+    }
+    api_reply_resource(call, 200, obj);
+
+cleanup:
+    db_rollback(db);
+    if (prob.err != APP_OK) {
+        http_reply_problem(call, &prob);
+    }
+    problem_clear(&prob);
+    json_decref(obj);
+    free(after);
+    free(text);
+}
