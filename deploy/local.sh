@@ -16,9 +16,15 @@ LOGDIR=$LOCAL/log
 REDISDIR=$LOCAL/redis
 SECRETS=$LOCAL/secrets.env
 STACK=$RUN/stack.env
-# Versioned: bump it when the demo data grow, so an existing .local gets them too
-# (every demo step is idempotent).
-DEMO_MARKER=$LOCAL/demo-loaded-3
+# The demo is built relative to the day it is loaded (deploy/demo_*.py). The
+# marker records the demo's version and that day; a demo of another version,
+# or loaded more than DEMO_MAX_AGE_DAYS days ago (its open vote would then
+# have less than 7 days left), is replaced: database and Redis data are
+# dropped and the demo is loaded afresh. Bump DEMO_VERSION when the demo
+# changes.
+DEMO_MARKER=$LOCAL/demo-loaded
+DEMO_VERSION=4
+DEMO_MAX_AGE_DAYS=3
 API_BIN=$JX_ROOT/build/api/jiangxin-api
 VOTE_BIN=$JX_ROOT/build/voting/jiangxin-vote
 
@@ -32,6 +38,10 @@ usage: deploy/local.sh VERB
   stop    stop the background stack
   status  show which parts are up
   env     print `export` lines for the running stack (eval "$(... env)")
+  clock [advance DURATION | set RFC3339 | reset]
+          show or move both services' test clocks together (the demo
+          stack runs with JIANGXIN_TEST_CLOCK=1): advance P10D, set
+          2027-04-01T09:00:00+08:00, reset to the real time
   test    build with ASan+UBSan, run every test suite against throwaway
           servers on free ports, end with `N passed, N failed`
 
@@ -140,7 +150,8 @@ api_env() {
         "JIANGXIN_PII_KEY=$JIANGXIN_PII_KEY" \
         "JIANGXIN_LISTEN=127.0.0.1:$API_PORT" \
         "JIANGXIN_MIGRATIONS_DIR=$JX_ROOT/db/migrations" \
-        "JIANGXIN_VOTE_URL=$VOTE_URL"
+        "JIANGXIN_VOTE_URL=$VOTE_URL" \
+        "JIANGXIN_TEST_CLOCK=$(demo_clock)"
 }
 
 vote_env() {
@@ -152,7 +163,8 @@ vote_env() {
         "JIANGXIN_VOTER_JWT_SECRET=$JIANGXIN_VOTER_JWT_SECRET" \
         "JIANGXIN_API_URL=$API_URL" \
         "JIANGXIN_API_USERNAME=service" \
-        "JIANGXIN_API_PASSWORD=demo-service-2026"
+        "JIANGXIN_API_PASSWORD=demo-service-pw" \
+        "JIANGXIN_TEST_CLOCK=$(demo_clock)"
 }
 
 # api_cli ARGS... — the API binary with the stack's environment.
@@ -222,6 +234,7 @@ local_stack_up() {
         jx_redis_start "$REDISDIR" "$REDIS_PORT" || jx_die "Redis did not start"
     fi
 
+    demo_replace_if_stale
     jx_log "migrating"
     api_cli_as_owner migrate || jx_die "migrate failed"
 
@@ -291,15 +304,15 @@ DEMO_UNITS=(
 )
 demo_users() {
     cat <<'EOF'
-admin admin demo-admin-2026
-office-lanshan office demo-office-lanshan-2026 --programme lanshan-craftsman
-office-huancui office demo-office-huancui-2026 --programme huancui-chief-technician
-unit unit demo-unit-2026 --unit @UNIT@
-expert expert demo-expert-2026
-leader leader demo-leader-2026
-finance finance demo-finance-2026
-auditor auditor demo-auditor-2026
-service service demo-service-2026
+admin admin demo-admin-pw
+office-lanshan office demo-office-lanshan-pw --programme lanshan-craftsman
+office-huancui office demo-office-huancui-pw --programme huancui-chief-technician
+unit unit demo-unit-pw --unit @UNIT@
+expert expert demo-expert-pw
+leader leader demo-leader-pw
+finance finance demo-finance-pw
+auditor auditor demo-auditor-pw
+service service demo-service-pw
 EOF
 }
 
@@ -335,19 +348,72 @@ for u in json.load(sys.stdin).get("items", []):
     printf '%s\n' "$id"
 }
 
+# The day the demo is built for: today in Asia/Shanghai, or
+# JIANGXIN_DEMO_TODAY (the stack's clocks then start on that day).
+shanghai_today() { printf '%s\n' "${JIANGXIN_DEMO_TODAY:-$(TZ=Asia/Shanghai date +%F)}"; }
+
+# JIANGXIN_TEST_CLOCK of the demo stack: on, at the real time or, with
+# JIANGXIN_DEMO_TODAY, on that day at the current time of day.
+demo_clock() {
+    if [ -n "${JIANGXIN_DEMO_TODAY:-}" ]; then
+        printf '%sT%s+08:00\n' "$JIANGXIN_DEMO_TODAY" "$(TZ=Asia/Shanghai date +%H:%M:%S)"
+    else
+        printf '1\n'
+    fi
+}
+
+# The marker's "version day" line, or nothing.
+demo_marker() { [ -f "$DEMO_MARKER" ] && cat "$DEMO_MARKER" 2>/dev/null || true; }
+
+# Replaces a demo of another version or older than DEMO_MAX_AGE_DAYS days:
+# the services stop, the database is dropped (bootstrap and migrate recreate
+# it), Redis is flushed, and demo_load loads it afresh for today. Needs
+# PostgreSQL and Redis up.
+demo_replace_if_stale() {
+    local marker version day age reason=""
+    marker=$(demo_marker)
+    if [ -z "$marker" ]; then
+        # Markers of demo versions before 4 were named demo-loaded-N.
+        if compgen -G "$LOCAL/demo-loaded-*" >/dev/null; then reason="it is from an older version of the demo"; fi
+    else
+        read -r version day <<<"$marker"
+        age=$(( ($(date -d "$(shanghai_today)" +%s) - $(date -d "$day" +%s 2>/dev/null || echo 0)) / 86400 ))
+        if [ "$version" != "$DEMO_VERSION" ]; then
+            reason="it is from an older version of the demo"
+        elif [ "$age" -gt "$DEMO_MAX_AGE_DAYS" ]; then
+            reason="it was built for $day, $age days ago (rounds and votes are built relative to the day they are loaded)"
+        fi
+    fi
+    [ -n "$reason" ] || return 0
+    jx_log "replacing the demo data: $reason"
+    local name
+    for name in api vote; do
+        if pid_alive "$RUN/$name.pid"; then
+            jx_stop_pid "$(cat "$RUN/$name.pid")" 20 || true
+            rm -f "$RUN/$name.pid"
+        fi
+    done
+    jx_psql "$PGHOME" "$PG_PORT" postgres -c "DROP DATABASE IF EXISTS jiangxin WITH (FORCE)" ||
+        jx_die "could not drop the demo database"
+    jx_pg_bootstrap "$PGHOME" "$PG_PORT" "$JIANGXIN_DB_PASSWORD" "$JIANGXIN_DB_OWNER_PASSWORD" ||
+        jx_die "could not create the roles and database jiangxin"
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" FLUSHALL >/dev/null || jx_die "could not flush Redis"
+    rm -f "$DEMO_MARKER" "$LOCAL"/demo-loaded-*
+}
+
 demo_load() {
     # The marker alone could outlive a deleted cluster: the admin must log in too.
-    if [ -f "$DEMO_MARKER" ] && [ -n "$(login admin demo-admin-2026)" ]; then
+    if [ -n "$(demo_marker)" ] && [ -n "$(login admin demo-admin-pw)" ]; then
         return 0
     fi
-    jx_log "loading demo data"
+    jx_log "loading demo data for $(shanghai_today)"
     local user role pw extra token unit_id ok=1
     # The administrator first: the units are created through the API.
-    if [ -z "$(login admin demo-admin-2026)" ]; then
-        printf '%s' demo-admin-2026 | api_cli user add --username admin --role admin --password-stdin >/dev/null ||
+    if [ -z "$(login admin demo-admin-pw)" ]; then
+        printf '%s' demo-admin-pw | api_cli user add --username admin --role admin --password-stdin >/dev/null ||
             jx_die "could not create the demo admin"
     fi
-    token=$(login admin demo-admin-2026)
+    token=$(login admin demo-admin-pw)
     [ -n "$token" ] || jx_die "the demo admin cannot log in"
 
     local codes code
@@ -385,21 +451,24 @@ demo_load() {
     done < <(demo_users)
 
     # Rounds with nominations in several states (skipped when rounds exist).
-    if [ "$ok" = 1 ] && ! "$JX_PY" "$JX_ROOT/deploy/demo_intake.py" "$API_URL"; then
+    if [ "$ok" = 1 ] && ! JIANGXIN_JWT_SECRET=$JIANGXIN_JWT_SECRET \
+        "$JX_PY" "$JX_ROOT/deploy/demo_intake.py" "$API_URL" "$VOTE_URL"; then
         jx_warn "could not load the demo rounds and nominations"
         ok=0
     fi
-    # A public vote, open for three minutes after loading (skipped when loaded).
+    # An open public vote and a closed one (skipped when loaded).
     if [ "$ok" = 1 ] && ! JIANGXIN_VOTER_JWT_SECRET=$JIANGXIN_VOTER_JWT_SECRET \
+        JIANGXIN_JWT_SECRET=$JIANGXIN_JWT_SECRET \
         "$JX_PY" "$JX_ROOT/deploy/demo_vote.py" "$API_URL" "$VOTE_URL"; then
-        jx_warn "could not load the demo vote"
+        jx_warn "could not load the demo votes"
         ok=0
     fi
 
     if [ "$ok" = 1 ]; then
-        date -Iseconds >"$DEMO_MARKER"
+        printf '%s %s\n' "$DEMO_VERSION" "$(shanghai_today)" >"$DEMO_MARKER"
     else
-        jx_warn "demo data incomplete; it is tried again at the next start"
+        jx_warn "demo data incomplete; it is replaced and loaded again at the next start"
+        printf '0 %s\n' "$(shanghai_today)" >"$DEMO_MARKER"
     fi
 }
 
@@ -425,10 +494,11 @@ EOF
 
   try:
     TOKEN=\$(curl -s -X POST $API_URL/v1/auth/token -H 'Content-Type: application/json' \\
-        -d '{"username":"admin","password":"demo-admin-2026"}' | $JX_PY -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+        -d '{"username":"admin","password":"demo-admin-pw"}' | $JX_PY -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
     curl -s $API_URL/v1/programmes
     curl -s -H "Authorization: Bearer \$TOKEN" $API_URL/v1/me
-    curl -s '$API_URL/v1/calendar/workdays?from=2025-09-30&days=3'
+    curl -s '$API_URL/v1/calendar/workdays?from=$(shanghai_today)&days=3'
+    curl -s -H "Authorization: Bearer \$TOKEN" $API_URL/v1/system/status   # warnings: calendar, policies
     eval "\$(./deploy/local.sh env)"   # JIANGXIN_DATABASE_URL, JIANGXIN_API_URL, ...
 
 EOF
@@ -507,6 +577,43 @@ cmd_status() {
         fi
     done
     return "$all"
+}
+
+# clock [advance D | set T | reset]: both services' test clocks, moved together.
+cmd_clock() {
+    [ -f "$SECRETS" ] || jx_die "no local stack yet (./deploy/local.sh start)"
+    local_secrets
+    local_ports
+    local_urls
+    local token body=""
+    token=$(login admin demo-admin-pw)
+    [ -n "$token" ] || jx_die "the demo admin cannot sign in: is the stack running (./deploy/local.sh start)?"
+    case "${1:-}" in
+        "") ;;
+        advance) body="{\"advance\":\"${2:?duration, e.g. P10D}\"}" ;;
+        set) body="{\"now\":\"${2:?RFC 3339 instant}\"}" ;;
+        reset) body="{\"now\":\"$(TZ=Asia/Shanghai date -Iseconds)\"}" ;;
+        *) jx_die "usage: deploy/local.sh clock [advance DURATION | set RFC3339 | reset]" ;;
+    esac
+    local service
+    service=$(JIANGXIN_JWT_SECRET=$JIANGXIN_JWT_SECRET "$JX_PY" -c '
+import os, time, jwt
+t = int(time.time())
+print(jwt.encode({"iss": "jiangxin-api", "aud": "jiangxin-vote", "sub": "local-sh", "role": "service",
+                  "iat": t, "exp": t + 120}, os.environ["JIANGXIN_JWT_SECRET"], algorithm="HS256"))')
+    local name url tok
+    for name in api vote; do
+        if [ "$name" = api ]; then url=$API_URL tok=$token; else url=$VOTE_URL tok=$service; fi
+        if [ -n "$body" ]; then
+            printf '%-5s ' "$name"
+            curl -sS --max-time 10 -X PUT "$url/v1/system/clock" -H "Authorization: Bearer $tok" \
+                -H 'Content-Type: application/json' -d "$body"
+        else
+            printf '%-5s ' "$name"
+            curl -sS --max-time 10 "$url/v1/system/clock" -H "Authorization: Bearer $tok"
+        fi
+        printf '\n'
+    done
 }
 
 cmd_env() {
@@ -906,6 +1013,10 @@ case "${1:-}" in
     stop) cmd_stop ;;
     status) cmd_status ;;
     env) cmd_env ;;
+    clock)
+        shift
+        cmd_clock "$@"
+        ;;
     test) cmd_test ;;
     -h | --help | help) usage ;;
     *)

@@ -62,7 +62,7 @@ void calendar_get_year(struct http_call *call)
     if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
         goto cleanup;
     }
-    http_reply_json(call, 200, obj);
+    api_reply_resource(call, 200, obj);
 
 cleanup:
     if (prob.err != APP_OK) {
@@ -285,6 +285,46 @@ static const struct json_field day_fields[] = {
     {"isOffDay", JF_BOOL, true, 0, 0},
 };
 
+/* Pass 1: the body's and every entry's members, unknown ones first (400,
+ * nothing else reported with them), then their types. */
+static bool check_year_members(const json_t *b, struct problem *p)
+{
+    const json_t *days = json_object_get(b, "days"), *papers = json_object_get(b, "papers");
+    size_t i;
+    json_t *v;
+    char ptr[48];
+
+    if (!json_fields_check(b, year_fields, sizeof(year_fields) / sizeof(year_fields[0]), "", p)) {
+        return false;
+    }
+    json_array_foreach(days, i, v)
+    {
+        struct problem one = PROBLEM_INIT;
+        snprintf(ptr, sizeof(ptr), "/days/%zu", i);
+        if (json_is_object(v) && !json_fields_check(v, day_fields, 3, ptr, &one) &&
+            one.err == APP_ERR_UNKNOWN_FIELD) {
+            for (size_t k = 0; k < one.n_errors; k++) {
+                problem_add_error(p, APP_ERR_UNKNOWN_FIELD, one.errors[k].pointer, "%s",
+                                  one.errors[k].detail);
+            }
+        }
+        problem_clear(&one);
+    }
+    if (p->n_errors > 0) {
+        p->err = APP_ERR_UNKNOWN_FIELD;
+        return false;
+    }
+    p->err = APP_OK;
+    json_array_foreach(papers, i, v)
+    {
+        if (!json_is_string(v)) {
+            snprintf(ptr, sizeof(ptr), "/papers/%zu", i);
+            problem_add_error(p, APP_ERR_VALIDATION, ptr, "must be a string (a notice's URL)");
+        }
+    }
+    return p->n_errors == 0;
+}
+
 /*
  * A whole year in the holiday-cn format, checked entry by entry: every
  * date lies in `year`, no date appears twice, every entry has a name. The
@@ -299,10 +339,9 @@ static bool check_year(
     json_t *d;
     char ptr[48];
 
-    if (!json_fields_check(b, year_fields, sizeof(year_fields) / sizeof(year_fields[0]), "", p)) {
+    if (!check_year_members(b, p)) {
         return false;
     }
-    p->err = APP_OK;
     if (json_integer_value(json_object_get(b, "year")) != year) {
         problem_add_error(p, APP_ERR_VALIDATION, "/year", "must be %d, the year in the path", year);
     }
@@ -356,7 +395,9 @@ static bool check_year(
 
 /*
  * PUT /v1/calendar/years/{year}: replaces the year's listed days in one
- * transaction (201 when the year is new, 200 when it replaced one). A
+ * transaction (201 when the year is new, 200 when it replaced one). Days
+ * listed before and now keep their row (its version moves on only when
+ * it changed), so a day's ETag never repeats; days no longer listed go. A
  * year that is loaded needs If-Match with its version (GET
  * /v1/calendar/years); a new one takes none, or "0".
  */
@@ -408,7 +449,7 @@ void calendar_years_put(struct http_call *call)
     snprintf(source, sizeof(source), "%s%s",
              given ? "" : "api:", given ? given : call->who.username);
     snprintf(id, sizeof(id), "%ld", year);
-    prob.err = calendar_store_clear_year(db, (int)year);
+    prob.err = calendar_store_prune_year(db, (int)year, days, n);
     for (size_t i = 0; prob.err == APP_OK && i < n; i++) {
         prob.err =
             calendar_store_upsert_day(db, days[i].day, days[i].is_workday, days[i].name, source);
@@ -420,6 +461,11 @@ void calendar_years_put(struct http_call *call)
                               "calendar_year", id, before, after)) != APP_OK ||
         (obj = api_parse(after, &prob)) == NULL || (prob.err = db_commit(db)) != APP_OK) {
         goto cleanup;
+    }
+    if (cur == NULL) {
+        char location[48];
+        snprintf(location, sizeof(location), "/v1/calendar/%ld", year);
+        http_set_header(call, "Location", location);
     }
     api_reply_resource(call, cur != NULL ? 200 : 201, obj);
 

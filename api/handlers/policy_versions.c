@@ -39,9 +39,13 @@ static bool number_param(const struct http_call *call, int *ret, struct problem 
     return true;
 }
 
+/* After a store call failed with p->err: 404 naming what is missing when
+ * it is NOT_FOUND, else the error as it is (503 for a lost database). */
 static enum app_err not_found(const char *code, int number, struct problem *p)
 {
-    if (number > 0) {
+    if (p->err != APP_ERR_NOT_FOUND) {
+        problem_set(p, p->err, NULL);
+    } else if (number > 0) {
         problem_set(p, APP_ERR_NOT_FOUND, "programme %s has no policy version %d", code, number);
     } else {
         problem_set(p, APP_ERR_NOT_FOUND, "no programme %s", code);
@@ -71,12 +75,11 @@ static enum app_err add_version(struct http_call *call,
         problem_set(p, APP_ERR_INTERNAL, NULL);
         goto cleanup;
     }
-    p->err = programme_store_get(db, code, true, &prog);
-    if (p->err == APP_ERR_NOT_FOUND) {
+    if ((p->err = programme_store_get(db, code, true, &prog)) != APP_OK) {
         not_found(code, 0, p);
+        goto cleanup;
     }
-    if (p->err != APP_OK || (cur = api_parse(prog, p)) == NULL ||
-        api_check_version(cur, version, p) != APP_OK ||
+    if ((cur = api_parse(prog, p)) == NULL || api_check_version(cur, version, p) != APP_OK ||
         (p->err = policy_version_store_insert(db, code, text, call->who.username, ret_number)) !=
             APP_OK ||
         (p->err = programme_store_touch(db, code, version)) != APP_OK ||
@@ -136,11 +139,11 @@ void policy_versions_get(struct http_call *call)
         (db = api_db(&prob)) == NULL) {
         goto cleanup;
     }
-    prob.err = policy_version_store_get(db, code, number, false, &text);
-    if (prob.err == APP_ERR_NOT_FOUND) {
+    if ((prob.err = policy_version_store_get(db, code, number, false, &text)) != APP_OK) {
         not_found(code, number, &prob);
+        goto cleanup;
     }
-    if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
+    if ((obj = api_parse(text, &prob)) == NULL) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
@@ -159,19 +162,24 @@ void policy_versions_create(struct http_call *call)
     struct idem_state idem;
     struct db *db = NULL;
     const char *code = http_param(call, "code");
-    char *after = NULL, location[160];
+    char *after = NULL, *prog = NULL, location[160];
     json_t *obj = NULL;
     int version, number = 0;
 
     if (!api_programme_code_ok(code, &prob) ||
-        http_if_match_version(call, &version, &prob) != APP_OK ||
-        !json_fields_check(call->body, body_fields, 1, "", &prob)) {
+        http_if_match_version(call, &version, &prob) != APP_OK || (db = api_db(&prob)) == NULL) {
+        goto cleanup;
+    }
+    if ((prob.err = programme_store_get(db, code, false, &prog)) != APP_OK) {
+        not_found(code, 0, &prob); /* 404 before judging the body */
+        goto cleanup;
+    }
+    if (!json_fields_check(call->body, body_fields, 1, "", &prob)) {
         goto cleanup;
     }
     prob.err = APP_OK;
     if (!policy_validate(json_object_get(call->body, "policy"), &prob) ||
-        (db = api_db(&prob)) == NULL || api_idem_begin(call, db, &idem, &prob) ||
-        (prob.err = db_begin(db)) != APP_OK ||
+        api_idem_begin(call, db, &idem, &prob) || (prob.err = db_begin(db)) != APP_OK ||
         add_version(call, db, code, version, json_object_get(call->body, "policy"), &number, &after,
                     &prob) != APP_OK ||
         (obj = api_parse(after, &prob)) == NULL) {
@@ -193,6 +201,7 @@ cleanup:
     problem_clear(&prob);
     json_decref(obj);
     free(after);
+    free(prog);
 }
 
 void policy_versions_update(struct http_call *call)
@@ -219,11 +228,11 @@ void policy_versions_update(struct http_call *call)
         }
         goto cleanup;
     }
-    prob.err = policy_version_store_get(db, code, number, true, &before);
-    if (prob.err == APP_ERR_NOT_FOUND) {
+    if ((prob.err = policy_version_store_get(db, code, number, true, &before)) != APP_OK) {
         not_found(code, number, &prob);
+        goto cleanup;
     }
-    if (prob.err != APP_OK || (cur = api_parse(before, &prob)) == NULL ||
+    if ((cur = api_parse(before, &prob)) == NULL ||
         api_check_version(cur, version, &prob) != APP_OK) {
         goto cleanup;
     }
@@ -237,6 +246,7 @@ void policy_versions_update(struct http_call *call)
     }
     snprintf(id, sizeof(id), "%s/%d", code, number);
     if ((prob.err = policy_version_store_update(db, code, number, version, text)) != APP_OK ||
+        (prob.err = programme_store_touch(db, code, -1)) != APP_OK ||
         (prob.err = policy_version_store_get(db, code, number, false, &after)) != APP_OK ||
         (prob.err = api_audit(call, db, "policy_version.update", "policy_version", id, before,
                               after)) != APP_OK ||

@@ -121,11 +121,17 @@ static enum app_err pin_version(struct db *db,
     const json_t *on = json_object_get(pick, "on"), *latest = json_object_get(pick, "latest");
     if (!json_is_object(on)) {
         const char *end = json_string_value(json_object_get(latest, "in_force_to"));
-        if (date_parse(end, &to) && to < days[1]) {
+        if (date_parse(end, &to) && to < clock_today()) {
             refuse_expired(code, latest, p);
         } else {
-            problem_add_error(p, APP_ERR_VALIDATION, "/window_opens",
-                              "no policy version of programme %s is in force on %s", code, opens);
+            /* Not in force yet, in a gap, or after the latest version ends
+             * (while it is still in force today: its successor comes first). */
+            problem_add_error(
+                p, APP_ERR_VALIDATION, "/window_opens",
+                "no policy version of programme %s is in force on %s (the latest, %s, is in "
+                "force from %s to %s)",
+                code, opens, json_string_value(json_object_get(latest, "document_no")),
+                json_string_value(json_object_get(latest, "in_force_from")), end ? end : "?");
         }
         goto cleanup;
     }

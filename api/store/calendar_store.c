@@ -63,9 +63,10 @@ const struct db_statement calendar_store_statements[] = {
      "  FROM calendar_years y"},
     {"calendar_store_year_head",
      "SELECT " CALENDAR_YEAR_HEAD "::text FROM calendar_years y WHERE y.year = $1::int"},
-    {"calendar_store_clear_year",
+    {"calendar_store_prune_year",
      "DELETE FROM calendar_days"
-     " WHERE day BETWEEN make_date($1::int, 1, 1) AND make_date($1::int, 12, 31)"},
+     " WHERE day BETWEEN make_date($1::int, 1, 1) AND make_date($1::int, 12, 31)"
+     "   AND day <> ALL ($2::date[])"},
     {"calendar_store_upsert_day",
      "INSERT INTO calendar_days (day, is_workday, name, source)"
      " VALUES ($1::date, $2::boolean, $3, $4)"
@@ -178,15 +179,31 @@ enum app_err calendar_store_year_head(struct db *db, int year, char **ret_json)
     return db_json_one(db, "calendar_store_year_head", 1, params, ret_json);
 }
 
-enum app_err calendar_store_clear_year(struct db *db, int year)
+enum app_err
+calendar_store_prune_year(struct db *db, int year, const struct holiday_cn_day *keep, size_t n)
 {
     char y[16];
-    const char *params[] = {y};
+    char *list = malloc(n * 11 + 3), *o = list;
+    const char *params[] = {y, list};
     PGresult *res = NULL;
     enum app_err err;
 
+    if (list == NULL) {
+        return APP_ERR_INTERNAL;
+    }
+    *o++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0) {
+            *o++ = ',';
+        }
+        date_format(keep[i].day, o);
+        o += 10;
+    }
+    *o++ = '}';
+    *o = '\0';
     snprintf(y, sizeof(y), "%d", year);
-    err = db_exec(db, "calendar_store_clear_year", 1, params, PGRES_COMMAND_OK, &res);
+    err = db_exec(db, "calendar_store_prune_year", 2, params, PGRES_COMMAND_OK, &res);
     PQclear(res);
+    free(list);
     return err;
 }

@@ -19,7 +19,7 @@ const struct db_statement programme_store_statements[] = {
     {"programme_store_get_for_update",
      "SELECT api_programme(p, $2::date)::text FROM programmes p WHERE code = $1 FOR UPDATE"},
     {"programme_store_touch", "UPDATE programmes SET version = version + 1, updated_at = now()"
-                              " WHERE code = $1 AND version = $2::int"},
+                              " WHERE code = $1 AND ($2::int < 0 OR version = $2::int)"},
     {"programme_store_insert", "INSERT INTO programmes (code, name, name_en) VALUES ($1, $2, $3)"},
     {"programme_store_count_codes", "SELECT count(*) FROM programmes"
                                     " WHERE code IN (SELECT jsonb_array_elements_text($1::jsonb))"},

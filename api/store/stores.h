@@ -83,7 +83,8 @@ enum app_err programme_store_insert(struct db *db,
                                     const char *policy_json,
                                     const char *created_by,
                                     char **ret_json);
-/* version + 1 when it is `version` (PRECONDITION_FAILED otherwise). */
+/* version + 1 when it is `version`, or whatever it is when `version` < 0
+ * (PRECONDITION_FAILED otherwise): a change to what the programme shows. */
 enum app_err programme_store_touch(struct db *db, const char *code, int version);
 
 /* policy versions (db/migrations/0009). Representations take today from
@@ -131,8 +132,11 @@ enum app_err calendar_store_upsert_day(
 enum app_err calendar_store_years_list(struct db *db, char **ret_array);
 /* One loaded year's entry of that list; NOT_FOUND when it is not loaded. */
 enum app_err calendar_store_year_head(struct db *db, int year, char **ret_json);
-/* Deletes the listed days of `year` (inside the caller's transaction). */
-enum app_err calendar_store_clear_year(struct db *db, int year);
+/* Deletes the listed days of `year` that are not among keep[0..n-1]
+ * (inside the caller's transaction; upsert the kept ones after). */
+struct holiday_cn_day;
+enum app_err
+calendar_store_prune_year(struct db *db, int year, const struct holiday_cn_day *keep, size_t n);
 
 /* rounds */
 /* Inserts a round of programme `programme` (a code) with the code

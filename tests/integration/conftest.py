@@ -10,8 +10,16 @@ schema is checked) or `check="none"` to opt out; `expect=` asserts the status.
 Every test makes its own data through `factory` (units with fresh GB 32100
 codes, users of any role with a token). Missing configuration or an
 unreachable server fails in CI (`CI` set) and skips elsewhere.
+
+Time: "today" is the services' (the `clock` fixture, clock_support.py),
+never the machine's. Factory defaults are computed from it; a test that
+needs a fixed date says so with `@pytest.mark.clock("YYYY-MM-DD")` (both
+services' clocks are put there for the test and back after). The calendar
+years around today that have no official data get a synthetic schedule in
+the throwaway test database.
 """
 
+import datetime
 import os
 import pathlib
 import time
@@ -22,6 +30,7 @@ import pytest
 import requests
 from requests.structures import CaseInsensitiveDict
 
+import clock_support
 import openapi_check
 import support
 
@@ -242,8 +251,13 @@ class Factory:
     # ---- programmes, rounds and nominations (issue 3) ----
     def programme(self, *, base="lanshan-craftsman", **changes):
         """A new programme with `base`'s policy (members overridden by
-        `changes`), so each test owns its rounds: one round per year."""
+        `changes`), so each test owns its rounds: one round per year. Unless
+        `changes` say otherwise it is in force from three years before
+        today (the services') to three years after."""
         policy = self.api.get(f"/v1/programmes/{base}", expect=200).body["policy"]
+        today = clock_support.clock().today()
+        policy["in_force_from"] = f"{today.year - 3}-01-01"
+        policy["in_force_to"] = f"{today.year + 3}-12-31"
         policy.update(changes)
         code = f"t-{base.split('-')[0]}-{support.rand_hex(8)}"
         self.api.post("/v1/programmes", token=self.admin.get(), expect=201,
@@ -254,9 +268,16 @@ class Factory:
     def office(self, programme):
         return self.user("office", programmes=[programme])
 
-    def round(self, programme, office, *, phase="accepting", year=2026,
+    def round(self, programme, office, *, phase="accepting", year=None,
               reference_date=None, window_opens=None, window_closes=None, **extra):
-        """A round of `programme` created by `office` and moved to `phase`."""
+        """A round of `programme` created by `office` and moved to `phase`.
+        Without a year, its window holds today (the services') with at least
+        30 days on either side (see default_window); with one, it runs from
+        5 January to 31 December of that year."""
+        if year is None:
+            year, opens, closes = default_window(clock_support.clock().today())
+            window_opens = window_opens or opens.isoformat()
+            window_closes = window_closes or closes.isoformat()
         body = {"year": year,
                 "reference_date": reference_date or f"{year}-12-31",
                 "window_opens": window_opens or f"{year}-01-05",
@@ -291,6 +312,17 @@ class Factory:
                              json=self.nomination_body(**changes), expect=201).body
 
 
+def default_window(today):
+    """(year, window_opens, window_closes) of a round that holds `today`:
+    5 January to 31 December of today's year when that leaves 30 days on
+    either side, else stretched to 30 days before (into the previous year,
+    which is then the round's year) or after today."""
+    one_month = datetime.timedelta(days=30)
+    opens = min(datetime.date(today.year, 1, 5), today - one_month)
+    closes = max(datetime.date(opens.year, 12, 31), today + one_month)
+    return opens.year, opens, closes
+
+
 @pytest.fixture(scope="session")
 def factory(api, _admin_token_cache):
     return Factory(api, _admin_token_cache)
@@ -309,3 +341,61 @@ def pytest_collection_modifyitems(session, config, items):
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "disruptive: stops/restarts Redis or PostgreSQL; runs last")
+    config.addinivalue_line(
+        "markers", "clock(when): both services' clocks are at `when` (RFC 3339, or a date "
+        "meaning 10:00 Asia/Shanghai) for the test, and back after")
+
+
+# ---------------------------------------------------------------- time
+@pytest.fixture(scope="session")
+def clock(api_url, vote_url):
+    """The services' clocks (clock_support.TestClock)."""
+    try:
+        return clock_support.clock()
+    except RuntimeError as e:
+        support.unreachable(str(e))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _calendar_around_today(clock, api, _admin_token_cache):
+    """Years around today without official data get a synthetic schedule
+    (only ever in this throwaway database), so working-day rules work on
+    any date the suite runs at."""
+    today = clock.today()
+    loaded = {y["year"] for y in api.get("/v1/calendar/years", expect=200).body["items"]}
+    for year in range(today.year - 1, today.year + 3):
+        if year not in loaded:
+            api.put(f"/v1/calendar/years/{year}", token=_admin_token_cache.get(),
+                    json=clock_support.synthetic_year(year), expect=201)
+
+
+def _module_clock_marker(module):
+    marks = getattr(module, "pytestmark", [])
+    for mark in marks if isinstance(marks, (list, tuple)) else [marks]:
+        if mark.name == "clock":
+            return mark
+    return None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _clock_per_module(request, clock):
+    """A module marked `pytestmark = pytest.mark.clock(...)` gets its clocks
+    there before its module-scoped fixtures make their data, and back after."""
+    marker = _module_clock_marker(request.module)
+    if marker is not None:
+        clock.set(marker.args[0])
+    yield
+    if marker is not None:
+        clock.restore()
+
+
+@pytest.fixture(autouse=True)
+def _clock_per_test(request, clock):
+    """Honours @pytest.mark.clock, and puts the clocks back after any test
+    that moved them."""
+    marker = request.node.get_closest_marker("clock")
+    if marker is not None:
+        clock.set(marker.args[0])
+    yield
+    if marker is not None or abs(clock.offset() - clock.baseline) > 2:
+        clock.restore()

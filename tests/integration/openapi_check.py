@@ -36,6 +36,7 @@ PROBLEM_TYPES = {
     "not-found": (404, "资源不存在", "Resource not found"),
     "method-not-allowed": (405, "不支持的请求方法", "Method not allowed"),
     "conflict": (409, "与当前状态冲突", "Conflict with current state"),
+    "policy-expired": (409, "政策文件已过有效期", "Policy expired"),
     "precondition-failed": (412, "资源已被修改", "Precondition failed"),
     "payload-too-large": (413, "请求体过大", "Payload too large"),
     "unsupported-media-type": (415, "不支持的媒体类型", "Unsupported media type"),

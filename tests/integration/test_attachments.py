@@ -20,6 +20,10 @@ import pytest
 
 import support
 
+# The scenarios use publicity dates in 2026: both clocks are on 2026-11-20 for the
+# whole module.
+pytestmark = pytest.mark.clock("2026-11-20")
+
 MAX_BODY = 1024 * 1024  # JIANGXIN_MAX_BODY: the test stack leaves the default
 MAX_UPLOAD = int(os.environ.get("JIANGXIN_TEST_MAX_UPLOAD") or 10 * 1024 * 1024)
 MAX_FILES = 20  # per nomination (api/handlers/attachments.c ATTACHMENTS_MAX)

@@ -124,8 +124,15 @@ def test_bad_year_is_400(api, year):
 
 
 def test_reaching_a_year_without_data_is_422(api):
-    r = api.get("/v1/calendar/workdays?from=2026-12-28&days=5", expect=422)
+    """Counting past the last loaded year (the shipped ones, plus what the
+    suite loaded around today) is refused, naming the year."""
+    loaded = {y["year"] for y in api.get("/v1/calendar/years", expect=200).body["items"]}
+    last = 2026
+    while last + 1 in loaded:
+        last += 1
+    r = api.get(f"/v1/calendar/workdays?from={last}-12-28&days=5", expect=422)
     assert r.body["type"] == "urn:jiangxin:problem:calendar-unavailable"
+    assert r.body["missing_year"] == last + 1
 
 
 def test_from_in_a_year_without_data_is_422(api):

@@ -30,6 +30,10 @@ import pytest
 
 import support
 
+# The scenarios use publicity dates in 2026: both clocks are on 2026-11-20 for the
+# whole module.
+pytestmark = pytest.mark.clock("2026-11-20")
+
 # ------------------------------------------------------------------- matrix
 PRINCIPALS = ("anonymous", "admin", "office", "office_out", "unit", "unit_other",
               "expert", "leader", "finance", "service", "auditor")

@@ -15,6 +15,12 @@ import pytest
 import support
 from support import etag_of, pointers
 
+# The scenarios below use the 2026 State Council calendar (国庆, 调休 days)
+# and publicity dates in 2026: both clocks are on 2026-11-20 for the whole
+# module. test_intake_time.py covers the same rules with dates computed
+# from the clock, on any day.
+pytestmark = pytest.mark.clock("2026-11-20")
+
 LONG_DEEDS = "长期扎根生产一线，" * 60  # 540 code points: inside 环翠's 500..1500
 
 
@@ -529,10 +535,13 @@ def test_qualification_review_paths(api, factory):
                 note="不在一线岗位").body["decision_reason"] == "不在一线岗位"
     d = move(api, env.office, dis["id"], "disqualified", note="证书系伪造").body
     assert d["state"] == "disqualified"
-    # 环翠 第十条（三）: 取消当年的申报资格 — the person cannot come back in this round.
+    # 环翠 第十条（三）: 取消当年的申报资格. A new nomination is refused here
+    # because intake has closed (the round is in qualification); the bar
+    # itself is test_intake_time.py::test_a_disqualified_person_cannot_come_back_in_the_round.
     r = api.get(f"/v1/nominations/{dis['id']}?reveal=id_number", token=env.office.token).body
-    api.post(nominations_path(env.round), token=env.b.token, expect=409,
-             json=factory.nomination_body(id_number=r["id_number"]))
+    r = api.post(nominations_path(env.round), token=env.b.token, expect=409,
+                 json=factory.nomination_body(id_number=r["id_number"]))
+    assert "phase qualification" in r.body["detail"]
     # Returned for correction: the unit edits and submits again during qualification.
     back = move(api, env.office, ret["id"], "returned", note="请补充技能等级证书编号").body
     assert back["return_comment"] == "请补充技能等级证书编号"

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Programmes and their policies: the two seeded programmes with the values
-from their founding documents, ETags, and PUT policy — a valid change is
-stored and audited, an invalid one is refused with pointers and changes
-nothing. Every test that changes a policy puts the original back."""
+from their founding documents, ETags, and PUT policy — a valid change adds
+an audited policy version, an invalid one is refused with pointers and
+changes nothing. (Policy versions themselves: test_policy_versions.py.)"""
 
 import contextlib
 import copy
@@ -68,29 +68,37 @@ def restored_policy(api, admin_token, code):
                     expect=200)
 
 
-def test_put_valid_policy_is_stored_versioned_and_audited(api, admin_token, admin_me, db_url):
-    with restored_policy(api, admin_token, LANSHAN) as orig:
-        policy = copy.deepcopy(orig.body["policy"])
-        policy["deeds_max_chars"] = 2000
-        policy["unit_publicity_min_workdays"] = 4
-        rid = "it-policy-" + support.rand_hex(8)
-        r = api.put(f"/v1/programmes/{LANSHAN}/policy", token=admin_token, json=policy,
-                    headers={"If-Match": etag_of(orig), "X-Request-Id": rid}, expect=200)
-        assert r.body["policy"] == policy
-        assert r.body["version"] == orig.body["version"] + 1
-        assert etag_of(r) == f'"{r.body["version"]}"'
-        got = api.get(f"/v1/programmes/{LANSHAN}", expect=200)
-        assert got.body["policy"] == policy and etag_of(got) == etag_of(r)
-        events = [e for e in support.list_all(api, f"/v1/audit?entity_id={LANSHAN}",
-                                              admin_token) if e["request_id"] == rid]
-        assert len(events) == 1, events
-        ev = events[0]
-        assert ev["actor_id"] == admin_me["id"] and ev["actor"] == admin_me["username"]
-        assert ev["before"]["policy"]["deeds_max_chars"] is None
-        assert ev["after"]["policy"]["deeds_max_chars"] == 2000
-        # The old ETag is now stale.
-        api.put(f"/v1/programmes/{LANSHAN}/policy", token=admin_token, json=policy,
-                headers={"If-Match": etag_of(orig)}, expect=412)
+def test_put_valid_policy_adds_a_version_and_is_audited(api, admin_token, admin_me, factory):
+    """PUT …/policy keeps its shape but adds a policy version (it never
+    changes one a round uses): the programme shows the new rules, its ETag
+    moves on, and the audit log has the version's creation."""
+    code = factory.programme()
+    orig = api.get(f"/v1/programmes/{code}", expect=200)
+    policy = copy.deepcopy(orig.body["policy"])
+    policy["deeds_max_chars"] = 2000
+    policy["unit_publicity_min_workdays"] = 4
+    rid = "it-policy-" + support.rand_hex(8)
+    r = api.put(f"/v1/programmes/{code}/policy", token=admin_token, json=policy,
+                headers={"If-Match": etag_of(orig), "X-Request-Id": rid}, expect=200)
+    assert r.body["policy"] == policy
+    assert r.body["version"] == orig.body["version"] + 1
+    assert (r.body["policy_versions"], r.body["policy_version"]["number"]) == (2, 2)
+    assert etag_of(r) == f'"{r.body["version"]}"'
+    got = api.get(f"/v1/programmes/{code}", expect=200)
+    assert got.body["policy"] == policy and etag_of(got) == etag_of(r)
+    events = [e for e in support.list_all(api, f"/v1/audit?entity_id={code}/2", admin_token)
+              if e["request_id"] == rid]
+    assert len(events) == 1, events
+    ev = events[0]
+    assert ev["action"] == "policy_version.create" and ev["entity_type"] == "policy_version"
+    assert ev["actor_id"] == admin_me["id"] and ev["actor"] == admin_me["username"]
+    assert ev["before"] is None
+    assert ev["after"]["policy"]["deeds_max_chars"] == 2000 and ev["after"]["number"] == 2
+    # Version 1 is as it was; the old ETag is now stale.
+    v1 = api.get(f"/v1/programmes/{code}/policy-versions/1", expect=200).body
+    assert v1["policy"]["deeds_max_chars"] is None
+    api.put(f"/v1/programmes/{code}/policy", token=admin_token, json=policy,
+            headers={"If-Match": etag_of(orig)}, expect=412)
 
 
 def test_put_policy_without_if_match_is_428(api, admin_token):

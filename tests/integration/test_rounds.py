@@ -16,6 +16,10 @@ import pytest
 import support
 from support import etag_of, pointers
 
+# The scenarios use the seed policies in force and the 2026 State Council
+# calendar: both clocks are on 2026-11-20 for the whole module.
+pytestmark = pytest.mark.clock("2026-11-20")
+
 STATES = ["draft", "unit_publicity", "unit_approved", "submitted", "returned", "qualified",
           "rejected", "disqualified", "withdrawn", "in_review", "shortlisted", "not_shortlisted",
           "selected", "not_selected", "final_notice", "recognized", "objection_upheld"]
@@ -83,6 +87,16 @@ def test_create_is_idempotent(api, prog):
 # Each refusal with the pointer it must name; (base, changes, pointers).
 LANSHAN = "lanshan-craftsman"   # in force 2022-03-25 … 2027-03-25 (第十三条)
 HUANCUI = "huancui-chief-technician"  # in force 2022-12-01 … 2027-11-30 (第十八条)
+SEED_PERIOD = {LANSHAN: ("2022-03-25", "2027-03-25"), HUANCUI: ("2022-12-01", "2027-11-30")}
+
+
+def seed_programme(factory, base):
+    """A programme of our own with the seed document's rules and period in force."""
+    start, end = SEED_PERIOD[base]
+    return factory.programme(base=base, in_force_from=start, in_force_to=end)
+
+
+
 REFUSALS = [
     (LANSHAN, {"reference_date": "2026-02-30"}, ["/reference_date"]),
     (LANSHAN, {"window_opens": "2026/01/05"}, ["/window_opens"]),
@@ -92,14 +106,15 @@ REFUSALS = [
     (LANSHAN, {"year": 2027, "window_opens": "2026-12-01", "window_closes": "2027-01-31"},
      ["/year"]),
     (LANSHAN, {"year": 1999, "window_opens": "1999-03-01", "window_closes": "1999-04-01"},
-     ["/year", "/window_opens", "/window_closes"]),
+     ["/year"]),
     # Lanshan: the day before it came into force, the day after it lapses.
     (LANSHAN, {"year": 2022, "window_opens": "2022-03-24", "window_closes": "2022-06-30"},
      ["/window_opens"]),
     (LANSHAN, {"year": 2027, "window_opens": "2027-01-04", "window_closes": "2027-03-26"},
      ["/window_closes"]),
+    # After it lapses (while it is still in force today): no version then.
     (LANSHAN, {"year": 2028, "window_opens": "2028-01-04", "window_closes": "2028-03-31"},
-     ["/window_opens", "/window_closes"]),
+     ["/window_opens"]),
     # Huancui: its own range.
     (HUANCUI, {"year": 2022, "window_opens": "2022-11-30", "window_closes": "2022-12-31"},
      ["/window_opens"]),
@@ -111,7 +126,7 @@ REFUSALS = [
 @pytest.mark.parametrize("base,changes,expected", REFUSALS,
                          ids=[f"{b[:7]}-{'-'.join(c)}-{i}" for i, (b, c, _) in enumerate(REFUSALS)])
 def test_invalid_round_is_422_and_writes_nothing(api, factory, base, changes, expected):
-    code = factory.programme(base=base)
+    code = seed_programme(factory, base)
     office = factory.office(code)
     b = body()
     b.update(changes)
@@ -128,7 +143,7 @@ def test_invalid_round_is_422_and_writes_nothing(api, factory, base, changes, ex
     (HUANCUI, body(2027, window_opens="2027-09-01", window_closes="2027-11-30")),
 ])
 def test_window_on_the_edges_of_the_period_in_force_is_accepted(api, factory, base, b):
-    code = factory.programme(base=base)
+    code = seed_programme(factory, base)
     create(api, code, factory.office(code), b)
 
 
@@ -136,7 +151,7 @@ def test_in_force_period_comes_from_the_programme_policy(api, factory):
     code = factory.programme(in_force_from="2030-01-01", in_force_to="2034-12-31")
     office = factory.office(code)
     r = create(api, code, office, body(2026), expect=422)
-    assert sorted(set(pointers(r.body))) == ["/window_closes", "/window_opens"]
+    assert pointers(r.body) == ["/window_opens"]
     assert "2030-01-01" in r.body["errors"][0]["detail"]
     create(api, code, office, body(2030))
 

@@ -54,7 +54,8 @@ def test_push_is_retried_until_the_voting_service_takes_it(api_spec, own_databas
     api_port, vote_port = vote_flow.free_port(), vote_flow.free_port()
     api_env = vote_flow.api_env(api_port, f"http://127.0.0.1:{vote_port}")
     api_env["JIANGXIN_DATABASE_URL"] = app_url
-    own_api = vote_flow.Service("api-push", api_bin, api_env, api_port, tmp_path, ["serve"])
+    own_api = vote_flow.Service("api-push", api_bin, api_env, api_port, tmp_path, ["serve"],
+                                admin=("admin", admin_pw))
     own_vote = vote_flow.Service(
         "vote-push", vote_bin,
         vote_flow.vote_env(JIANGXIN_LISTEN=f"127.0.0.1:{vote_port}",

@@ -66,7 +66,7 @@ def test_close_early_then_votes_refused(vote):
     put_session(vote, sid, body, expect=201)
     nominee = body["nominees"][0]["id"]
     vs.cast(vote, sid, nominee, expect=201)
-    early = dict(body, closes_at=vs.rfc3339_ms(time.time() + 0.3))
+    early = dict(body, closes_at=vs.rfc3339_ms(vs.now_f() + 0.3))
     put_session(vote, sid, early, expect=200)
     time.sleep(0.4)
     s = vote.get(f"/v1/sessions/{sid}", expect=200).body

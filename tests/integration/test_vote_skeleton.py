@@ -17,7 +17,9 @@ def test_vote_healthz(vote):
 
 
 def test_vote_readyz_checks_redis(vote):
-    assert vote.get("/readyz", expect=200).body == {"status": "ok", "redis": "ok"}
+    body = vote.get("/readyz", expect=200).body
+    assert {k: body[k] for k in ("status", "redis")} == {"status": "ok", "redis": "ok"}
+    assert set(body["clock"]) == {"now", "today", "test_clock", "offset_seconds"}
 
 
 def test_vote_metrics(vote):

@@ -51,7 +51,8 @@ def test_duplicate_nominee_409_and_daily_limit_429(vote):
     assert vs.cast(vote, sid, noms[1], token=token, expect=201).body["votes_left_today"] == 0
     r = vs.cast(vote, sid, noms[2], token=token, expect=429)
     wait = int(r.headers["Retry-After"])
-    expected = vs.shanghai_midnight_after(time.time()) - time.time()
+    now = vs.now_f()
+    expected = vs.shanghai_midnight_after(now) - now
     assert abs(wait - expected) <= 5, (wait, expected)
     assert "00:00" in r.body["detail"]
     # another voter is not affected
@@ -122,14 +123,16 @@ def test_day_rolls_over_at_shanghai_midnight(vote):
     token = vs.voter_token()
     vs.cast(vote, sid, noms[0], token=token, expect=201)
     vs.cast(vote, sid, noms[1], token=token, expect=429)
-    offset = vs.shanghai_midnight_after(time.time()) - int(time.time()) + 5
-    with vs.vote_instance(vote, JIANGXIN_CLOCK_OFFSET_S=offset) as tomorrow:
+    with vs.vote_instance(vote) as tomorrow:
+        # this instance only: 5 s past the next 00:00 Asia/Shanghai
+        tomorrow.put("/v1/system/clock", token=vs.service_token(), expect=200,
+                     json={"now": vs.rfc3339(vs.shanghai_midnight_after(vs.now_f()) + 5)})
         # a new Shanghai day: the quota and the per-nominee count start again
         r = vs.cast(tomorrow, sid, noms[0], token=token, expect=201)
         assert r.body["votes_left_today"] == 0
         vs.cast(tomorrow, sid, noms[1], token=token, expect=429)
     # both days' votes are in one tally
-    early = dict(body, closes_at=vs.rfc3339_ms(time.time() + 0.3))
+    early = dict(body, closes_at=vs.rfc3339_ms(vs.now_f() + 0.3))
     vs.put_session(vote, sid, early, expect=200)
     time.sleep(0.4)
     t = vote.get(f"/v1/sessions/{sid}/tally", expect=200).body
@@ -160,7 +163,7 @@ def test_log_after_close(vote):
         for n in noms[: 1 + i % 3]:
             receipts.append((vs.cast(vote, sid, n, token=token, expect=201).body, n))
     vote.get(f"/v1/sessions/{sid}/log", expect=403)
-    early = dict(body, closes_at=vs.rfc3339_ms(time.time() + 0.3))
+    early = dict(body, closes_at=vs.rfc3339_ms(vs.now_f() + 0.3))
     vs.put_session(vote, sid, early, expect=200)
     time.sleep(0.4)
     r = vote.get(f"/v1/sessions/{sid}/log", expect=200)

@@ -18,6 +18,7 @@ import uuid
 
 import requests
 
+import clock_support
 import support
 import vote_support
 
@@ -33,7 +34,8 @@ def rfc3339(dt):
 
 
 def now_plus(seconds):
-    return datetime.datetime.now(SHANGHAI) + datetime.timedelta(seconds=seconds)
+    """The services' now (their test clocks) plus `seconds`."""
+    return datetime.datetime.fromtimestamp(vote_support.now_f() + seconds, SHANGHAI)
 
 
 def voter_token(sub=None, *, ttl=600):
@@ -69,9 +71,10 @@ def qualified_round(factory, api, n=3, *, base="lanshan-craftsman"):
     rnd = factory.round(code, office, phase="accepting")
     unit = factory.user("unit", unit_id=factory.unit()["id"])
     ids = []
+    start = clock_support.publicity_start_ended(api, rnd["window_opens"])
     for i in range(n):
         nom = factory.nomination(rnd["id"], unit, name=f"测试候选人{i + 1}")
-        _move(api, unit, nom["id"], "unit_publicity", publicity_start="2026-09-01")
+        _move(api, unit, nom["id"], "unit_publicity", publicity_start=start)
         _move(api, unit, nom["id"], "unit_approved")
         _move(api, unit, nom["id"], "submitted")
         ids.append(nom["id"])
@@ -144,7 +147,8 @@ def api_env(port, vote_url):
     env = {"JIANGXIN_DATABASE_URL": support.need_env("JIANGXIN_TEST_DATABASE_URL"),
            "JIANGXIN_JWT_SECRET": support.need_env("JIANGXIN_TEST_JWT_SECRET"),
            "JIANGXIN_PII_KEY": support.need_env("JIANGXIN_TEST_PII_KEY"),
-           "JIANGXIN_LISTEN": f"127.0.0.1:{port}", "JIANGXIN_VOTE_URL": vote_url}
+           "JIANGXIN_LISTEN": f"127.0.0.1:{port}", "JIANGXIN_VOTE_URL": vote_url,
+           "JIANGXIN_TEST_CLOCK": "1"}
     for name in ("JIANGXIN_TEST_MIGRATIONS_DIR",):
         if os.environ.get(name):
             env["JIANGXIN_MIGRATIONS_DIR"] = os.environ[name]
@@ -155,11 +159,16 @@ class Service:
     """One jiangxin-api or jiangxin-vote process of our own. Output goes to
     files under `logdir`; stop() checks the exit status and that the
     sanitizers found nothing (leaks included: the poster thread must be
-    joined and freed at shutdown)."""
+    joined and freed at shutdown). With the test clock in its environment,
+    its clock is put at the suite's now once it is ready, and moves with
+    the suite's until it stops."""
 
-    def __init__(self, name, binary, env, port, logdir, args=()):
+    def __init__(self, name, binary, env, port, logdir, args=(), admin=None):
+        """`admin`: (username, password) of an admin of this API's own
+        database, when it is not the suite's, to move its clock."""
         self.name, self.binary, self.env, self.port = name, binary, env, port
         self.args = list(args)
+        self.admin = admin
         self.url = f"http://127.0.0.1:{port}"
         self.log = pathlib.Path(logdir) / f"{name}.log"
         self.proc = None
@@ -181,17 +190,30 @@ class Service:
                                      f"{self.text()[-3000:]}")
             try:
                 if session.get(self.url + "/readyz", timeout=2).status_code == 200:
+                    if self.env.get("JIANGXIN_TEST_CLOCK"):
+                        clock_support.clock().sync(
+                            self.url, "vote" if "JIANGXIN_REDIS_URL" in self.env else "api",
+                            self._admin_token if self.admin else None)
                     return self
             except requests.RequestException:
                 pass
             time.sleep(0.1)
         raise AssertionError(f"{self.name} not ready within {timeout}s:\n{self.text()[-3000:]}")
 
+    def _admin_token(self):
+        session = requests.Session()
+        session.trust_env = False
+        r = session.post(self.url + "/v1/auth/token", timeout=30,
+                         json={"username": self.admin[0], "password": self.admin[1]})
+        r.raise_for_status()
+        return r.json()["access_token"]
+
     def stop(self, timeout=15):
         """SIGTERM; returns the seconds it took. Fails on a bad exit or a
         sanitizer report."""
         if self.proc is None:
             return 0.0
+        clock_support.clock().forget(self.url)
         t0 = time.monotonic()
         self.proc.send_signal(signal.SIGTERM)
         try:
@@ -210,6 +232,7 @@ class Service:
         return took
 
     def kill(self):
+        clock_support.clock().forget(self.url)
         if self.proc is not None:
             self.proc.kill()
             self.proc.wait()

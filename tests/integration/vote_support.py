@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: MIT
 """Helpers for the voting-service suites: service and voter tokens, session
-bodies, extra jiangxin-vote instances (other ports, clock offsets, voter
-keys, trusted proxies) on the shared Redis or on a Redis of their own."""
+bodies, extra jiangxin-vote instances (other ports, voter keys, trusted
+proxies; their test clocks kept in step with the suite's) on the shared
+Redis or on a Redis of their own.
+
+Session windows are on the services' clock (now_s, now_f: clock_support);
+token lifetimes are on real time (real_s), as the services check them."""
 
 import contextlib
 import datetime
@@ -16,6 +20,7 @@ import uuid
 import jwt
 import requests
 
+import clock_support
 import support
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -23,8 +28,19 @@ AUD = "jiangxin-vote"
 VOTER_ISS = "jiangxin-identity"
 
 
-def now_s():
+def real_s():
+    """The system clock: token iat/exp."""
     return int(time.time())
+
+
+def now_f():
+    """The services' clock, Unix seconds (float)."""
+    return clock_support.clock().now()
+
+
+def now_s():
+    """The services' clock, whole Unix seconds: session windows."""
+    return int(now_f())
 
 
 def rfc3339(ts):
@@ -59,7 +75,7 @@ def shanghai_midnight_after(ts):
 def service_token(*, role="service", secret=None, **claims):
     secret = secret or support.need_env("JIANGXIN_TEST_JWT_SECRET")
     payload = {"iss": "jiangxin-api", "aud": AUD, "sub": str(uuid.uuid4()), "role": role,
-               "iat": now_s(), "exp": now_s() + 300}
+               "iat": real_s(), "exp": real_s() + 300}
     payload.update(claims)
     return jwt.encode(payload, secret, algorithm="HS256")
 
@@ -67,7 +83,7 @@ def service_token(*, role="service", secret=None, **claims):
 def voter_payload(sub=None, **claims):
     payload = {"iss": VOTER_ISS, "aud": AUD,
                "sub": f"voter-{uuid.uuid4().hex}" if sub is None else sub,
-               "iat": now_s(), "exp": now_s() + 600}
+               "iat": real_s(), "exp": real_s() + 600}
     payload.update(claims)
     return {k: v for k, v in payload.items() if v is not None}
 
@@ -160,7 +176,8 @@ def _wait_ready(url, proc, err_path, what):
 def vote_instance(client, *, drop=(), wait=True, **overrides):
     """Another jiangxin-vote (the test stack's environment, no tally poster,
     its own port) with `overrides` (KEY=value) and `drop`ped variables.
-    Yields a Client of the same kind as `client` (spec-checked)."""
+    Its test clock is put at the suite's now and moves with it while it
+    runs. Yields a Client of the same kind as `client` (spec-checked)."""
     env = base_env()
     env.pop("JIANGXIN_API_URL", None)  # one poster per stack; this one has its own clock
     for k in drop:
@@ -179,8 +196,10 @@ def vote_instance(client, *, drop=(), wait=True, **overrides):
     try:
         if wait:
             _wait_ready(url, proc, err_path, "extra jiangxin-vote")
+            clock_support.clock().sync(url)
         yield type(client)(url, client.spec, f"jiangxin-vote:{port}")
     finally:
+        clock_support.clock().forget(url)
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
             try:
