@@ -382,6 +382,8 @@ demo_replace_if_stale() {
             reason="it is from an older version of the demo"
         elif [ "$age" -gt "$DEMO_MAX_AGE_DAYS" ]; then
             reason="it was built for $day, $age days ago (rounds and votes are built relative to the day they are loaded)"
+        elif [ "$age" -lt 0 ]; then
+            reason="it was built for $day, a later day than $(shanghai_today)"
         fi
     fi
     [ -n "$reason" ] || return 0

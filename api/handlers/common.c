@@ -233,6 +233,22 @@ enum app_err api_idem_save(struct http_call *call,
     return err;
 }
 
+bool api_parse_long(const char *s, long lo, long hi, long *ret)
+{
+    char *end;
+    long v;
+
+    if (s == NULL || *s == '\0') {
+        return false;
+    }
+    v = strtol(s, &end, 10);
+    if (*end != '\0' || v < lo || v > hi) {
+        return false;
+    }
+    *ret = v;
+    return true;
+}
+
 enum app_err api_calendar_missing(struct problem *p, int year)
 {
     problem_set(p, APP_ERR_CALENDAR_MISSING,

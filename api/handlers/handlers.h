@@ -58,6 +58,9 @@ enum app_err api_audit(struct http_call *call,
  * false with a 400 problem in p. */
 bool api_programme_code_ok(const char *code, struct problem *p);
 
+/* A decimal integer parameter lo..hi (no sign games, no trailing text). */
+bool api_parse_long(const char *s, long lo, long hi, long *ret);
+
 /* True for a canonical lowercase-or-uppercase 8-4-4-4-12 UUID text. */
 bool api_is_uuid(const char *s);
 

@@ -40,8 +40,17 @@ token() {
         --data "{\"username\":\"$1\",\"password\":\"$2\"}" | field access_token
 }
 tag=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
-admin=$(token admin demo-admin-2026)
-policy=$(curl -fsS "$api/v1/programmes/lanshan-craftsman" | $py -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["policy"]))')
+admin=$(token admin demo-admin-pw)
+# The services' today (the demo stack's clock), and a round window around it
+# in a policy in force around it: the benchmark names no year.
+today=$(curl -fsS "$api/v1/system/clock" -H "Authorization: Bearer $admin" | field today)
+year=${today:0:4}
+policy=$(curl -fsS "$api/v1/programmes/lanshan-craftsman" | $py -c '
+import json, sys
+p = json.load(sys.stdin)["policy"]
+y = int(sys.argv[1])
+p.update(in_force_from=f"{y - 3}-01-01", in_force_to=f"{y + 3}-12-31")
+print(json.dumps(p))' "$year")
 code=bench-$tag
 call POST /v1/programmes "$admin" \
     "{\"code\":\"$code\",\"name\":\"基准测试 $tag\",\"name_en\":\"Bench $tag\",\"policy\":$policy}" >/dev/null
@@ -62,8 +71,13 @@ call POST /v1/users "$admin" \
     "{\"username\":\"bench-unit-$tag\",\"password\":\"$pw\",\"role\":\"unit\",\"unit_id\":\"$unit_id\"}" >/dev/null
 office=$(token "bench-office-$tag" "$pw")
 unit=$(token "bench-unit-$tag" "$pw")
-round=$(call POST "/v1/programmes/$code/rounds" "$office" \
-    '{"year":2026,"reference_date":"2026-12-31","window_opens":"2026-01-05","window_closes":"2026-12-31"}' | field id)
+window=$($py -c '
+import datetime, json, sys
+t = datetime.date.fromisoformat(sys.argv[1])
+o, c = t - datetime.timedelta(days=30), t + datetime.timedelta(days=30)
+print(json.dumps({"year": o.year, "reference_date": f"{o.year}-12-31",
+                  "window_opens": o.isoformat(), "window_closes": c.isoformat()}))' "$today")
+round=$(call POST "/v1/programmes/$code/rounds" "$office" "$window" | field id)
 call POST "/v1/rounds/$round/transitions" "$office" '{"to":"accepting"}' >/dev/null
 
 # One nomination through the API (sealed ID and phone, synthetic, born

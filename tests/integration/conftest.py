@@ -392,10 +392,15 @@ def _clock_per_module(request, clock):
 @pytest.fixture(autouse=True)
 def _clock_per_test(request, clock):
     """Honours @pytest.mark.clock, and puts the clocks back after any test
-    that moved them."""
+    that moved them: to the module's date in a module marked with one (its
+    module-scoped fixtures may make their data after this test), else to
+    the baseline."""
     marker = request.node.get_closest_marker("clock")
     if marker is not None:
         clock.set(marker.args[0])
     yield
-    if marker is not None or abs(clock.offset() - clock.baseline) > 2:
+    module = _module_clock_marker(request.module)
+    if module is not None:
+        clock.set(module.args[0])
+    elif marker is not None or abs(clock.offset() - clock.baseline) > 2:
         clock.restore()

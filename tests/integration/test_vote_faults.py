@@ -31,7 +31,7 @@ def _close_now(client, sid, body):
     closes = vs.now_s() + 1
     body = dict(body, closes_at=vs.rfc3339(closes))
     vs.put_session(client, sid, body, expect=200)
-    time.sleep(max(0.0, closes - time.time()) + 0.3)
+    time.sleep(max(0.0, closes - vs.now_f()) + 0.3)
 
 
 def _post_vote(http, base, sid, nominee, token):

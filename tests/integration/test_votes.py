@@ -233,3 +233,17 @@ def test_vote_outcomes_are_counted(vote):
     assert after["accepted"] >= before.get("accepted", 0) + 1
     assert after["duplicate"] >= before.get("duplicate", 0) + 1
     assert after["bad_nominee"] >= before.get("bad_nominee", 0) + 1
+
+
+def test_the_voters_day_holds_with_the_clock_set_back(vote, clock):
+    """Redis expires keys on its own clock: with the services' clock a year
+    behind it, the voter's day must still last until after the close (it
+    once expired at once, and a second vote for the same nominee went
+    through)."""
+    clock.set(clock.now() - 366 * 86400)
+    sid, body, noms = vs.new_session(vote, n=2, votes_per_day=2, per_nominee=1)
+    token = vs.voter_token()
+    vs.cast(vote, sid, noms[0], token=token, expect=201)
+    vs.cast(vote, sid, noms[0], token=token, expect=409)
+    assert vs.cast(vote, sid, noms[1], token=token, expect=201).body["votes_left_today"] == 0
+    vs.cast(vote, sid, noms[1], token=vs.voter_token(), expect=201)

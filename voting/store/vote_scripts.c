@@ -19,7 +19,9 @@
 
 /* KEYS cfg, nom, vd, ip, tally, log; ARGV nominee, voter_hash, ip_hash,
  * receipt_hash, offset_ms. → {1, id, remaining[, 'REPLAY']} or
- * {0, reason[, retry_ms]}. The log entry's id is the clock's millisecond
+ * {0, reason[, retry_ms]}. Expiries are on Redis's own clock: the voter's
+ * day lives until a day after the close, closes_ms less the offset. The log entry's id is the
+ * clock's millisecond
  * (`now-*`), so a vote's time in the log is the service's time; should the
  * test clock have been set back below the log's last entry, the entry
  * takes that entry's millisecond, so ids and times never decrease. */
@@ -62,7 +64,9 @@ struct redis_script vote_script_cast = {
                    "    'r', ARGV[4], 'v', ARGV[2], 'ip', ARGV[3])\n"
                    "end\n"
                    "redis.call('HSET', KEYS[3], 'd', day, '_n', dn + 1, ARGV[1], nn + 1, rk, id)\n"
-                   "if fresh then redis.call('PEXPIREAT', KEYS[3], tonumber(c[2]) + 86400000) end\n"
+                   "if fresh then redis.call('PEXPIREAT', KEYS[3], tonumber(c[2]) - "
+                   "tonumber(ARGV[5]) + "
+                   "86400000) end\n"
                    "redis.call('HINCRBY', KEYS[5], ARGV[1], 1)\n"
                    "return {1, id, max_day - dn - 1}\n",
 };
