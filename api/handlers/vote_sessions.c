@@ -19,6 +19,7 @@
 #include "handlers.h"
 #include "json_fields.h"
 #include "log.h"
+#include "nominations.h"
 #include "policy.h"
 #include "store/stores.h"
 #include "vote_push.h"
@@ -133,35 +134,27 @@ static json_t *limits_json(const json_t *given, size_t n_nominees, struct proble
     return out;
 }
 
-/* The programme must hold a public vote: its vote_nominees (and the article). */
-static enum app_err
-programme_vote(struct db *db, const char *code, int *ret_n, char *article, struct problem *p)
+/* The round's policy version must hold a public vote: its vote_nominees
+ * (and the article that sets it). */
+static enum app_err round_vote(
+    struct db *db, const struct round_ref *round, int *ret_n, char *article, struct problem *p)
 {
-    struct policy pol;
-    char *text = NULL;
-    json_t *prog = NULL;
+    struct programme_policy pol = {0};
 
-    if ((p->err = programme_store_get(db, code, false, &text)) != APP_OK) {
-        problem_set(p, p->err, NULL);
-    } else if ((prog = api_parse(text, p)) != NULL) {
-        const json_t *policy = json_object_get(prog, "policy");
+    if (nomination_load_policy(db, round, &pol, p) == APP_OK) {
         const char *art = json_string_value(
-            json_object_get(json_object_get(policy, "articles"), "vote_nominees"));
+            json_object_get(json_object_get(pol.json, "articles"), "vote_nominees"));
         snprintf(article, 64, "%s", art != NULL ? art : "vote_nominees");
-        if (policy_from_json(policy, &pol) != APP_OK) {
-            log_error("programme %s: stored policy does not validate", code);
-            problem_set(p, APP_ERR_INTERNAL, NULL);
-        } else if (pol.vote_nominees < 0) {
+        if (pol.p.vote_nominees < 0) {
             problem_set(p, APP_ERR_CONFLICT,
-                        "programme %s holds no public vote (its policy's vote_nominees is null)",
-                        code);
+                        "programme %s holds no public vote (the policy version of this round "
+                        "has vote_nominees null)",
+                        round->programme);
         } else {
-            *ret_n = pol.vote_nominees;
-            p->err = APP_OK;
+            *ret_n = pol.p.vote_nominees;
         }
     }
-    json_decref(prog);
-    free(text);
+    json_decref(pol.json);
     return p->err;
 }
 
@@ -262,8 +255,7 @@ void vote_sessions_create(struct http_call *call)
     }
     /* The round's row lock serialises session creation for it and holds its phase. */
     if (api_round_scope(call, db, id, true, &ref, &prob) != APP_OK ||
-        programme_vote(db, ref.programme, &vote_nominees, article, &prob) != APP_OK ||
-        !phase_ok(&ref, &prob)) {
+        round_vote(db, &ref, &vote_nominees, article, &prob) != APP_OK || !phase_ok(&ref, &prob)) {
         goto cleanup;
     }
     prob.err = vote_session_store_by_round(db, ref.id, &existing);

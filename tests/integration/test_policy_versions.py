@@ -266,3 +266,22 @@ def test_the_repeat_rule_spans_versions(api, factory, admin_token, superuser_url
                          expect=200).body["checks"]
     repeat = {c["check"]: c for c in checks}["repeat"]
     assert repeat["result"] == "fail" and repeat["article"] == "第六条"
+
+
+def test_the_vote_follows_the_rounds_version(api, factory, admin_token):
+    """Every later step reads the pinned version: a successor without a
+    public vote, in force today, does not take the vote from a round opened
+    under a version with one (and its count of nominees stays the round's)."""
+    import vote_flow
+    w = vote_flow.review_round(api, factory, qualified=3, vote_nominees=2)
+    prog = api.get(f"/v1/programmes/{w.programme}", expect=200)
+    policy = dict(prog.body["policy"], document_no=FICTITIOUS, vote_nominees=None,
+                  vote_weight=None)
+    api.post(f"/v1/programmes/{w.programme}/policy-versions", token=admin_token,
+             json={"policy": policy}, headers={"If-Match": prog.headers["ETag"]}, expect=201)
+    assert api.get(f"/v1/programmes/{w.programme}",
+                   expect=200).body["policy"]["vote_nominees"] is None
+    r = vote_flow.create_session(api, w, ids=[n["id"] for n in w.qualified], expect=422)
+    assert "exactly 2 nominees" in r.body["errors"][0]["detail"]
+    s = vote_flow.create_session(api, w, ids=[n["id"] for n in w.qualified[:2]]).body
+    assert len(s["nominees"]) == 2
