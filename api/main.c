@@ -29,8 +29,7 @@ static const struct config_var db_vars[] = {
     {"JIANGXIN_LOG_LEVEL", CONFIG_STRING, false, "info", 4, 5,
      offsetof(struct api_config, log_level), "debug, info, warn or error", NULL},
     {"JIANGXIN_TEST_CLOCK", CONFIG_STRING, false, NULL, 0, 64,
-     offsetof(struct api_config, test_clock),
-     "test and demo stacks only: 1, or the RFC 3339 instant the test clock starts at", NULL},
+     offsetof(struct api_config, test_clock), CLOCK_SETTING_HELP, NULL},
 };
 
 /* Needed to serve. */
@@ -70,8 +69,7 @@ static bool load_config(struct api_config *cfg, bool serving)
         strncat(errors, more, sizeof(errors) - strlen(errors) - 1);
     }
     if (problems == 0 && !clock_configure(cfg->test_clock)) {
-        snprintf(errors, sizeof(errors),
-                 "JIANGXIN_TEST_CLOCK: must be 1 or an RFC 3339 date-time from 2020 to 2099\n");
+        snprintf(errors, sizeof(errors), CLOCK_SETTING_ERROR);
         problems = 1;
     }
     if (problems == 0 && log_level_from_name(cfg->log_level) < 0) {

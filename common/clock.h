@@ -25,6 +25,13 @@
 #define CLOCK_MIN_MS 1577808000000LL /* 2020-01-01T00:00:00+08:00 */
 #define CLOCK_MAX_MS 4102416000000LL /* 2100-01-01T00:00:00+08:00 */
 
+/* What both services say of JIANGXIN_TEST_CLOCK: its help text and the
+ * message for a value clock_configure() refuses. */
+#define CLOCK_SETTING_HELP \
+    "test and demo stacks only: 1, or the RFC 3339 instant the test clock starts at"
+#define CLOCK_SETTING_ERROR \
+    "JIANGXIN_TEST_CLOCK: must be 1 or an RFC 3339 date-time from 2020 to 2099\n"
+
 /*
  * Reads the JIANGXIN_TEST_CLOCK setting: NULL, "" or "0" is off; "1" turns
  * the test clock on at the real time; an RFC 3339 instant turns it on

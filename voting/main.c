@@ -71,8 +71,7 @@ static const struct config_var vote_vars[] = {
      offsetof(struct vote_config, trusted_proxies),
      "comma-separated addresses or CIDRs whose X-Forwarded-For is believed", NULL},
     {"JIANGXIN_TEST_CLOCK", CONFIG_STRING, false, NULL, 0, 64,
-     offsetof(struct vote_config, test_clock),
-     "test and demo stacks only: 1, or the RFC 3339 instant the test clock starts at", NULL},
+     offsetof(struct vote_config, test_clock), CLOCK_SETTING_HELP, NULL},
 };
 
 int main(int argc, char **argv)
@@ -108,8 +107,7 @@ int main(int argc, char **argv)
         problems = 1;
     }
     if (problems == 0 && !clock_configure(cfg.test_clock)) {
-        snprintf(errors, sizeof(errors),
-                 "JIANGXIN_TEST_CLOCK: must be 1 or an RFC 3339 date-time from 2020 to 2099\n");
+        snprintf(errors, sizeof(errors), CLOCK_SETTING_ERROR);
         problems = 1;
     }
     if (problems == 0 && log_level_from_name(cfg.log_level) < 0) {

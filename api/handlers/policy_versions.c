@@ -23,14 +23,14 @@ static const struct json_field body_fields[] = {
     {"policy", JF_OBJECT, true, 0, 0},
 };
 
-/* The {number} path parameter, 1..POLICY_VERSION_MAX; false with a 400. */
+/* The {number} path parameter, 1..POLICY_VERSION_MAX as written in
+ * canonical form (no sign, no leading zero); false with a 400. */
 static bool number_param(const struct http_call *call, int *ret, struct problem *p)
 {
     const char *s = http_param(call, "number");
-    char *end = NULL;
-    long n = s != NULL && s[0] >= '1' && s[0] <= '9' ? strtol(s, &end, 10) : 0;
+    long n = 0;
 
-    if (end == NULL || *end != '\0' || n < 1 || n > POLICY_VERSION_MAX) {
+    if (s == NULL || s[0] < '1' || s[0] > '9' || !api_parse_long(s, 1, POLICY_VERSION_MAX, &n)) {
         problem_set(p, APP_ERR_BAD_PARAMETER, "number must be an integer from 1 to %d",
                     POLICY_VERSION_MAX);
         return false;

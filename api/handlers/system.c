@@ -73,7 +73,10 @@ void system_status(struct http_call *call)
     struct db *db = api_db(&prob);
     json_t *body = NULL;
 
-    if (db == NULL || (prob.err = system_status_build(db, &body)) != APP_OK) {
+    if (db == NULL) {
+        goto cleanup; /* 503, as api_db said */
+    }
+    if ((prob.err = system_status_build(db, &body)) != APP_OK) {
         problem_set(&prob, prob.err, NULL);
         goto cleanup;
     }

@@ -51,7 +51,7 @@ enum app_err db_exec_binary(struct db *db,
 
 /* The service clock (common/clock.h) as a statement parameter: now as an
  * RFC 3339 text for $n::timestamptz, today as YYYY-MM-DD for $n::date.
- * Business rules in SQL take the time from here, never from now(). */
+ * Business rules in SQL take the time from here, never from the database. */
 void db_clock_now(char out[RFC3339_TEXT_MAX]);
 void db_clock_today(char out[11]);
 
