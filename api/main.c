@@ -116,6 +116,7 @@ static int serve(const struct api_config *cfg)
         .n_routes = api_routes_count,
         .app = &ctx,
         .authenticate = api_authenticate,
+        .after_handler = db_thread_finish,
     };
     if (vote_push_start(cfg) != APP_OK) {
         free(ctx.docs_html);

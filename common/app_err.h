@@ -18,6 +18,7 @@ enum app_err {
     APP_ERR_NOT_FOUND,              /* 404 */
     APP_ERR_METHOD_NOT_ALLOWED,     /* 405 */
     APP_ERR_CONFLICT,               /* 409: duplicate or state conflict */
+    APP_ERR_NOT_OPEN,               /* 409: outside the period a thing is open (a vote, a window) */
     APP_ERR_PRECONDITION_FAILED,    /* 412: stale If-Match */
     APP_ERR_TOO_LARGE,              /* 413: body over the limit */
     APP_ERR_UNSUPPORTED_MEDIA_TYPE, /* 415: not application/json */

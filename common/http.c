@@ -318,6 +318,31 @@ static void access_log(const struct http_call *call, const char *route, double s
     json_decref(f);
 }
 
+/* Runs the handler with a cleared problem; a handler that neither replied
+ * nor named a problem is a bug, answered 500. */
+static void call_handler(struct http_call *call,
+                         const struct http_server *s,
+                         const struct route *route,
+                         struct problem *p)
+{
+    enum app_err err;
+
+    problem_clear(p);
+    err = route->handler(call, p);
+    if (s->conf.after_handler != NULL) {
+        s->conf.after_handler(s->conf.app);
+    }
+    if (call->status != 0) {
+        return;
+    }
+    if (err != APP_OK && p->err == APP_OK) {
+        problem_kind(p, err);
+    } else if (err == APP_OK && p->err == APP_OK) {
+        problem_kind(p, APP_ERR_INTERNAL);
+        log_error("handler %s sent no reply", route->operation_id);
+    }
+}
+
 static int dispatch(const struct _u_request *req, struct _u_response *res, void *user_data)
 {
     struct http_server *s = user_data;
@@ -355,14 +380,10 @@ static int dispatch(const struct _u_request *req, struct _u_response *res, void 
     } else {
         call.route = m.route;
         if (check_body(&call, s, &prob) == APP_OK && check_auth(&call, s, &prob) == APP_OK) {
-            m.route->handler(&call);
-            if (call.status == 0) {
-                problem_set(&prob, APP_ERR_INTERNAL, NULL);
-                log_error("handler %s sent no reply", m.route->operation_id);
-            }
+            call_handler(&call, s, m.route, &prob);
         }
     }
-    if (prob.err != APP_OK) {
+    if (prob.err != APP_OK && call.status == 0) {
         http_reply_problem(&call, &prob);
     }
     double dt = now_seconds() - t0;

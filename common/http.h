@@ -41,7 +41,11 @@ struct _u_response;
 
 struct http_call;
 struct http_server;
-typedef void route_handler_fn(struct http_call *call);
+/* A handler parses, calls an op and renders. It answers either with a
+ * reply (http_reply_*) or by returning the problem it filled in p, which
+ * arrives cleared (APP_OK); the dispatcher renders that problem, clears it
+ * and runs the service's after-handler hook. */
+typedef enum app_err route_handler_fn(struct http_call *call, struct problem *p);
 
 struct route {
     const char *method;
@@ -97,6 +101,9 @@ struct http_server_conf {
     size_t n_routes;
     void *app;
     http_auth_fn *authenticate; /* may be NULL when no route needs a role */
+    /* Runs after every handler on the handler's thread (may be NULL): the API
+     * rolls back a transaction a handler left open there. */
+    void (*after_handler)(void *app);
 };
 
 struct http_server;

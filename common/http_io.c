@@ -229,7 +229,9 @@ void http_reply_problem(struct http_call *call, const struct problem *p)
 
     if (status >= 500) {
         json_t *f = json_pack("{s:s, s:i}", "request_id", call->request_id, "status", status);
-        log_fields(LOG_ERROR, p->detail[0] ? p->detail : problem_slug(p->err), f);
+        log_fields(
+            LOG_ERROR,
+            p->detail[PROBLEM_LANG_EN][0] ? p->detail[PROBLEM_LANG_EN] : problem_slug(p->err), f);
         json_decref(f);
     }
     if (p->retry_after > 0) {

@@ -14,25 +14,25 @@
 #include "json_fields.h"
 #include "log.h"
 
-void system_healthz(struct http_call *call)
+enum app_err system_healthz(struct http_call *call, struct problem *p)
 {
     json_t *body = json_pack("{s:s}", "status", "ok");
 
     http_reply_json(call, 200, body);
     json_decref(body);
+    return APP_OK;
 }
 
-void system_metrics(struct http_call *call)
+enum app_err system_metrics(struct http_call *call, struct problem *p)
 {
     char *text = http_metrics_text(http_call_server(call));
 
     if (text == NULL) {
-        struct problem prob = PROBLEM_INIT;
-        http_reply_problem(call, &prob);
-        return;
+        return problem_kind(p, APP_ERR_INTERNAL);
     }
     http_reply_text(call, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
     free(text);
+    return APP_OK;
 }
 
 static void reply_clock(struct http_call *call)
@@ -49,9 +49,10 @@ static void reply_clock(struct http_call *call)
     json_decref(body);
 }
 
-void system_clock_get(struct http_call *call)
+enum app_err system_clock_get(struct http_call *call, struct problem *p)
 {
     reply_clock(call);
+    return APP_OK;
 }
 
 static const struct json_field clock_fields[] = {
@@ -60,36 +61,35 @@ static const struct json_field clock_fields[] = {
 };
 
 /* {"now": RFC 3339} or {"advance": ISO 8601 duration}, exactly one. */
-void system_clock_put(struct http_call *call)
+enum app_err system_clock_put(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     const char *now = json_string_value(json_object_get(call->body, "now"));
     const char *advance = json_string_value(json_object_get(call->body, "advance"));
     struct duration d;
     long long target = 0;
     char text[RFC3339_TEXT_MAX];
 
-    if (!json_fields_check(call->body, clock_fields, 2, "", &prob)) {
+    if (!json_fields_check(call->body, clock_fields, 2, "", p)) {
         goto cleanup;
     }
-    prob.err = APP_OK;
+    p->err = APP_OK;
     if ((now == NULL) == (advance == NULL)) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, now != NULL ? "/advance" : "",
+        problem_add_error(p, APP_ERR_VALIDATION, now != NULL ? "/advance" : "",
                           "send exactly one of now and advance");
     } else if (now != NULL && !rfc3339_parse(now, &target)) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/now",
+        problem_add_error(p, APP_ERR_VALIDATION, "/now",
                           "must be an RFC 3339 date-time with an offset");
     } else if (advance != NULL && !duration_parse(advance, &d)) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/advance",
+        problem_add_error(p, APP_ERR_VALIDATION, "/advance",
                           "must be an ISO 8601 duration such as P1D, PT2H, -P1Y2M");
     } else if (advance != NULL) {
         target = duration_apply(clock_now_ms(), &d);
     }
-    if (prob.n_errors > 0) {
+    if (p->n_errors > 0) {
         goto cleanup;
     }
     if (clock_set_ms(target) != APP_OK) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, now != NULL ? "/now" : "/advance",
+        problem_add_error(p, APP_ERR_VALIDATION, now != NULL ? "/now" : "/advance",
                           "the clock must stay within 2020-01-01 and 2099-12-31");
         goto cleanup;
     }
@@ -98,8 +98,5 @@ void system_clock_put(struct http_call *call)
     reply_clock(call);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
+    return p->err;
 }

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * RFC 9457 problem details. A struct problem is filled by whichever module
- * finds the fault (model validation, store, handler) and rendered once by
- * problem_to_json(). Titles are fixed per type, Chinese by default and
- * English for `Accept-Language: en`; `detail` and `errors[]` describe this
- * occurrence and never carry personal data.
+ * finds the fault (model validation, store, op, handler) and rendered once,
+ * by the dispatcher, with problem_to_json(). Titles are fixed per type;
+ * `detail` and every `errors[].detail` are written in both languages where
+ * the fault is found, and rendered in Chinese by default and in English for
+ * `Accept-Language: en`. Every problem and every error item carries a
+ * stable machine `code` for its cause (snake_case, documented in the
+ * OpenAPI documents); a kind's own code stands in when a caller names none.
+ * Nothing here ever carries personal data.
  */
 #ifndef JIANGXIN_PROBLEM_H
 #define JIANGXIN_PROBLEM_H
@@ -19,7 +23,8 @@
 #define PROBLEM_TYPE_BASE   "urn:jiangxin:problem:"
 #define PROBLEM_DETAIL_MAX  256
 #define PROBLEM_POINTER_MAX 128
-#define PROBLEM_ERRORS_MAX  8
+#define PROBLEM_ERRORS_MAX  16
+#define PROBLEM_CODE_MAX    48
 
 enum problem_lang {
     PROBLEM_LANG_ZH = 0,
@@ -28,36 +33,76 @@ enum problem_lang {
 
 struct problem_error {
     char pointer[PROBLEM_POINTER_MAX]; /* JSON Pointer into the request body, or "/" */
-    char detail[PROBLEM_DETAIL_MAX];
+    char code[PROBLEM_CODE_MAX];
+    char detail[2][PROBLEM_DETAIL_MAX]; /* [PROBLEM_LANG_ZH], [PROBLEM_LANG_EN] */
 };
 
 struct problem {
     enum app_err err;
-    char detail[PROBLEM_DETAIL_MAX];
+    char code[PROBLEM_CODE_MAX];        /* "" = the kind's own code */
+    char detail[2][PROBLEM_DETAIL_MAX]; /* [PROBLEM_LANG_ZH], [PROBLEM_LANG_EN] */
     size_t n_errors;
+    size_t n_dropped; /* errors past PROBLEM_ERRORS_MAX */
     struct problem_error errors[PROBLEM_ERRORS_MAX];
     unsigned retry_after; /* seconds; > 0 adds Retry-After */
     char allow[96];       /* for 405: the Allow header value */
     json_t *extra;        /* optional extension members (owned; problem_clear frees) */
 };
 
-/* Pessimistic start for handlers: an internal error until proven otherwise. */
+/* Pessimistic start for code outside the dispatcher: an internal error
+ * until proven otherwise. Handlers get theirs from the dispatcher. */
 #define PROBLEM_INIT            \
     {                           \
         .err = APP_ERR_INTERNAL \
     }
 
-/* Sets the error kind and a printf-style detail (may be NULL for none). */
-void problem_set(struct problem *p, enum app_err err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/*
+ * Sets the kind, the cause's code (NULL: the kind's own) and the detail in
+ * both languages: `zh` and `en` are printf formats that take the same
+ * arguments (both are checked by the compiler). Either may be NULL for no
+ * detail. Returns err, so a caller can `return problem_fail(...)`.
+ */
+enum app_err problem_fail(
+    struct problem *p, enum app_err err, const char *code, const char *zh, const char *en, ...)
+    __attribute__((format(printf, 4, 6), format(printf, 5, 6)));
 
-/* Adds one errors[] entry; also sets p->err when it is APP_OK or APP_ERR_INTERNAL.
- * Entries past PROBLEM_ERRORS_MAX are dropped (the first ones are the useful ones). */
-void problem_add_error(struct problem *p,
-                       enum app_err err,
-                       const char *pointer,
-                       const char *fmt,
-                       ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Adds one errors[] item (pointer, code, detail in both languages) and sets
+ * p->err to err when it is still APP_OK or APP_ERR_INTERNAL: the first kind
+ * reported decides the status (callers check unknown members, 400, before
+ * values, 422). The first item also becomes the problem's detail and code.
+ * Items past PROBLEM_ERRORS_MAX are counted in p->n_dropped, not kept.
+ * Returns p->err.
+ */
+enum app_err problem_field(struct problem *p,
+                           enum app_err err,
+                           const char *pointer,
+                           const char *code,
+                           const char *zh,
+                           const char *en,
+                           ...) __attribute__((format(printf, 5, 7), format(printf, 6, 7)));
+
+/* Adds a copy of an item collected in another problem. Returns p->err. */
+enum app_err problem_copy_error(struct problem *p, enum app_err err, const struct problem_error *e);
+
+/* The kind alone, with its own code and no detail (a store's NOT_FOUND,
+ * a lost connection's UNAVAILABLE). Returns err. */
+enum app_err problem_kind(struct problem *p, enum app_err err);
+
+/* Transitional, while callers move to problem_fail/problem_field: English
+ * in both languages and the kind's own code. */
+#define problem_set(p, err, ...)                problem_fail_en((p), (err), __VA_ARGS__)
+#define problem_add_error(p, err, pointer, ...) problem_field_en((p), (err), (pointer), __VA_ARGS__)
+enum app_err problem_fail_en(struct problem *p, enum app_err err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+enum app_err
+problem_field_en(struct problem *p, enum app_err err, const char *pointer, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The code a rendering shows: p->code, or the kind's own. */
+const char *problem_code(const struct problem *p);
+/* A kind's own code, e.g. "not_found". */
+const char *problem_kind_code(enum app_err err);
 
 /* Cuts an incomplete UTF-8 sequence off the end of s (after a byte-bounded
  * snprintf), so the text stays valid for JSON. */
@@ -67,8 +112,12 @@ void problem_utf8_trim(char *s);
  * per RFC 6901 (~ → ~0, / → ~1) and cutting on a character boundary. */
 void problem_pointer(char *out, size_t len, const char *prefix, const char *name);
 
-/* Releases p->extra. NULL-safe. */
+/* Releases p->extra and resets p to APP_OK with nothing set. NULL-safe. */
 void problem_clear(struct problem *p);
+
+/* Moves everything from src into dst (dst cleared first); src is left
+ * cleared. For a caller that collects an inner problem. */
+void problem_move(struct problem *dst, struct problem *src);
 
 unsigned problem_status(enum app_err err);
 /* Stable type URI, e.g. "urn:jiangxin:problem:not-found". */
@@ -80,8 +129,8 @@ const char *problem_title(enum app_err err, enum problem_lang lang);
 /* Parses an Accept-Language header value: "en..." first → English, else Chinese. */
 enum problem_lang problem_lang_from_header(const char *accept_language);
 
-/* New reference: {type,title,status,detail?,instance?,request_id?,errors?} plus
- * the members of p->extra. Returns NULL only when out of memory. */
+/* New reference: {type,title,status,code,detail?,instance?,request_id?,errors?}
+ * plus the members of p->extra; details in `lang`. Returns NULL only when out of memory. */
 json_t *problem_to_json(const struct problem *p,
                         enum problem_lang lang,
                         const char *instance,

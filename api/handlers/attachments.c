@@ -186,10 +186,9 @@ editable(const struct nomination_ref *nom, const struct round_ref *round, struct
     return true;
 }
 
-void attachments_create(struct http_call *call)
+enum app_err attachments_create(struct http_call *call, struct problem *p)
 {
     const struct api_config *cfg = ((struct api_ctx *)call->app)->cfg;
-    struct problem prob = PROBLEM_INIT;
     struct idem_state idem;
     struct nomination_ref nom;
     struct round_ref round;
@@ -202,23 +201,22 @@ void attachments_create(struct http_call *call)
     long count = 0;
     json_t *obj = NULL;
 
-    if (!upload_ok(call, &media_type, &prob) || (db = api_db(&prob)) == NULL ||
-        api_idem_begin(call, db, &idem, &prob)) {
+    if (!upload_ok(call, &media_type, p) || (db = api_db(p)) == NULL ||
+        api_idem_begin(call, db, &idem, p)) {
         goto cleanup;
     }
     crypto_hash_sha256(digest, (const unsigned char *)call->body_text, call->body_len);
     sodium_bin2hex(sha256, sizeof(sha256), digest, sizeof(digest));
-    if ((prob.err = crypto_seal(cfg->pii_key, call->body_text, call->body_len, &sealed,
-                                &sealed_len)) != APP_OK ||
-        (prob.err = db_begin(db)) != APP_OK ||
-        api_nomination_scope(call, db, http_param(call, "id"), true, &nom, &round, &prob) !=
-            APP_OK ||
-        !editable(&nom, &round, &prob) ||
-        (prob.err = attachment_store_count(db, nom.id, &count)) != APP_OK) {
+    if ((p->err = crypto_seal(cfg->pii_key, call->body_text, call->body_len, &sealed,
+                              &sealed_len)) != APP_OK ||
+        (p->err = db_begin(db)) != APP_OK ||
+        api_nomination_scope(call, db, http_param(call, "id"), true, &nom, &round, p) != APP_OK ||
+        !editable(&nom, &round, p) ||
+        (p->err = attachment_store_count(db, nom.id, &count)) != APP_OK) {
         goto cleanup;
     }
     if (count >= ATTACHMENTS_MAX) {
-        problem_set(&prob, APP_ERR_CONFLICT, "a nomination holds at most %d evidence files",
+        problem_set(p, APP_ERR_CONFLICT, "a nomination holds at most %d evidence files",
                     ATTACHMENTS_MAX);
         goto cleanup;
     }
@@ -233,16 +231,16 @@ void attachments_create(struct http_call *call)
         .sealed_len = sealed_len,
         .uploaded_by = call->who.id,
     };
-    if ((prob.err = attachment_store_insert(db, &a, &text)) != APP_OK ||
-        (obj = api_parse(text, &prob)) == NULL) {
+    if ((p->err = attachment_store_insert(db, &a, &text)) != APP_OK ||
+        (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     const char *id = json_string_value(json_object_get(obj, "id"));
     snprintf(location, sizeof(location), "/v1/nominations/%s/attachments/%s", nom.id, id);
-    if ((prob.err = api_audit(call, db, "attachment.create", "attachment", id, NULL, text)) !=
+    if ((p->err = api_audit(call, db, "attachment.create", "attachment", id, NULL, text)) !=
             APP_OK ||
-        (prob.err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
-        (prob.err = db_commit(db)) != APP_OK) {
+        (p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
+        (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     http_set_header(call, "Location", location);
@@ -250,18 +248,15 @@ void attachments_create(struct http_call *call)
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(obj);
     free(text);
     free(sealed);
+    return p->err;
 }
 
-void attachments_list(struct http_call *call)
+enum app_err attachments_list(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     struct nomination_ref nom;
     struct round_ref round;
     char *array = NULL, *next = NULL;
@@ -269,22 +264,19 @@ void attachments_list(struct http_call *call)
     const char *cursor;
     int limit;
 
-    if (db == NULL || http_list_params(call, &limit, &cursor, &prob) != APP_OK ||
-        api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, &prob) !=
-            APP_OK ||
-        (prob.err = attachment_store_list(db, nom.id, cursor, limit, &array, &next)) != APP_OK ||
-        (items = api_parse(array, &prob)) == NULL) {
+    if (db == NULL || http_list_params(call, &limit, &cursor, p) != APP_OK ||
+        api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, p) != APP_OK ||
+        (p->err = attachment_store_list(db, nom.id, cursor, limit, &array, &next)) != APP_OK ||
+        (items = api_parse(array, p)) == NULL) {
         goto cleanup;
     }
     http_reply_list(call, items, next);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(items);
     free(array);
     free(next);
+    return p->err;
 }
 
 /* Appends s to out as an RFC 8187 value (attr-char kept, the rest %XX). */
@@ -325,11 +317,10 @@ static void content_disposition(char *out, size_t len, const char *filename)
     ext_value(out, len, filename);
 }
 
-void attachments_get(struct http_call *call)
+enum app_err attachments_get(struct http_call *call, struct problem *p)
 {
     const struct api_config *cfg = ((struct api_ctx *)call->app)->cfg;
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     struct nomination_ref nom;
     struct round_ref round;
     struct attachment_content c = {0};
@@ -337,25 +328,25 @@ void attachments_get(struct http_call *call)
     char *plain = NULL;
     char etag[68], disposition[ATTACHMENT_FILENAME_MAX * 4 * 4 + 64];
 
-    if (db == NULL || api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round,
-                                           &prob) != APP_OK) {
+    if (db == NULL ||
+        api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, p) != APP_OK) {
         goto cleanup;
     }
     if (!api_is_uuid(id)) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "attachment_id must be a UUID");
+        problem_set(p, APP_ERR_BAD_PARAMETER, "attachment_id must be a UUID");
         goto cleanup;
     }
-    prob.err = attachment_store_content(db, nom.id, id, &c);
-    if (prob.err == APP_ERR_NOT_FOUND) {
-        problem_set(&prob, APP_ERR_NOT_FOUND, "no attachment %s on this nomination", id);
+    p->err = attachment_store_content(db, nom.id, id, &c);
+    if (p->err == APP_ERR_NOT_FOUND) {
+        problem_set(p, APP_ERR_NOT_FOUND, "no attachment %s on this nomination", id);
         goto cleanup;
     }
-    if (prob.err != APP_OK) {
+    if (p->err != APP_OK) {
         goto cleanup;
     }
     if (crypto_open(cfg->pii_key, c.sealed, c.sealed_len, &plain) != APP_OK ||
         c.sealed_len != c.size + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
-        problem_set(&prob, APP_ERR_INTERNAL, "attachment %s cannot be opened", id);
+        problem_set(p, APP_ERR_INTERNAL, "attachment %s cannot be opened", id);
         goto cleanup;
     }
     snprintf(etag, sizeof(etag), "\"%s\"", c.sha256);
@@ -367,57 +358,51 @@ void attachments_get(struct http_call *call)
     http_reply_text(call, 200, c.media_type, plain, c.size);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     if (plain != NULL) {
         sodium_memzero(plain, c.size);
     }
     free(plain);
     attachment_content_clear(&c);
+    return p->err;
 }
 
-void attachments_delete(struct http_call *call)
+enum app_err attachments_delete(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     struct nomination_ref nom;
     struct round_ref round;
     const char *id = http_param(call, "attachment_id");
     char *before = NULL;
     json_t *obj = NULL;
 
-    if (db == NULL || (prob.err = db_begin(db)) != APP_OK ||
-        api_nomination_scope(call, db, http_param(call, "id"), true, &nom, &round, &prob) !=
-            APP_OK) {
+    if (db == NULL || (p->err = db_begin(db)) != APP_OK ||
+        api_nomination_scope(call, db, http_param(call, "id"), true, &nom, &round, p) != APP_OK) {
         goto cleanup;
     }
     if (!api_is_uuid(id)) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "attachment_id must be a UUID");
+        problem_set(p, APP_ERR_BAD_PARAMETER, "attachment_id must be a UUID");
         goto cleanup;
     }
-    if (!editable(&nom, &round, &prob)) {
+    if (!editable(&nom, &round, p)) {
         goto cleanup;
     }
-    prob.err = attachment_store_delete(db, nom.id, id, &before);
-    if (prob.err == APP_ERR_NOT_FOUND) {
-        problem_set(&prob, APP_ERR_NOT_FOUND, "no attachment %s on this nomination", id);
+    p->err = attachment_store_delete(db, nom.id, id, &before);
+    if (p->err == APP_ERR_NOT_FOUND) {
+        problem_set(p, APP_ERR_NOT_FOUND, "no attachment %s on this nomination", id);
         goto cleanup;
     }
-    if (prob.err != APP_OK || (obj = api_parse(before, &prob)) == NULL ||
-        (prob.err = api_audit(call, db, "attachment.delete", "attachment",
-                              json_string_value(json_object_get(obj, "id")), before, NULL)) !=
+    if (p->err != APP_OK || (obj = api_parse(before, p)) == NULL ||
+        (p->err = api_audit(call, db, "attachment.delete", "attachment",
+                            json_string_value(json_object_get(obj, "id")), before, NULL)) !=
             APP_OK ||
-        (prob.err = db_commit(db)) != APP_OK) {
+        (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     http_reply_empty(call, 204);
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(obj);
     free(before);
+    return p->err;
 }

@@ -8,43 +8,39 @@
 #include "handlers.h"
 #include "store/stores.h"
 
-void audit_list(struct http_call *call)
+enum app_err audit_list(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     char *array = NULL, *next = NULL;
     json_t *items = NULL;
     const char *cursor;
     int limit;
 
-    if (db == NULL || http_list_params(call, &limit, &cursor, &prob) != APP_OK) {
+    if (db == NULL || http_list_params(call, &limit, &cursor, p) != APP_OK) {
         goto cleanup;
     }
-    prob.err = audit_store_list(db, http_query(call, "entity_type"), http_query(call, "entity_id"),
-                                http_query(call, "action"), cursor, limit, &array, &next);
-    if (prob.err != APP_OK || (items = api_parse(array, &prob)) == NULL) {
+    p->err = audit_store_list(db, http_query(call, "entity_type"), http_query(call, "entity_id"),
+                              http_query(call, "action"), cursor, limit, &array, &next);
+    if (p->err != APP_OK || (items = api_parse(array, p)) == NULL) {
         goto cleanup;
     }
     http_reply_list(call, items, next);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(items);
     free(array);
     free(next);
+    return p->err;
 }
 
-void audit_verify(struct http_call *call)
+enum app_err audit_verify(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     char *text = NULL;
     json_t *obj = NULL;
 
-    if (db == NULL || (prob.err = audit_store_verify(db, &text)) != APP_OK ||
-        (obj = api_parse(text, &prob)) == NULL) {
+    if (db == NULL || (p->err = audit_store_verify(db, &text)) != APP_OK ||
+        (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     json_object_set_new(obj, "ok",
@@ -52,9 +48,7 @@ void audit_verify(struct http_call *call)
     http_reply_json(call, 200, obj);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(obj);
     free(text);
+    return p->err;
 }

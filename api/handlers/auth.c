@@ -79,51 +79,50 @@ static const struct json_field token_fields[] = {
     {"password", JF_STRING, true, 1, CRYPTO_PASSWORD_MAX},
 };
 
-void auth_token(struct http_call *call)
+enum app_err auth_token(struct http_call *call, struct problem *p)
 {
     const struct api_ctx *ctx = call->app;
-    struct problem prob = PROBLEM_INIT;
     struct db *db = NULL;
     char *id = NULL, *hash = NULL, *token = NULL;
     json_t *body = NULL;
     long now = (long)time(NULL);
     char expires[40];
 
-    if (!json_fields_check(call->body, token_fields, 2, "", &prob)) {
+    if (!json_fields_check(call->body, token_fields, 2, "", p)) {
         goto cleanup;
     }
-    db = api_db(&prob);
+    db = api_db(p);
     if (db == NULL) {
         goto cleanup;
     }
     const char *username = json_string_value(json_object_get(call->body, "username"));
     const char *password = json_string_value(json_object_get(call->body, "password"));
     int locked = 0;
-    if ((prob.err = user_store_login_locked(db, username, AUTH_LOGIN_MAX_FAILURES,
-                                            AUTH_LOGIN_WINDOW_S, &locked)) != APP_OK) {
+    if ((p->err = user_store_login_locked(db, username, AUTH_LOGIN_MAX_FAILURES,
+                                          AUTH_LOGIN_WINDOW_S, &locked)) != APP_OK) {
         goto cleanup;
     }
     if (locked > 0) {
-        problem_set(&prob, APP_ERR_RATE_LIMITED, "too many failed sign-ins; try again later");
-        prob.retry_after = (unsigned)locked;
+        problem_set(p, APP_ERR_RATE_LIMITED, "too many failed sign-ins; try again later");
+        p->retry_after = (unsigned)locked;
         goto cleanup;
     }
-    prob.err = user_store_login(db, username, &id, &hash);
-    if (prob.err != APP_OK && prob.err != APP_ERR_NOT_FOUND) {
+    p->err = user_store_login(db, username, &id, &hash);
+    if (p->err != APP_OK && p->err != APP_ERR_NOT_FOUND) {
         goto cleanup;
     }
     bool ok = crypto_password_verify(hash != NULL ? hash : dummy_hash(), password) && id != NULL;
-    if ((prob.err = user_store_login_result(db, username, ok, AUTH_LOGIN_WINDOW_S)) != APP_OK) {
+    if ((p->err = user_store_login_result(db, username, ok, AUTH_LOGIN_WINDOW_S)) != APP_OK) {
         goto cleanup;
     }
     if (!ok) {
-        problem_set(&prob, APP_ERR_UNAUTHORIZED, "unknown user or wrong password");
+        problem_set(p, APP_ERR_UNAUTHORIZED, "unknown user or wrong password");
         goto cleanup;
     }
-    prob.err =
+    p->err =
         auth_token_issue((const unsigned char *)ctx->cfg->jwt_secret, strlen(ctx->cfg->jwt_secret),
                          API_ISSUER, API_AUDIENCE, id, "user", ctx->cfg->token_ttl, now, &token);
-    if (prob.err != APP_OK) {
+    if (p->err != APP_OK) {
         goto cleanup;
     }
     time_t exp = (time_t)(now + ctx->cfg->token_ttl + 8 * 3600); /* Asia/Shanghai, no DST */
@@ -137,38 +136,33 @@ void auth_token(struct http_call *call)
     }
     http_set_header(call, "Cache-Control", "no-store");
     http_reply_json(call, 200, body);
-    prob.err = APP_OK;
+    p->err = APP_OK;
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(body);
     free(id);
     free(hash);
     free(token);
+    return p->err;
 }
 
-void me_get(struct http_call *call)
+enum app_err me_get(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     char *text = NULL;
     json_t *obj = NULL;
 
     if (db == NULL) {
         goto cleanup;
     }
-    prob.err = user_store_get(db, call->who.id, false, &text);
-    if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
+    p->err = user_store_get(db, call->who.id, false, &text);
+    if (p->err != APP_OK || (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(obj);
     free(text);
+    return p->err;
 }

@@ -23,37 +23,34 @@ static const struct json_field put_fields[] = {
     {"name", JF_STRING, false, 0, 60},
 };
 
-void calendar_get_year(struct http_call *call)
+enum app_err calendar_get_year(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct db *db = NULL;
     char *text = NULL;
     json_t *obj = NULL;
     long year;
 
     if (!api_parse_long(http_param(call, "year"), CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX, &year)) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "year must be an integer from %d to %d",
+        problem_set(p, APP_ERR_BAD_PARAMETER, "year must be an integer from %d to %d",
                     CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX);
         goto cleanup;
     }
-    if ((db = api_db(&prob)) == NULL) {
+    if ((db = api_db(p)) == NULL) {
         goto cleanup;
     }
-    prob.err = calendar_store_year(db, (int)year, &text);
-    if (prob.err == APP_ERR_NOT_FOUND) {
-        problem_set(&prob, APP_ERR_NOT_FOUND, "no calendar data for %ld", year);
+    p->err = calendar_store_year(db, (int)year, &text);
+    if (p->err == APP_ERR_NOT_FOUND) {
+        problem_set(p, APP_ERR_NOT_FOUND, "no calendar data for %ld", year);
     }
-    if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
+    if (p->err != APP_OK || (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(obj);
     free(text);
+    return p->err;
 }
 
 static json_t *workdays_json(int32_t from, int n, const int32_t *days)
@@ -77,9 +74,8 @@ static json_t *workdays_json(int32_t from, int n, const int32_t *days)
                      "end_date", last, "ends_at", ends, "workdays", list);
 }
 
-void calendar_workdays(struct http_call *call)
+enum app_err calendar_workdays(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct calendar cal;
     struct db *db = NULL;
     int32_t from, days[WORKDAYS_MAX];
@@ -89,36 +85,32 @@ void calendar_workdays(struct http_call *call)
 
     calendar_init(&cal);
     if (!date_parse(http_query(call, "from") ? http_query(call, "from") : "", &from)) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "from must be a date YYYY-MM-DD");
+        problem_set(p, APP_ERR_BAD_PARAMETER, "from must be a date YYYY-MM-DD");
         goto cleanup;
     }
     if (!api_parse_long(http_query(call, "days"), 1, WORKDAYS_MAX, &n)) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "days must be an integer from 1 to %d",
-                    WORKDAYS_MAX);
+        problem_set(p, APP_ERR_BAD_PARAMETER, "days must be an integer from 1 to %d", WORKDAYS_MAX);
         goto cleanup;
     }
-    if ((db = api_db(&prob)) == NULL ||
-        (prob.err = calendar_store_load(db, from, CALENDAR_SPAN((int)n), &cal)) != APP_OK) {
+    if ((db = api_db(p)) == NULL ||
+        (p->err = calendar_store_load(db, from, CALENDAR_SPAN((int)n), &cal)) != APP_OK) {
         goto cleanup;
     }
-    prob.err = workdays_after(&cal, from, (int)n, days, &missing);
-    if (prob.err == APP_ERR_CALENDAR_MISSING) {
-        api_calendar_missing(&prob, missing);
+    p->err = workdays_after(&cal, from, (int)n, days, &missing);
+    if (p->err == APP_ERR_CALENDAR_MISSING) {
+        api_calendar_missing(p, missing);
         goto cleanup;
     }
-    if (prob.err != APP_OK || (body = workdays_json(from, (int)n, days)) == NULL) {
-        problem_set(&prob, APP_ERR_INTERNAL, NULL);
+    if (p->err != APP_OK || (body = workdays_json(from, (int)n, days)) == NULL) {
+        problem_set(p, APP_ERR_INTERNAL, NULL);
         goto cleanup;
     }
     http_reply_json(call, 200, body);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     calendar_clear(&cal);
     json_decref(body);
+    return p->err;
 }
 
 /* The day's representation: its row when listed, else the weekday rule
@@ -161,33 +153,28 @@ static enum app_err day_json(struct db *db, int32_t day, json_t **ret, struct pr
     return *ret ? APP_OK : APP_ERR_INTERNAL;
 }
 
-void calendar_get_day(struct http_call *call)
+enum app_err calendar_get_day(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct db *db = NULL;
     json_t *obj = NULL;
     int32_t day;
 
     if (!date_parse(http_param(call, "date"), &day)) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "date must be YYYY-MM-DD");
+        problem_set(p, APP_ERR_BAD_PARAMETER, "date must be YYYY-MM-DD");
         goto cleanup;
     }
-    if ((db = api_db(&prob)) == NULL || (prob.err = day_json(db, day, &obj, &prob)) != APP_OK) {
+    if ((db = api_db(p)) == NULL || (p->err = day_json(db, day, &obj, p)) != APP_OK) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     json_decref(obj);
+    return p->err;
 }
 
-void calendar_put_day(struct http_call *call)
+enum app_err calendar_put_day(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct db *db = NULL;
     json_t *cur = NULL, *obj = NULL;
     char *before = NULL, *after = NULL, date[11];
@@ -195,41 +182,38 @@ void calendar_put_day(struct http_call *call)
     int version;
 
     if (!date_parse(http_param(call, "date"), &day)) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "date must be YYYY-MM-DD");
+        problem_set(p, APP_ERR_BAD_PARAMETER, "date must be YYYY-MM-DD");
         goto cleanup;
     }
-    if (!json_fields_check(call->body, put_fields, 2, "", &prob) ||
-        http_if_match_version(call, &version, &prob) != APP_OK || (db = api_db(&prob)) == NULL ||
-        (prob.err = db_begin(db)) != APP_OK || (prob.err = day_json(db, day, &cur, &prob)) ||
-        api_check_version(cur, version, &prob) != APP_OK) {
+    if (!json_fields_check(call->body, put_fields, 2, "", p) ||
+        http_if_match_version(call, &version, p) != APP_OK || (db = api_db(p)) == NULL ||
+        (p->err = db_begin(db)) != APP_OK || (p->err = day_json(db, day, &cur, p)) ||
+        api_check_version(cur, version, p) != APP_OK) {
         goto cleanup;
     }
     const char *name = json_string_value(json_object_get(call->body, "name"));
     date_format(day, date);
     before = json_dumps(cur, JSON_COMPACT);
-    prob.err = calendar_store_put_day(db, day, version,
-                                      json_is_true(json_object_get(call->body, "is_workday")),
-                                      name ? name : "", &after);
-    if (prob.err == APP_ERR_NOT_FOUND) {
-        problem_set(&prob, APP_ERR_PRECONDITION_FAILED, "the day changed; GET it again");
+    p->err = calendar_store_put_day(db, day, version,
+                                    json_is_true(json_object_get(call->body, "is_workday")),
+                                    name ? name : "", &after);
+    if (p->err == APP_ERR_NOT_FOUND) {
+        problem_set(p, APP_ERR_PRECONDITION_FAILED, "the day changed; GET it again");
     }
-    if (prob.err != APP_OK ||
-        (prob.err = api_audit(call, db, "calendar.day_update", "calendar_day", date,
-                              json_is_true(json_object_get(cur, "listed")) ? before : NULL,
-                              after)) != APP_OK ||
-        (obj = api_parse(after, &prob)) == NULL || (prob.err = db_commit(db)) != APP_OK) {
+    if (p->err != APP_OK ||
+        (p->err = api_audit(call, db, "calendar.day_update", "calendar_day", date,
+                            json_is_true(json_object_get(cur, "listed")) ? before : NULL, after)) !=
+            APP_OK ||
+        (obj = api_parse(after, p)) == NULL || (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     json_decref(cur);
     json_decref(obj);
     free(before);
     free(after);
+    return p->err;
 }

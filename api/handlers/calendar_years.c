@@ -14,25 +14,22 @@
 #include "store/stores.h"
 #include "workdays.h"
 
-void calendar_years_list(struct http_call *call)
+enum app_err calendar_years_list(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     char *text = NULL;
     json_t *items = NULL;
 
-    if (db == NULL || (prob.err = calendar_store_years_list(db, &text)) != APP_OK ||
-        (items = api_parse(text, &prob)) == NULL) {
+    if (db == NULL || (p->err = calendar_store_years_list(db, &text)) != APP_OK ||
+        (items = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     http_reply_list(call, items, NULL);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(items);
     free(text);
+    return p->err;
 }
 
 static const struct json_field year_fields[] = {
@@ -66,8 +63,7 @@ static bool check_year_members(const json_t *b, struct problem *p)
         if (json_is_object(v) && !json_fields_check(v, day_fields, 3, ptr, &one) &&
             one.err == APP_ERR_UNKNOWN_FIELD) {
             for (size_t k = 0; k < one.n_errors; k++) {
-                problem_add_error(p, APP_ERR_UNKNOWN_FIELD, one.errors[k].pointer, "%s",
-                                  one.errors[k].detail);
+                problem_copy_error(p, APP_ERR_UNKNOWN_FIELD, &one.errors[k]);
             }
         }
         problem_clear(&one);
@@ -163,9 +159,8 @@ static bool check_year(
  * year that is loaded needs If-Match with its version (GET
  * /v1/calendar/years); a new one takes none, or "0".
  */
-void calendar_years_put(struct http_call *call)
+enum app_err calendar_years_put(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct db *db = NULL;
     struct holiday_cn_day *days = NULL;
     char *before = NULL, *after = NULL, *head = NULL, source[256], id[16];
@@ -177,51 +172,51 @@ void calendar_years_put(struct http_call *call)
     bool if_match = http_header(call, "If-Match") != NULL;
 
     if (!api_parse_long(http_param(call, "year"), CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX, &year)) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "year must be an integer from %d to %d",
+        problem_set(p, APP_ERR_BAD_PARAMETER, "year must be an integer from %d to %d",
                     CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX);
         goto cleanup;
     }
     if ((days = calloc(HOLIDAY_CN_DAYS_MAX, sizeof(*days))) == NULL) {
         goto cleanup;
     }
-    if (!check_year(call->body, (int)year, days, &n, &prob) ||
-        (if_match && http_if_match_version(call, &version, &prob) != APP_OK) ||
-        (db = api_db(&prob)) == NULL || (prob.err = db_begin(db)) != APP_OK) {
+    if (!check_year(call->body, (int)year, days, &n, p) ||
+        (if_match && http_if_match_version(call, &version, p) != APP_OK) ||
+        (db = api_db(p)) == NULL || (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
     }
-    prob.err = calendar_store_year_head(db, (int)year, &head);
-    if (prob.err == APP_OK && ((prob.err = calendar_store_year(db, (int)year, &before)) != APP_OK ||
-                               (cur = api_parse(head, &prob)) == NULL)) {
+    p->err = calendar_store_year_head(db, (int)year, &head);
+    if (p->err == APP_OK && ((p->err = calendar_store_year(db, (int)year, &before)) != APP_OK ||
+                             (cur = api_parse(head, p)) == NULL)) {
         goto cleanup;
     }
-    if (prob.err != APP_OK && prob.err != APP_ERR_NOT_FOUND) {
+    if (p->err != APP_OK && p->err != APP_ERR_NOT_FOUND) {
         goto cleanup;
     }
     int current = cur != NULL ? (int)json_integer_value(json_object_get(cur, "version")) : 0;
     if (cur != NULL && !if_match) {
-        problem_set(&prob, APP_ERR_PRECONDITION_REQUIRED,
+        problem_set(p, APP_ERR_PRECONDITION_REQUIRED,
                     "%ld is loaded already: send If-Match: \"%d\" to replace it", year, current);
         goto cleanup;
     }
     if (version != current) {
-        problem_set(&prob, APP_ERR_PRECONDITION_FAILED,
+        problem_set(p, APP_ERR_PRECONDITION_FAILED,
                     "the year changed (ETag \"%d\"); GET /v1/calendar/years again", current);
         goto cleanup;
     }
     snprintf(source, sizeof(source), "%s%s",
              given ? "" : "api:", given ? given : call->who.username);
     snprintf(id, sizeof(id), "%ld", year);
-    prob.err = calendar_store_prune_year(db, (int)year, days, n);
-    for (size_t i = 0; prob.err == APP_OK && i < n; i++) {
-        prob.err =
+    p->err = calendar_store_prune_year(db, (int)year, days, n);
+    for (size_t i = 0; p->err == APP_OK && i < n; i++) {
+        p->err =
             calendar_store_upsert_day(db, days[i].day, days[i].is_workday, days[i].name, source);
     }
-    if (prob.err != APP_OK ||
-        (prob.err = calendar_store_upsert_year(db, (int)year, source)) != APP_OK ||
-        (prob.err = calendar_store_year(db, (int)year, &after)) != APP_OK ||
-        (prob.err = api_audit(call, db, cur ? "calendar.year_replace" : "calendar.year_load",
-                              "calendar_year", id, before, after)) != APP_OK ||
-        (obj = api_parse(after, &prob)) == NULL || (prob.err = db_commit(db)) != APP_OK) {
+    if (p->err != APP_OK ||
+        (p->err = calendar_store_upsert_year(db, (int)year, source)) != APP_OK ||
+        (p->err = calendar_store_year(db, (int)year, &after)) != APP_OK ||
+        (p->err = api_audit(call, db, cur ? "calendar.year_replace" : "calendar.year_load",
+                            "calendar_year", id, before, after)) != APP_OK ||
+        (obj = api_parse(after, p)) == NULL || (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     if (cur == NULL) {
@@ -233,14 +228,11 @@ void calendar_years_put(struct http_call *call)
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     json_decref(cur);
     json_decref(obj);
     free(days);
     free(before);
     free(after);
     free(head);
+    return p->err;
 }

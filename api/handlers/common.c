@@ -11,6 +11,8 @@
 
 #include <sodium.h>
 
+#include "civil_time.h"
+#include "clock.h"
 #include "handlers.h"
 #include "log.h"
 #include "store/stores.h"
@@ -49,6 +51,19 @@ void api_reply_resource(struct http_call *call, unsigned status, const json_t *o
     http_reply_json(call, status, obj);
 }
 
+void api_op_ctx(const struct http_call *call, struct db *db, struct op_ctx *ret)
+{
+    long long now = clock_now_ms();
+
+    *ret = (struct op_ctx){
+        .db = db,
+        .actor = &call->who,
+        .now_ms = now,
+        .today = date_of_ms(now),
+        .request_id = call->request_id,
+    };
+}
+
 enum app_err api_audit(struct http_call *call,
                        struct db *db,
                        const char *action,
@@ -57,19 +72,10 @@ enum app_err api_audit(struct http_call *call,
                        const char *before,
                        const char *after)
 {
-    struct audit_entry e = {
-        .actor_id = call->who.id[0] ? call->who.id : NULL,
-        .actor = call->who.username[0] ? call->who.username : "anonymous",
-        .role = auth_role_name(call->who.role),
-        .action = action,
-        .entity_type = entity_type,
-        .entity_id = entity_id,
-        .request_id = call->request_id,
-        .before = before,
-        .after = after,
-    };
+    struct op_ctx ctx;
 
-    return audit_store_append(db, &e);
+    api_op_ctx(call, db, &ctx);
+    return ops_audit(&ctx, action, entity_type, entity_id, before, after);
 }
 
 bool api_is_uuid(const char *s)

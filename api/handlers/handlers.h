@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "http.h"
+#include "ops/ops.h"
 #include "store/db.h"
 
 struct round_ref;
@@ -44,8 +45,13 @@ json_t *api_parse(const char *text, struct problem *p);
 /* Replies with a resource object, its ETag taken from its "version". */
 void api_reply_resource(struct http_call *call, unsigned status, const json_t *obj);
 
-/* Appends an audit event for the caller inside the open transaction.
- * before/after are representation JSON texts (or NULL). */
+/* The op context of this request: the caller, now from the clock, the
+ * request id (ops/ops.h). */
+void api_op_ctx(const struct http_call *call, struct db *db, struct op_ctx *ret);
+
+/* Appends an audit event for the caller inside the open transaction
+ * (ops_audit with the request's context). before/after are representation
+ * JSON texts (or NULL). */
 enum app_err api_audit(struct http_call *call,
                        struct db *db,
                        const char *action,

@@ -72,31 +72,26 @@ static enum app_err run_checks(struct db *db,
     return APP_OK;
 }
 
-void nominations_eligibility(struct http_call *call)
+enum app_err nominations_eligibility(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct nomination_ref nom;
     struct round_ref round;
     struct programme_policy pol = {0};
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     json_t *checklist = NULL;
 
     if (db == NULL ||
-        api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, &prob) !=
-            APP_OK ||
-        nomination_load_policy(db, &round, &pol, &prob) != APP_OK ||
-        run_checks(db, &nom, &round, &pol, &checklist, &prob) != APP_OK) {
+        api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, p) != APP_OK ||
+        nomination_load_policy(db, &round, &pol, p) != APP_OK ||
+        run_checks(db, &nom, &round, &pol, &checklist, p) != APP_OK) {
         goto cleanup;
     }
     http_reply_json(call, 200, checklist);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     json_decref(checklist);
     json_decref(pol.json);
+    return p->err;
 }
 
 /* ---- POST /v1/nominations/{id}/transitions ---- */
@@ -147,9 +142,8 @@ static json_t *stamp_overrides(const json_t *overrides, const struct principal *
     return out;
 }
 
-void nominations_transition(struct http_call *call)
+enum app_err nominations_transition(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct nomination_ref nom;
     struct round_ref round;
     struct programme_policy pol = {0};
@@ -161,27 +155,26 @@ void nominations_transition(struct http_call *call)
     char targets[160];
     int version = -1, to;
 
-    if (!json_fields_check(b, transition_fields, 5, "", &prob)) {
+    if (!json_fields_check(b, transition_fields, 5, "", p)) {
         goto cleanup;
     }
     to = enums_from_value(ENUMS_NOMINATION_STATES, json_string_value(json_object_get(b, "to")));
     if (to < 0) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/to",
+        problem_add_error(p, APP_ERR_VALIDATION, "/to",
                           "unknown state (see GET /v1/enums nomination_states)");
         goto cleanup;
     }
     if (http_header(call, "If-Match") != NULL &&
-        http_if_match_version(call, &version, &prob) != APP_OK) {
+        http_if_match_version(call, &version, p) != APP_OK) {
         goto cleanup;
     }
-    if ((db = api_db(&prob)) == NULL || (prob.err = db_begin(db)) != APP_OK ||
-        api_nomination_scope(call, db, http_param(call, "id"), true, &nom, &round, &prob) !=
-            APP_OK ||
-        nomination_load_policy(db, &round, &pol, &prob) != APP_OK) {
+    if ((db = api_db(p)) == NULL || (p->err = db_begin(db)) != APP_OK ||
+        api_nomination_scope(call, db, http_param(call, "id"), true, &nom, &round, p) != APP_OK ||
+        nomination_load_policy(db, &round, &pol, p) != APP_OK) {
         goto cleanup;
     }
     if (version >= 0 && nom.version != version) {
-        problem_set(&prob, APP_ERR_PRECONDITION_FAILED,
+        problem_set(p, APP_ERR_PRECONDITION_FAILED,
                     "the nomination changed (ETag \"%d\"); GET it again", nom.version);
         goto cleanup;
     }
@@ -190,46 +183,44 @@ void nominations_transition(struct http_call *call)
     const char *to_name = enums_value(ENUMS_NOMINATION_STATES, to);
     flow_nomination_targets(nom.state, call->who.role, targets, sizeof(targets));
     if (move == NULL) {
-        nomination_conflict(&prob, nom.state,
+        nomination_conflict(p, nom.state,
                             "a nomination in state %s cannot move to %s (allowed: %s)", from_name,
                             to_name, targets);
         goto cleanup;
     }
     if (!(move->roles & ROLE_BIT(call->who.role))) {
-        problem_set(&prob, APP_ERR_FORBIDDEN, "role %s may not move a nomination from %s to %s",
+        problem_set(p, APP_ERR_FORBIDDEN, "role %s may not move a nomination from %s to %s",
                     auth_role_name(call->who.role), from_name, to_name);
         goto cleanup;
     }
     if (!(move->phases & PHASE_BIT(round.phase))) {
-        nomination_conflict(&prob, nom.state,
-                            "%s → %s is not possible while the round is in phase %s", from_name,
-                            to_name, enums_value(ENUMS_ROUND_PHASES, round.phase));
+        nomination_conflict(p, nom.state, "%s → %s is not possible while the round is in phase %s",
+                            from_name, to_name, enums_value(ENUMS_ROUND_PHASES, round.phase));
         goto cleanup;
     }
     /* Members this move does not use are refused, not ignored. */
-    prob.err = APP_OK;
+    p->err = APP_OK;
     if (json_object_get(b, "publicity_start") && !(move->guards & GUARD_PUBLICITY_START)) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/publicity_start", "not used by this move");
+        problem_add_error(p, APP_ERR_VALIDATION, "/publicity_start", "not used by this move");
     }
     if (json_object_get(b, "publicity_workdays") && !(move->guards & GUARD_PUBLICITY_START)) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/publicity_workdays",
-                          "not used by this move");
+        problem_add_error(p, APP_ERR_VALIDATION, "/publicity_workdays", "not used by this move");
     }
     if (json_object_get(b, "overrides") && !(move->guards & GUARD_CHECKS_CLEAR)) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/overrides", "not used by this move");
+        problem_add_error(p, APP_ERR_VALIDATION, "/overrides", "not used by this move");
     }
     if (note != NULL && !(move->guards & (GUARD_NOTE_REQUIRED | GUARD_NOTE_ALLOWED))) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/note", "not used by this move");
+        problem_add_error(p, APP_ERR_VALIDATION, "/note", "not used by this move");
     }
     if (note == NULL && (move->guards & GUARD_NOTE_REQUIRED)) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/note",
+        problem_add_error(p, APP_ERR_VALIDATION, "/note",
                           "is required: the reason (or the comments for the unit)");
     }
-    if (prob.n_errors > 0) {
+    if (p->n_errors > 0) {
         goto cleanup;
     }
-    prob.err = APP_ERR_INTERNAL;
-    if (nomination_load_full(db, nom.id, &before, &cur, &prob) != APP_OK ||
+    p->err = APP_ERR_INTERNAL;
+    if (nomination_load_full(db, nom.id, &before, &cur, p) != APP_OK ||
         (values = json_object()) == NULL) {
         goto cleanup;
     }
@@ -242,26 +233,26 @@ void nominations_transition(struct http_call *call)
         int min = pol.p.unit_publicity_min_workdays;
         int n = wd != NULL ? (int)json_integer_value(wd) : min;
         if (!date_parse(json_string_value(json_object_get(b, "publicity_start")), &start)) {
-            problem_add_error(&prob, APP_ERR_VALIDATION, "/publicity_start",
+            problem_add_error(p, APP_ERR_VALIDATION, "/publicity_start",
                               "is required: the date the unit published it, YYYY-MM-DD");
             goto cleanup;
         }
         if (n < 0) {
-            problem_add_error(&prob, APP_ERR_VALIDATION, "/publicity_workdays",
+            problem_add_error(p, APP_ERR_VALIDATION, "/publicity_workdays",
                               "is required: this programme's policy sets no length");
             goto cleanup;
         }
         if (n < (min > 0 ? min : 1) || n > 60) {
-            problem_add_error(&prob, APP_ERR_VALIDATION, "/publicity_workdays",
+            problem_add_error(p, APP_ERR_VALIDATION, "/publicity_workdays",
                               "must be %d to 60 working days", min > 0 ? min : 1);
             goto cleanup;
         }
         if (start < round.window_opens || start > round.window_closes) {
-            problem_add_error(&prob, APP_ERR_VALIDATION, "/publicity_start",
+            problem_add_error(p, APP_ERR_VALIDATION, "/publicity_start",
                               "must lie in the round's application window");
             goto cleanup;
         }
-        if (api_workdays_end(db, start, n, &end, &prob) != APP_OK) {
+        if (api_workdays_end(db, start, n, &end, p) != APP_OK) {
             goto cleanup;
         }
         date_format(start, date);
@@ -275,28 +266,27 @@ void nominations_transition(struct http_call *call)
         date_parse(json_string_value(json_object_get(cur, "publicity_end")), &end);
         if (clock_today() <= end) {
             date_format(end, date);
-            nomination_conflict(&prob, nom.state, "the unit publicity runs until 24:00 on %s",
-                                date);
+            nomination_conflict(p, nom.state, "the unit publicity runs until 24:00 on %s", date);
             goto cleanup;
         }
     }
     if ((move->guards & GUARD_NO_PUBLICITY) && pol.p.unit_publicity_required) {
         const char *art = json_string_value(
             json_object_get(json_object_get(pol.json, "articles"), "unit_publicity_required"));
-        nomination_conflict(&prob, nom.state, "this programme requires unit publicity first (%s)",
+        nomination_conflict(p, nom.state, "this programme requires unit publicity first (%s)",
                             art != NULL ? art : "policy");
         goto cleanup;
     }
     if (move->guards & GUARD_COMPLETE) {
-        if (nom.state != NOM_RETURNED && !nomination_window_open(&round, &prob)) {
+        if (nom.state != NOM_RETURNED && !nomination_window_open(&round, p)) {
             goto cleanup;
         }
-        if (!complete(cur, &pol.p, &prob)) {
+        if (!complete(cur, &pol.p, p)) {
             goto cleanup;
         }
     }
     if (move->guards & GUARD_RUN_CHECKS) {
-        if (run_checks(db, &nom, &round, &pol, &checklist, &prob) != APP_OK) {
+        if (run_checks(db, &nom, &round, &pol, &checklist, p) != APP_OK) {
             goto cleanup;
         }
         json_object_set(values, "eligibility", checklist);
@@ -304,7 +294,7 @@ void nominations_transition(struct http_call *call)
     }
     if (move->guards & GUARD_CHECKS_CLEAR) {
         const json_t *overrides = json_object_get(b, "overrides");
-        if (!eligibility_clear(json_object_get(cur, "eligibility"), overrides, &prob)) {
+        if (!eligibility_clear(json_object_get(cur, "eligibility"), overrides, p)) {
             goto cleanup;
         }
         json_object_set_new(values, "overrides", stamp_overrides(overrides, &call->who));
@@ -325,26 +315,22 @@ void nominations_transition(struct http_call *call)
         break;
     }
     if ((values_text = nomination_dump(values)) == NULL) {
-        problem_set(&prob, APP_ERR_INTERNAL, NULL);
+        problem_set(p, APP_ERR_INTERNAL, NULL);
         goto cleanup;
     }
-    if ((prob.err = nomination_store_update(db, nom.id, nom.version, values_text)) != APP_OK ||
-        (prob.err = nomination_store_add_transition(db, nom.id, from_name, to_name, &call->who,
-                                                    note)) != APP_OK ||
-        nomination_load_full(db, nom.id, &after, &obj, &prob) != APP_OK ||
-        (prob.err = api_audit(call, db, "nomination.transition", "nomination", nom.id, before,
-                              after)) != APP_OK ||
-        (prob.err = db_commit(db)) != APP_OK) {
+    if ((p->err = nomination_store_update(db, nom.id, nom.version, values_text)) != APP_OK ||
+        (p->err = nomination_store_add_transition(db, nom.id, from_name, to_name, &call->who,
+                                                  note)) != APP_OK ||
+        nomination_load_full(db, nom.id, &after, &obj, p) != APP_OK ||
+        (p->err = api_audit(call, db, "nomination.transition", "nomination", nom.id, before,
+                            after)) != APP_OK ||
+        (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     free(values_text);
     json_decref(values);
     json_decref(checklist);
@@ -353,4 +339,5 @@ cleanup:
     json_decref(pol.json);
     free(before);
     free(after);
+    return p->err;
 }

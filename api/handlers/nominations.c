@@ -401,9 +401,8 @@ bool nomination_editable_now(enum nomination_state state, enum round_phase phase
 
 /* ---- POST /v1/rounds/{id}/nominations ---- */
 
-void nominations_create(struct http_call *call)
+enum app_err nominations_create(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct idem_state idem;
     struct round_ref round;
     struct programme_policy pol = {0};
@@ -411,44 +410,43 @@ void nominations_create(struct http_call *call)
     json_t *obj = NULL;
     char *values_text = NULL, *new_id = NULL, *text = NULL, location[96];
 
-    if (!json_fields_check(call->body, create_fields, N_FIELDS, "", &prob) ||
-        (db = api_db(&prob)) == NULL ||
-        api_round_scope(call, db, http_param(call, "id"), false, &round, &prob) != APP_OK ||
-        api_idem_begin(call, db, &idem, &prob) ||
-        nomination_load_policy(db, &round, &pol, &prob) != APP_OK) {
+    if (!json_fields_check(call->body, create_fields, N_FIELDS, "", p) ||
+        (db = api_db(p)) == NULL ||
+        api_round_scope(call, db, http_param(call, "id"), false, &round, p) != APP_OK ||
+        api_idem_begin(call, db, &idem, p) ||
+        nomination_load_policy(db, &round, &pol, p) != APP_OK) {
         goto cleanup;
     }
     if (round.phase != PHASE_ACCEPTING) {
-        problem_set(&prob, APP_ERR_CONFLICT,
+        problem_set(p, APP_ERR_CONFLICT,
                     "the round is in phase %s; nominations are taken in accepting",
                     enums_value(ENUMS_ROUND_PHASES, round.phase));
         goto cleanup;
     }
-    if (!nomination_window_open(&round, &prob)) {
+    if (!nomination_window_open(&round, p)) {
         goto cleanup;
     }
-    prob.err = APP_OK;
-    if ((values_text = candidate_values(call, &pol.p, round.reference_date, &prob)) == NULL) {
+    p->err = APP_OK;
+    if ((values_text = candidate_values(call, &pol.p, round.reference_date, p)) == NULL) {
         goto cleanup;
     }
-    if ((prob.err = db_begin(db)) != APP_OK ||
-        (prob.err = nomination_store_insert(db, round.id, call->who.unit_id, values_text,
-                                            &new_id)) != APP_OK ||
-        (prob.err = nomination_store_add_transition(db, new_id, NULL, "draft", &call->who, NULL)) !=
+    if ((p->err = db_begin(db)) != APP_OK ||
+        (p->err = nomination_store_insert(db, round.id, call->who.unit_id, values_text, &new_id)) !=
             APP_OK ||
-        nomination_load_full(db, new_id, &text, &obj, &prob) != APP_OK) {
-        if (prob.err == APP_ERR_CONFLICT) {
+        (p->err = nomination_store_add_transition(db, new_id, NULL, "draft", &call->who, NULL)) !=
+            APP_OK ||
+        nomination_load_full(db, new_id, &text, &obj, p) != APP_OK) {
+        if (p->err == APP_ERR_CONFLICT) {
             /* Names no unit: the other nomination may be another unit's. */
-            problem_set(&prob, APP_ERR_CONFLICT,
-                        "this person already has a nomination in this round");
+            problem_set(p, APP_ERR_CONFLICT, "this person already has a nomination in this round");
         }
         goto cleanup;
     }
     snprintf(location, sizeof(location), "/v1/nominations/%s", new_id);
-    if ((prob.err = api_audit(call, db, "nomination.create", "nomination", new_id, NULL, text)) !=
+    if ((p->err = api_audit(call, db, "nomination.create", "nomination", new_id, NULL, text)) !=
             APP_OK ||
-        (prob.err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
-        (prob.err = db_commit(db)) != APP_OK) {
+        (p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
+        (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     http_set_header(call, "Location", location);
@@ -456,20 +454,17 @@ void nominations_create(struct http_call *call)
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     free_values(values_text);
     json_decref(obj);
     json_decref(pol.json);
     free(new_id);
     free(text);
+    return p->err;
 }
 
 /* ---- GET /v1/rounds/{id}/nominations ---- */
 
-void nominations_list(struct http_call *call)
+enum app_err nominations_list(struct http_call *call, struct problem *p)
 {
     static const char *const sorts[NOMINATION_SORT__COUNT] = {
         [NOMINATION_SORT_CREATED] = "created_at",
@@ -477,15 +472,14 @@ void nominations_list(struct http_call *call)
         [NOMINATION_SORT_NAME] = "name",
         [NOMINATION_SORT_NAME_DESC] = "-name",
     };
-    struct problem prob = PROBLEM_INIT;
     struct round_ref round;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     struct nomination_filter f = {0};
     const char *cursor, *sort = http_query(call, "sort");
     char *array = NULL, *next = NULL;
     int limit;
 
-    if (db == NULL || http_list_params(call, &limit, &cursor, &prob) != APP_OK) {
+    if (db == NULL || http_list_params(call, &limit, &cursor, p) != APP_OK) {
         goto cleanup;
     }
     f.state = http_query(call, "state");
@@ -493,19 +487,19 @@ void nominations_list(struct http_call *call)
     f.unit_id = http_query(call, "unit_id");
     f.q = http_query(call, "q");
     if (f.state != NULL && enums_from_value(ENUMS_NOMINATION_STATES, f.state) < 0) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "state: unknown nomination state");
+        problem_set(p, APP_ERR_BAD_PARAMETER, "state: unknown nomination state");
         goto cleanup;
     }
     if (f.skill_level != NULL && skill_level_from_value(f.skill_level) < 0) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "skill_level: unknown skill level");
+        problem_set(p, APP_ERR_BAD_PARAMETER, "skill_level: unknown skill level");
         goto cleanup;
     }
     if (f.unit_id != NULL && !api_is_uuid(f.unit_id)) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "unit_id must be a UUID");
+        problem_set(p, APP_ERR_BAD_PARAMETER, "unit_id must be a UUID");
         goto cleanup;
     }
     if (f.q != NULL && (f.q[0] == '\0' || json_utf8_length(f.q) > 50)) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "q must be 1 to 50 characters");
+        problem_set(p, APP_ERR_BAD_PARAMETER, "q must be 1 to 50 characters");
         goto cleanup;
     }
     f.sort = NOMINATION_SORT__COUNT;
@@ -516,11 +510,11 @@ void nominations_list(struct http_call *call)
         }
     }
     if (f.sort == NOMINATION_SORT__COUNT) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER,
+        problem_set(p, APP_ERR_BAD_PARAMETER,
                     "sort must be created_at, -created_at, name or -name");
         goto cleanup;
     }
-    if (api_round_scope(call, db, http_param(call, "id"), false, &round, &prob) != APP_OK) {
+    if (api_round_scope(call, db, http_param(call, "id"), false, &round, p) != APP_OK) {
         goto cleanup;
     }
     f.round_id = round.id;
@@ -528,24 +522,21 @@ void nominations_list(struct http_call *call)
         /* Another unit's id filters to nothing, exactly like a unit with no nominations. */
         if (f.unit_id != NULL && strcasecmp(f.unit_id, call->who.unit_id) != 0) {
             http_reply_list_text(call, "[]", NULL);
-            prob.err = APP_OK;
+            p->err = APP_OK;
             goto cleanup;
         }
         f.unit_id = call->who.unit_id;
     }
-    if ((prob.err = nomination_store_list(db, &f, cursor, limit, &array, &next)) != APP_OK) {
-        problem_set(&prob, prob.err, NULL);
+    if ((p->err = nomination_store_list(db, &f, cursor, limit, &array, &next)) != APP_OK) {
+        problem_set(p, p->err, NULL);
         goto cleanup;
     }
     http_reply_list_text(call, array, next);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     free(array);
     free(next);
+    return p->err;
 }
 
 /* ---- GET /v1/nominations/{id} ---- */
@@ -597,38 +588,36 @@ reveal_into(json_t *obj, const char *key, const struct api_ctx *ctx, const char 
     return err;
 }
 
-void nominations_get(struct http_call *call)
+enum app_err nominations_get(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct nomination_ref nom;
     struct round_ref round;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     char *text = NULL, *id_hex = NULL, *phone_hex = NULL;
     json_t *obj = NULL;
     bool reveal_id, reveal_phone;
 
-    if (db == NULL || !reveal_param(http_query(call, "reveal"), &reveal_id, &reveal_phone, &prob)) {
+    if (db == NULL || !reveal_param(http_query(call, "reveal"), &reveal_id, &reveal_phone, p)) {
         goto cleanup;
     }
     if ((reveal_id || reveal_phone) && call->who.role != ROLE_OFFICE) {
-        problem_set(&prob, APP_ERR_FORBIDDEN, "only an office user may reveal personal data");
+        problem_set(p, APP_ERR_FORBIDDEN, "only an office user may reveal personal data");
         goto cleanup;
     }
     if (!reveal_id && !reveal_phone) {
-        if (api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, &prob) !=
+        if (api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, p) !=
                 APP_OK ||
-            nomination_load_full(db, nom.id, &text, &obj, &prob) != APP_OK) {
+            nomination_load_full(db, nom.id, &text, &obj, p) != APP_OK) {
             goto cleanup;
         }
         api_reply_resource(call, 200, obj);
         goto cleanup;
     }
     /* A reveal is audited: the read and its audit event commit together. */
-    if ((prob.err = db_begin(db)) != APP_OK ||
-        api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, &prob) !=
-            APP_OK ||
-        nomination_load_full(db, nom.id, &text, &obj, &prob) != APP_OK ||
-        (prob.err = nomination_store_sealed(db, nom.id, &id_hex, &phone_hex)) != APP_OK) {
+    if ((p->err = db_begin(db)) != APP_OK ||
+        api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, p) != APP_OK ||
+        nomination_load_full(db, nom.id, &text, &obj, p) != APP_OK ||
+        (p->err = nomination_store_sealed(db, nom.id, &id_hex, &phone_hex)) != APP_OK) {
         goto cleanup;
     }
     json_t *what = json_array();
@@ -641,16 +630,16 @@ void nominations_get(struct http_call *call)
     json_t *note = json_pack("{s:o}", "revealed", what);
     char *note_text = note != NULL ? nomination_dump(note) : NULL;
     json_decref(note);
-    prob.err = note_text != NULL
-                   ? api_audit(call, db, "nomination.reveal", "nomination", nom.id, NULL, note_text)
-                   : APP_ERR_INTERNAL;
+    p->err = note_text != NULL
+                 ? api_audit(call, db, "nomination.reveal", "nomination", nom.id, NULL, note_text)
+                 : APP_ERR_INTERNAL;
     free(note_text);
-    if (prob.err != APP_OK || (prob.err = db_commit(db)) != APP_OK) {
+    if (p->err != APP_OK || (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
-    if ((reveal_id && (prob.err = reveal_into(obj, "id_number", call->app, id_hex)) != APP_OK) ||
+    if ((reveal_id && (p->err = reveal_into(obj, "id_number", call->app, id_hex)) != APP_OK) ||
         (reveal_phone && phone_hex != NULL &&
-         (prob.err = reveal_into(obj, "phone", call->app, phone_hex)) != APP_OK)) {
+         (p->err = reveal_into(obj, "phone", call->app, phone_hex)) != APP_OK)) {
         log_error("a sealed value of nomination %s does not open under the PII key", nom.id);
         goto cleanup;
     }
@@ -659,10 +648,6 @@ void nominations_get(struct http_call *call)
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     if (obj != NULL) {
         json_object_clear(obj); /* drops revealed strings before the memory is reused */
     }
@@ -670,13 +655,13 @@ cleanup:
     free(text);
     free(id_hex);
     free(phone_hex);
+    return p->err;
 }
 
 /* ---- PATCH /v1/nominations/{id} ---- */
 
-void nominations_update(struct http_call *call)
+enum app_err nominations_update(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct nomination_ref nom;
     struct round_ref round;
     struct programme_policy pol = {0};
@@ -685,8 +670,8 @@ void nominations_update(struct http_call *call)
     char *before = NULL, *after = NULL, *values_text = NULL;
     int version;
 
-    if (!json_fields_check(call->body, patch_fields, N_FIELDS, "", &prob) ||
-        http_if_match_version(call, &version, &prob) != APP_OK || (db = api_db(&prob)) == NULL) {
+    if (!json_fields_check(call->body, patch_fields, N_FIELDS, "", p) ||
+        http_if_match_version(call, &version, p) != APP_OK || (db = api_db(p)) == NULL) {
         goto cleanup;
     }
     /* Members that cannot be cleared. */
@@ -696,43 +681,41 @@ void nominations_update(struct http_call *call)
         if (json_is_null(json_object_get(call->body, not_null[i]))) {
             char ptr[64];
             snprintf(ptr, sizeof(ptr), "/%s", not_null[i]);
-            problem_add_error(&prob, APP_ERR_VALIDATION, ptr, "cannot be null");
+            problem_add_error(p, APP_ERR_VALIDATION, ptr, "cannot be null");
         }
     }
-    if (prob.n_errors > 0) {
+    if (p->n_errors > 0) {
         goto cleanup;
     }
-    if ((prob.err = db_begin(db)) != APP_OK ||
-        api_nomination_scope(call, db, http_param(call, "id"), true, &nom, &round, &prob) !=
-            APP_OK ||
-        nomination_load_policy(db, &round, &pol, &prob) != APP_OK) {
+    if ((p->err = db_begin(db)) != APP_OK ||
+        api_nomination_scope(call, db, http_param(call, "id"), true, &nom, &round, p) != APP_OK ||
+        nomination_load_policy(db, &round, &pol, p) != APP_OK) {
         goto cleanup;
     }
     if (nom.version != version) {
-        problem_set(&prob, APP_ERR_PRECONDITION_FAILED,
+        problem_set(p, APP_ERR_PRECONDITION_FAILED,
                     "the nomination changed (ETag \"%d\"); GET it again", nom.version);
         goto cleanup;
     }
     if (!nomination_editable_now(nom.state, round.phase)) {
-        nomination_conflict(&prob, nom.state,
+        nomination_conflict(p, nom.state,
                             "a nomination in state %s cannot be edited while the round is in %s",
                             enums_value(ENUMS_NOMINATION_STATES, nom.state),
                             enums_value(ENUMS_ROUND_PHASES, round.phase));
         goto cleanup;
     }
-    prob.err = APP_OK;
-    if ((values_text = candidate_values(call, &pol.p, round.reference_date, &prob)) == NULL) {
+    p->err = APP_OK;
+    if ((values_text = candidate_values(call, &pol.p, round.reference_date, p)) == NULL) {
         goto cleanup;
     }
-    if (nomination_load_full(db, nom.id, &before, NULL, &prob) != APP_OK ||
-        (prob.err = nomination_store_update(db, nom.id, version, values_text)) != APP_OK ||
-        nomination_load_full(db, nom.id, &after, &obj, &prob) != APP_OK ||
-        (prob.err = api_audit(call, db, "nomination.update", "nomination", nom.id, before,
-                              after)) != APP_OK ||
-        (prob.err = db_commit(db)) != APP_OK) {
-        if (prob.err == APP_ERR_CONFLICT) {
-            problem_set(&prob, APP_ERR_CONFLICT,
-                        "this person already has a nomination in this round");
+    if (nomination_load_full(db, nom.id, &before, NULL, p) != APP_OK ||
+        (p->err = nomination_store_update(db, nom.id, version, values_text)) != APP_OK ||
+        nomination_load_full(db, nom.id, &after, &obj, p) != APP_OK ||
+        (p->err = api_audit(call, db, "nomination.update", "nomination", nom.id, before, after)) !=
+            APP_OK ||
+        (p->err = db_commit(db)) != APP_OK) {
+        if (p->err == APP_ERR_CONFLICT) {
+            problem_set(p, APP_ERR_CONFLICT, "this person already has a nomination in this round");
         }
         goto cleanup;
     }
@@ -740,13 +723,10 @@ void nominations_update(struct http_call *call)
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     free_values(values_text);
     json_decref(obj);
     json_decref(pol.json);
     free(before);
     free(after);
+    return p->err;
 }

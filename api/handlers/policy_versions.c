@@ -96,69 +96,62 @@ cleanup:
     return p->err;
 }
 
-void policy_versions_list(struct http_call *call)
+enum app_err policy_versions_list(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct db *db = NULL;
     const char *code = http_param(call, "code");
     char *prog = NULL, *array = NULL;
     json_t *items = NULL;
 
-    if (!api_programme_code_ok(code, &prob) || (db = api_db(&prob)) == NULL) {
+    if (!api_programme_code_ok(code, p) || (db = api_db(p)) == NULL) {
         goto cleanup;
     }
-    if ((prob.err = programme_store_get(db, code, false, &prog)) != APP_OK) {
-        not_found(code, 0, &prob);
+    if ((p->err = programme_store_get(db, code, false, &prog)) != APP_OK) {
+        not_found(code, 0, p);
         goto cleanup;
     }
-    if ((prob.err = policy_version_store_list(db, code, &array)) != APP_OK ||
-        (items = api_parse(array, &prob)) == NULL) {
+    if ((p->err = policy_version_store_list(db, code, &array)) != APP_OK ||
+        (items = api_parse(array, p)) == NULL) {
         goto cleanup;
     }
     http_reply_list(call, items, NULL);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(items);
     free(prog);
     free(array);
+    return p->err;
 }
 
-void policy_versions_get(struct http_call *call)
+enum app_err policy_versions_get(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct db *db = NULL;
     const char *code = http_param(call, "code");
     char *text = NULL;
     json_t *obj = NULL;
     int number;
 
-    if (!api_programme_code_ok(code, &prob) || !number_param(call, &number, &prob) ||
-        (db = api_db(&prob)) == NULL) {
+    if (!api_programme_code_ok(code, p) || !number_param(call, &number, p) ||
+        (db = api_db(p)) == NULL) {
         goto cleanup;
     }
-    if ((prob.err = policy_version_store_get(db, code, number, false, &text)) != APP_OK) {
-        not_found(code, number, &prob);
+    if ((p->err = policy_version_store_get(db, code, number, false, &text)) != APP_OK) {
+        not_found(code, number, p);
         goto cleanup;
     }
-    if ((obj = api_parse(text, &prob)) == NULL) {
+    if ((obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(obj);
     free(text);
+    return p->err;
 }
 
-void policy_versions_create(struct http_call *call)
+enum app_err policy_versions_create(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct idem_state idem;
     struct db *db = NULL;
     const char *code = http_param(call, "code");
@@ -166,28 +159,28 @@ void policy_versions_create(struct http_call *call)
     json_t *obj = NULL;
     int version, number = 0;
 
-    if (!api_programme_code_ok(code, &prob) ||
-        http_if_match_version(call, &version, &prob) != APP_OK || (db = api_db(&prob)) == NULL) {
+    if (!api_programme_code_ok(code, p) || http_if_match_version(call, &version, p) != APP_OK ||
+        (db = api_db(p)) == NULL) {
         goto cleanup;
     }
-    if ((prob.err = programme_store_get(db, code, false, &prog)) != APP_OK) {
-        not_found(code, 0, &prob); /* 404 before judging the body */
+    if ((p->err = programme_store_get(db, code, false, &prog)) != APP_OK) {
+        not_found(code, 0, p); /* 404 before judging the body */
         goto cleanup;
     }
-    if (!json_fields_check(call->body, body_fields, 1, "", &prob)) {
+    if (!json_fields_check(call->body, body_fields, 1, "", p)) {
         goto cleanup;
     }
-    prob.err = APP_OK;
-    if (!policy_validate(json_object_get(call->body, "policy"), &prob) ||
-        api_idem_begin(call, db, &idem, &prob) || (prob.err = db_begin(db)) != APP_OK ||
+    p->err = APP_OK;
+    if (!policy_validate(json_object_get(call->body, "policy"), p) ||
+        api_idem_begin(call, db, &idem, p) || (p->err = db_begin(db)) != APP_OK ||
         add_version(call, db, code, version, json_object_get(call->body, "policy"), &number, &after,
-                    &prob) != APP_OK ||
-        (obj = api_parse(after, &prob)) == NULL) {
+                    p) != APP_OK ||
+        (obj = api_parse(after, p)) == NULL) {
         goto cleanup;
     }
     snprintf(location, sizeof(location), "/v1/programmes/%s/policy-versions/%d", code, number);
-    if ((prob.err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
-        (prob.err = db_commit(db)) != APP_OK) {
+    if ((p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
+        (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     http_set_header(call, "Location", location);
@@ -195,117 +188,105 @@ void policy_versions_create(struct http_call *call)
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     json_decref(obj);
     free(after);
     free(prog);
+    return p->err;
 }
 
-void policy_versions_update(struct http_call *call)
+enum app_err policy_versions_update(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct db *db = NULL;
     const char *code = http_param(call, "code");
     char *before = NULL, *after = NULL, *text = NULL, id[96];
     json_t *cur = NULL, *obj = NULL;
     int version, number;
 
-    if (!api_programme_code_ok(code, &prob) || !number_param(call, &number, &prob) ||
-        http_if_match_version(call, &version, &prob) != APP_OK ||
-        !json_fields_check(call->body, body_fields, 1, "", &prob)) {
+    if (!api_programme_code_ok(code, p) || !number_param(call, &number, p) ||
+        http_if_match_version(call, &version, p) != APP_OK ||
+        !json_fields_check(call->body, body_fields, 1, "", p)) {
         goto cleanup;
     }
-    prob.err = APP_OK;
-    if (!policy_validate(json_object_get(call->body, "policy"), &prob) ||
+    p->err = APP_OK;
+    if (!policy_validate(json_object_get(call->body, "policy"), p) ||
         (text = json_dumps(json_object_get(call->body, "policy"),
                            JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL ||
-        (db = api_db(&prob)) == NULL || (prob.err = db_begin(db)) != APP_OK) {
-        if (text == NULL && prob.err == APP_OK) {
-            problem_set(&prob, APP_ERR_INTERNAL, NULL);
+        (db = api_db(p)) == NULL || (p->err = db_begin(db)) != APP_OK) {
+        if (text == NULL && p->err == APP_OK) {
+            problem_set(p, APP_ERR_INTERNAL, NULL);
         }
         goto cleanup;
     }
-    if ((prob.err = policy_version_store_get(db, code, number, true, &before)) != APP_OK) {
-        not_found(code, number, &prob);
+    if ((p->err = policy_version_store_get(db, code, number, true, &before)) != APP_OK) {
+        not_found(code, number, p);
         goto cleanup;
     }
-    if ((cur = api_parse(before, &prob)) == NULL ||
-        api_check_version(cur, version, &prob) != APP_OK) {
+    if ((cur = api_parse(before, p)) == NULL || api_check_version(cur, version, p) != APP_OK) {
         goto cleanup;
     }
     long rounds = (long)json_integer_value(json_object_get(cur, "rounds"));
     if (rounds > 0) {
-        problem_set(&prob, APP_ERR_CONFLICT,
+        problem_set(p, APP_ERR_CONFLICT,
                     "policy version %d is pinned by %ld round(s) and never changes; add a new "
                     "version (POST /v1/programmes/%s/policy-versions)",
                     number, rounds, code);
         goto cleanup;
     }
     snprintf(id, sizeof(id), "%s/%d", code, number);
-    if ((prob.err = policy_version_store_update(db, code, number, version, text)) != APP_OK ||
-        (prob.err = programme_store_touch(db, code, -1)) != APP_OK ||
-        (prob.err = policy_version_store_get(db, code, number, false, &after)) != APP_OK ||
-        (prob.err = api_audit(call, db, "policy_version.update", "policy_version", id, before,
-                              after)) != APP_OK ||
-        (obj = api_parse(after, &prob)) == NULL || (prob.err = db_commit(db)) != APP_OK) {
+    if ((p->err = policy_version_store_update(db, code, number, version, text)) != APP_OK ||
+        (p->err = programme_store_touch(db, code, -1)) != APP_OK ||
+        (p->err = policy_version_store_get(db, code, number, false, &after)) != APP_OK ||
+        (p->err = api_audit(call, db, "policy_version.update", "policy_version", id, before,
+                            after)) != APP_OK ||
+        (obj = api_parse(after, p)) == NULL || (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     json_decref(cur);
     json_decref(obj);
     free(before);
     free(after);
     free(text);
+    return p->err;
 }
 
 /* The policy as the whole body, If-Match on the programme: a new version. */
-void programmes_update_policy(struct http_call *call)
+enum app_err programmes_update_policy(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct db *db = NULL;
     const char *code = http_param(call, "code");
     char *after = NULL, *text = NULL;
     json_t *obj = NULL;
     int version, number = 0;
 
-    if (!api_programme_code_ok(code, &prob) ||
-        http_if_match_version(call, &version, &prob) != APP_OK || (db = api_db(&prob)) == NULL) {
+    if (!api_programme_code_ok(code, p) || http_if_match_version(call, &version, p) != APP_OK ||
+        (db = api_db(p)) == NULL) {
         goto cleanup;
     }
-    if ((prob.err = programme_store_get(db, code, false, &text)) != APP_OK) {
-        not_found(code, 0, &prob); /* 404 before judging the body: the resource must exist */
+    if ((p->err = programme_store_get(db, code, false, &text)) != APP_OK) {
+        not_found(code, 0, p); /* 404 before judging the body: the resource must exist */
         goto cleanup;
     }
-    prob.err = APP_OK;
-    if (!policy_validate_at(call->body, "", &prob) || (prob.err = db_begin(db)) != APP_OK ||
-        add_version(call, db, code, version, call->body, &number, &after, &prob) != APP_OK) {
+    p->err = APP_OK;
+    if (!policy_validate_at(call->body, "", p) || (p->err = db_begin(db)) != APP_OK ||
+        add_version(call, db, code, version, call->body, &number, &after, p) != APP_OK) {
         goto cleanup;
     }
     free(text);
     text = NULL;
-    if ((prob.err = programme_store_get(db, code, false, &text)) != APP_OK ||
-        (obj = api_parse(text, &prob)) == NULL || (prob.err = db_commit(db)) != APP_OK) {
+    if ((p->err = programme_store_get(db, code, false, &text)) != APP_OK ||
+        (obj = api_parse(text, p)) == NULL || (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     json_decref(obj);
     free(after);
     free(text);
+    return p->err;
 }

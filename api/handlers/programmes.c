@@ -29,47 +29,41 @@ bool api_programme_code_ok(const char *code, struct problem *p)
     return false;
 }
 
-void programmes_list(struct http_call *call)
+enum app_err programmes_list(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     char *array = NULL;
     json_t *items = NULL;
 
-    if (db == NULL || (prob.err = programme_store_list(db, &array)) != APP_OK ||
-        (items = api_parse(array, &prob)) == NULL) {
+    if (db == NULL || (p->err = programme_store_list(db, &array)) != APP_OK ||
+        (items = api_parse(array, p)) == NULL) {
         goto cleanup;
     }
     http_reply_list(call, items, NULL);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(items);
     free(array);
+    return p->err;
 }
 
-void programmes_get(struct http_call *call)
+enum app_err programmes_get(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     char *text = NULL;
     json_t *obj = NULL;
 
-    if (!api_programme_code_ok(http_param(call, "code"), &prob) || db == NULL ||
-        (prob.err = programme_store_get(db, http_param(call, "code"), false, &text)) != APP_OK ||
-        (obj = api_parse(text, &prob)) == NULL) {
+    if (!api_programme_code_ok(http_param(call, "code"), p) || db == NULL ||
+        (p->err = programme_store_get(db, http_param(call, "code"), false, &text)) != APP_OK ||
+        (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(obj);
     free(text);
+    return p->err;
 }
 
 static const struct json_field create_fields[] = {
@@ -79,9 +73,8 @@ static const struct json_field create_fields[] = {
     {"policy", JF_OBJECT, true, 0, 0},
 };
 
-void programmes_create(struct http_call *call)
+enum app_err programmes_create(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct idem_state idem;
     struct db *db = NULL;
     const json_t *b = call->body;
@@ -89,36 +82,36 @@ void programmes_create(struct http_call *call)
     char *policy = NULL, *text = NULL, location[96];
     json_t *obj = NULL;
 
-    if (!json_fields_check(b, create_fields, 4, "", &prob)) {
+    if (!json_fields_check(b, create_fields, 4, "", p)) {
         goto cleanup;
     }
-    if (!api_programme_code_ok(code, &prob)) {
-        prob.err = APP_OK;
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/code",
+    if (!api_programme_code_ok(code, p)) {
+        p->err = APP_OK;
+        problem_add_error(p, APP_ERR_VALIDATION, "/code",
                           "3 to 48 of a-z 0-9 -, starting with a-z");
         goto cleanup;
     }
-    if (!policy_validate(json_object_get(b, "policy"), &prob) || (db = api_db(&prob)) == NULL ||
-        api_idem_begin(call, db, &idem, &prob)) {
+    if (!policy_validate(json_object_get(b, "policy"), p) || (db = api_db(p)) == NULL ||
+        api_idem_begin(call, db, &idem, p)) {
         goto cleanup;
     }
     policy = json_dumps(json_object_get(b, "policy"), JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (policy == NULL) {
-        problem_set(&prob, APP_ERR_INTERNAL, NULL);
+        problem_set(p, APP_ERR_INTERNAL, NULL);
         goto cleanup;
     }
     snprintf(location, sizeof(location), "/v1/programmes/%s", code);
-    if ((prob.err = db_begin(db)) != APP_OK ||
-        (prob.err = programme_store_insert(db, code, json_string_value(json_object_get(b, "name")),
-                                           json_string_value(json_object_get(b, "name_en")), policy,
-                                           call->who.username, &text)) != APP_OK ||
-        (obj = api_parse(text, &prob)) == NULL ||
-        (prob.err = api_audit(call, db, "programme.create", "programme", code, NULL, text)) !=
+    if ((p->err = db_begin(db)) != APP_OK ||
+        (p->err = programme_store_insert(db, code, json_string_value(json_object_get(b, "name")),
+                                         json_string_value(json_object_get(b, "name_en")), policy,
+                                         call->who.username, &text)) != APP_OK ||
+        (obj = api_parse(text, p)) == NULL ||
+        (p->err = api_audit(call, db, "programme.create", "programme", code, NULL, text)) !=
             APP_OK ||
-        (prob.err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
-        (prob.err = db_commit(db)) != APP_OK) {
-        if (prob.err == APP_ERR_CONFLICT) {
-            problem_set(&prob, APP_ERR_CONFLICT, "a programme with code %s exists", code);
+        (p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
+        (p->err = db_commit(db)) != APP_OK) {
+        if (p->err == APP_ERR_CONFLICT) {
+            problem_set(p, APP_ERR_CONFLICT, "a programme with code %s exists", code);
         }
         goto cleanup;
     }
@@ -127,10 +120,8 @@ void programmes_create(struct http_call *call)
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(obj);
     free(text);
     free(policy);
+    return p->err;
 }

@@ -376,9 +376,8 @@ static bool programme_visible(const struct http_call *call, const char *code, st
     return false;
 }
 
-void rounds_create(struct http_call *call)
+enum app_err rounds_create(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct idem_state idem;
     struct db *db = NULL;
     struct policy pol;
@@ -389,74 +388,74 @@ void rounds_create(struct http_call *call)
     json_t *years = NULL, *row = NULL, *obj = NULL, *policy = NULL;
     int32_t days[3];
 
-    if (!programme_visible(call, code, &prob) ||
-        !json_fields_check(b, create_fields, 5, "", &prob) || (db = api_db(&prob)) == NULL ||
-        api_idem_begin(call, db, &idem, &prob) || (prob.err = db_begin(db)) != APP_OK) {
+    if (!programme_visible(call, code, p) || !json_fields_check(b, create_fields, 5, "", p) ||
+        (db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p) ||
+        (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
     }
     /* The programme row lock serialises its round creations, so the cycle
      * rule below holds against concurrent requests too. */
-    prob.err = programme_store_get(db, code, true, &prog_text);
-    if (prob.err == APP_ERR_NOT_FOUND) {
-        problem_set(&prob, APP_ERR_NOT_FOUND, "no programme %s", code);
+    p->err = programme_store_get(db, code, true, &prog_text);
+    if (p->err == APP_ERR_NOT_FOUND) {
+        problem_set(p, APP_ERR_NOT_FOUND, "no programme %s", code);
     }
-    if (prob.err != APP_OK) {
+    if (p->err != APP_OK) {
         goto cleanup;
     }
-    prob.err = APP_OK;
-    if (!check_window(b, days, &prob) ||
-        pin_version(db, code, days, version_id, &policy, &prob) != APP_OK) {
+    p->err = APP_OK;
+    if (!check_window(b, days, p) ||
+        pin_version(db, code, days, version_id, &policy, p) != APP_OK) {
         goto cleanup;
     }
     if (policy_from_json(policy, &pol) != APP_OK) {
         log_error("programme %s: a stored policy version does not validate", code);
-        problem_set(&prob, APP_ERR_INTERNAL, NULL);
+        problem_set(p, APP_ERR_INTERNAL, NULL);
         goto cleanup;
     }
     int year = (int)json_integer_value(json_object_get(b, "year"));
-    if ((prob.err = round_store_years(db, code, &years_text)) != APP_OK ||
-        (years = api_parse(years_text, &prob)) == NULL) {
+    if ((p->err = round_store_years(db, code, &years_text)) != APP_OK ||
+        (years = api_parse(years_text, p)) == NULL) {
         goto cleanup;
     }
     if (has_year(years, year)) {
-        problem_set(&prob, APP_ERR_CONFLICT, "programme %s already has a round for %d", code, year);
+        problem_set(p, APP_ERR_CONFLICT, "programme %s already has a round for %d", code, year);
         goto cleanup;
     }
     int other = cycle_conflict(years, year, pol.cycle_years);
     const char *article =
         json_string_value(json_object_get(json_object_get(policy, "articles"), "cycle_years"));
     if (other != 0 && reason == NULL) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/cycle_override_reason",
+        problem_add_error(p, APP_ERR_VALIDATION, "/cycle_override_reason",
                           "required: the %d round is less than %d years away (cycle_years%s%s)",
                           other, pol.cycle_years, article ? ", " : "", article ? article : "");
         goto cleanup;
     }
     if (other == 0 && reason != NULL) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/cycle_override_reason",
+        problem_add_error(p, APP_ERR_VALIDATION, "/cycle_override_reason",
                           "not allowed: no other round is less than %d years away",
                           pol.cycle_years);
         goto cleanup;
     }
-    prob.err = round_store_insert(
+    p->err = round_store_insert(
         db, code, year, json_string_value(json_object_get(b, "reference_date")),
         json_string_value(json_object_get(b, "window_opens")),
         json_string_value(json_object_get(b, "window_closes")), reason, version_id, &text);
-    if (prob.err == APP_ERR_CONFLICT) {
-        problem_set(&prob, APP_ERR_CONFLICT, "programme %s already has a round for %d", code, year);
+    if (p->err == APP_ERR_CONFLICT) {
+        problem_set(p, APP_ERR_CONFLICT, "programme %s already has a round for %d", code, year);
     }
-    if (prob.err != APP_OK || (row = api_parse(text, &prob)) == NULL) {
+    if (p->err != APP_OK || (row = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     const char *id = json_string_value(json_object_get(row, "id"));
     if (id == NULL || !api_is_uuid(id)) {
-        problem_set(&prob, APP_ERR_INTERNAL, NULL);
+        problem_set(p, APP_ERR_INTERNAL, NULL);
         goto cleanup;
     }
     snprintf(location, sizeof(location), "/v1/rounds/%s", id);
-    if ((obj = round_full(call, db, id, text, &prob)) == NULL ||
-        (prob.err = api_audit(call, db, "round.create", "round", id, NULL, text)) != APP_OK ||
-        (prob.err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
-        (prob.err = db_commit(db)) != APP_OK) {
+    if ((obj = round_full(call, db, id, text, p)) == NULL ||
+        (p->err = api_audit(call, db, "round.create", "round", id, NULL, text)) != APP_OK ||
+        (p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
+        (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     http_set_header(call, "Location", location);
@@ -464,10 +463,6 @@ void rounds_create(struct http_call *call)
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     json_decref(policy);
     json_decref(years);
     json_decref(row);
@@ -475,11 +470,11 @@ cleanup:
     free(prog_text);
     free(years_text);
     free(text);
+    return p->err;
 }
 
-void rounds_list(struct http_call *call)
+enum app_err rounds_list(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct db *db = NULL;
     const char *code = http_param(call, "code");
     const char *cursor;
@@ -487,61 +482,55 @@ void rounds_list(struct http_call *call)
     json_t *items = NULL;
     int limit;
 
-    if (!programme_visible(call, code, &prob) ||
-        http_list_params(call, &limit, &cursor, &prob) != APP_OK) {
+    if (!programme_visible(call, code, p) || http_list_params(call, &limit, &cursor, p) != APP_OK) {
         goto cleanup;
     }
     /* Our cursors are a round's year. */
     if (cursor != NULL && (strlen(cursor) != 4 || strspn(cursor, "0123456789") != 4)) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "cursor is not one this server issued");
+        problem_set(p, APP_ERR_BAD_PARAMETER, "cursor is not one this server issued");
         goto cleanup;
     }
-    if ((db = api_db(&prob)) == NULL) {
+    if ((db = api_db(p)) == NULL) {
         goto cleanup;
     }
-    prob.err = programme_store_get(db, code, false, &prog);
-    if (prob.err == APP_ERR_NOT_FOUND) {
-        problem_set(&prob, APP_ERR_NOT_FOUND, "no programme %s", code);
+    p->err = programme_store_get(db, code, false, &prog);
+    if (p->err == APP_ERR_NOT_FOUND) {
+        problem_set(p, APP_ERR_NOT_FOUND, "no programme %s", code);
     }
-    if (prob.err != APP_OK ||
-        (prob.err = round_store_list(db, code, cursor, limit, &array, &next)) != APP_OK ||
-        (items = api_parse(array, &prob)) == NULL) {
+    if (p->err != APP_OK ||
+        (p->err = round_store_list(db, code, cursor, limit, &array, &next)) != APP_OK ||
+        (items = api_parse(array, p)) == NULL) {
         goto cleanup;
     }
     http_reply_list(call, items, next);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(items);
     free(array);
     free(next);
     free(prog);
+    return p->err;
 }
 
-void rounds_get(struct http_call *call)
+enum app_err rounds_get(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     struct round_ref ref;
     const char *id = http_param(call, "id");
     char *text = NULL;
     json_t *obj = NULL;
 
-    if (db == NULL || api_round_scope(call, db, id, false, &ref, &prob) != APP_OK ||
-        (prob.err = round_store_get(db, ref.id, &text)) != APP_OK ||
-        (obj = round_full(call, db, ref.id, text, &prob)) == NULL) {
+    if (db == NULL || api_round_scope(call, db, id, false, &ref, p) != APP_OK ||
+        (p->err = round_store_get(db, ref.id, &text)) != APP_OK ||
+        (obj = round_full(call, db, ref.id, text, p)) == NULL) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(obj);
     free(text);
+    return p->err;
 }
 
 /* A refused move is a 409 carrying the round's phase as an extension
@@ -551,9 +540,8 @@ static void refuse_move(const struct round_ref *r, struct problem *p)
     p->extra = json_pack("{s:s}", "current_phase", enums_value(ENUMS_ROUND_PHASES, (int)r->phase));
 }
 
-void rounds_transition(struct http_call *call)
+enum app_err rounds_transition(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct db *db = NULL;
     struct round_ref ref;
     const char *id = http_param(call, "id");
@@ -564,66 +552,63 @@ void rounds_transition(struct http_call *call)
     bool if_match = http_header(call, "If-Match") != NULL;
     long open = 0;
 
-    if (!json_fields_check(call->body, transition_fields, 1, "", &prob)) {
+    if (!json_fields_check(call->body, transition_fields, 1, "", p)) {
         goto cleanup;
     }
     if ((to = enums_from_value(ENUMS_ROUND_PHASES, to_text)) < 0) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/to", "not a round phase");
+        problem_add_error(p, APP_ERR_VALIDATION, "/to", "not a round phase");
         goto cleanup;
     }
-    if ((if_match && http_if_match_version(call, &version, &prob) != APP_OK) ||
-        (db = api_db(&prob)) == NULL || (prob.err = db_begin(db)) != APP_OK ||
-        api_round_scope(call, db, id, true, &ref, &prob) != APP_OK) {
+    if ((if_match && http_if_match_version(call, &version, p) != APP_OK) ||
+        (db = api_db(p)) == NULL || (p->err = db_begin(db)) != APP_OK ||
+        api_round_scope(call, db, id, true, &ref, p) != APP_OK) {
         goto cleanup;
     }
     if (if_match && version != ref.version) {
-        problem_set(&prob, APP_ERR_PRECONDITION_FAILED,
-                    "the round changed (ETag \"%d\"); GET it again", ref.version);
+        problem_set(p, APP_ERR_PRECONDITION_FAILED, "the round changed (ETag \"%d\"); GET it again",
+                    ref.version);
         goto cleanup;
     }
     const struct round_move *move = flow_round_move(ref.phase, (enum round_phase)to);
     if (move == NULL || !(move->roles & ROLE_BIT(call->who.role))) {
         char targets[160];
         flow_round_targets(ref.phase, call->who.role, targets, sizeof(targets));
-        problem_set(&prob, APP_ERR_CONFLICT, "the round is in phase %s; it can move to: %s",
+        problem_set(p, APP_ERR_CONFLICT, "the round is in phase %s; it can move to: %s",
                     enums_value(ENUMS_ROUND_PHASES, (int)ref.phase), targets);
-        refuse_move(&ref, &prob);
+        refuse_move(&ref, p);
         goto cleanup;
     }
     if (move->guards & ~GUARD_NONE_OPEN) {
         log_error("round move %s -> %s: unknown guard %#x",
                   enums_value(ENUMS_ROUND_PHASES, (int)ref.phase), to_text, move->guards);
-        problem_set(&prob, APP_ERR_INTERNAL, NULL);
+        problem_set(p, APP_ERR_INTERNAL, NULL);
         goto cleanup;
     }
-    if ((move->guards & GUARD_NONE_OPEN) && open_nominations(db, ref.id, &open, &prob) != APP_OK) {
+    if ((move->guards & GUARD_NONE_OPEN) && open_nominations(db, ref.id, &open, p) != APP_OK) {
         goto cleanup;
     }
     if (open > 0) {
-        problem_set(&prob, APP_ERR_CONFLICT,
+        problem_set(p, APP_ERR_CONFLICT,
                     "%ld nomination(s) are submitted or returned and need the office's answer "
                     "before %s",
                     open, to_text);
-        refuse_move(&ref, &prob);
+        refuse_move(&ref, p);
         goto cleanup;
     }
-    if ((prob.err = round_store_get(db, ref.id, &before)) != APP_OK ||
-        (prob.err = round_store_set_phase(db, ref.id, ref.version, to_text, &after)) != APP_OK ||
-        (prob.err = api_audit(call, db, "round.transition", "round", ref.id, before, after)) !=
+    if ((p->err = round_store_get(db, ref.id, &before)) != APP_OK ||
+        (p->err = round_store_set_phase(db, ref.id, ref.version, to_text, &after)) != APP_OK ||
+        (p->err = api_audit(call, db, "round.transition", "round", ref.id, before, after)) !=
             APP_OK ||
-        (obj = round_full(call, db, ref.id, after, &prob)) == NULL ||
-        (prob.err = db_commit(db)) != APP_OK) {
+        (obj = round_full(call, db, ref.id, after, p)) == NULL ||
+        (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     json_decref(obj);
     free(before);
     free(after);
+    return p->err;
 }

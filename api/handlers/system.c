@@ -15,93 +15,86 @@
 #include "handlers.h"
 #include "ops/system_status.h"
 
-void system_readyz(struct http_call *call)
+enum app_err system_readyz(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     json_t *body = NULL;
 
     if (db == NULL) {
         goto cleanup;
     }
-    prob.err = db_ping(db);
-    if (prob.err != APP_OK) {
-        problem_set(&prob, APP_ERR_UNAVAILABLE, "the database does not answer");
-        prob.retry_after = 2;
+    p->err = db_ping(db);
+    if (p->err != APP_OK) {
+        problem_set(p, APP_ERR_UNAVAILABLE, "the database does not answer");
+        p->retry_after = 2;
         goto cleanup;
     }
     body = json_pack("{s:s, s:s, s:o}", "status", "ok", "database", "ok", "clock", clock_to_json());
     http_reply_json(call, 200, body);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(body);
+    return p->err;
 }
 
-void system_openapi(struct http_call *call)
+enum app_err system_openapi(struct http_call *call, struct problem *p)
 {
     const struct api_ctx *ctx = call->app;
 
     http_reply_text(call, 200, "application/json", ctx->openapi_json, ctx->openapi_len);
+    return APP_OK;
 }
 
-void system_docs(struct http_call *call)
+enum app_err system_docs(struct http_call *call, struct problem *p)
 {
     const struct api_ctx *ctx = call->app;
 
     http_reply_text(call, 200, "text/html; charset=utf-8", ctx->docs_html, strlen(ctx->docs_html));
+    return APP_OK;
 }
 
-void enums_list(struct http_call *call)
+enum app_err enums_list(struct http_call *call, struct problem *p)
 {
     json_t *body = enums_to_json();
 
     if (body == NULL) {
-        struct problem prob = PROBLEM_INIT;
-        http_reply_problem(call, &prob);
-        return;
+        return problem_kind(p, APP_ERR_INTERNAL);
     }
     http_reply_json(call, 200, body);
     json_decref(body);
+    return p->err;
 }
 
-void system_status(struct http_call *call)
+enum app_err system_status(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     json_t *body = NULL;
 
     if (db == NULL) {
         goto cleanup; /* 503, as api_db said */
     }
-    if ((prob.err = system_status_build(db, &body)) != APP_OK) {
-        problem_set(&prob, prob.err, NULL);
+    if ((p->err = system_status_build(db, &body)) != APP_OK) {
+        problem_set(p, p->err, NULL);
         goto cleanup;
     }
     http_set_header(call, "Cache-Control", "no-store");
     http_reply_json(call, 200, body);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(body);
+    return p->err;
 }
 
 /* The shared HTTP metrics, then the status gauges (left out while the
  * database is down: metrics must answer anyway). */
-void system_api_metrics(struct http_call *call)
+enum app_err system_api_metrics(struct http_call *call, struct problem *p)
 {
     struct db *db = db_thread();
     char *http_text = http_metrics_text(http_call_server(call)), *gauges = NULL, *text = NULL;
     json_t *status = NULL;
 
     if (http_text == NULL) {
-        struct problem prob = PROBLEM_INIT;
-        http_reply_problem(call, &prob);
-        return;
+        return problem_kind(p, APP_ERR_INTERNAL);
     }
     if (db != NULL && system_status_build(db, &status) == APP_OK) {
         gauges = system_status_metrics(status);
@@ -115,4 +108,5 @@ void system_api_metrics(struct http_call *call)
     free(gauges);
     free(text);
     free(http_text);
+    return p->err;
 }

@@ -34,41 +34,37 @@ static bool kind_ok(const char *kind, struct problem *p)
     return true;
 }
 
-void units_list(struct http_call *call)
+enum app_err units_list(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     char *array = NULL, *next = NULL;
     json_t *items = NULL;
     const char *cursor, *kind = http_query(call, "kind");
     int limit;
 
-    if (db == NULL || http_list_params(call, &limit, &cursor, &prob) != APP_OK) {
+    if (db == NULL || http_list_params(call, &limit, &cursor, p) != APP_OK) {
         goto cleanup;
     }
     if (kind != NULL && !enums_unit_kind_valid(kind)) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "kind: unknown unit kind");
+        problem_set(p, APP_ERR_BAD_PARAMETER, "kind: unknown unit kind");
         goto cleanup;
     }
     const char *only = call->who.role == ROLE_UNIT ? call->who.unit_id : NULL;
-    prob.err = unit_store_list(db, kind, http_query(call, "q"), only, cursor, limit, &array, &next);
-    if (prob.err != APP_OK || (items = api_parse(array, &prob)) == NULL) {
+    p->err = unit_store_list(db, kind, http_query(call, "q"), only, cursor, limit, &array, &next);
+    if (p->err != APP_OK || (items = api_parse(array, p)) == NULL) {
         goto cleanup;
     }
     http_reply_list(call, items, next);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(items);
     free(array);
     free(next);
+    return p->err;
 }
 
-void units_create(struct http_call *call)
+enum app_err units_create(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct idem_state idem;
     struct db *db = NULL;
     char code[19], location[96];
@@ -76,38 +72,38 @@ void units_create(struct http_call *call)
     json_t *obj = NULL;
     const json_t *b = call->body;
 
-    if (!json_fields_check(b, create_fields, 3, "", &prob) || (db = api_db(&prob)) == NULL ||
-        api_idem_begin(call, db, &idem, &prob)) {
+    if (!json_fields_check(b, create_fields, 3, "", p) || (db = api_db(p)) == NULL ||
+        api_idem_begin(call, db, &idem, p)) {
         goto cleanup;
     }
     enum unit_code_status st =
         unit_code_validate(json_string_value(json_object_get(b, "code")), code);
     if (st == UNIT_CODE_OK && strcmp(code, json_string_value(json_object_get(b, "code"))) != 0) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/code",
+        problem_add_error(p, APP_ERR_VALIDATION, "/code",
                           "write the 统一社会信用代码 in upper case");
         goto cleanup;
     }
     if (st != UNIT_CODE_OK) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/code",
+        problem_add_error(p, APP_ERR_VALIDATION, "/code",
                           "not a valid 统一社会信用代码 (GB 32100): %s", unit_code_status_text(st));
         goto cleanup;
     }
-    if (!kind_ok(json_string_value(json_object_get(b, "kind")), &prob) ||
-        (prob.err = db_begin(db)) != APP_OK ||
-        (prob.err = unit_store_insert(db, code, json_string_value(json_object_get(b, "name")),
-                                      json_string_value(json_object_get(b, "kind")), &text)) !=
+    if (!kind_ok(json_string_value(json_object_get(b, "kind")), p) ||
+        (p->err = db_begin(db)) != APP_OK ||
+        (p->err = unit_store_insert(db, code, json_string_value(json_object_get(b, "name")),
+                                    json_string_value(json_object_get(b, "kind")), &text)) !=
             APP_OK ||
-        (obj = api_parse(text, &prob)) == NULL) {
-        if (prob.err == APP_ERR_CONFLICT) {
-            problem_set(&prob, APP_ERR_CONFLICT, "a unit with code %s exists", code);
+        (obj = api_parse(text, p)) == NULL) {
+        if (p->err == APP_ERR_CONFLICT) {
+            problem_set(p, APP_ERR_CONFLICT, "a unit with code %s exists", code);
         }
         goto cleanup;
     }
     const char *id = json_string_value(json_object_get(obj, "id"));
     snprintf(location, sizeof(location), "/v1/units/%s", id);
-    if ((prob.err = api_audit(call, db, "unit.create", "unit", id, NULL, text)) != APP_OK ||
-        (prob.err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
-        (prob.err = db_commit(db)) != APP_OK) {
+    if ((p->err = api_audit(call, db, "unit.create", "unit", id, NULL, text)) != APP_OK ||
+        (p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
+        (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     http_set_header(call, "Location", location);
@@ -115,11 +111,9 @@ void units_create(struct http_call *call)
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(obj);
     free(text);
+    return p->err;
 }
 
 /* A unit user may read only its own unit; others get 404, not 403. */
@@ -128,10 +122,9 @@ static bool visible(const struct http_call *call, const char *id)
     return call->who.role != ROLE_UNIT || strcmp(call->who.unit_id, id) == 0;
 }
 
-void units_get(struct http_call *call)
+enum app_err units_get(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     const char *id = http_param(call, "id");
     char *text = NULL;
     json_t *obj = NULL;
@@ -139,65 +132,59 @@ void units_get(struct http_call *call)
     if (db == NULL) {
         goto cleanup;
     }
-    if (!api_path_uuid(id, &prob)) {
+    if (!api_path_uuid(id, p)) {
         goto cleanup;
     }
-    prob.err = visible(call, id) ? unit_store_get(db, id, false, &text) : APP_ERR_NOT_FOUND;
-    if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
+    p->err = visible(call, id) ? unit_store_get(db, id, false, &text) : APP_ERR_NOT_FOUND;
+    if (p->err != APP_OK || (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(obj);
     free(text);
+    return p->err;
 }
 
-void units_update(struct http_call *call)
+enum app_err units_update(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct db *db = NULL;
     const char *id = http_param(call, "id");
     char *before = NULL, *after = NULL;
     json_t *cur = NULL, *obj = NULL;
     int version;
 
-    if (!json_fields_check(call->body, patch_fields, 2, "", &prob) ||
-        !kind_ok(json_string_value(json_object_get(call->body, "kind")), &prob) ||
-        http_if_match_version(call, &version, &prob) != APP_OK || (db = api_db(&prob)) == NULL) {
+    if (!json_fields_check(call->body, patch_fields, 2, "", p) ||
+        !kind_ok(json_string_value(json_object_get(call->body, "kind")), p) ||
+        http_if_match_version(call, &version, p) != APP_OK || (db = api_db(p)) == NULL) {
         goto cleanup;
     }
-    if (!api_path_uuid(id, &prob)) {
+    if (!api_path_uuid(id, p)) {
         goto cleanup;
     }
-    if ((prob.err = db_begin(db)) != APP_OK ||
-        (prob.err = unit_store_get(db, id, true, &before)) != APP_OK ||
-        (cur = api_parse(before, &prob)) == NULL ||
-        api_check_version(cur, version, &prob) != APP_OK) {
+    if ((p->err = db_begin(db)) != APP_OK ||
+        (p->err = unit_store_get(db, id, true, &before)) != APP_OK ||
+        (cur = api_parse(before, p)) == NULL || api_check_version(cur, version, p) != APP_OK) {
         goto cleanup;
     }
     const json_t *b = call->body;
     const char *name = json_string_value(json_object_get(b, "name"));
     const char *kind = json_string_value(json_object_get(b, "kind"));
-    if ((prob.err = unit_store_update(
+    if ((p->err = unit_store_update(
              db, id, version, name ? name : json_string_value(json_object_get(cur, "name")),
              kind ? kind : json_string_value(json_object_get(cur, "kind")), &after)) != APP_OK ||
-        (prob.err = api_audit(call, db, "unit.update", "unit", id, before, after)) != APP_OK ||
-        (obj = api_parse(after, &prob)) == NULL || (prob.err = db_commit(db)) != APP_OK) {
+        (p->err = api_audit(call, db, "unit.update", "unit", id, before, after)) != APP_OK ||
+        (obj = api_parse(after, p)) == NULL || (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(cur);
     json_decref(obj);
     free(before);
     free(after);
+    return p->err;
 }

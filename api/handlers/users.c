@@ -92,41 +92,37 @@ static bool check_scope(struct db *db,
     return true;
 }
 
-void users_list(struct http_call *call)
+enum app_err users_list(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     char *array = NULL, *next = NULL;
     json_t *items = NULL;
     const char *cursor;
     int limit;
 
-    if (db == NULL || http_list_params(call, &limit, &cursor, &prob) != APP_OK) {
+    if (db == NULL || http_list_params(call, &limit, &cursor, p) != APP_OK) {
         goto cleanup;
     }
     const char *role = http_query(call, "role");
     if (role != NULL && auth_role_from_name(role) == ROLE_NONE) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "role: unknown role");
+        problem_set(p, APP_ERR_BAD_PARAMETER, "role: unknown role");
         goto cleanup;
     }
-    prob.err = user_store_list(db, role, cursor, limit, &array, &next);
-    if (prob.err != APP_OK || (items = api_parse(array, &prob)) == NULL) {
+    p->err = user_store_list(db, role, cursor, limit, &array, &next);
+    if (p->err != APP_OK || (items = api_parse(array, p)) == NULL) {
         goto cleanup;
     }
     http_reply_list(call, items, next);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(items);
     free(array);
     free(next);
+    return p->err;
 }
 
-void users_create(struct http_call *call)
+enum app_err users_create(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct idem_state idem;
     struct db *db = NULL;
     char hash[CRYPTO_HASH_STR_BYTES];
@@ -134,40 +130,40 @@ void users_create(struct http_call *call)
     json_t *obj = NULL;
     const json_t *b = call->body;
 
-    if (!json_fields_check(b, create_fields, 5, "", &prob) || (db = api_db(&prob)) == NULL ||
-        api_idem_begin(call, db, &idem, &prob)) {
+    if (!json_fields_check(b, create_fields, 5, "", p) || (db = api_db(p)) == NULL ||
+        api_idem_begin(call, db, &idem, p)) {
         goto cleanup;
     }
     const char *username = json_string_value(json_object_get(b, "username"));
     const char *role = json_string_value(json_object_get(b, "role"));
     const char *unit_id = json_string_value(json_object_get(b, "unit_id"));
     if (!username_ok(username)) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/username",
+        problem_add_error(p, APP_ERR_VALIDATION, "/username",
                           "3 to 64 of a-z 0-9 . _ -, starting with a letter or digit");
         goto cleanup;
     }
-    if (!check_scope(db, role, unit_id, json_object_get(b, "programmes"), &prob) ||
-        (prob.err = crypto_password_hash(json_string_value(json_object_get(b, "password")),
-                                         hash)) != APP_OK ||
-        (prob.err = db_begin(db)) != APP_OK ||
-        (prob.err = user_store_insert(db, username, hash, role, unit_id, &id)) != APP_OK) {
-        if (prob.err == APP_ERR_CONFLICT) {
-            problem_set(&prob, APP_ERR_CONFLICT, "username %s is taken", username);
+    if (!check_scope(db, role, unit_id, json_object_get(b, "programmes"), p) ||
+        (p->err = crypto_password_hash(json_string_value(json_object_get(b, "password")), hash)) !=
+            APP_OK ||
+        (p->err = db_begin(db)) != APP_OK ||
+        (p->err = user_store_insert(db, username, hash, role, unit_id, &id)) != APP_OK) {
+        if (p->err == APP_ERR_CONFLICT) {
+            problem_set(p, APP_ERR_CONFLICT, "username %s is taken", username);
         }
         goto cleanup;
     }
     char *codes = json_dumps(json_object_get(b, "programmes"), JSON_COMPACT);
-    prob.err = codes ? user_store_set_programmes(db, id, codes) : APP_OK;
+    p->err = codes ? user_store_set_programmes(db, id, codes) : APP_OK;
     free(codes);
-    if (prob.err != APP_OK || (prob.err = user_store_get(db, id, false, &text)) != APP_OK ||
-        (prob.err = api_audit(call, db, "user.create", "user", id, NULL, text)) != APP_OK ||
-        (obj = api_parse(text, &prob)) == NULL) {
+    if (p->err != APP_OK || (p->err = user_store_get(db, id, false, &text)) != APP_OK ||
+        (p->err = api_audit(call, db, "user.create", "user", id, NULL, text)) != APP_OK ||
+        (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     char location[96];
     snprintf(location, sizeof(location), "/v1/users/%s", id);
-    if ((prob.err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
-        (prob.err = db_commit(db)) != APP_OK) {
+    if ((p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
+        (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     http_set_header(call, "Location", location);
@@ -175,19 +171,16 @@ void users_create(struct http_call *call)
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     sodium_memzero(hash, sizeof(hash));
     json_decref(obj);
     free(id);
     free(text);
+    return p->err;
 }
 
-void users_get(struct http_call *call)
+enum app_err users_get(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     const char *id = http_param(call, "id");
     char *text = NULL;
     json_t *obj = NULL;
@@ -195,21 +188,19 @@ void users_get(struct http_call *call)
     if (db == NULL) {
         goto cleanup;
     }
-    if (!api_path_uuid(id, &prob)) {
+    if (!api_path_uuid(id, p)) {
         goto cleanup;
     }
-    prob.err = user_store_get(db, id, false, &text);
-    if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
+    p->err = user_store_get(db, id, false, &text);
+    if (p->err != APP_OK || (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(obj);
     free(text);
+    return p->err;
 }
 
 /* Applies a validated PATCH body to the locked row `cur`. */
@@ -254,75 +245,68 @@ static enum app_err apply_patch(struct http_call *call,
     return err;
 }
 
-void users_update(struct http_call *call)
+enum app_err users_update(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct db *db = NULL;
     const char *id = http_param(call, "id");
     char *before = NULL, *after = NULL;
     json_t *cur = NULL, *obj = NULL;
     int version;
 
-    if (!json_fields_check(call->body, patch_fields, 5, "", &prob) ||
-        http_if_match_version(call, &version, &prob) != APP_OK || (db = api_db(&prob)) == NULL) {
+    if (!json_fields_check(call->body, patch_fields, 5, "", p) ||
+        http_if_match_version(call, &version, p) != APP_OK || (db = api_db(p)) == NULL) {
         goto cleanup;
     }
-    if (!api_path_uuid(id, &prob)) {
+    if (!api_path_uuid(id, p)) {
         goto cleanup;
     }
-    if ((prob.err = db_begin(db)) != APP_OK ||
-        (prob.err = user_store_get(db, id, true, &before)) != APP_OK ||
-        (cur = api_parse(before, &prob)) == NULL ||
-        api_check_version(cur, version, &prob) != APP_OK ||
-        (prob.err = apply_patch(call, db, id, cur, &after, &prob)) != APP_OK ||
-        (prob.err = api_audit(call, db, "user.update", "user", id, before, after)) != APP_OK ||
-        (obj = api_parse(after, &prob)) == NULL || (prob.err = db_commit(db)) != APP_OK) {
+    if ((p->err = db_begin(db)) != APP_OK ||
+        (p->err = user_store_get(db, id, true, &before)) != APP_OK ||
+        (cur = api_parse(before, p)) == NULL || api_check_version(cur, version, p) != APP_OK ||
+        (p->err = apply_patch(call, db, id, cur, &after, p)) != APP_OK ||
+        (p->err = api_audit(call, db, "user.update", "user", id, before, after)) != APP_OK ||
+        (obj = api_parse(after, p)) == NULL || (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(cur);
     json_decref(obj);
     free(before);
     free(after);
+    return p->err;
 }
 
-void users_delete(struct http_call *call)
+enum app_err users_delete(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     const char *id = http_param(call, "id");
     char *before = NULL, *after = NULL;
 
     if (db == NULL) {
         goto cleanup;
     }
-    if (!api_path_uuid(id, &prob)) {
+    if (!api_path_uuid(id, p)) {
         goto cleanup;
     }
     if (strcmp(id, call->who.id) == 0) {
-        problem_set(&prob, APP_ERR_CONFLICT, "you cannot delete yourself");
+        problem_set(p, APP_ERR_CONFLICT, "you cannot delete yourself");
         goto cleanup;
     }
-    if ((prob.err = db_begin(db)) != APP_OK ||
-        (prob.err = user_store_get(db, id, true, &before)) != APP_OK ||
-        (prob.err = user_store_delete(db, id, &after)) != APP_OK ||
-        (prob.err = api_audit(call, db, "user.delete", "user", id, before, after)) != APP_OK ||
-        (prob.err = db_commit(db)) != APP_OK) {
+    if ((p->err = db_begin(db)) != APP_OK ||
+        (p->err = user_store_get(db, id, true, &before)) != APP_OK ||
+        (p->err = user_store_delete(db, id, &after)) != APP_OK ||
+        (p->err = api_audit(call, db, "user.delete", "user", id, before, after)) != APP_OK ||
+        (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     http_reply_empty(call, 204);
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     free(before);
     free(after);
+    return p->err;
 }

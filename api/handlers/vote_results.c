@@ -114,9 +114,8 @@ check_counts(const json_t *counts, const json_t *nominee_ids, long long total, s
     return p->n_errors == 0;
 }
 
-void vote_sessions_put_tally(struct http_call *call)
+enum app_err vote_sessions_put_tally(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct db *db = NULL;
     struct vote_tally t = {0};
     const char *id = http_param(call, "id");
@@ -125,38 +124,38 @@ void vote_sessions_put_tally(struct http_call *call)
     json_t *target = NULL, *reply = NULL;
     bool applied = false;
 
-    if (!api_path_uuid(id, &prob) || !json_fields_check(call->body, tally_fields, 7, "", &prob) ||
-        !check_tally(call->body, &t, &prob) || (db = api_db(&prob)) == NULL ||
-        (prob.err = db_begin(db)) != APP_OK) {
+    if (!api_path_uuid(id, p) || !json_fields_check(call->body, tally_fields, 7, "", p) ||
+        !check_tally(call->body, &t, p) || (db = api_db(p)) == NULL ||
+        (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
     }
-    prob.err = vote_session_store_tally_target(db, id, &target_text);
-    if (prob.err == APP_ERR_NOT_FOUND) {
-        problem_set(&prob, APP_ERR_NOT_FOUND, "no vote session %s", id);
+    p->err = vote_session_store_tally_target(db, id, &target_text);
+    if (p->err == APP_ERR_NOT_FOUND) {
+        problem_set(p, APP_ERR_NOT_FOUND, "no vote session %s", id);
     }
-    if (prob.err != APP_OK || (target = api_parse(target_text, &prob)) == NULL) {
+    if (p->err != APP_OK || (target = api_parse(target_text, p)) == NULL) {
         goto cleanup;
     }
-    if (!check_counts(counts, json_object_get(target, "nominee_ids"), t.total, &prob)) {
+    if (!check_counts(counts, json_object_get(target, "nominee_ids"), t.total, p)) {
         goto cleanup;
     }
     if ((counts_text = json_dumps(counts, JSON_COMPACT | JSON_SORT_KEYS)) == NULL ||
         (before = json_dumps(json_object_get(target, "tally"), JSON_COMPACT)) == NULL) {
-        problem_set(&prob, APP_ERR_INTERNAL, NULL);
+        problem_set(p, APP_ERR_INTERNAL, NULL);
         goto cleanup;
     }
     t.counts_json = counts_text;
     /* NOT_FOUND: final already, or this sequence is not newer. */
-    prob.err = vote_session_store_tally_apply(db, id, &t, &after);
-    applied = prob.err == APP_OK;
-    if (prob.err != APP_OK && prob.err != APP_ERR_NOT_FOUND) {
+    p->err = vote_session_store_tally_apply(db, id, &t, &after);
+    applied = p->err == APP_OK;
+    if (p->err != APP_OK && p->err != APP_ERR_NOT_FOUND) {
         goto cleanup;
     }
-    if (applied && (prob.err = api_audit(call, db, "vote_session.tally", "vote_session", id, before,
-                                         after)) != APP_OK) {
+    if (applied && (p->err = api_audit(call, db, "vote_session.tally", "vote_session", id, before,
+                                       after)) != APP_OK) {
         goto cleanup;
     }
-    if ((prob.err = db_commit(db)) != APP_OK) {
+    if ((p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     const json_t *now = json_object_get(target, "tally");
@@ -168,22 +167,20 @@ void vote_sessions_put_tally(struct http_call *call)
                       json_object_get(now, "sequence"), "final", json_object_get(now, "final"));
     json_decref(stored);
     if (reply == NULL) {
-        problem_set(&prob, APP_ERR_INTERNAL, NULL);
+        problem_set(p, APP_ERR_INTERNAL, NULL);
         goto cleanup;
     }
     http_reply_json(call, 200, reply);
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(target);
     json_decref(reply);
     free(target_text);
     free(counts_text);
     free(before);
     free(after);
+    return p->err;
 }
 
 /* While the vote has not closed: admin, the programme's office, leaders. */
@@ -192,10 +189,9 @@ static bool sees_open_results(enum role role)
     return role == ROLE_ADMIN || role == ROLE_OFFICE || role == ROLE_LEADER;
 }
 
-void vote_results_get(struct http_call *call)
+enum app_err vote_results_get(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     struct round_ref ref;
     const char *id = http_param(call, "id");
     char *text = NULL;
@@ -206,36 +202,36 @@ void vote_results_get(struct http_call *call)
     }
     /* Anonymous callers see no more than an unscoped role would. */
     if (call->who.role == ROLE_NONE) {
-        if (!api_path_uuid(id, &prob)) {
+        if (!api_path_uuid(id, p)) {
             goto cleanup;
         }
-        prob.err = scope_store_round(db, id, SCOPE_NO_LOCK, &ref);
-        if (prob.err == APP_ERR_NOT_FOUND) {
-            problem_set(&prob, APP_ERR_NOT_FOUND, "no round %s", id);
+        p->err = scope_store_round(db, id, SCOPE_NO_LOCK, &ref);
+        if (p->err == APP_ERR_NOT_FOUND) {
+            problem_set(p, APP_ERR_NOT_FOUND, "no round %s", id);
         }
-        if (prob.err != APP_OK) {
+        if (p->err != APP_OK) {
             goto cleanup;
         }
-    } else if (api_round_scope(call, db, id, false, &ref, &prob) != APP_OK) {
+    } else if (api_round_scope(call, db, id, false, &ref, p) != APP_OK) {
         goto cleanup;
     }
-    prob.err = vote_session_store_results(db, ref.id, &text);
-    if (prob.err == APP_ERR_NOT_FOUND) {
-        problem_set(&prob, APP_ERR_NOT_FOUND, "round %s has no vote session", ref.id);
+    p->err = vote_session_store_results(db, ref.id, &text);
+    if (p->err == APP_ERR_NOT_FOUND) {
+        problem_set(p, APP_ERR_NOT_FOUND, "round %s has no vote session", ref.id);
     }
-    if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
+    if (p->err != APP_OK || (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     const char *state = json_string_value(json_object_get(obj, "state"));
     if (state == NULL || strcmp(state, "closed") != 0) {
         if (call->who.role == ROLE_NONE) {
-            problem_set(&prob, APP_ERR_UNAUTHORIZED,
+            problem_set(p, APP_ERR_UNAUTHORIZED,
                         "the results are public once the vote has closed; sign in to see them "
                         "before");
             goto cleanup;
         }
         if (!sees_open_results(call->who.role)) {
-            problem_set(&prob, APP_ERR_FORBIDDEN,
+            problem_set(p, APP_ERR_FORBIDDEN,
                         "role %s may see the results once the vote has closed",
                         auth_role_name(call->who.role));
             goto cleanup;
@@ -244,9 +240,7 @@ void vote_results_get(struct http_call *call)
     http_reply_json(call, 200, obj);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(obj);
     free(text);
+    return p->err;
 }

@@ -223,9 +223,8 @@ static bool phase_ok(const struct round_ref *r, struct problem *p)
 
 /* ---- handlers ---- */
 
-void vote_sessions_create(struct http_call *call)
+enum app_err vote_sessions_create(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct idem_state idem;
     struct db *db = NULL;
     struct round_ref ref;
@@ -236,35 +235,35 @@ void vote_sessions_create(struct http_call *call)
     json_t *limits = NULL, *obj = NULL, *final = NULL;
     int vote_nominees = 0;
 
-    if (!api_path_uuid(id, &prob) || !json_fields_check(b, create_fields, 6, "", &prob)) {
+    if (!api_path_uuid(id, p) || !json_fields_check(b, create_fields, 6, "", p)) {
         goto cleanup;
     }
     /* Unknown limits first (400), then every bad value at once (422). */
-    if ((limits = limits_json(json_object_get(b, "limits"), json_array_size(ids), &prob)) == NULL ||
+    if ((limits = limits_json(json_object_get(b, "limits"), json_array_size(ids), p)) == NULL ||
         (limits_text = json_dumps(limits, JSON_COMPACT)) == NULL) {
         goto cleanup;
     }
-    check_window(b, clock_now_ms(), &prob);
-    check_ids(ids, &prob);
-    if (prob.n_errors > 0) {
+    check_window(b, clock_now_ms(), p);
+    check_ids(ids, p);
+    if (p->n_errors > 0) {
         goto cleanup;
     }
-    if ((db = api_db(&prob)) == NULL || api_idem_begin(call, db, &idem, &prob) ||
-        (prob.err = db_begin(db)) != APP_OK) {
+    if ((db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p) ||
+        (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
     }
     /* The round's row lock serialises session creation for it and holds its phase. */
-    if (api_round_scope(call, db, id, true, &ref, &prob) != APP_OK ||
-        round_vote(db, &ref, &vote_nominees, article, &prob) != APP_OK || !phase_ok(&ref, &prob)) {
+    if (api_round_scope(call, db, id, true, &ref, p) != APP_OK ||
+        round_vote(db, &ref, &vote_nominees, article, p) != APP_OK || !phase_ok(&ref, p)) {
         goto cleanup;
     }
-    prob.err = vote_session_store_by_round(db, ref.id, &existing);
-    if (prob.err == APP_OK) {
-        problem_set(&prob, APP_ERR_CONFLICT, "round %s has a vote session already", ref.id);
+    p->err = vote_session_store_by_round(db, ref.id, &existing);
+    if (p->err == APP_OK) {
+        problem_set(p, APP_ERR_CONFLICT, "round %s has a vote session already", ref.id);
         goto cleanup;
     }
-    if (prob.err != APP_ERR_NOT_FOUND ||
-        (nominees = nominees_for(db, ref.id, ids, vote_nominees, article, &prob)) == NULL) {
+    if (p->err != APP_ERR_NOT_FOUND ||
+        (nominees = nominees_for(db, ref.id, ids, vote_nominees, article, p)) == NULL) {
         goto cleanup;
     }
     struct vote_session_new s = {
@@ -277,23 +276,23 @@ void vote_sessions_create(struct http_call *call)
         .nominees_json = nominees,
         .created_by = call->who.id,
     };
-    prob.err = vote_session_store_insert(db, &s, &text);
-    if (prob.err == APP_ERR_CONFLICT) {
-        problem_set(&prob, APP_ERR_CONFLICT, "round %s has a vote session already", ref.id);
+    p->err = vote_session_store_insert(db, &s, &text);
+    if (p->err == APP_ERR_CONFLICT) {
+        problem_set(p, APP_ERR_CONFLICT, "round %s has a vote session already", ref.id);
     }
-    if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
+    if (p->err != APP_OK || (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     const char *sid = json_string_value(json_object_get(obj, "id"));
     if (sid == NULL || !api_is_uuid(sid)) {
-        problem_set(&prob, APP_ERR_INTERNAL, NULL);
+        problem_set(p, APP_ERR_INTERNAL, NULL);
         goto cleanup;
     }
     snprintf(location, sizeof(location), "/v1/rounds/%s/vote-session", ref.id);
-    if ((prob.err = api_audit(call, db, "vote_session.create", "vote_session", sid, NULL, text)) !=
+    if ((p->err = api_audit(call, db, "vote_session.create", "vote_session", sid, NULL, text)) !=
             APP_OK ||
-        (prob.err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
-        (prob.err = db_commit(db)) != APP_OK) {
+        (p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
+        (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     /* Committed: push once now, outside the transaction, and answer with
@@ -307,10 +306,6 @@ void vote_sessions_create(struct http_call *call)
 
 cleanup:
     db_rollback(db);
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
     json_decref(limits);
     json_decref(obj);
     json_decref(final);
@@ -319,33 +314,30 @@ cleanup:
     free(text);
     free(existing);
     free(pushed);
+    return p->err;
 }
 
-void vote_sessions_get(struct http_call *call)
+enum app_err vote_sessions_get(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    struct db *db = api_db(&prob);
+    struct db *db = api_db(p);
     struct round_ref ref;
     char *text = NULL;
     json_t *obj = NULL;
 
-    if (db == NULL ||
-        api_round_scope(call, db, http_param(call, "id"), false, &ref, &prob) != APP_OK) {
+    if (db == NULL || api_round_scope(call, db, http_param(call, "id"), false, &ref, p) != APP_OK) {
         goto cleanup;
     }
-    prob.err = vote_session_store_by_round(db, ref.id, &text);
-    if (prob.err == APP_ERR_NOT_FOUND) {
-        problem_set(&prob, APP_ERR_NOT_FOUND, "round %s has no vote session", ref.id);
+    p->err = vote_session_store_by_round(db, ref.id, &text);
+    if (p->err == APP_ERR_NOT_FOUND) {
+        problem_set(p, APP_ERR_NOT_FOUND, "round %s has no vote session", ref.id);
     }
-    if (prob.err != APP_OK || (obj = api_parse(text, &prob)) == NULL) {
+    if (p->err != APP_OK || (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
 
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(obj);
     free(text);
+    return p->err;
 }

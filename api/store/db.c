@@ -153,6 +153,16 @@ struct db *db_thread(void)
     return db_connect(db) ? db : NULL;
 }
 
+void db_thread_finish(void *unused)
+{
+    struct db *db = pthread_getspecific(db_key);
+
+    (void)unused;
+    if (db != NULL && db->in_tx) {
+        db_rollback(db);
+    }
+}
+
 void db_thread_close(void)
 {
     struct db *db = pthread_getspecific(db_key);

@@ -21,6 +21,9 @@ void db_configure(const char *conninfo);
 struct db *db_thread(void);
 /* Closes the calling thread's connection (also done at thread exit). */
 void db_thread_close(void);
+/* After each request (the dispatcher's after-handler hook): rolls back a
+ * transaction the handler left open on this thread. Never connects. */
+void db_thread_finish(void *unused);
 
 enum app_err db_begin(struct db *db);
 enum app_err db_commit(struct db *db);

@@ -671,7 +671,7 @@ static void test_clear_warnings_need_overrides(void)
     ov = json_pack("[{s:s, s:s}]", "check", "age_max", "reason", "绝技绝活突出，经研究放宽年龄");
     CHECK(!eligibility_clear(cl, ov, &p)); /* evidence still open */
     CHECK_EQ_INT(p.n_errors, 1);
-    CHECK(strstr(p.errors[0].detail, "evidence") != NULL);
+    CHECK(strstr(p.errors[0].detail[PROBLEM_LANG_EN], "evidence") != NULL);
     problem_clear(&p);
     json_decref(ov);
 
@@ -694,7 +694,7 @@ static void test_clear_fail_is_final(void)
     CHECK(!eligibility_clear(cl, NULL, &p));
     CHECK_EQ_INT(p.err, APP_ERR_VALIDATION);
     CHECK(has_error(&p, "/overrides"));
-    CHECK(strstr(p.errors[0].detail, "skill_level") != NULL);
+    CHECK(strstr(p.errors[0].detail[PROBLEM_LANG_EN], "skill_level") != NULL);
     problem_clear(&p);
 
     p = (struct problem)PROBLEM_INIT;

@@ -131,7 +131,8 @@ static void test_body_vectors(void)
                        "row %zu %s: pointer %zu is \"%s\", want \"%s\"", i, v->json, k,
                        p.errors[k].pointer, v->pointers[k]);
             for (size_t k = 0; k < p.n_errors; k++)
-                CHECKF(p.errors[k].detail[0] != '\0', "row %zu: error %zu has no detail", i, k);
+                CHECKF(p.errors[k].detail[PROBLEM_LANG_EN][0] != '\0',
+                       "row %zu: error %zu has no detail", i, k);
         }
         json_decref(obj);
         problem_clear(&p);
@@ -148,14 +149,14 @@ static void test_error_details(void)
     CHECK(!json_fields_check(obj, fields, TEST_COUNT(fields), "", &p));
     CHECK_EQ_INT(p.n_errors, 4);
     CHECK_EQ_STR(p.errors[0].pointer, "/name");
-    CHECK_EQ_STR(p.errors[0].detail, "must be a string");
+    CHECK_EQ_STR(p.errors[0].detail[PROBLEM_LANG_EN], "must be a string");
     CHECK_EQ_STR(p.errors[1].pointer, "/age");
-    CHECK_EQ_STR(p.errors[1].detail, "is required");
+    CHECK_EQ_STR(p.errors[1].detail[PROBLEM_LANG_EN], "is required");
     CHECK_EQ_STR(p.errors[2].pointer, "/note");
-    CHECK_EQ_STR(p.errors[2].detail, "must be 0 to 10 characters");
+    CHECK_EQ_STR(p.errors[2].detail[PROBLEM_LANG_EN], "must be 0 to 10 characters");
     CHECK_EQ_STR(p.errors[3].pointer, "/tags");
-    CHECK_EQ_STR(p.errors[3].detail, "must have 1 to 2 elements");
-    CHECK_EQ_STR(p.detail, "/name: must be a string");
+    CHECK_EQ_STR(p.errors[3].detail[PROBLEM_LANG_EN], "must have 1 to 2 elements");
+    CHECK_EQ_STR(p.detail[PROBLEM_LANG_EN], "/name: must be a string");
     json_decref(obj);
 
     /* Nullable types name null; booleans, objects and integers name theirs. */
@@ -166,16 +167,16 @@ static void test_error_details(void)
                         1, "active", 1, "policy", "x");
         CHECK(!json_fields_check(obj, fields, TEST_COUNT(fields), "", &q));
         CHECK_EQ_INT(q.n_errors, 3);
-        CHECK_EQ_STR(q.errors[0].detail, "must be a string or null");
-        CHECK_EQ_STR(q.errors[1].detail, "must be a boolean");
-        CHECK_EQ_STR(q.errors[2].detail, "must be an object");
+        CHECK_EQ_STR(q.errors[0].detail[PROBLEM_LANG_EN], "must be a string or null");
+        CHECK_EQ_STR(q.errors[1].detail[PROBLEM_LANG_EN], "must be a boolean");
+        CHECK_EQ_STR(q.errors[2].detail[PROBLEM_LANG_EN], "must be an object");
         json_decref(obj);
 
         obj = json_pack("{s:s, s:s, s:s}", "name", "a", "age", "1", "count", "1");
         CHECK(!json_fields_check(obj, fields, TEST_COUNT(fields), "", &r));
         CHECK_EQ_INT(r.n_errors, 2);
-        CHECK_EQ_STR(r.errors[0].detail, "must be an integer");
-        CHECK_EQ_STR(r.errors[1].detail, "must be an integer or null");
+        CHECK_EQ_STR(r.errors[0].detail[PROBLEM_LANG_EN], "must be an integer");
+        CHECK_EQ_STR(r.errors[1].detail[PROBLEM_LANG_EN], "must be an integer or null");
         json_decref(obj);
     }
 }

@@ -282,7 +282,8 @@ static void test_seed_policies_validate(void)
     for (size_t i = 0; i < n_seeds; i++) {
         struct problem p = PROBLEM_INIT;
 
-        CHECKF(policy_validate(seeds[i].policy, &p), "%s: %s", seeds[i].code, p.detail);
+        CHECKF(policy_validate(seeds[i].policy, &p), "%s: %s", seeds[i].code,
+               p.detail[PROBLEM_LANG_EN]);
         CHECK_EQ_INT(p.n_errors, 0);
         CHECK_EQ_INT(p.err, APP_ERR_INTERNAL); /* untouched */
         /* Every member present, nothing else: the object is closed. */
@@ -516,7 +517,8 @@ static void test_each_fault(void)
         CHECKF(p.err == f->kind, "case %zu (%s): kind %d, want %d", i, f->member, (int)p.err,
                (int)f->kind);
         CHECKF(p.n_errors == f->n, "case %zu (%s): %zu errors, want %zu (first: %s %s)", i,
-               f->member, p.n_errors, f->n, p.errors[0].pointer, p.errors[0].detail);
+               f->member, p.n_errors, f->n, p.errors[0].pointer,
+               p.errors[0].detail[PROBLEM_LANG_EN]);
         CHECKF(p.n_errors > 0 && strcmp(p.errors[0].pointer, f->pointer) == 0,
                "case %zu (%s): pointer %s, want %s", i, f->member,
                p.n_errors > 0 ? p.errors[0].pointer : "(none)", f->pointer);

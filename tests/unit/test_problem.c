@@ -28,6 +28,7 @@ static const struct kind_vector kind_vectors[] = {
     {APP_ERR_NOT_FOUND, 404, "not-found"},
     {APP_ERR_METHOD_NOT_ALLOWED, 405, "method-not-allowed"},
     {APP_ERR_CONFLICT, 409, "conflict"},
+    {APP_ERR_NOT_OPEN, 409, "not-open"},
     {APP_ERR_PRECONDITION_FAILED, 412, "precondition-failed"},
     {APP_ERR_TOO_LARGE, 413, "payload-too-large"},
     {APP_ERR_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported-media-type"},
@@ -207,12 +208,61 @@ static void test_to_json_full(void)
     e = json_array_get(errors, 0);
     CHECK_EQ_STR(json_string_value(json_object_get(e, "pointer")), "/name");
     CHECK_EQ_STR(json_string_value(json_object_get(e, "detail")), "must be 1 to 20 characters");
-    CHECK_EQ_INT(json_object_size(e), 2);
+    /* An item without a code of its own gets its kind's. */
+    CHECK_EQ_STR(json_string_value(json_object_get(e, "code")), "validation_failed");
+    CHECK_EQ_INT(json_object_size(e), 3);
     e = json_array_get(errors, 1);
     CHECK_EQ_STR(json_string_value(json_object_get(e, "pointer")), "/items/0/amount");
     CHECK_EQ_STR(json_string_value(json_object_get(e, "detail")), "must be an integer");
-    CHECK_EQ_INT(json_object_size(body), 7);
+    CHECK_EQ_STR(json_string_value(json_object_get(body, "code")), "validation_failed");
+    CHECK_EQ_INT(json_object_size(body), 8);
     json_decref(body);
+    problem_clear(&p);
+}
+
+/* Details in the asked language, codes for the cause, the first item's
+ * code and detail as the problem's own. */
+static void test_bilingual_and_codes(void)
+{
+    struct problem p = {0};
+    json_t *zh, *en;
+
+    CHECK_EQ_INT(problem_fail(&p, APP_ERR_CONFLICT, "duplicate_person", "该人员已被推荐（%d 次）",
+                              "this person is already nominated (%d times)", 2),
+                 APP_ERR_CONFLICT);
+    zh = problem_to_json(&p, PROBLEM_LANG_ZH, NULL, NULL);
+    en = problem_to_json(&p, PROBLEM_LANG_EN, NULL, NULL);
+    CHECK_EQ_STR(json_string_value(json_object_get(zh, "detail")), "该人员已被推荐（2 次）");
+    CHECK_EQ_STR(json_string_value(json_object_get(en, "detail")),
+                 "this person is already nominated (2 times)");
+    CHECK_EQ_STR(json_string_value(json_object_get(zh, "code")), "duplicate_person");
+    CHECK_EQ_STR(json_string_value(json_object_get(en, "code")), "duplicate_person");
+    json_decref(zh);
+    json_decref(en);
+
+    problem_clear(&p);
+    CHECK_EQ_INT(p.err, APP_OK);
+    problem_field(&p, APP_ERR_VALIDATION, "/id_number", "id_number_check_character",
+                  "校验码应为 %c", "the check character should be %c", 'X');
+    problem_field(&p, APP_ERR_VALIDATION, "/phone", "phone_format", "不是有效的手机号码",
+                  "not a mobile number");
+    CHECK_EQ_INT(p.n_errors, 2);
+    CHECK_EQ_STR(problem_code(&p), "id_number_check_character");
+    CHECK_EQ_STR(p.detail[PROBLEM_LANG_ZH], "/id_number: 校验码应为 X");
+    CHECK_EQ_STR(p.detail[PROBLEM_LANG_EN], "/id_number: the check character should be X");
+    en = problem_to_json(&p, PROBLEM_LANG_EN, NULL, NULL);
+    CHECK_EQ_STR(json_string_value(
+                     json_object_get(json_array_get(json_object_get(en, "errors"), 1), "code")),
+                 "phone_format");
+    CHECK_EQ_STR(json_string_value(
+                     json_object_get(json_array_get(json_object_get(en, "errors"), 1), "detail")),
+                 "not a mobile number");
+    json_decref(en);
+
+    /* The kind alone: its own code, no detail. */
+    problem_kind(&p, APP_ERR_NOT_FOUND);
+    CHECK_EQ_STR(problem_code(&p), "not_found");
+    CHECK_EQ_STR(p.detail[PROBLEM_LANG_ZH], "");
     problem_clear(&p);
 }
 
@@ -222,7 +272,7 @@ static void test_to_json_minimal(void)
     json_t *body;
 
     problem_set(&p, APP_ERR_NOT_FOUND, NULL);
-    CHECK_EQ_STR(p.detail, "");
+    CHECK_EQ_STR(p.detail[PROBLEM_LANG_EN], "");
     body = problem_to_json(&p, PROBLEM_LANG_ZH, "", NULL);
     CHECK(body != NULL);
     if (body == NULL)
@@ -236,7 +286,8 @@ static void test_to_json_minimal(void)
     CHECK(json_object_get(body, "instance") == NULL);
     CHECK(json_object_get(body, "request_id") == NULL);
     CHECK(json_object_get(body, "errors") == NULL);
-    CHECK_EQ_INT(json_object_size(body), 3);
+    CHECK_EQ_STR(json_string_value(json_object_get(body, "code")), "not_found");
+    CHECK_EQ_INT(json_object_size(body), 4);
     json_decref(body);
 }
 
@@ -248,16 +299,16 @@ static void test_set_detail(void)
     CHECK_EQ_INT(p.err, APP_ERR_INTERNAL);
     problem_set(&p, APP_ERR_CONFLICT, "programme %s is %s", "P-01", "closed");
     CHECK_EQ_INT(p.err, APP_ERR_CONFLICT);
-    CHECK_EQ_STR(p.detail, "programme P-01 is closed");
+    CHECK_EQ_STR(p.detail[PROBLEM_LANG_EN], "programme P-01 is closed");
     /* A second set replaces both kind and detail. */
     problem_set(&p, APP_ERR_NOT_FOUND, NULL);
     CHECK_EQ_INT(p.err, APP_ERR_NOT_FOUND);
-    CHECK_EQ_STR(p.detail, "");
+    CHECK_EQ_STR(p.detail[PROBLEM_LANG_EN], "");
     /* Long details are truncated, NUL-terminated. */
     memset(long_detail, 'a', sizeof(long_detail) - 1);
     long_detail[sizeof(long_detail) - 1] = '\0';
     problem_set(&p, APP_ERR_VALIDATION, "%s", long_detail);
-    CHECK_EQ_INT(strlen(p.detail), PROBLEM_DETAIL_MAX - 1);
+    CHECK_EQ_INT(strlen(p.detail[PROBLEM_LANG_EN]), PROBLEM_DETAIL_MAX - 1);
 }
 
 static void test_add_error_keeps_first_kind(void)
@@ -272,7 +323,7 @@ static void test_add_error_keeps_first_kind(void)
     problem_add_error(&p, APP_ERR_VALIDATION, "/y", "must be a string");
     CHECK_EQ_INT(p.err, APP_ERR_UNKNOWN_FIELD);
     CHECK_EQ_INT(p.n_errors, 2);
-    CHECK_EQ_STR(p.detail, "/x: unknown member");
+    CHECK_EQ_STR(p.detail[PROBLEM_LANG_EN], "/x: unknown member");
 
     problem_add_error(&q, APP_ERR_VALIDATION, "/a", "is required");
     CHECK_EQ_INT(q.err, APP_ERR_VALIDATION);
@@ -286,7 +337,7 @@ static void test_add_error_keeps_first_kind(void)
         problem_set(&r, APP_ERR_INTERNAL, "overall");
         problem_add_error(&r, APP_ERR_VALIDATION, "/z", "bad");
         CHECK_EQ_INT(r.err, APP_ERR_VALIDATION);
-        CHECK_EQ_STR(r.detail, "overall");
+        CHECK_EQ_STR(r.detail[PROBLEM_LANG_EN], "overall");
     }
     /* A NULL pointer is stored as "". */
     {
@@ -306,12 +357,12 @@ static void test_add_error_caps(void)
         problem_add_error(&p, APP_ERR_VALIDATION, "/items/0", "error %d", i);
     CHECK_EQ_INT(p.n_errors, PROBLEM_ERRORS_MAX);
     /* The first ones are kept. */
-    CHECK_EQ_STR(p.errors[0].detail, "error 0");
+    CHECK_EQ_STR(p.errors[0].detail[PROBLEM_LANG_EN], "error 0");
     {
         char want[32];
 
         snprintf(want, sizeof(want), "error %d", PROBLEM_ERRORS_MAX - 1);
-        CHECK_EQ_STR(p.errors[PROBLEM_ERRORS_MAX - 1].detail, want);
+        CHECK_EQ_STR(p.errors[PROBLEM_ERRORS_MAX - 1].detail[PROBLEM_LANG_EN], want);
     }
     body = problem_to_json(&p, PROBLEM_LANG_ZH, NULL, NULL);
     CHECK(body != NULL);
@@ -393,6 +444,7 @@ int main(void)
         {"Accept-Language", test_lang_from_header},
         {"problem_to_json with every member", test_to_json_full},
         {"problem_to_json minimal", test_to_json_minimal},
+        {"details in both languages, codes per cause", test_bilingual_and_codes},
         {"problem_set detail", test_set_detail},
         {"problem_add_error keeps the first kind", test_add_error_keeps_first_kind},
         {"problem_add_error caps errors[]", test_add_error_caps},

@@ -143,22 +143,21 @@ static void set_digest_headers(struct http_call *call, long entries, const char 
     }
 }
 
-void log_get(struct http_call *call)
+enum app_err log_get(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct vote_seal s;
     struct log_cursor *c = NULL;
     char hex[VOTE_HEX_MAX];
     long n = 0;
-    const char *id = vote_session_param(call, false, &prob);
+    const char *id = vote_session_param(call, false, p);
     enum app_err err = id != NULL ? vote_store_seal(id, clock_offset_ms(), &s) : APP_ERR_NOT_FOUND;
 
     if (err != APP_OK) {
-        vote_store_problem(err, &prob);
+        vote_store_problem(err, p);
         goto cleanup;
     }
     if (!s.sealed) {
-        problem_set(&prob, APP_ERR_FORBIDDEN, "the log is published once the vote has closed");
+        problem_set(p, APP_ERR_FORBIDDEN, "the log is published once the vote has closed");
         goto cleanup;
     }
     if (s.log_entries < 0) {
@@ -167,7 +166,7 @@ void log_get(struct http_call *call)
             err = vote_store_set_digest(id, n, hex, &s.log_entries, s.log_sha256);
         }
         if (err != APP_OK) {
-            vote_store_problem(err, &prob);
+            vote_store_problem(err, p);
             goto cleanup;
         }
     }
@@ -179,8 +178,5 @@ void log_get(struct http_call *call)
     http_reply_stream(call, 200, "application/x-ndjson", cursor_read, cursor_free, c);
 
 cleanup:
-    if (call->status == 0) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
+    return p->err;
 }

@@ -10,9 +10,8 @@
 #include "app.h"
 #include "vote_metrics.h"
 
-void system_vote_metrics(struct http_call *call)
+enum app_err system_vote_metrics(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     char *http_text = http_metrics_text(http_call_server(call));
     char *vote_text = vote_metrics_render();
     char *text = NULL;
@@ -30,12 +29,10 @@ void system_vote_metrics(struct http_call *call)
     memcpy(text + http_len, vote_text, vote_len + 1);
     http_reply_text(call, 200, "text/plain; version=0.0.4; charset=utf-8", text,
                     http_len + vote_len);
-    prob.err = APP_OK;
+    p->err = APP_OK;
 cleanup:
-    if (prob.err != APP_OK) {
-        http_reply_problem(call, &prob);
-    }
     free(text);
     free(vote_text);
     free(http_text);
+    return p->err;
 }

@@ -102,16 +102,15 @@ static const unsigned setup_status[] = {
     [VOTE_SETUP_CLOSED_EARLY] = 200, [VOTE_SETUP_LOCKED] = 409,
 };
 
-void session_put(struct http_call *call)
+enum app_err session_put(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct vote_session_input in = {0};
     enum vote_setup_result result;
     enum app_err err;
     char location[80];
-    const char *id = vote_session_param(call, true, &prob);
+    const char *id = vote_session_param(call, true, p);
 
-    if (id == NULL || !vote_session_parse(call->body, id, &in, &prob)) {
+    if (id == NULL || !vote_session_parse(call->body, id, &in, p)) {
         goto cleanup;
     }
     struct vote_setup s = {.round_id = in.round_id,
@@ -127,11 +126,11 @@ void session_put(struct http_call *call)
                            .nominee_ids = in.nominee_ids};
     err = vote_store_setup(id, &s, clock_offset_ms(), &result);
     if (err != APP_OK) {
-        vote_store_problem(err, &prob);
+        vote_store_problem(err, p);
         goto cleanup;
     }
     if (result == VOTE_SETUP_LOCKED) {
-        problem_set(&prob, APP_ERR_CONFLICT,
+        problem_set(p, APP_ERR_CONFLICT,
                     "the session has opened: the only change allowed is an earlier closes_at "
                     "that is not in the past");
         goto cleanup;
@@ -143,35 +142,30 @@ void session_put(struct http_call *call)
     reply_session(call, id, setup_status[result], false);
 
 cleanup:
-    if (call->status == 0) {
-        http_reply_problem(call, &prob);
-    }
     vote_session_input_clear(&in);
-    problem_clear(&prob);
+    return p->err;
 }
 
-void session_get(struct http_call *call)
+enum app_err session_get(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    const char *id = vote_session_param(call, false, &prob);
+    const char *id = vote_session_param(call, false, p);
 
     if (id == NULL) {
-        http_reply_problem(call, &prob);
+        http_reply_problem(call, p);
     } else {
         reply_session(call, id, 200, false);
     }
-    problem_clear(&prob);
+    return p->err;
 }
 
-void session_tally(struct http_call *call)
+enum app_err session_tally(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
-    const char *id = vote_session_param(call, false, &prob);
+    const char *id = vote_session_param(call, false, p);
 
     if (id == NULL) {
-        http_reply_problem(call, &prob);
+        http_reply_problem(call, p);
     } else {
         reply_session(call, id, 200, true);
     }
-    problem_clear(&prob);
+    return p->err;
 }

@@ -11,7 +11,7 @@
 #include "clock.h"
 #include "store/redis_store.h"
 
-void system_readyz(struct http_call *call)
+enum app_err system_readyz(struct http_call *call, struct problem *p)
 {
     struct problem prob = {.err = APP_OK};
     json_t *body;
@@ -20,16 +20,18 @@ void system_readyz(struct http_call *call)
         problem_set(&prob, APP_ERR_UNAVAILABLE, "Redis does not answer");
         prob.retry_after = 1;
         http_reply_problem(call, &prob);
-        return;
+        return APP_OK;
     }
     body = json_pack("{s:s, s:s, s:o}", "status", "ok", "redis", "ok", "clock", clock_to_json());
     http_reply_json(call, 200, body);
     json_decref(body);
+    return APP_OK;
 }
 
-void system_openapi(struct http_call *call)
+enum app_err system_openapi(struct http_call *call, struct problem *p)
 {
     const struct vote_ctx *ctx = call->app;
 
     http_reply_text(call, 200, "application/json", ctx->openapi_json, ctx->openapi_len);
+    return APP_OK;
 }

@@ -92,22 +92,21 @@ static void reply_vote(struct http_call *call,
     json_decref(body);
 }
 
-void vote_post(struct http_call *call)
+enum app_err vote_post(struct http_call *call, struct problem *p)
 {
     const struct vote_ctx *ctx = call->app;
-    struct problem prob = PROBLEM_INIT;
     struct vote_cast_result res;
     char ip[CLIENT_IP_TEXT_MAX], ip_hash[VOTE_IP_HASH_HEX];
     char token[VOTE_TOKEN_HEX], receipt_hash[VOTE_RECEIPT_HASH_HEX];
-    const char *id = vote_session_param(call, false, &prob), *nominee;
+    const char *id = vote_session_param(call, false, p), *nominee;
     enum app_err err;
 
-    if (id == NULL || !json_fields_check(call->body, vote_fields, 1, "", &prob)) {
+    if (id == NULL || !json_fields_check(call->body, vote_fields, 1, "", p)) {
         goto cleanup;
     }
     nominee = json_string_value(json_object_get(call->body, "nominee_id"));
     if (!vote_uuid_valid(nominee)) {
-        problem_add_error(&prob, APP_ERR_VALIDATION, "/nominee_id", "must be a lowercase UUID");
+        problem_add_error(p, APP_ERR_VALIDATION, "/nominee_id", "must be a lowercase UUID");
         goto cleanup;
     }
     if (!client_address(call, ip)) {
@@ -119,30 +118,26 @@ void vote_post(struct http_call *call)
     err = vote_store_cast(id, &v, clock_offset_ms(), &res);
     if (err != APP_OK) {
         vote_metrics_count(VOTE_UNAVAILABLE);
-        vote_store_problem(err == APP_ERR_NOT_FOUND ? APP_ERR_INTERNAL : err, &prob);
+        vote_store_problem(err == APP_ERR_NOT_FOUND ? APP_ERR_INTERNAL : err, p);
         goto cleanup;
     }
     if (res.status == VOTE_CAST_ACCEPTED || res.status == VOTE_CAST_REPLAY) {
         reply_vote(call, id, nominee, token, &res);
     } else {
-        refusal_problem(&res, &prob);
+        refusal_problem(&res, p);
     }
 
 cleanup:
-    if (call->status == 0) {
-        http_reply_problem(call, &prob);
-    }
-    problem_clear(&prob);
+    return p->err;
 }
 
-void receipt_get(struct http_call *call)
+enum app_err receipt_get(struct http_call *call, struct problem *p)
 {
-    struct problem prob = PROBLEM_INIT;
     struct vote_log_entry e;
     char stream_id[VOTE_RECEIPT_MAX], token[VOTE_TOKEN_HEX], hash[VOTE_RECEIPT_HASH_HEX];
     char at[RFC3339_TEXT_MAX];
     long long ms = 0;
-    const char *id = vote_session_param(call, false, &prob);
+    const char *id = vote_session_param(call, false, p);
     const char *receipt = http_param(call, "receipt");
     json_t *body = NULL;
     enum app_err err;
@@ -151,17 +146,17 @@ void receipt_get(struct http_call *call)
         goto cleanup;
     }
     if (!vote_receipt_parse(receipt, stream_id, token)) {
-        problem_set(&prob, APP_ERR_BAD_PARAMETER, "a receipt looks like <stream id>.<32 hex>");
+        problem_set(p, APP_ERR_BAD_PARAMETER, "a receipt looks like <stream id>.<32 hex>");
         goto cleanup;
     }
     err = vote_store_log_entry(id, stream_id, &e);
     vote_receipt_hash(token, hash);
     if (err == APP_ERR_NOT_FOUND || (err == APP_OK && !vote_hash_equal(hash, e.receipt_hash))) {
-        problem_set(&prob, APP_ERR_NOT_FOUND, "no vote with this receipt in this session");
+        problem_set(p, APP_ERR_NOT_FOUND, "no vote with this receipt in this session");
         goto cleanup;
     }
     if (err != APP_OK) {
-        vote_store_problem(err, &prob);
+        vote_store_problem(err, p);
         goto cleanup;
     }
     vote_stream_id_ms(e.id, &ms);
@@ -173,9 +168,6 @@ void receipt_get(struct http_call *call)
     }
 
 cleanup:
-    if (call->status == 0) {
-        http_reply_problem(call, &prob);
-    }
     json_decref(body);
-    problem_clear(&prob);
+    return p->err;
 }

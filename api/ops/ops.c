@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The operation context and the audit log's one writer. Jobs act under a
+ * name of their own (the vote push job as the API's issuer), requests as
+ * the authenticated caller.
+ */
+#include "ops.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "store/stores.h"
+
+void ops_ctx_job(
+    struct op_ctx *ret, struct db *db, struct principal *who, const char *name, enum role role)
+{
+    memset(who, 0, sizeof(*who));
+    who->role = role;
+    *ret = (struct op_ctx){
+        .db = db,
+        .actor = who,
+        .actor_name = name,
+        .now_ms = clock_now_ms(),
+        .today = clock_today(),
+        .request_id = "",
+    };
+}
+
+enum app_err ops_audit(const struct op_ctx *ctx,
+                       const char *action,
+                       const char *entity_type,
+                       const char *entity_id,
+                       const char *before,
+                       const char *after)
+{
+    const struct principal *who = ctx->actor;
+    struct audit_entry e = {
+        .actor_id = who->id[0] ? who->id : NULL,
+        .actor = who->username[0]          ? who->username
+                 : ctx->actor_name != NULL ? ctx->actor_name
+                                           : "anonymous",
+        .role = auth_role_name(who->role),
+        .action = action,
+        .entity_type = entity_type,
+        .entity_id = entity_id,
+        .request_id = ctx->request_id != NULL ? ctx->request_id : "",
+        .before = before,
+        .after = after,
+    };
+
+    return audit_store_append(ctx->db, &e);
+}
+
+enum app_err ops_store_problem(enum app_err err, struct problem *p)
+{
+    problem_kind(p, err);
+    if (err == APP_ERR_UNAVAILABLE) {
+        problem_fail(p, err, "database_unavailable", "数据库暂不可用，请稍后重试",
+                     "the database is unavailable; try again shortly");
+        p->retry_after = 2;
+    }
+    return err;
+}

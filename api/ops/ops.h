@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every domain operation (ops/<domain>.c) is given: the database, the
+ * actor, "now" from the service's one clock and the request id. Handlers,
+ * CLI subcommands and background jobs build one and call the same ops; an
+ * op loads what it needs, applies the guards of model/, writes, appends the
+ * audit event (ops_audit is the only writer of the audit log) and returns
+ * an enum app_err with the problem filled. No HTTP here.
+ */
+#ifndef JIANGXIN_OPS_H
+#define JIANGXIN_OPS_H
+
+#include <stdint.h>
+
+#include "app_err.h"
+#include "auth.h"
+#include "problem.h"
+#include "store/db.h"
+
+struct op_ctx {
+    struct db *db;
+    const struct principal *actor; /* role ROLE_NONE for anonymous callers */
+    const char *actor_name;        /* the audit log's actor when actor has no username (jobs) */
+    long long now_ms;              /* clock_now_ms() when the request began */
+    int32_t today;                 /* its Asia/Shanghai civil date (days since 1970-01-01) */
+    const char *request_id;        /* "" for jobs and the CLI */
+};
+
+/* A context for a job or CLI command acting as `name` in `role`: now from
+ * the clock, no request id. `who` is filled and must outlive the context. */
+void ops_ctx_job(
+    struct op_ctx *ret, struct db *db, struct principal *who, const char *name, enum role role);
+
+/* Appends the audit event for the context's actor inside the open
+ * transaction. before/after are representation JSON texts (or NULL). */
+enum app_err ops_audit(const struct op_ctx *ctx,
+                       const char *action,
+                       const char *entity_type,
+                       const char *entity_id,
+                       const char *before,
+                       const char *after);
+
+/* A store's error as a problem: the kind alone, or 503 with Retry-After
+ * when the database went away. Returns err. */
+enum app_err ops_store_problem(enum app_err err, struct problem *p);
+
+#endif
