@@ -136,6 +136,19 @@ enum app_err problem_fail(
     return err;
 }
 
+enum app_err problem_vfail(struct problem *p,
+                           enum app_err err,
+                           const char *code,
+                           const char *zh,
+                           const char *en,
+                           va_list ap)
+{
+    p->err = err;
+    set_code(p->code, code);
+    put_details(p->detail, zh, en, ap);
+    return err;
+}
+
 enum app_err problem_kind(struct problem *p, enum app_err err)
 {
     p->err = err;

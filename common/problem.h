@@ -13,6 +13,7 @@
 #ifndef JIANGXIN_PROBLEM_H
 #define JIANGXIN_PROBLEM_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -65,6 +66,14 @@ struct problem {
 enum app_err problem_fail(
     struct problem *p, enum app_err err, const char *code, const char *zh, const char *en, ...)
     __attribute__((format(printf, 4, 6), format(printf, 5, 6)));
+
+/* problem_fail with the arguments as a va_list (for wrappers). */
+enum app_err problem_vfail(struct problem *p,
+                           enum app_err err,
+                           const char *code,
+                           const char *zh,
+                           const char *en,
+                           va_list ap) __attribute__((format(printf, 4, 0), format(printf, 5, 0)));
 
 /*
  * Adds one errors[] item (pointer, code, detail in both languages) and sets

@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "app.h"
 #include "civil_time.h"
 #include "clock.h"
 #include "handlers.h"
@@ -61,6 +62,7 @@ void api_op_ctx(const struct http_call *call, struct db *db, struct op_ctx *ret)
         .now_ms = now,
         .today = date_of_ms(now),
         .request_id = call->request_id,
+        .pii_key = ((const struct api_ctx *)call->app)->cfg->pii_key,
     };
 }
 

@@ -98,6 +98,9 @@
 #define POLICY_RUBRIC_MAX  12
 #define POLICY_REASONS_MAX 20
 #define POLICY_CODE_MAX    48 /* bytes of a snake_case code */
+/* The longest notice or publicity a policy may set, in working days
+ * (also the database CHECK on a nomination's publicity_workdays). */
+#define POLICY_WORKDAYS_MAX 60
 
 enum policy_type {
     POLICY_STRING = 0, /* min..max code points */

@@ -24,6 +24,7 @@ struct op_ctx {
     long long now_ms;              /* clock_now_ms() when the request began */
     int32_t today;                 /* its Asia/Shanghai civil date (days since 1970-01-01) */
     const char *request_id;        /* "" for jobs and the CLI */
+    const unsigned char *pii_key;  /* CONFIG_KEY_BYTES: seals personal data; NULL if unused */
 };
 
 /* A context for a job or CLI command acting as `name` in `role`: now from
@@ -43,5 +44,16 @@ enum app_err ops_audit(const struct op_ctx *ctx,
 /* A store's error as a problem: the kind alone, or 503 with Retry-After
  * when the database went away. Returns err. */
 enum app_err ops_store_problem(enum app_err err, struct problem *p);
+
+/* The Nth working day strictly after `from` (a notice of n working days
+ * published on `from` ends at 24:00 of that day). 422 calendar-unavailable
+ * (naming the year) when the calendar has no data for a year it needs. */
+enum app_err
+ops_workdays_end(struct db *db, int32_t from, int n, int32_t *ret_end, struct problem *p);
+
+/* The one refusal for a date in a year without calendar data: 422
+ * calendar-unavailable naming the year and how an admin loads it, with
+ * `missing_year` as an extension member. Returns p->err. */
+enum app_err ops_calendar_missing(struct problem *p, int year);
 
 #endif

@@ -43,6 +43,7 @@ def test_nominations_are_taken_only_inside_the_window(api, factory, clock):
     path = f"/v1/rounds/{rnd['id']}/nominations"
     # Before the window: refused, nothing filed.
     r = api.post(path, token=unit.token, json=factory.nomination_body(), expect=409)
+    assert r.body["type"].endswith(":not-open") and r.body["code"] == "outside_application_window"
     assert (r.body["window_opens"], r.body["window_closes"]) == (d(opens), d(closes))
     assert d(opens) in r.body["detail"]
     assert api.get(path, token=office.token, expect=200).body["items"] == []
@@ -116,7 +117,7 @@ def test_a_disqualified_person_cannot_come_back_in_the_round(api, factory):
     tag = {"If-Match": f'"{back["version"]}"'}
     r = api.patch(f"/v1/nominations/{fixme['id']}", token=unit.token, headers=tag,
                   json={"id_number": fraud_id}, expect=409)
-    assert "already has a nomination in this round" in r.body["detail"]
+    assert r.body["code"] == "duplicate_person"
     # Not the phase: the same correction with another person goes through...
     ok = api.patch(f"/v1/nominations/{fixme['id']}", token=unit.token, headers=tag,
                    json={"id_number": support.new_id_number()}, expect=200).body

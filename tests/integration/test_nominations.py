@@ -125,7 +125,7 @@ def test_one_nomination_per_person_per_round_names_no_unit(api, factory, ls, db_
     before = count_round(db_url, ls.round["id"])
     r = api.post(nominations_path(ls.round), token=ls.b.token, expect=409,
                  json=factory.nomination_body(id_number=idn))
-    assert "already" in r.body["detail"]
+    assert r.body["code"] == "duplicate_person" and "已有推荐" in r.body["detail"]
     assert ls.a.unit_id not in r.text
     assert count_round(db_url, ls.round["id"]) == before
 
@@ -391,7 +391,7 @@ def test_publicity_is_required_before_submission(api, factory, ls):
     # 岚山 第五条（一）: a draft cannot skip the unit publicity.
     n = factory.nomination(ls.round["id"], ls.a)
     r = move(api, ls.a, n["id"], "submitted", expect=409)
-    assert "publicity" in r.body["detail"]
+    assert r.body["code"] == "unit_publicity_required" and "公示" in r.body["detail"]
 
 
 def test_programme_without_publicity_submits_drafts(api, factory):
@@ -541,7 +541,7 @@ def test_qualification_review_paths(api, factory):
     r = api.get(f"/v1/nominations/{dis['id']}?reveal=id_number", token=env.office.token).body
     r = api.post(nominations_path(env.round), token=env.b.token, expect=409,
                  json=factory.nomination_body(id_number=r["id_number"]))
-    assert "phase qualification" in r.body["detail"]
+    assert r.body["code"] == "round_not_accepting" and "qualification" in r.body["detail"]
     # Returned for correction: the unit edits and submits again during qualification.
     back = move(api, env.office, ret["id"], "returned", note="请补充技能等级证书编号").body
     assert back["return_comment"] == "请补充技能等级证书编号"
@@ -594,3 +594,25 @@ def test_every_transition_is_audited(api, factory, ls, admin_token):
     t = events[1]
     assert t["before"]["state"] == "draft" and t["after"]["state"] == "unit_publicity"
     assert re.fullmatch(r"[0-9]{3}\*{11}[0-9]{3}[0-9X]", t["after"]["id_number"])
+
+
+def test_every_bad_member_at_once_in_both_languages(api, factory, ls, db_url):
+    """One 422 lists every fault of the body, each with its code; details
+    are Chinese by default and English on request."""
+    before = count_round(db_url, ls.round["id"])
+    bad = {"name": "", "id_number": "123", "phone": "12345", "skill_level": "guru"}
+    r = api.post(nominations_path(ls.round), token=ls.a.token, expect=422,
+                 json=factory.nomination_body(**bad))
+    items = {e["pointer"]: e for e in r.body["errors"]}
+    assert set(items) == {"/name", "/id_number", "/phone", "/skill_level"}
+    assert items["/phone"]["code"] == "phone_format"
+    assert items["/skill_level"]["code"] == "unknown_value"
+    assert items["/id_number"]["code"].startswith("id_number")
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in e["detail"]) for e in r.body["errors"])
+    en = api.post(nominations_path(ls.round), token=ls.a.token, expect=422,
+                  headers={"Accept-Language": "en"}, json=factory.nomination_body(**bad))
+    en_items = {e["pointer"]: e for e in en.body["errors"]}
+    assert en_items["/phone"]["detail"].startswith("must be a mainland mobile number")
+    assert [e["code"] for e in en.body["errors"]] == [e["code"] for e in r.body["errors"]]
+    assert en.body["title"] == "Validation failed" and r.body["title"] == "数据校验未通过"
+    assert count_round(db_url, ls.round["id"]) == before

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guards of a nomination's moves and edits, each once and pure: given
+ * the move (api/model/flow.c), the request's members, the nomination's
+ * facts, the policy and today, each answers APP_OK or fills the problem
+ * with the cause's code in both languages. ops/nominations.c loads the
+ * facts and calls these; tests/unit/test_nomination_guards.c runs them as
+ * table rows. 岚山 第五条（一）（二）; 环翠 第十条（二）（三）.
+ */
+#ifndef JIANGXIN_NOMINATION_GUARDS_H
+#define JIANGXIN_NOMINATION_GUARDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "enums.h"
+#include "flow.h"
+#include "policy.h"
+#include "problem.h"
+
+/* What a move request carries besides its target. */
+struct nomination_move_members {
+    bool publicity_start;    /* present */
+    bool publicity_workdays; /* present */
+    bool overrides;          /* present */
+    bool note;               /* present */
+};
+
+/*
+ * The move from -> to for role while the round is in phase: *ret the
+ * table's row, or 409 move_not_allowed (no such move), 403
+ * role_may_not_move, 409 move_not_in_phase. The conflicts carry
+ * `current_state` as an extension member.
+ */
+enum app_err nomination_guard_move(enum nomination_state from,
+                                   enum nomination_state to,
+                                   enum role role,
+                                   enum round_phase phase,
+                                   const struct nomination_move **ret,
+                                   struct problem *p);
+
+/* Members the move does not use are refused (member_not_used), a note the
+ * move needs is asked for (note_required); all at once. */
+enum app_err nomination_guard_members(const struct nomination_move *move,
+                                      const struct nomination_move_members *m,
+                                      struct problem *p);
+
+/*
+ * GUARD_PUBLICITY_START: the unit's publicity starts on `start` (false
+ * parse: not a date) for `workdays` working days (-1: not sent, the
+ * policy's minimum applies). It must lie in the application window
+ * [opens, closes] and last from the policy's minimum (at least 1) to
+ * POLICY_WORKDAYS_MAX working days. *ret_n: the length to use.
+ */
+enum app_err nomination_guard_publicity_start(bool start_ok,
+                                              int32_t start,
+                                              int workdays,
+                                              const struct policy *pol,
+                                              int32_t opens,
+                                              int32_t closes,
+                                              int *ret_n,
+                                              struct problem *p);
+
+/* GUARD_PUBLICITY_PASSED: the publicity ending on `end` (24:00) is over on
+ * `today`; else 409 publicity_running. */
+enum app_err nomination_guard_publicity_passed(enum nomination_state state,
+                                               int32_t end,
+                                               int32_t today,
+                                               struct problem *p);
+
+/* GUARD_NO_PUBLICITY: only when the policy requires no unit publicity;
+ * else 409 unit_publicity_required citing `article`. */
+enum app_err nomination_guard_no_publicity(enum nomination_state state,
+                                           const struct policy *pol,
+                                           const char *article,
+                                           struct problem *p);
+
+/* The application window rule: today in [opens, closes], else 409
+ * not-open outside_application_window with window_opens/window_closes. */
+enum app_err
+nomination_guard_window(int32_t opens, int32_t closes, int32_t today, struct problem *p);
+
+/* The deeds' length against the policy's bounds. */
+enum nomination_deeds { DEEDS_OK = 0, DEEDS_TOO_SHORT, DEEDS_TOO_LONG };
+#define NOMINATION_DEEDS_HARD_MAX 100000 /* code points, whatever the policy says */
+enum nomination_deeds nomination_deeds_check(const struct policy *pol, size_t chars);
+
+/* GUARD_COMPLETE: the members the office needs (null ones named in
+ * `missing`, n of them) and the deeds' minimum length; every gap at once
+ * (required_before_submission, deeds_too_short). */
+enum app_err nomination_guard_complete(const char *const *missing,
+                                       size_t n,
+                                       size_t deeds_chars,
+                                       const struct policy *pol,
+                                       struct problem *p);
+
+/* The members nomination_guard_complete needs (NULL-terminated). */
+extern const char *const nomination_required_for_submission[];
+
+/* An edit (PATCH, evidence files) of a nomination in `state` while the
+ * round is in `phase`; else 409 not_editable. */
+enum app_err
+nomination_guard_editable(enum nomination_state state, enum round_phase phase, struct problem *p);
+
+/* 409 naming the state (also as `current_state`), with a code. */
+enum app_err nomination_conflict(struct problem *p,
+                                 enum nomination_state state,
+                                 const char *code,
+                                 const char *zh,
+                                 const char *en,
+                                 ...) __attribute__((format(printf, 4, 6), format(printf, 5, 6)));
+
+#endif

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scope checks by data (ops/scope.h). The store loads the row; the
+ * actor's role and programmes or unit decide whether it is theirs.
+ */
+#include "scope.h"
+
+#include <string.h>
+
+bool ops_is_uuid(const char *s)
+{
+    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+    if (s == NULL || strlen(s) != sizeof(shape) - 1) {
+        return false;
+    }
+    for (size_t i = 0; shape[i] != '\0'; i++) {
+        bool hex = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+                   (s[i] >= 'A' && s[i] <= 'F');
+        if (shape[i] == '-' ? s[i] != '-' : !hex) {
+            return false;
+        }
+    }
+    return true;
+}
+
+enum app_err ops_check_uuid(const char *id, struct problem *p)
+{
+    if (ops_is_uuid(id)) {
+        return APP_OK;
+    }
+    return problem_fail(p, APP_ERR_BAD_PARAMETER, "not_uuid", "id 须为 UUID", "id must be a UUID");
+}
+
+static enum app_err not_found(
+    enum app_err err, const char *what_zh, const char *what_en, const char *id, struct problem *p)
+{
+    if (err == APP_ERR_NOT_FOUND) {
+        return problem_fail(p, err, "not_found", "没有%s%.0s %s", "no %.0s%s %s", what_zh, what_en,
+                            id);
+    }
+    return ops_store_problem(err, p);
+}
+
+enum app_err ops_round_scope(const struct op_ctx *ctx,
+                             const char *id,
+                             bool for_update,
+                             struct round_ref *ret,
+                             struct problem *p)
+{
+    const struct principal *who = ctx->actor;
+    enum app_err err;
+
+    if (ops_check_uuid(id, p) != APP_OK) {
+        return p->err;
+    }
+    err = scope_store_round(ctx->db, id, for_update ? SCOPE_LOCK_UPDATE : SCOPE_NO_LOCK, ret);
+    if (err == APP_OK && who->role == ROLE_OFFICE && !auth_has_programme(who, ret->programme)) {
+        err = APP_ERR_NOT_FOUND;
+    }
+    return err == APP_OK ? APP_OK : not_found(err, "评选批次", "round", id, p);
+}
+
+enum app_err ops_nomination_scope(const struct op_ctx *ctx,
+                                  const char *id,
+                                  bool for_update,
+                                  struct nomination_ref *ret,
+                                  struct round_ref *ret_round,
+                                  struct problem *p)
+{
+    const struct principal *who = ctx->actor;
+    enum app_err err;
+
+    if (ops_check_uuid(id, p) != APP_OK) {
+        return p->err;
+    }
+    err = scope_store_nomination(ctx->db, id, for_update, ret);
+    if (err == APP_OK && who->role == ROLE_UNIT && strcmp(who->unit_id, ret->unit_id) != 0) {
+        err = APP_ERR_NOT_FOUND;
+    }
+    if (err == APP_OK) {
+        err = scope_store_round(ctx->db, ret->round_id,
+                                for_update ? SCOPE_LOCK_SHARE : SCOPE_NO_LOCK, ret_round);
+    }
+    if (err == APP_OK && who->role == ROLE_OFFICE &&
+        !auth_has_programme(who, ret_round->programme)) {
+        err = APP_ERR_NOT_FOUND;
+    }
+    return err == APP_OK ? APP_OK : not_found(err, "推荐", "nomination", id, p);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Who may see which round and which nomination, decided here once for
+ * every operation that takes a round or nomination id (the role check by
+ * route is in common/http.c; this is the scope check by data):
+ *   - an office user sees the rounds of the programmes in their scope;
+ *   - a unit user sees every round (to nominate in it) but only its own
+ *     unit's nominations;
+ *   - admins and auditors see all (read-only by their routes).
+ * Anything out of scope answers 404 exactly like an unknown id, so an
+ * answer never tells a unit that another unit's nomination exists.
+ */
+#ifndef JIANGXIN_OPS_SCOPE_H
+#define JIANGXIN_OPS_SCOPE_H
+
+#include <stdbool.h>
+
+#include "ops.h"
+#include "store/stores.h"
+
+/* Checks the id (400 not_uuid), loads the row (optionally locked, inside
+ * the caller's transaction) and answers 404 when it does not exist or is
+ * outside the actor's scope. */
+enum app_err ops_round_scope(const struct op_ctx *ctx,
+                             const char *id,
+                             bool for_update,
+                             struct round_ref *ret,
+                             struct problem *p);
+/* The same for a nomination; also fills its round (FOR SHARE when
+ * for_update: a round cannot leave a phase while a move that needs it
+ * commits). */
+enum app_err ops_nomination_scope(const struct op_ctx *ctx,
+                                  const char *id,
+                                  bool for_update,
+                                  struct nomination_ref *ret,
+                                  struct round_ref *ret_round,
+                                  struct problem *p);
+
+/* A canonical 8-4-4-4-12 UUID text (either case). */
+bool ops_is_uuid(const char *s);
+/* A UUID path id, else 400 not_uuid. */
+enum app_err ops_check_uuid(const char *id, struct problem *p);
+
+#endif
