@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The store functions handlers call. JSON-returning functions give the
- * resource's representation (defined in db/migrations/0004) as malloc'd
+ * resource's representation (an api_* function of db/functions) as malloc'd
  * text; NOT_FOUND when there is no such row. Lists return a JSON array text
  * and the next cursor (NULL on the last page). Nothing here returns a
  * PGresult, and nothing here knows HTTP.
@@ -72,7 +72,7 @@ enum app_err unit_store_update(struct db *db,
                                char **ret_json);
 
 /* programmes: the representation shows the policy version of today (the
- * clock's), see api_programme in db/migrations/0009 */
+ * clock's), see api_programme in db/functions/04_programmes.sql */
 enum app_err programme_store_list(struct db *db, char **ret_array);
 enum app_err programme_store_get(struct db *db, const char *code, bool for_update, char **ret_json);
 /* The programme and its policy version 1 (created by `created_by`). */

@@ -23,6 +23,8 @@ ROW_TIMESTAMP = re.compile(r"\b(created_at|updated_at|loaded_at|applied_at|delet
 ALLOWED = [
     ("db/migrations/0001_create_core.sql", "NEW.at := clock_timestamp()",
      "the audit row's own time (audit `at`), ordered with the chain"),
+    ("db/functions/02_audit.sql", "NEW.at := clock_timestamp()",
+     "the audit row's own time (audit `at`), ordered with the chain"),
     ("db/migrations/0001_create_core.sql", "    at           timestamptz NOT NULL DEFAULT now()",
      "the audit row's own time (audit `at`)"),
     ("db/migrations/0007_create_rounds_nominations.sql",

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for api/model/enums.c: every value round-trips, values are
- * unique snake_case, skill levels are ordered, the role and unit-kind lists
- * equal the SQL enum types of db/migrations/0001_create_core.sql and the
- * phase, state, skill-level and evidence-kind lists those of 0007, and
- * enums_to_json() has the documented shape. The repo root comes from
- * argv[1], else $TEST_DATA_DIR, else ".".
+ * unique snake_case, skill levels are ordered, the role, unit-kind, phase,
+ * state, skill-level and evidence-kind lists equal the SQL enum types as
+ * every migration in db/migrations leaves them (CREATE TYPE, then any later
+ * ALTER TYPE), and enums_to_json() has the documented shape. The repo root
+ * comes from argv[1], else $TEST_DATA_DIR, else ".".
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,9 @@
 #include "enums.h"
 #include "test.h"
 
-#define CORE_SQL   "db/migrations/0001_create_core.sql"
-#define INTAKE_SQL "db/migrations/0007_create_rounds_nominations.sql"
-#define SQL_VALUES 32
+#define MIGRATIONS     "db/migrations"
+#define MIGRATIONS_MAX 512
+#define SQL_VALUES     32
 
 static const char *data_dir = ".";
 
@@ -127,10 +128,80 @@ static void test_roles(void)
                  SUSPENSION_MOVED_OUT_OF_DISTRICT);
 }
 
-/* The quoted values of `CREATE TYPE <name> AS ENUM (...)` in sql, in order. */
+/* Past blanks and the keyword kw (case as written in the migrations), or NULL. */
+static const char *keyword(const char *p, const char *kw)
+{
+    p += strspn(p, " \t\r\n");
+    return strncmp(p, kw, strlen(kw)) == 0 ? p + strlen(kw) : NULL;
+}
+
+/* A quoted value after blanks into out; past its closing quote, or NULL. */
+static const char *quoted(const char *p, char out[32])
+{
+    const char *q;
+
+    p = p != NULL ? keyword(p, "'") : NULL;
+    if (p == NULL || (q = strchr(p, '\'')) == NULL || q - p >= 32) {
+        return NULL;
+    }
+    snprintf(out, 32, "%.*s", (int)(q - p), p);
+    return q + 1;
+}
+
+static int value_index(char values[][32], size_t n, const char *v)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(values[i], v) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* One `ALTER TYPE <name>` clause at p (ADD VALUE [IF NOT EXISTS] 'v'
+ * [BEFORE|AFTER 'w'], RENAME VALUE 'a' TO 'b') applied to values. */
+static size_t sql_enum_alter(const char *p, char values[][32], size_t n, size_t cap)
+{
+    char v[32], w[32];
+    const char *q;
+    int at;
+
+    if ((q = keyword(p, "RENAME VALUE")) != NULL) {
+        if ((q = quoted(q, v)) != NULL && (q = keyword(q, "TO")) != NULL && quoted(q, w) &&
+            (at = value_index(values, n, v)) >= 0) {
+            snprintf(values[at], 32, "%s", w);
+        }
+        return n;
+    }
+    if ((q = keyword(p, "ADD VALUE")) == NULL) {
+        return n;
+    }
+    if (keyword(q, "IF NOT EXISTS") != NULL) {
+        q = keyword(q, "IF NOT EXISTS");
+    }
+    if ((q = quoted(q, v)) == NULL || value_index(values, n, v) >= 0 || n == cap) {
+        return n;
+    }
+    at = (int)n;
+    if (keyword(q, "BEFORE") != NULL && quoted(keyword(q, "BEFORE"), w) != NULL) {
+        at = value_index(values, n, w);
+    } else if (keyword(q, "AFTER") != NULL && quoted(keyword(q, "AFTER"), w) != NULL) {
+        at = value_index(values, n, w);
+        at = at < 0 ? -1 : at + 1;
+    }
+    if (at < 0) {
+        return n;
+    }
+    memmove(values[at + 1], values[at], (n - (size_t)at) * sizeof(values[0]));
+    snprintf(values[at], 32, "%s", v);
+    return n + 1;
+}
+
+/* The values of enum type `name` as sql leaves them, in order: those of
+ * `CREATE TYPE <name> AS ENUM (...)`, then each later `ALTER TYPE <name>`. */
 static size_t sql_enum(const char *sql, const char *name, char values[][32], size_t cap)
 {
-    char head[128];
+    char head[128], alter[128];
     const char *p, *end;
     size_t n = 0;
 
@@ -149,6 +220,10 @@ static size_t sql_enum(const char *sql, const char *name, char values[][32], siz
         }
         snprintf(values[n++], 32, "%.*s", (int)(q - p - 1), p + 1);
         p = q + 1;
+    }
+    snprintf(alter, sizeof(alter), "ALTER TYPE %s ", name);
+    for (p = end; p != NULL && (p = strstr(p, alter)) != NULL; p += strlen(alter)) {
+        n = sql_enum_alter(p + strlen(alter), values, n, cap);
     }
     return n;
 }
@@ -175,6 +250,58 @@ static char *read_file(const char *path)
     return buf;
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every NNNN_*.sql of db/migrations, in order, as one text (NULL: unreadable). */
+static char *read_migrations(void)
+{
+    char dir[1024], path[2048], *names[MIGRATIONS_MAX];
+    char *all = NULL;
+    size_t n = 0, len = 0;
+    struct dirent *e;
+    bool ok = true;
+    DIR *d;
+
+    snprintf(dir, sizeof(dir), "%s/%s", data_dir, MIGRATIONS);
+    if ((d = opendir(dir)) == NULL) {
+        return NULL;
+    }
+    while ((e = readdir(d)) != NULL && n < MIGRATIONS_MAX) {
+        size_t nl = strlen(e->d_name);
+
+        if (nl > 9 && strspn(e->d_name, "0123456789") == 4 && e->d_name[4] == '_' &&
+            strcmp(e->d_name + nl - 4, ".sql") == 0 && (names[n] = strdup(e->d_name)) != NULL) {
+            n++;
+        }
+    }
+    closedir(d);
+    qsort(names, n, sizeof(*names), by_name);
+    for (size_t i = 0; i < n; i++) {
+        char *sql, *grown;
+
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        sql = ok ? read_file(path) : NULL;
+        grown = sql != NULL ? realloc(all, len + strlen(sql) + 2) : NULL;
+        if (grown == NULL) {
+            ok = false;
+        } else {
+            all = grown;
+            snprintf(all + len, strlen(sql) + 2, "%s\n", sql);
+            len += strlen(sql) + 1;
+        }
+        free(sql);
+        free(names[i]);
+    }
+    if (!ok || all == NULL) {
+        free(all);
+        return NULL;
+    }
+    return all;
+}
+
 static void check_same_as_sql(const char *sql, const char *type, enum enums_set set)
 {
     char values[SQL_VALUES][32];
@@ -188,21 +315,36 @@ static void check_same_as_sql(const char *sql, const char *type, enum enums_set 
     }
 }
 
+/* A later ALTER TYPE is not missed. */
+static void test_sql_enum_alter(void)
+{
+    static const char sql[] = "CREATE TYPE t AS ENUM ('a', 'c');\n"
+                              "CREATE TYPE t_other AS ENUM ('x');\n"
+                              "ALTER TYPE t ADD VALUE 'b' BEFORE 'c';\n"
+                              "ALTER TYPE t_other ADD VALUE 'y';\n"
+                              "ALTER TYPE t ADD VALUE 'd';\n"
+                              "ALTER TYPE t ADD VALUE IF NOT EXISTS 'a';\n"
+                              "ALTER TYPE t ADD VALUE IF NOT EXISTS 'z' AFTER 'a';\n"
+                              "ALTER TYPE t RENAME VALUE 'd' TO 'e';\n";
+    static const char *const expect[] = {"a", "z", "b", "c", "e"};
+    char values[SQL_VALUES][32];
+    size_t n = sql_enum(sql, "t", values, SQL_VALUES);
+
+    CHECK_EQ_INT((int)n, TEST_COUNT(expect));
+    for (size_t i = 0; i < n && i < TEST_COUNT(expect); i++) {
+        CHECK_EQ_STR(values[i], expect[i]);
+    }
+    CHECK_EQ_INT((int)sql_enum(sql, "t_other", values, SQL_VALUES), 2);
+    CHECK_EQ_INT((int)sql_enum(sql, "t_missing", values, SQL_VALUES), 0);
+}
+
 static void test_matches_sql_types(void)
 {
-    char path[1024];
-    char *sql;
+    char *sql = read_migrations();
 
-    snprintf(path, sizeof(path), "%s/%s", data_dir, CORE_SQL);
-    sql = read_file(path);
-    CHECKF(sql != NULL, "cannot read %s", path);
+    CHECKF(sql != NULL, "cannot read %s/%s", data_dir, MIGRATIONS);
     check_same_as_sql(sql, "user_role", ENUMS_ROLES);
     check_same_as_sql(sql, "unit_kind", ENUMS_UNIT_KINDS);
-    free(sql);
-
-    snprintf(path, sizeof(path), "%s/%s", data_dir, INTAKE_SQL);
-    sql = read_file(path);
-    CHECKF(sql != NULL, "cannot read %s", path);
     check_same_as_sql(sql, "round_phase", ENUMS_ROUND_PHASES);
     check_same_as_sql(sql, "nomination_state", ENUMS_NOMINATION_STATES);
     check_same_as_sql(sql, "skill_level", ENUMS_SKILL_LEVELS);
@@ -249,7 +391,8 @@ static const struct test_case cases[] = {
     {"unknown values and sets", test_unknown_values},
     {"skill levels are ordered", test_skill_levels},
     {"roles, unit kinds and reasons", test_roles},
-    {"enums equal the SQL types (0001, 0007)", test_matches_sql_types},
+    {"SQL enum values after ALTER TYPE", test_sql_enum_alter},
+    {"enums equal the SQL types of the migrations", test_matches_sql_types},
     {"enums_to_json shape", test_to_json},
 };
 
