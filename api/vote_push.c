@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The session push and its retry thread. The thread has a database
- * connection of its own (db_thread() is per thread) and sleeps on a
- * condition variable with a monotonic deadline, so a stop wakes it at once.
+ * The session push and its retry thread, a common/worker.c worker. The
+ * thread has a database connection of its own (db_thread() is per thread,
+ * closed when the worker ends); a stop wakes it at once and lets the push
+ * in flight finish.
  * Attempts, the last error (the status and problem type, never a body
  * member that could carry a name) and pushed_at are kept in the row.
  */
 #include "vote_push.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,23 +21,12 @@
 #include "http_client.h"
 #include "log.h"
 #include "store/stores.h"
+#include "worker.h"
 
 static struct {
     const struct api_config *cfg;
-    pthread_mutex_t mu;
-    pthread_cond_t wake;
-    pthread_t thread;
-    bool running;
-    bool stopping;
-} push = {.mu = PTHREAD_MUTEX_INITIALIZER};
-
-static bool stopping(void)
-{
-    pthread_mutex_lock(&push.mu);
-    bool s = push.stopping;
-    pthread_mutex_unlock(&push.mu);
-    return s;
-}
+    struct worker *worker; /* NULL without a voting URL */
+} push;
 
 /* "HTTP 409 urn:jiangxin:problem:conflict", or why no answer came. */
 static void
@@ -132,21 +119,23 @@ cleanup:
     free(url);
 }
 
-/* Every pending session whose next attempt is due, oldest first. */
-static void push_due(void)
+/* Every pending session whose next attempt is due, oldest first: the
+ * worker's step. */
+static void push_due(struct worker *w, void *arg)
 {
     struct db *db = db_thread();
     char *text = NULL;
     json_t *ids = NULL, *v;
     size_t i;
 
+    (void)arg;
     if (db == NULL || vote_session_store_push_due(db, VOTE_PUSH_BATCH, &text) != APP_OK ||
         (ids = json_loads(text, 0, NULL)) == NULL) {
         goto cleanup;
     }
     json_array_foreach(ids, i, v)
     {
-        if (stopping()) {
+        if (worker_stopping(w)) {
             break;
         }
         if (json_is_string(v)) {
@@ -159,33 +148,18 @@ cleanup:
     free(text);
 }
 
-static void *push_loop(void *arg)
+static void push_thread_end(void *arg)
 {
     (void)arg;
-    while (!stopping()) {
-        push_due();
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += VOTE_PUSH_INTERVAL_MS / 1000;
-        until.tv_nsec += (VOTE_PUSH_INTERVAL_MS % 1000) * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        pthread_mutex_lock(&push.mu);
-        int rc = 0;
-        while (!push.stopping && rc != ETIMEDOUT) {
-            rc = pthread_cond_timedwait(&push.wake, &push.mu, &until);
-        }
-        pthread_mutex_unlock(&push.mu);
-    }
     db_thread_close();
-    return NULL;
 }
 
 enum app_err vote_push_start(const struct api_config *cfg)
 {
-    pthread_condattr_t attr;
+    struct worker_conf wc = {.name = "vote-push",
+                             .interval_ms = VOTE_PUSH_INTERVAL_MS,
+                             .step = push_due,
+                             .thread_end = push_thread_end};
 
     push.cfg = cfg;
     if (cfg->vote_url == NULL) {
@@ -196,39 +170,19 @@ enum app_err vote_push_start(const struct api_config *cfg)
     if (http_client_global_init() != APP_OK) {
         return APP_ERR_INTERNAL;
     }
-    if (pthread_condattr_init(&attr) != 0) {
+    enum app_err err = worker_start(&wc, &push.worker);
+    if (err != APP_OK) {
         http_client_global_close();
-        return APP_ERR_INTERNAL;
     }
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    int rc = pthread_cond_init(&push.wake, &attr);
-    pthread_condattr_destroy(&attr);
-    if (rc != 0) {
-        http_client_global_close();
-        return APP_ERR_INTERNAL;
-    }
-    push.stopping = false;
-    if (pthread_create(&push.thread, NULL, push_loop, NULL) != 0) {
-        log_error("cannot start the vote push thread");
-        pthread_cond_destroy(&push.wake);
-        http_client_global_close();
-        return APP_ERR_INTERNAL;
-    }
-    push.running = true;
-    return APP_OK;
+    return err;
 }
 
 void vote_push_stop(void)
 {
-    if (!push.running) {
+    if (push.worker == NULL) {
         return;
     }
-    pthread_mutex_lock(&push.mu);
-    push.stopping = true;
-    pthread_cond_signal(&push.wake);
-    pthread_mutex_unlock(&push.mu);
-    pthread_join(push.thread, NULL);
-    pthread_cond_destroy(&push.wake);
+    worker_stop(push.worker);
+    push.worker = NULL;
     http_client_global_close();
-    push.running = false;
 }

@@ -174,7 +174,7 @@ int main(int argc, char **argv)
                                  .username = cfg.api_username,
                                  .password = cfg.api_password,
                                  .interval_ms = cfg.tally_interval_ms};
-        if (!poster_start(&pc, &poster)) {
+        if (poster_start(&pc, &poster) != APP_OK) {
             http_server_stop(server);
             vote_auth_release(&ctx);
             http_client_global_close();

@@ -10,9 +10,7 @@
  */
 #include "poster.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +26,7 @@
 #include "store/redis_store.h"
 #include "store/vote_store.h"
 #include "vote_metrics.h"
+#include "worker.h"
 
 #define POSTER_URL_MAX 512
 
@@ -49,11 +48,8 @@ struct poster {
     struct poster_conf conf;
     char api_url[POSTER_URL_MAX / 2]; /* conf.api_url without a trailing '/' */
     char instance[33];                /* random hex: the lock's value */
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    atomic_bool stopping;
-    bool held; /* the posting lock, as of the last tick */
+    struct worker *worker;            /* runs tick(); set by poster_start */
+    bool held;                        /* the posting lock, as of the last tick */
     char token[2048];
     long long token_until; /* monotonic ms; 0 = no token */
     long long api_retry_at;
@@ -325,8 +321,10 @@ static void update_lag(const struct poster *p)
     vote_metrics_set_lag(oldest > 0 && now > oldest ? (double)(now - oldest) / 1000.0 : 0.0);
 }
 
-static void tick(struct poster *p)
+/* The worker's step. */
+static void tick(struct worker *w, void *arg)
 {
+    struct poster *p = arg;
     bool held = false, may_post = mono_ms() >= p->api_retry_at, api_down = false;
     size_t n = 0;
 
@@ -344,7 +342,7 @@ static void tick(struct poster *p)
     if (vote_store_sessions(p->ids, VOTE_SESSIONS_MAX, &n) != APP_OK) {
         return;
     }
-    for (size_t i = 0; i < n && !atomic_load(&p->stopping); i++) {
+    for (size_t i = 0; i < n && !worker_stopping(w); i++) {
         struct session_state *st = state_of(p, p->ids[i]);
 
         if (st == NULL || st->done) {
@@ -371,50 +369,34 @@ static void tick(struct poster *p)
     update_lag(p);
 }
 
-static void *poster_main(void *arg)
+static void poster_thread_end(void *arg)
 {
-    struct poster *p = arg;
-
-    pthread_mutex_lock(&p->lock);
-    while (!atomic_load(&p->stopping)) {
-        struct timespec until;
-        long long at;
-
-        pthread_mutex_unlock(&p->lock);
-        tick(p);
-        at = mono_ms() + p->conf.interval_ms;
-        until.tv_sec = (time_t)(at / 1000);
-        until.tv_nsec = (long)(at % 1000) * 1000000;
-        pthread_mutex_lock(&p->lock);
-        while (!atomic_load(&p->stopping) &&
-               pthread_cond_timedwait(&p->wake, &p->lock, &until) != ETIMEDOUT) {
-        }
-    }
-    pthread_mutex_unlock(&p->lock);
+    (void)arg;
     redis_store_thread_close();
-    return NULL;
 }
 
 static void poster_free(struct poster *p)
 {
-    pthread_cond_destroy(&p->wake);
-    pthread_mutex_destroy(&p->lock);
     sodium_memzero(p->token, sizeof(p->token));
     free(p->states);
     free(p->ids);
     free(p);
 }
 
-bool poster_start(const struct poster_conf *conf, struct poster **ret)
+enum app_err poster_start(const struct poster_conf *conf, struct poster **ret)
 {
     struct poster *p = calloc(1, sizeof(*p));
-    pthread_condattr_t attr;
+    struct worker_conf wc = {.name = "tally-poster",
+                             .interval_ms = conf->interval_ms,
+                             .step = tick,
+                             .thread_end = poster_thread_end,
+                             .arg = p};
     unsigned char raw[16];
 
     if (p == NULL || (p->ids = calloc(VOTE_SESSIONS_MAX, sizeof(*p->ids))) == NULL) {
         free(p);
         log_error("poster: out of memory");
-        return false;
+        return APP_ERR_INTERNAL;
     }
     p->conf = *conf;
     snprintf(p->api_url, sizeof(p->api_url), "%s", conf->api_url);
@@ -423,21 +405,14 @@ bool poster_start(const struct poster_conf *conf, struct poster **ret)
     }
     randombytes_buf(raw, sizeof(raw));
     sodium_bin2hex(p->instance, sizeof(p->instance), raw, sizeof(raw));
-    atomic_init(&p->stopping, false);
-    pthread_mutex_init(&p->lock, NULL);
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&p->wake, &attr);
-    pthread_condattr_destroy(&attr);
-    if (pthread_create(&p->thread, NULL, poster_main, p) != 0) {
-        log_error("poster: cannot start the thread");
+    if (worker_start(&wc, &p->worker) != APP_OK) {
         poster_free(p);
-        return false;
+        return APP_ERR_INTERNAL;
     }
     log_info("poster: posting tallies to %s every %ld ms (instance %.8s)", conf->api_url,
              conf->interval_ms, p->instance);
     *ret = p;
-    return true;
+    return APP_OK;
 }
 
 void poster_stop(struct poster *p)
@@ -445,10 +420,6 @@ void poster_stop(struct poster *p)
     if (p == NULL) {
         return;
     }
-    pthread_mutex_lock(&p->lock);
-    atomic_store(&p->stopping, true);
-    pthread_cond_signal(&p->wake);
-    pthread_mutex_unlock(&p->lock);
-    pthread_join(p->thread, NULL);
+    worker_stop(p->worker);
     poster_free(p);
 }

@@ -8,7 +8,7 @@
 #ifndef JIANGXIN_POSTER_H
 #define JIANGXIN_POSTER_H
 
-#include <stdbool.h>
+#include "app_err.h"
 
 #define POSTER_BACKOFF_MIN_MS 500
 #define POSTER_BACKOFF_MAX_MS 30000
@@ -23,9 +23,10 @@ struct poster_conf {
 
 struct poster;
 
-/* Starts the thread (the strings must outlive it). False when it could not
- * be started (logged). */
-bool poster_start(const struct poster_conf *conf, struct poster **ret);
+/* Starts the thread, a common/worker.c worker ticking every interval_ms (the
+ * strings must outlive it). APP_ERR_INTERNAL when it could not be started
+ * (logged); *ret is set only on success. */
+enum app_err poster_start(const struct poster_conf *conf, struct poster **ret);
 /* Wakes the thread, waits for it to finish its current step, frees. NULL-safe. */
 void poster_stop(struct poster *p);
 
