@@ -15,6 +15,7 @@
 #include "app.h"
 #include "crypto.h"
 #include "log.h"
+#include "ops/ops.h"
 #include "ops/system_status.h"
 #include "store/migrate.h"
 #include "store/stores.h"
@@ -27,15 +28,16 @@ int cli_migrate(const struct api_config *cfg)
     return migrate_run(cfg->database_url, cfg->migrations_dir, stdout, &applied) == APP_OK ? 0 : 1;
 }
 
-static struct audit_entry cli_entry(const char *action, const char *type, const char *id)
+/* The CLI's audit events: actor "cli" in the admin role, through the one
+ * audit writer (ops_audit). */
+static enum app_err
+cli_audit(struct db *db, const char *action, const char *type, const char *id, const char *after)
 {
-    struct audit_entry e = {.actor = "cli",
-                            .role = "admin",
-                            .action = action,
-                            .entity_type = type,
-                            .entity_id = id,
-                            .request_id = ""};
-    return e;
+    struct principal who;
+    struct op_ctx ctx;
+
+    ops_ctx_job(&ctx, db, &who, "cli", ROLE_ADMIN);
+    return ops_audit(&ctx, action, type, id, NULL, after);
 }
 
 /* Reads the password from stdin (one line, newline stripped). */
@@ -83,9 +85,7 @@ static int user_add(struct db *db,
         err = user_store_get(db, id, false, &after);
     }
     if (err == APP_OK) {
-        struct audit_entry e = cli_entry("user.create", "user", id);
-        e.after = after;
-        err = audit_store_append(db, &e);
+        err = cli_audit(db, "user.create", "user", id, after);
     }
     if (err == APP_OK) {
         err = db_commit(db);
@@ -210,10 +210,8 @@ static int load_one(struct db *db, const char *path)
     }
     if (err == APP_OK) {
         char after[96];
-        struct audit_entry e = cli_entry("calendar.load", "calendar_year", year_text);
         snprintf(after, sizeof(after), "{\"year\": %d, \"listed_days\": %zu}", year, n);
-        e.after = after;
-        err = audit_store_append(db, &e);
+        err = cli_audit(db, "calendar.load", "calendar_year", year_text, after);
     }
     if (err == APP_OK) {
         err = db_commit(db);

@@ -20,6 +20,7 @@
 #include "auth.h"
 #include "http_client.h"
 #include "log.h"
+#include "ops/ops.h"
 #include "store/stores.h"
 #include "worker.h"
 
@@ -53,14 +54,10 @@ static void record(struct db *db, const char *id, const char *error)
         err = vote_session_store_push_result(db, id, error, &row);
     }
     if (err == APP_OK && error == NULL) {
-        struct audit_entry e = {.actor = API_ISSUER,
-                                .role = auth_role_name(ROLE_SERVICE),
-                                .action = "vote_session.push",
-                                .entity_type = "vote_session",
-                                .entity_id = id,
-                                .request_id = "",
-                                .after = row};
-        err = audit_store_append(db, &e);
+        struct principal job;
+        struct op_ctx ctx;
+        ops_ctx_job(&ctx, db, &job, API_ISSUER, ROLE_SERVICE);
+        err = ops_audit(&ctx, "vote_session.push", "vote_session", id, NULL, row);
     }
     if (err == APP_OK) {
         err = db_commit(db);
