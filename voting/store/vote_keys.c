@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "vote_scripts.h"
 
 /* ---- keys ---- */
 
@@ -70,13 +71,20 @@ bool vote_reply_ll(const redisReply *r, long long *out)
     return end == r->str + r->len;
 }
 
+/* The scripts read with vote_reply_script answer {0} or {1, ...}. */
+#define REPLY_FOUND 0
+_Static_assert(VOTE_INFO_FOUND == REPLY_FOUND && VOTE_SEAL_FOUND == REPLY_FOUND &&
+                   VOTE_SNAPSHOT_FOUND == REPLY_FOUND && VOTE_DIGEST_FOUND == REPLY_FOUND,
+               "found leads the reply");
+
 /* {1, ...} with at least n elements; *found false for {0}. */
 bool vote_reply_script(const redisReply *r, size_t n, bool *found)
 {
-    if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 || !vote_reply_is_int(r->element[0])) {
+    if (r->type != REDIS_REPLY_ARRAY || r->elements <= REPLY_FOUND ||
+        !vote_reply_is_int(r->element[REPLY_FOUND])) {
         return false;
     }
-    *found = r->element[0]->integer == 1;
+    *found = r->element[REPLY_FOUND]->integer == 1;
     return !*found || r->elements >= n;
 }
 

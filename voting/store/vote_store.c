@@ -67,11 +67,12 @@ enum app_err vote_store_setup(const char *session_id,
     if (err != APP_OK) {
         return err;
     }
-    if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 || !vote_reply_is_str(r->element[1])) {
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != VOTE_SETUP_REPLY_LEN ||
+        !vote_reply_is_str(r->element[VOTE_SETUP_RESULT])) {
         return vote_reply_bad("setup", r);
     }
     for (size_t i = 0; i < sizeof(setup_results) / sizeof(setup_results[0]); i++) {
-        if (strcmp(r->element[1]->str, setup_results[i]) == 0) {
+        if (strcmp(r->element[VOTE_SETUP_RESULT]->str, setup_results[i]) == 0) {
             *ret = (enum vote_setup_result)i;
             freeReplyObject(r);
             return APP_OK;
@@ -98,34 +99,38 @@ static const struct {
     {"DAILY_LIMIT", VOTE_CAST_DAILY_LIMIT},
 };
 
-/* {1, id, remaining[, 'REPLAY']} or {0, reason[, retry_ms]}. */
+/* {1, id, remaining[, 'REPLAY']} or {0, reason[, retry_ms]} (cast.lua). */
 static bool read_cast(const redisReply *r, struct vote_cast_result *out)
 {
     long long v;
 
-    if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 || !vote_reply_is_int(r->element[0])) {
+    if (r->type != REDIS_REPLY_ARRAY || r->elements <= VOTE_CAST_REASON ||
+        !vote_reply_is_int(r->element[VOTE_CAST_OK])) {
         return false;
     }
     memset(out, 0, sizeof(*out));
-    if (r->element[0]->integer == 1) {
-        if (r->elements < 3 ||
-            !vote_reply_copy_str(r->element[1], out->stream_id, sizeof(out->stream_id)) ||
-            !vote_reply_ll(r->element[2], &v)) {
+    if (r->element[VOTE_CAST_OK]->integer == 1) {
+        if (r->elements <= VOTE_CAST_REMAINING ||
+            !vote_reply_copy_str(r->element[VOTE_CAST_ID], out->stream_id,
+                                 sizeof(out->stream_id)) ||
+            !vote_reply_ll(r->element[VOTE_CAST_REMAINING], &v)) {
             return false;
         }
         out->remaining = v > 0 ? (long)v : 0;
-        out->status = r->elements == 4 ? VOTE_CAST_REPLAY : VOTE_CAST_ACCEPTED;
+        /* Only a replay carries the mark, the reply's last element. */
+        out->status = r->elements == VOTE_CAST_REPLY_LEN ? VOTE_CAST_REPLAY : VOTE_CAST_ACCEPTED;
         return true;
     }
-    if (!vote_reply_is_str(r->element[1])) {
+    if (!vote_reply_is_str(r->element[VOTE_CAST_REASON])) {
         return false;
     }
-    if (r->elements >= 3 && (!vote_reply_ll(r->element[2], &v) || v < 0)) {
+    if (r->elements > VOTE_CAST_RETRY_MS &&
+        (!vote_reply_ll(r->element[VOTE_CAST_RETRY_MS], &v) || v < 0)) {
         return false;
     }
-    out->retry_ms = r->elements >= 3 ? v : 0;
+    out->retry_ms = r->elements > VOTE_CAST_RETRY_MS ? v : 0;
     for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
-        if (strcmp(r->element[1]->str, refusals[i].name) == 0) {
+        if (strcmp(r->element[VOTE_CAST_REASON]->str, refusals[i].name) == 0) {
             out->status = refusals[i].status;
             return true;
         }
@@ -186,27 +191,31 @@ enum app_err vote_store_info(const char *session_id, long long offset_ms, struct
     if (err != APP_OK) {
         return err;
     }
-    if (!vote_reply_script(r, 10, &found)) {
+    if (!vote_reply_script(r, VOTE_INFO_REPLY_LEN, &found)) {
         return vote_reply_bad("info", r);
     }
     if (!found) {
         freeReplyObject(r);
         return APP_ERR_NOT_FOUND;
     }
-    if (!vote_reply_ll(r->element[1], &in.now_ms) || !vote_reply_ll(r->element[2], &in.opens_ms) ||
-        !vote_reply_ll(r->element[3], &in.closes_ms) || !vote_reply_ll(r->element[4], &v[0]) ||
-        !vote_reply_ll(r->element[5], &v[1]) || !vote_reply_is_str(r->element[6]) ||
-        !vote_reply_counts(r->element[9], in.counts, &in.n_counts, &in.total)) {
+    if (!vote_reply_ll(r->element[VOTE_INFO_NOW], &in.now_ms) ||
+        !vote_reply_ll(r->element[VOTE_INFO_OPENS_MS], &in.opens_ms) ||
+        !vote_reply_ll(r->element[VOTE_INFO_CLOSES_MS], &in.closes_ms) ||
+        !vote_reply_ll(r->element[VOTE_INFO_SEALED], &v[0]) ||
+        !vote_reply_ll(r->element[VOTE_INFO_SHOW_COUNTS], &v[1]) ||
+        !vote_reply_is_str(r->element[VOTE_INFO_DOC]) ||
+        !vote_reply_counts(r->element[VOTE_INFO_TALLY], in.counts, &in.n_counts, &in.total)) {
         return vote_reply_bad("info", r);
     }
-    if (vote_reply_ll(r->element[7], &v[2]) &&
-        vote_reply_copy_str(r->element[8], in.log_sha256, sizeof(in.log_sha256)) &&
+    if (vote_reply_ll(r->element[VOTE_INFO_LOG_ENTRIES], &v[2]) &&
+        vote_reply_copy_str(r->element[VOTE_INFO_LOG_SHA256], in.log_sha256,
+                            sizeof(in.log_sha256)) &&
         strlen(in.log_sha256) == 64) {
         in.log_entries = (long)v[2];
     }
     in.sealed = v[0] == 1;
     in.show_counts = v[1] == 1;
-    in.doc = strdup(r->element[6]->str);
+    in.doc = strdup(r->element[VOTE_INFO_DOC]->str);
     freeReplyObject(r);
     if (in.doc == NULL) {
         return APP_ERR_INTERNAL;
@@ -240,19 +249,20 @@ enum app_err vote_store_seal(const char *session_id, long long offset_ms, struct
     if (err != APP_OK) {
         return err;
     }
-    if (!vote_reply_script(r, 6, &found)) {
+    if (!vote_reply_script(r, VOTE_SEAL_REPLY_LEN, &found)) {
         return vote_reply_bad("seal", r);
     }
     if (!found) {
         freeReplyObject(r);
         return APP_ERR_NOT_FOUND;
     }
-    if (!vote_reply_ll(r->element[1], &v[0]) || !vote_reply_ll(r->element[2], &v[1]) ||
-        !vote_reply_copy_str(r->element[3], s.last_id, sizeof(s.last_id))) {
+    if (!vote_reply_ll(r->element[VOTE_SEAL_SEALED], &v[0]) ||
+        !vote_reply_ll(r->element[VOTE_SEAL_XLEN], &v[1]) ||
+        !vote_reply_copy_str(r->element[VOTE_SEAL_LAST_ID], s.last_id, sizeof(s.last_id))) {
         return vote_reply_bad("seal", r);
     }
-    if (vote_reply_ll(r->element[4], &v[2]) &&
-        vote_reply_copy_str(r->element[5], s.log_sha256, sizeof(s.log_sha256)) &&
+    if (vote_reply_ll(r->element[VOTE_SEAL_LOG_ENTRIES], &v[2]) &&
+        vote_reply_copy_str(r->element[VOTE_SEAL_LOG_SHA256], s.log_sha256, sizeof(s.log_sha256)) &&
         strlen(s.log_sha256) == 64) {
         s.log_entries = (long)v[2];
     }

@@ -37,7 +37,7 @@ vote_store_snapshot(const char *session_id, long long offset_ms, struct vote_sna
     if (err != APP_OK) {
         return err;
     }
-    if (!vote_reply_script(r, 8, &found)) {
+    if (!vote_reply_script(r, VOTE_SNAPSHOT_REPLY_LEN, &found)) {
         return vote_reply_bad("snapshot", r);
     }
     if (!found) {
@@ -45,11 +45,15 @@ vote_store_snapshot(const char *session_id, long long offset_ms, struct vote_sna
         return APP_ERR_NOT_FOUND;
     }
     memset(ret, 0, sizeof(*ret));
-    if (!vote_reply_ll(r->element[1], &v[0]) || !vote_reply_ll(r->element[2], &v[1]) ||
-        !vote_reply_ll(r->element[3], &v[2]) || !vote_reply_ll(r->element[4], &ret->now_ms) ||
-        !vote_reply_ll(r->element[5], &v[3]) ||
-        !vote_reply_copy_str(r->element[6], ret->last_id, sizeof(ret->last_id)) ||
-        !vote_reply_counts(r->element[7], ret->counts, &ret->n_counts, &ret->total)) {
+    if (!vote_reply_ll(r->element[VOTE_SNAPSHOT_SEQ], &v[0]) ||
+        !vote_reply_ll(r->element[VOTE_SNAPSHOT_SEALED], &v[1]) ||
+        !vote_reply_ll(r->element[VOTE_SNAPSHOT_FINAL_POSTED], &v[2]) ||
+        !vote_reply_ll(r->element[VOTE_SNAPSHOT_NOW], &ret->now_ms) ||
+        !vote_reply_ll(r->element[VOTE_SNAPSHOT_XLEN], &v[3]) ||
+        !vote_reply_copy_str(r->element[VOTE_SNAPSHOT_LAST_ID], ret->last_id,
+                             sizeof(ret->last_id)) ||
+        !vote_reply_counts(r->element[VOTE_SNAPSHOT_COUNTS], ret->counts, &ret->n_counts,
+                           &ret->total)) {
         return vote_reply_bad("snapshot", r);
     }
     ret->seq = v[0];
@@ -213,15 +217,15 @@ static enum app_err digest(const char *session_id,
     if (err != APP_OK) {
         return err;
     }
-    if (!vote_reply_script(r, 3, &found)) {
+    if (!vote_reply_script(r, VOTE_DIGEST_REPLY_LEN, &found)) {
         return vote_reply_bad("digest", r);
     }
     if (!found) {
         freeReplyObject(r);
         return APP_ERR_NOT_FOUND;
     }
-    if (!vote_reply_ll(r->element[1], &stored) ||
-        !vote_reply_copy_str(r->element[2], ret_sha256, VOTE_HEX_MAX)) {
+    if (!vote_reply_ll(r->element[VOTE_DIGEST_LOG_ENTRIES], &stored) ||
+        !vote_reply_copy_str(r->element[VOTE_DIGEST_LOG_SHA256], ret_sha256, VOTE_HEX_MAX)) {
         return vote_reply_bad("digest", r);
     }
     *ret_entries = (long)stored;
