@@ -19,22 +19,12 @@
 struct round_ref;
 struct nomination_ref;
 
-route_handler_fn system_readyz, system_openapi, system_docs, system_api_metrics;
-route_handler_fn enums_list, auth_token, me_get;
-route_handler_fn users_list, users_create, users_get, users_update, users_delete;
-route_handler_fn units_list, units_create, units_get, units_update;
-route_handler_fn programmes_list, programmes_create, programmes_get, programmes_update_policy;
-route_handler_fn policy_versions_list, policy_versions_create, policy_versions_get,
-    policy_versions_update;
-route_handler_fn system_status;
-route_handler_fn calendar_workdays, calendar_get_day, calendar_put_day, calendar_get_year,
-    calendar_years_list, calendar_years_put;
-route_handler_fn audit_list, audit_verify;
-route_handler_fn rounds_create, rounds_list, rounds_get, rounds_transition;
-route_handler_fn nominations_create, nominations_list, nominations_get, nominations_update,
-    nominations_transition, nominations_eligibility;
-route_handler_fn attachments_list, attachments_create, attachments_get, attachments_delete;
-route_handler_fn vote_sessions_create, vote_sessions_get, vote_sessions_put_tally, vote_results_get;
+/* Every handler of api/routes.def. */
+#pragma push_macro("ROUTE")
+#undef ROUTE
+#define ROUTE(method, path, handler, roles, flags) route_handler_fn handler;
+#include "routes.def"
+#pragma pop_macro("ROUTE")
 
 /* The calling thread's database, or NULL with a 503 problem in p. */
 struct db *api_db(struct problem *p);

@@ -40,7 +40,7 @@ PRINCIPALS = ("anonymous", "admin", "office", "office_out", "unit", "unit_other"
 
 # {code} the programme, {id} the round or nomination, {attachment_id} a file.
 # The reveal row is GET /v1/nominations/{id} with ?reveal=id_number (audited).
-# The role a route admits is checked first (api/routes.c), so a role the route
+# The role a route admits is checked first (api/routes.def), so a role the route
 # never admits gets 403 whatever its scope (office_out on PATCH, unit_other on
 # reveal); a role the route admits but whose scope excludes the object gets
 # 404, exactly as for an unknown id (api/handlers/scope.c).
@@ -404,10 +404,10 @@ CASES = [(endpoint, principal, status)
 def test_matrix_is_complete():
     assert set(MATRIX) == set(ENDPOINTS)
     assert all(len(row) == len(PRINCIPALS) for row in MATRIX.values())
-    # Every route of the issue in api/routes.c is in the matrix.
+    # Every route of the issue in api/routes.def is in the matrix.
     repo = pathlib.Path(os.environ.get("JIANGXIN_TEST_REPO")
                         or pathlib.Path(__file__).resolve().parents[2])
-    text = (repo / "api" / "routes.c").read_text(encoding="utf-8")
+    text = (repo / "api" / "routes.def").read_text(encoding="utf-8")
     issue = set()
     for m in re.finditer(r'ROUTE\("(\w+)",\s*"([^"]+)"', text):
         method, path = m.group(1), m.group(2)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The route tables and the contracts agree: every row of api/routes.c and
+"""The route tables and the contracts agree: every row of api/routes.def and
 voting/routes.c is an operation of openapi/api.yaml or voting.yaml whose
 operationId is the row's handler, and the documents describe no operation
 the service does not route."""
@@ -21,7 +21,7 @@ def _rows(rel):
             for m in ROUTE_RE.finditer(text)}
 
 
-@pytest.mark.parametrize("routes,spec_name", [("api/routes.c", "api_spec"),
+@pytest.mark.parametrize("routes,spec_name", [("api/routes.def", "api_spec"),
                                               ("voting/routes.c", "vote_spec")])
 def test_route_table_equals_contract(request, routes, spec_name):
     spec = request.getfixturevalue(spec_name)
