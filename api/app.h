@@ -35,7 +35,8 @@ struct api_ctx {
     const struct api_config *cfg;
     const char *openapi_json; /* the contract as JSON text */
     size_t openapi_len;
-    char *docs_html; /* rendered once at start */
+    const char *docs_html; /* the /docs page (openapi/docs/api.html) */
+    size_t docs_len;
 };
 
 extern const struct route api_routes[];

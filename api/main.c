@@ -13,8 +13,8 @@
 #include "build_config.h"
 #include "clock.h"
 #include "crypto.h"
-#include "docs.h"
 #include "log.h"
+#include "openapi_docs.h"
 #include "openapi_spec.h"
 #include "store/db.h"
 #include "vote_push.h"
@@ -88,17 +88,15 @@ static bool load_config(struct api_config *cfg, bool serving)
 
 static int serve(const struct api_config *cfg)
 {
-    struct api_ctx ctx = {
-        .cfg = cfg, .openapi_json = openapi_api_json, .openapi_len = openapi_api_json_len};
+    struct api_ctx ctx = {.cfg = cfg,
+                          .openapi_json = openapi_api_json,
+                          .openapi_len = openapi_api_json_len,
+                          .docs_html = openapi_api_docs_html,
+                          .docs_len = openapi_api_docs_html_len};
     struct http_server *server = NULL;
     sigset_t set;
     int sig = 0;
 
-    ctx.docs_html = docs_render(ctx.openapi_json, ctx.openapi_len);
-    if (ctx.docs_html == NULL) {
-        log_error("cannot render the API docs");
-        return 1;
-    }
     /* Block the stop signals before any thread starts, then wait for one. */
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -120,19 +118,16 @@ static int serve(const struct api_config *cfg)
         .after_handler = db_thread_finish,
     };
     if (vote_push_start(cfg) != APP_OK) {
-        free(ctx.docs_html);
         return 1;
     }
     if (http_server_start(&conf, &server) != APP_OK) {
         vote_push_stop();
-        free(ctx.docs_html);
         return 1;
     }
     sigwait(&set, &sig);
     log_info("stopping on signal %d", sig);
     http_server_stop(server);
     vote_push_stop();
-    free(ctx.docs_html);
     return 0;
 }
 

@@ -144,6 +144,10 @@ http_if_match_version(const struct http_call *call, int *ret_version, struct pro
 void http_set_header(struct http_call *call, const char *name, const char *value);
 void http_set_etag(struct http_call *call, int version);
 void http_reply_json(struct http_call *call, unsigned status, const json_t *body);
+/* The /docs page (openapi/build-docs.sh: its scripts and styles inline,
+ * nothing loaded from elsewhere) with a Content-Security-Policy that keeps
+ * it so. */
+void http_reply_docs(struct http_call *call, const char *html, size_t len);
 /* Binary-safe: `text` may be any len bytes (a file download, too). */
 void http_reply_text(struct http_call *call,
                      unsigned status,

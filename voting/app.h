@@ -38,6 +38,8 @@ struct vote_ctx {
     const struct vote_config *cfg;
     const char *openapi_json;
     size_t openapi_len;
+    const char *docs_html; /* the /docs page (openapi/docs/voting.html) */
+    size_t docs_len;
     enum auth_alg voter_alg;
     unsigned char *voter_key; /* the secret or the PEM text (malloc'd by vote_auth_configure) */
     size_t voter_key_len;
@@ -57,6 +59,6 @@ extern const struct route vote_routes[];
 extern const size_t vote_routes_count;
 
 route_handler_fn session_put, session_get, session_tally, vote_post, receipt_get, log_get;
-route_handler_fn system_readyz, system_openapi, system_vote_metrics;
+route_handler_fn system_readyz, system_openapi, system_docs, system_vote_metrics;
 
 #endif

@@ -17,6 +17,7 @@
 #include "http_client.h"
 #include "log.h"
 #include "openapi_voting.h"
+#include "openapi_voting_docs.h"
 #include "poster.h"
 #include "store/redis_store.h"
 #include "store/vote_store.h"
@@ -77,8 +78,11 @@ static const struct config_var vote_vars[] = {
 int main(int argc, char **argv)
 {
     struct vote_config cfg = {0};
-    struct vote_ctx ctx = {
-        .cfg = &cfg, .openapi_json = openapi_voting_json, .openapi_len = openapi_voting_json_len};
+    struct vote_ctx ctx = {.cfg = &cfg,
+                           .openapi_json = openapi_voting_json,
+                           .openapi_len = openapi_voting_json_len,
+                           .docs_html = openapi_voting_docs_html,
+                           .docs_len = openapi_voting_docs_html_len};
     struct http_server *server = NULL;
     char errors[4096];
     sigset_t set;

@@ -12,6 +12,7 @@ const struct route vote_routes[] = {
     ROUTE("GET", "/readyz",       system_readyz,  0, 0),
     ROUTE("GET", "/metrics",      system_vote_metrics, 0, 0),
     ROUTE("GET", "/openapi.json", system_openapi, 0, 0),
+    ROUTE("GET", "/docs",         system_docs,    0, 0),
     /* Only with JIANGXIN_TEST_CLOCK (test and demo stacks); 404 otherwise. */
     ROUTE("GET", "/v1/system/clock", system_clock_get, ROLE_BIT(ROLE_SERVICE), ROUTE_TEST_CLOCK),
     ROUTE("PUT", "/v1/system/clock", system_clock_put, ROLE_BIT(ROLE_SERVICE),

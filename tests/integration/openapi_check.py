@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: MIT
 """Checks live HTTP responses against an OpenAPI 3.1 document.
 
-Loads openapi/*.yaml once, finds the operation for a method + concrete path
-(literal paths win over templated ones), and checks that the status is
+Loads openapi/*.yaml once, bundled as the build bundles it (tools/
+embed_spec.py: the split files become one document with only `#/...` refs,
+the JSON /openapi.json serves), finds the operation for a method + concrete
+path (literal paths win over templated ones), and checks that the status is
 documented, that the media type is documented, that documented required
 headers are present, and that JSON bodies (problem+json included) validate
 against the documented schema with jsonschema's Draft 2020-12 validator and a
@@ -13,10 +15,11 @@ per language, instance and request_id.
 
 import datetime
 import json
+import pathlib
 import re
+import sys
 import uuid
 
-import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
 try:  # jsonschema 4.10 (Debian 12)
@@ -58,19 +61,15 @@ class SpecMismatch(AssertionError):
     """A response that does not match the OpenAPI document or the contract."""
 
 
-class _NoTimestampLoader(yaml.SafeLoader):
-    """SafeLoader that keeps `2026-01-01` as a string, as JSON would."""
-
-
-_NoTimestampLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def load_yaml(path):
-    with open(path, encoding="utf-8") as f:
-        return yaml.load(f, Loader=_NoTimestampLoader)
+def load_spec(path):
+    """The bundled document of openapi/<name>.yaml, as served (JSON)."""
+    path = pathlib.Path(path).resolve()
+    tools = str(path.parents[1] / "tools")
+    if tools not in sys.path:
+        sys.path.insert(0, tools)
+    import embed_spec  # noqa: E402 (tools/ is not a package)
+    doc, _ = embed_spec.bundle(str(path))
+    return json.loads(embed_spec.spec_json(doc))
 
 
 # ---------------------------------------------------------------- formats
@@ -134,7 +133,7 @@ class Spec:
 
     def __init__(self, path):
         self.path = path
-        self.doc = load_yaml(path)
+        self.doc = load_spec(path)
         self._validators = {}
         self._routes = []  # (n_params, regex, template)
         for template, item in (self.doc.get("paths") or {}).items():

@@ -351,6 +351,7 @@ VOTE_ROUTES = [
     ("GET", "/readyz"),
     ("GET", "/metrics"),
     ("GET", "/openapi.json"),
+    ("GET", "/docs"),
 ]
 
 _SAMPLE_RE = None

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The route tables and the contracts agree: every row of api/routes.def and
-voting/routes.c is an operation of openapi/api.yaml or voting.yaml whose
+voting/routes.c is an operation of openapi/api.yaml or voting.yaml (as
+bundled by tools/embed_spec.py, the document /openapi.json serves) whose
 operationId is the row's handler, and the documents describe no operation
 the service does not route."""
 

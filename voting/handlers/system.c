@@ -2,7 +2,7 @@
 /*
  * Operational endpoints of jiangxin-vote: liveness, readiness (Redis
  * answers PING; a restarted Redis is picked up without a restart of ours),
- * metrics and the OpenAPI contract.
+ * metrics, the OpenAPI contract and its rendered docs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,5 +33,16 @@ enum app_err system_openapi(struct http_call *call, struct problem *p)
     const struct vote_ctx *ctx = call->app;
 
     http_reply_text(call, 200, "application/json", ctx->openapi_json, ctx->openapi_len);
+    return APP_OK;
+}
+
+/* The page (openapi/build-docs.sh) inlines its scripts and styles, and loads
+ * nothing from elsewhere: the policy keeps it that way (Redoc would fetch its
+ * logo from a CDN; blocked, the logo is left out). */
+enum app_err system_docs(struct http_call *call, struct problem *p)
+{
+    const struct vote_ctx *ctx = call->app;
+
+    http_reply_docs(call, ctx->docs_html, ctx->docs_len);
     return APP_OK;
 }
