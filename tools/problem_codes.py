@@ -3,8 +3,10 @@
 # Lists the machine codes a service's C sources can put in a problem: the
 # kinds' own codes (common/problem.c's table), the code argument of every
 # problem_fail()/problem_field() call, and every `.code = "…"` in a table.
-# The OpenAPI documents list the same codes (Problem.code's enum); the suite
-# compares both ways. Usage: problem_codes.py [api|vote] [--check SPEC.json]
+# The OpenAPI documents list the same codes (the ProblemCode schema's enum);
+# the suite compares both ways. Usage: problem_codes.py api|vote prints them
+# with the file that first uses each; problem_codes.py api|vote --write
+# openapi/api.yaml rewrites the ProblemCode schema's enum in that document.
 import json
 import pathlib
 import re
@@ -73,6 +75,32 @@ def codes(service):
     return found
 
 
+SCHEMA = """    ProblemCode:
+      description: |
+        The machine code of a problem's cause (`code`) or of one bad member
+        (`errors[].code`): stable, snake_case, for a front end to branch on.
+        Several causes share one `type`; a code names exactly one. A kind's
+        own code (e.g. `not_found`, `service_unavailable`) stands when nothing
+        more specific applies. Generated from the sources by
+        `tools/problem_codes.py %s --write` and checked by the suite.
+      type: string
+      enum:
+%s"""
+
+
+def write_spec(path, service, found):
+    """Replaces (or adds, before Problem) the ProblemCode schema of `path`."""
+    text = pathlib.Path(path).read_text(encoding="utf-8")
+    block = SCHEMA % (service, "".join("        - %s\n" % c for c in sorted(found)))
+    m = re.search(r"^    ProblemCode:\n(?:^(?:      .*)?\n)*", text, re.M)
+    if m:
+        text = text[:m.start()] + block + text[m.end():]
+    else:
+        at = re.search(r"^    Problem:\n", text, re.M)
+        text = text[:at.start()] + block + text[at.start():]
+    pathlib.Path(path).write_text(text, encoding="utf-8")
+
+
 def main(argv):
     service = argv[1] if len(argv) > 1 else "api"
     found = codes(service)
@@ -80,6 +108,9 @@ def main(argv):
     if bad:
         print("not snake_case:", ", ".join(sorted(bad)), file=sys.stderr)
         return 1
+    if len(argv) > 3 and argv[2] == "--write":
+        write_spec(argv[3], service, found)
+        return 0
     print(json.dumps(dict(sorted(found.items())), indent=1, ensure_ascii=False))
     return 0
 

@@ -54,6 +54,8 @@ PROBLEM_TYPES = {
 }
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -264,10 +266,20 @@ def check_problem(status, headers, body, *, request_path, lang_en, where):
     if "instance" in body and body["instance"] != request_path:
         raise SpecMismatch(
             f"{where}: problem instance {body['instance']!r} != request path {request_path!r}")
+    if not isinstance(body.get("code"), str) or not CODE_RE.match(body["code"]):
+        raise SpecMismatch(f"{where}: problem without a machine code: {_short(body)}")
+    # Details are Chinese unless English was asked for (`Accept-Language: en`).
+    texts = [body.get("detail")] + [e.get("detail") for e in body.get("errors") or []
+                                    if isinstance(e, dict)]
+    for text in texts:
+        if isinstance(text, str) and text and not lang_en and not CJK_RE.search(text):
+            raise SpecMismatch(f"{where}: a detail that is not in Chinese: {text!r}")
     for err in body.get("errors") or []:
         ptr = err.get("pointer") if isinstance(err, dict) else None
         if not isinstance(ptr, str) or not (ptr == "" or ptr.startswith("/")):
             raise SpecMismatch(f"{where}: errors[] item without a JSON Pointer: {_short(err)}")
+        if not isinstance(err.get("code"), str) or not CODE_RE.match(err["code"]):
+            raise SpecMismatch(f"{where}: errors[] item without a machine code: {_short(err)}")
     if status == 401:
         www = headers.get("WWW-Authenticate", "")
         if not www.startswith("Bearer"):
