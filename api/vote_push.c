@@ -21,6 +21,7 @@
 #include "http_client.h"
 #include "log.h"
 #include "ops/ops.h"
+#include "ops/vote_sessions.h"
 #include "store/stores.h"
 #include "worker.h"
 
@@ -47,27 +48,18 @@ describe_failure(enum app_err err, const struct http_client_reply *reply, char *
 /* Records the outcome; a success is an audit event of the service itself. */
 static void record(struct db *db, const char *id, const char *error)
 {
-    char *row = NULL;
-    enum app_err err = db_begin(db);
+    struct principal job;
+    struct op_ctx ctx;
+    struct problem p = {0};
+    enum app_err err;
 
-    if (err == APP_OK) {
-        err = vote_session_store_push_result(db, id, error, &row);
-    }
-    if (err == APP_OK && error == NULL) {
-        struct principal job;
-        struct op_ctx ctx;
-        ops_ctx_job(&ctx, db, &job, API_ISSUER, ROLE_SERVICE);
-        err = ops_audit(&ctx, "vote_session.push", "vote_session", id, NULL, row);
-    }
-    if (err == APP_OK) {
-        err = db_commit(db);
-    }
-    db_rollback(db);
+    ops_ctx_job(&ctx, db, &job, API_ISSUER, ROLE_SERVICE);
+    err = vote_session_record_push(&ctx, id, error, &p);
     /* NOT_FOUND: another attempt recorded its success first. */
     if (err != APP_OK && err != APP_ERR_NOT_FOUND) {
         log_warn("vote push %s: could not record the attempt", id);
     }
-    free(row);
+    problem_clear(&p);
 }
 
 void vote_push_now(struct db *db, const char *id)

@@ -7,26 +7,11 @@
 
 #include <string.h>
 
-bool ops_is_uuid(const char *s)
-{
-    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-
-    if (s == NULL || strlen(s) != sizeof(shape) - 1) {
-        return false;
-    }
-    for (size_t i = 0; shape[i] != '\0'; i++) {
-        bool hex = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-                   (s[i] >= 'A' && s[i] <= 'F');
-        if (shape[i] == '-' ? s[i] != '-' : !hex) {
-            return false;
-        }
-    }
-    return true;
-}
+#include "uuid.h"
 
 enum app_err ops_check_uuid(const char *id, struct problem *p)
 {
-    if (ops_is_uuid(id)) {
+    if (uuid_valid(id)) {
         return APP_OK;
     }
     return problem_fail(p, APP_ERR_BAD_PARAMETER, "not_uuid", "id 须为 UUID", "id must be a UUID");

@@ -36,8 +36,6 @@ enum app_err ops_nomination_scope(const struct op_ctx *ctx,
                                   struct round_ref *ret_round,
                                   struct problem *p);
 
-/* A canonical 8-4-4-4-12 UUID text (either case). */
-bool ops_is_uuid(const char *s);
 /* A UUID path id, else 400 not_uuid. */
 enum app_err ops_check_uuid(const char *id, struct problem *p);
 

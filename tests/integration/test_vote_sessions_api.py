@@ -19,6 +19,7 @@ from vote_flow import from_now
 
 STAFF = ("expert", "leader", "finance", "auditor")
 PUBLIC_KEYS = {"id", "number", "name", "unit_name", "occupation", "summary"}
+EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +34,11 @@ def staff(factory):
 @pytest.fixture(scope="module")
 def svc(api):
     return vote_flow.service_login(api)
+
+
+def codes(problem):
+    """(pointer, code) of every errors[] item."""
+    return [(e.get("pointer"), e.get("code")) for e in problem.get("errors") or []]
 
 
 def session_path(w):
@@ -103,7 +109,10 @@ def test_programme_without_a_public_vote_is_409(api, factory):
     w = vote_flow.review_round(api, factory, qualified=1, vote_nominees=None,
                                base="huancui-chief-technician")
     r = vote_flow.create_session(api, w, expect=409)
-    assert "vote_nominees" in r.body["detail"]
+    assert r.body["code"] == "no_public_vote" and "不设网络投票" in r.body["detail"]
+    r = api.post(session_path(w), token=w.office.token, json=vote_flow.session_body(w),
+                 headers=EN, expect=409)
+    assert r.body["code"] == "no_public_vote" and "vote_nominees" in r.body["detail"]
     api.get(session_path(w), token=w.office.token, expect=404)
 
 
@@ -112,7 +121,13 @@ def test_round_must_be_in_review(api, factory):
                                phase="qualification")
     r = vote_flow.create_session(api, w, expect=409)
     assert r.body["current_phase"] == "qualification"
-    assert "review" in r.body["detail"]
+    assert r.body["code"] == "round_not_in_review"
+    # Chinese by default, with the phase's label; English on request.
+    assert "资格审查" in r.body["detail"] and "专家评审" in r.body["detail"]
+    r = api.post(session_path(w), token=w.office.token, json=vote_flow.session_body(w),
+                 headers=EN, expect=409)
+    assert r.body["detail"] == ("the round is in phase qualification; "
+                                "a vote session needs phase review")
 
 
 def test_nominees_must_be_candidates_of_this_round(api, factory):
@@ -129,6 +144,8 @@ def test_nominees_must_be_candidates_of_this_round(api, factory):
     for ids, ptr in cases:
         r = vote_flow.create_session(api, w, ids=ids, expect=422)
         assert ptr in pointers(r.body), (ids, r.body)
+        assert all(e["code"] in ("not_vote_candidate", "not_uuid", "duplicate_nominee")
+                   for e in r.body["errors"]), r.body
     api.get(session_path(w), token=w.office.token, expect=404)
 
 
@@ -138,12 +155,14 @@ def test_exactly_min_of_vote_nominees_and_candidates(api, factory):
     ids = [n["id"] for n in w.qualified]
     for bad in (ids[:2], ids):
         r = vote_flow.create_session(api, w, ids=bad, expect=422)
-        assert pointers(r.body) == ["/nominee_ids"] and "exactly 3" in r.body["detail"]
+        assert codes(r.body) == [("/nominee_ids", "wrong_nominee_count")]
+        assert "3 名" in r.body["detail"]
     vote_flow.create_session(api, w, ids=ids[1:])
     # Fewer candidates than vote_nominees: all of them.
     few = vote_flow.review_round(api, factory, qualified=2, vote_nominees=3)
-    r = vote_flow.create_session(api, few, ids=[few.qualified[0]["id"]], expect=422)
-    assert "exactly 2" in r.body["detail"]
+    r = api.post(session_path(few), token=few.office.token, headers=EN,
+                 json=vote_flow.session_body(few, ids=[few.qualified[0]["id"]]), expect=422)
+    assert "exactly 2" in r.body["detail"] and r.body["code"] == "wrong_nominee_count"
     assert len(vote_flow.create_session(api, few).body["nominees"]) == 2
 
 
@@ -158,8 +177,8 @@ def test_one_session_per_round_and_idempotent_create(api, factory, db_url):
     r = api.post(session_path(w), token=w.office.token, json=dict(body, title="另一个"),
                  headers=key, expect=422)
     assert r.body["type"] == "urn:jiangxin:problem:idempotency-key-reused"
-    r = api.post(session_path(w), token=w.office.token, json=body, expect=409)
-    assert "already" in r.body["detail"]
+    r = api.post(session_path(w), token=w.office.token, json=body, headers=EN, expect=409)
+    assert "already" in r.body["detail"] and r.body["code"] == "vote_session_exists"
     assert support.psql_scalar(
         db_url, f"SELECT count(*) FROM vote_sessions WHERE round_id = '{w.round['id']}'") == "1"
 
@@ -199,6 +218,37 @@ def test_window_limits_and_body_validation(api, factory):
     assert s["limits"] == {"votes_per_day": 5, "votes_per_nominee_per_day": 1,
                            "ip_rate_per_minute": 60, "ip_burst": 10}
     assert s["closes_at"] == vote_flow.rfc3339(closes) and s["opens_at"] == body["opens_at"]
+
+
+def test_create_reports_every_fault_of_a_body_at_once(api, factory):
+    w = vote_flow.review_round(api, factory, qualified=2, vote_nominees=2)
+    body = {"title": "", "opens_at": from_now(-3600), "closes_at": "tomorrow",
+            "nominee_ids": [w.qualified[0]["id"], "x"],
+            "limits": {"votes_per_day": 0, "ip_burst": 100001}}
+    r = api.post(session_path(w), token=w.office.token, json=body, expect=422)
+    assert r.body["type"] == "urn:jiangxin:problem:validation-failed"
+    got = dict(codes(r.body))
+    assert set(got) == {"/title", "/opens_at", "/closes_at", "/nominee_ids/1",
+                        "/limits/votes_per_day", "/limits/ip_burst"}, r.body
+    assert got["/opens_at"] == "opens_in_past" and got["/closes_at"] == "not_date_time"
+    assert got["/nominee_ids/1"] == "not_uuid"
+    assert got["/limits/votes_per_day"] == got["/limits/ip_burst"] == "out_of_range"
+    # Chinese by default, English on request, each item in its language.
+    by_ptr = {e["pointer"]: e["detail"] for e in r.body["errors"]}
+    assert by_ptr["/opens_at"] == "开始时间不得早于当前时间"
+    r = api.post(session_path(w), token=w.office.token, json=body, headers=EN, expect=422)
+    by_ptr = {e["pointer"]: e["detail"] for e in r.body["errors"]}
+    assert by_ptr["/opens_at"] == "must not be in the past"
+    assert by_ptr["/limits/ip_burst"] == "must be 1 to 100000"
+    # An unknown member, even inside limits, is answered alone first (400).
+    body["limits"]["votes_per_week"] = 3
+    r = api.post(session_path(w), token=w.office.token, json=body, expect=400)
+    assert pointers(r.body) == ["/limits/votes_per_week"]
+    # Faults that need the round come once the body is sound.
+    ok = vote_flow.session_body(w, ids=[w.qualified[0]["id"]])
+    r = api.post(session_path(w), token=w.office.token, json=ok, expect=422)
+    assert codes(r.body) == [("/nominee_ids", "wrong_nominee_count")]
+    api.get(session_path(w), token=w.office.token, expect=404)
 
 
 # ---------------------------------------------------------------- tally
@@ -268,6 +318,24 @@ def test_tally_keeps_the_highest_sequence_and_freezes_on_final(api, factory, svc
     put_tally(api, svc, {"id": str(uuid.uuid4())}, tally(w, s, 1, [0, 0, 0]), expect=404)
 
 
+def test_tally_reports_every_fault_of_a_body_at_once(api, factory, svc):
+    w = vote_flow.review_round(api, factory, qualified=2, vote_nominees=2)
+    s = vote_flow.create_session(api, w).body
+    body = dict(tally(w, s, 0, [1, 2]), total=-1, log_entries=3, log_sha256="ABC",
+                as_of="yesterday")
+    r = put_tally(api, svc, s, body, expect=422)
+    assert dict(codes(r.body)) == {"/sequence": "out_of_range", "/total": "out_of_range",
+                                   "/log_entries": "log_entries_mismatch",
+                                   "/log_sha256": "not_sha256", "/as_of": "not_date_time"}
+    # The counts are checked against the session once the body is sound.
+    body = dict(tally(w, s, 3000, [1, 2]), total=4, log_entries=4)
+    r = put_tally(api, svc, s, body, expect=422)
+    assert codes(r.body) == [("/total", "total_mismatch")]
+    r = api.put(f"/v1/vote-sessions/{uuid.uuid4()}/tally", token=svc, headers=EN,
+                json=tally(w, s, 1, [0, 0]), expect=404)
+    assert r.body["code"] == "not_found" and r.body["detail"].startswith("no vote session")
+
+
 def test_tally_is_for_the_service_role_only(api, factory, staff, svc):
     w = vote_flow.review_round(api, factory, qualified=1, vote_nominees=1)
     s = vote_flow.create_session(api, w).body
@@ -294,9 +362,13 @@ def test_results_visibility_while_open_and_after_close(api, factory, staff):
         assert [n["votes"] for n in r["nominees"]] == [0, 0] and r["sequence"] == 0
     r = api.get(path, expect=401)
     assert r.body["type"] == "urn:jiangxin:problem:unauthorized"
+    assert r.body["code"] == "results_not_public" and "登录" in r.body["detail"]
     for token in (staff.expert.token, staff.finance.token, staff.auditor.token,
                   staff.unit_user.token):
-        api.get(path, token=token, expect=403)
+        r = api.get(path, token=token, expect=403)
+        assert r.body["code"] == "results_not_public"
+    r = api.get(path, token=staff.unit_user.token, headers=EN, expect=403)
+    assert r.body["detail"] == "role unit may see the results once the vote has closed"
     api.get(path, token=staff.office_out.token, expect=404)
     api.get(path, token="not.a.token", expect=401)
     # After close: anyone, without a token too; other programmes' offices still 404.
@@ -314,7 +386,8 @@ def test_results_visibility_while_open_and_after_close(api, factory, staff):
     api.get("/v1/rounds/nope/vote-results", expect=400)
     none = vote_flow.review_round(api, factory, qualified=1, vote_nominees=1)
     api.get(results_path(none), expect=404)
-    api.get(results_path(none), token=none.office.token, expect=404)
+    r = api.get(results_path(none), token=none.office.token, expect=404)
+    assert r.body["code"] == "no_vote_session"
 
 
 # --------------------------------------------------------------- matrix

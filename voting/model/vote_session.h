@@ -15,16 +15,13 @@
 
 #include "civil_time.h" /* times: rfc3339_parse, rfc3339_format */
 #include "problem.h"
+#include "vote_limits.h" /* the bounds the API checks too */
 
-#define VOTE_SESSION_NOMINEES_MAX 200
-#define VOTE_SESSION_TITLE_MAX    200
-#define VOTE_SESSION_NAME_MAX     100
-#define VOTE_SESSION_UNIT_MAX     200
-#define VOTE_SESSION_SUMMARY_MAX  1000
-#define VOTE_LIMIT_DAY_MAX        100
-#define VOTE_LIMIT_RATE_MAX       100000
-#define VOTE_TIME_MIN_MS          1577808000000LL /* 2020-01-01T00:00:00+08:00 */
-#define VOTE_TIME_MAX_MS          4102416000000LL /* 2100-01-01T00:00:00+08:00 */
+#define VOTE_SESSION_NAME_MAX    100
+#define VOTE_SESSION_UNIT_MAX    200
+#define VOTE_SESSION_SUMMARY_MAX 1000
+#define VOTE_TIME_MIN_MS         1577808000000LL /* 2020-01-01T00:00:00+08:00 */
+#define VOTE_TIME_MAX_MS         4102416000000LL /* 2100-01-01T00:00:00+08:00 */
 
 enum vote_state {
     VOTE_STATE_SCHEDULED = 0,

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Vote session operations (see vote_sessions.h). The nominees come from
+ * SQL vote_candidates() only (vote_session_store_nominees); the rules are
+ * api/model/vote_rules.c's; the results' state is decided here from the
+ * window and the context's clock, so the access rule and the `state` shown
+ * are the same one.
+ */
+#include "vote_sessions.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "nominations.h" /* nomination_load_policy: the round's pinned policy version */
+#include "store/stores.h"
+
+/* A store's JSON text as a new reference; NULL with 500 in p. */
+static json_t *parse(const char *text, struct problem *p)
+{
+    json_error_t jerr;
+    json_t *v = json_loads(text != NULL ? text : "", 0, &jerr);
+
+    if (v == NULL) {
+        log_error("store returned invalid JSON: %s", jerr.text);
+        problem_kind(p, APP_ERR_INTERNAL);
+    }
+    return v;
+}
+
+/* The round's policy version must hold a public vote: its vote_nominees and
+ * the article that sets it. */
+static enum app_err round_vote(const struct op_ctx *ctx,
+                               const struct round_ref *round,
+                               int *ret_n,
+                               char article[64],
+                               struct problem *p)
+{
+    struct programme_policy pol = {0};
+
+    if (nomination_load_policy(ctx->db, round, &pol, p) == APP_OK &&
+        vote_rules_policy(pol.p.vote_nominees, round->programme, p) == APP_OK) {
+        const char *art = json_string_value(
+            json_object_get(json_object_get(pol.json, "articles"), "vote_nominees"));
+        snprintf(article, 64, "%s", art != NULL ? art : "vote_nominees");
+        *ret_n = pol.p.vote_nominees;
+    }
+    json_decref(pol.json);
+    return p->err;
+}
+
+/* The public nominee list (JSON text, malloc'd) for the named ids. */
+static char *nominees_for(const struct op_ctx *ctx,
+                          const struct round_ref *round,
+                          const json_t *ids,
+                          int vote_nominees,
+                          const char *article,
+                          struct problem *p)
+{
+    char *ids_text = json_dumps(ids, JSON_COMPACT), *text = NULL, *out = NULL;
+    json_t *res = NULL;
+    enum app_err err;
+
+    if (ids_text == NULL) {
+        problem_kind(p, APP_ERR_INTERNAL);
+        goto cleanup;
+    }
+    if ((err = vote_session_store_nominees(ctx->db, round->id, ids_text, &text)) != APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    if ((res = parse(text, p)) == NULL ||
+        vote_rules_nominees(json_object_get(res, "unknown"), json_array_size(ids),
+                            (long)json_integer_value(json_object_get(res, "candidates")),
+                            vote_nominees, article, p) != APP_OK) {
+        goto cleanup;
+    }
+    if ((out = json_dumps(json_object_get(res, "nominees"), JSON_COMPACT)) == NULL) {
+        problem_kind(p, APP_ERR_INTERNAL);
+    }
+
+cleanup:
+    json_decref(res);
+    free(ids_text);
+    free(text);
+    return out;
+}
+
+static enum app_err exists(const struct round_ref *round, struct problem *p)
+{
+    return problem_fail(p, APP_ERR_CONFLICT, "vote_session_exists", "轮次 %s 已开启网络投票",
+                        "round %s has a vote session already", round->id);
+}
+
+enum app_err vote_session_create(const struct op_ctx *ctx,
+                                 const struct round_ref *round,
+                                 const struct vote_session_draft *in,
+                                 json_t **ret_session,
+                                 struct problem *p)
+{
+    char *nominees = NULL, *limits = NULL, *text = NULL, article[64];
+    json_t *limits_obj = NULL, *obj = NULL;
+    int vote_nominees = 0;
+    enum app_err err;
+
+    if (round_vote(ctx, round, &vote_nominees, article, p) != APP_OK ||
+        vote_rules_phase(round->phase, p) != APP_OK) {
+        goto cleanup;
+    }
+    err = vote_session_store_by_round(ctx->db, round->id, &text);
+    if (err == APP_OK) {
+        exists(round, p);
+        goto cleanup;
+    }
+    if (err != APP_ERR_NOT_FOUND) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    if ((nominees = nominees_for(ctx, round, in->nominee_ids, vote_nominees, article, p)) == NULL) {
+        goto cleanup;
+    }
+    if ((limits_obj = vote_rules_limits_json(in->limits)) == NULL ||
+        (limits = json_dumps(limits_obj, JSON_COMPACT)) == NULL) {
+        problem_kind(p, APP_ERR_INTERNAL);
+        goto cleanup;
+    }
+    struct vote_session_new s = {
+        .round_id = round->id,
+        .title = in->title,
+        .opens_at = in->opens_at,
+        .closes_at = in->closes_at,
+        .limits_json = limits,
+        .show_counts = in->show_counts,
+        .nominees_json = nominees,
+        .created_by = ctx->actor->id,
+    };
+    free(text);
+    text = NULL;
+    if ((err = vote_session_store_insert(ctx->db, &s, &text)) == APP_ERR_CONFLICT) {
+        exists(round, p); /* another transaction's session, committed first */
+        goto cleanup;
+    }
+    if (err != APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    const char *sid;
+    if ((obj = parse(text, p)) == NULL ||
+        (sid = json_string_value(json_object_get(obj, "id"))) == NULL) {
+        problem_kind(p, APP_ERR_INTERNAL);
+        goto cleanup;
+    }
+    if ((err = ops_audit(ctx, "vote_session.create", "vote_session", sid, NULL, text)) != APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    *ret_session = obj;
+    obj = NULL;
+
+cleanup:
+    json_decref(limits_obj);
+    json_decref(obj);
+    free(nominees);
+    free(limits);
+    free(text);
+    return p->err;
+}
+
+/* A store's one-row answer as a new reference; NOT_FOUND → 404 with the
+ * caller's text. */
+static enum app_err loaded(enum app_err err, const char *text, json_t **ret, struct problem *p)
+{
+    if (err != APP_OK) {
+        return ops_store_problem(err, p);
+    }
+    return (*ret = parse(text, p)) != NULL ? APP_OK : p->err;
+}
+
+enum app_err
+vote_session_load(const struct op_ctx *ctx, const char *id, json_t **ret, struct problem *p)
+{
+    char *text = NULL;
+    enum app_err err = vote_session_store_get(ctx->db, id, &text);
+
+    if (err == APP_ERR_NOT_FOUND) {
+        problem_fail(p, err, "not_found", "网络投票 %s 不存在", "no vote session %s", id);
+    } else {
+        loaded(err, text, ret, p);
+    }
+    free(text);
+    return p->err;
+}
+
+static enum app_err no_session(const struct round_ref *round, struct problem *p)
+{
+    return problem_fail(p, APP_ERR_NOT_FOUND, "no_vote_session", "轮次 %s 尚未开启网络投票",
+                        "round %s has no vote session", round->id);
+}
+
+enum app_err vote_session_of_round(const struct op_ctx *ctx,
+                                   const struct round_ref *round,
+                                   json_t **ret,
+                                   struct problem *p)
+{
+    char *text = NULL;
+    enum app_err err = vote_session_store_by_round(ctx->db, round->id, &text);
+
+    if (err == APP_ERR_NOT_FOUND) {
+        no_session(round, p);
+    } else {
+        loaded(err, text, ret, p);
+    }
+    free(text);
+    return p->err;
+}
+
+/* Stores the tally when it is newer; *ret_after the new tally, or NULL
+ * when nothing changed. */
+static enum app_err apply_tally(const struct op_ctx *ctx,
+                                const char *id,
+                                const struct vote_tally_post *t,
+                                const json_t *before,
+                                char **ret_after,
+                                struct problem *p)
+{
+    char *counts = json_dumps(t->counts, JSON_COMPACT | JSON_SORT_KEYS);
+    char *before_text = json_dumps(before, JSON_COMPACT);
+    struct vote_tally row = {
+        .sequence = t->sequence,
+        .counts_json = counts,
+        .total = t->total,
+        .final = t->final,
+        .log_entries = t->log_entries,
+        .log_sha256 = t->log_sha256,
+        .as_of = t->as_of,
+    };
+    enum app_err err = APP_ERR_INTERNAL;
+
+    if (counts == NULL || before_text == NULL) {
+        problem_kind(p, err);
+        goto cleanup;
+    }
+    /* NOT_FOUND: final already, or this sequence is not newer. */
+    err = vote_session_store_tally_apply(ctx->db, id, &row, ret_after);
+    if (err == APP_OK) {
+        err = ops_audit(ctx, "vote_session.tally", "vote_session", id, before_text, *ret_after);
+    } else if (err == APP_ERR_NOT_FOUND) {
+        *ret_after = NULL;
+        err = APP_OK;
+    }
+    if (err != APP_OK) {
+        ops_store_problem(err, p);
+    }
+
+cleanup:
+    free(counts);
+    free(before_text);
+    return err;
+}
+
+enum app_err vote_session_post_tally(const struct op_ctx *ctx,
+                                     const char *id,
+                                     const struct vote_tally_post *t,
+                                     json_t **ret_ack,
+                                     struct problem *p)
+{
+    char *target_text = NULL, *after = NULL;
+    json_t *target = NULL, *stored = NULL;
+    enum app_err err = vote_session_store_tally_target(ctx->db, id, &target_text);
+
+    if (err == APP_ERR_NOT_FOUND) {
+        problem_fail(p, err, "not_found", "网络投票 %s 不存在", "no vote session %s", id);
+        goto cleanup;
+    }
+    if (loaded(err, target_text, &target, p) != APP_OK ||
+        vote_rules_tally_counts(t->counts, json_object_get(target, "nominee_ids"), t->total, p) !=
+            APP_OK ||
+        apply_tally(ctx, id, t, json_object_get(target, "tally"), &after, p) != APP_OK) {
+        goto cleanup;
+    }
+    const json_t *now = json_object_get(target, "tally");
+    if (after != NULL && (stored = parse(after, p)) == NULL) {
+        goto cleanup;
+    }
+    if (stored != NULL) {
+        now = stored;
+    }
+    *ret_ack =
+        json_pack("{s:b, s:s, s:O, s:O}", "applied", after != NULL, "session_id", id, "sequence",
+                  json_object_get(now, "sequence"), "final", json_object_get(now, "final"));
+    if (*ret_ack == NULL) {
+        problem_kind(p, APP_ERR_INTERNAL);
+    }
+
+cleanup:
+    json_decref(target);
+    json_decref(stored);
+    free(target_text);
+    free(after);
+    return p->err;
+}
+
+/* The results' state by the context's clock, from their window. */
+static enum app_err
+results_state(const struct op_ctx *ctx, const json_t *res, enum vote_window_state *ret)
+{
+    long long opens, closes;
+
+    if (!rfc3339_parse(json_string_value(json_object_get(res, "opens_at")), &opens) ||
+        !rfc3339_parse(json_string_value(json_object_get(res, "closes_at")), &closes)) {
+        log_error("vote results: the store returned a window without times");
+        return APP_ERR_INTERNAL;
+    }
+    *ret = vote_rules_state(ctx->now_ms, opens, closes);
+    return APP_OK;
+}
+
+enum app_err vote_session_results(const struct op_ctx *ctx,
+                                  const struct round_ref *round,
+                                  json_t **ret,
+                                  struct problem *p)
+{
+    char *text = NULL;
+    json_t *res = NULL;
+    enum vote_window_state state = VOTE_WINDOW_CLOSED;
+    enum app_err err = vote_session_store_results(ctx->db, round->id, &text);
+
+    if (err == APP_ERR_NOT_FOUND) {
+        no_session(round, p);
+        goto cleanup;
+    }
+    if (loaded(err, text, &res, p) != APP_OK) {
+        goto cleanup;
+    }
+    if (results_state(ctx, res, &state) != APP_OK ||
+        json_object_set_new(res, "state", json_string(vote_rules_state_name(state))) != 0) {
+        problem_kind(p, APP_ERR_INTERNAL);
+        goto cleanup;
+    }
+    if (vote_rules_results_access(state, ctx->actor->role, p) == APP_OK) {
+        *ret = res;
+        res = NULL;
+    }
+
+cleanup:
+    json_decref(res);
+    free(text);
+    return p->err;
+}
+
+enum app_err vote_session_record_push(const struct op_ctx *ctx,
+                                      const char *id,
+                                      const char *error,
+                                      struct problem *p)
+{
+    char *row = NULL;
+    enum app_err err = db_begin(ctx->db);
+
+    if (err == APP_OK) {
+        err = vote_session_store_push_result(ctx->db, id, error, &row);
+    }
+    if (err == APP_OK && error == NULL) {
+        err = ops_audit(ctx, "vote_session.push", "vote_session", id, NULL, row);
+    }
+    if (err == APP_OK) {
+        err = db_commit(ctx->db);
+    }
+    db_rollback(ctx->db);
+    free(row);
+    return err == APP_OK ? APP_OK : ops_store_problem(err, p);
+}

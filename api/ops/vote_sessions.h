@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The public vote of a round as operations without HTTP: open a session,
+ * read it and its results, take a tally from jiangxin-vote, record a push
+ * attempt. Each loads what it needs, applies api/model/vote_rules.h,
+ * writes and appends its audit event; handlers (handlers/vote_*.c) and the
+ * push job (vote_push.c) call them alike.
+ */
+#ifndef JIANGXIN_OPS_VOTE_SESSIONS_H
+#define JIANGXIN_OPS_VOTE_SESSIONS_H
+
+#include <jansson.h>
+
+#include "ops.h"
+#include "vote_rules.h"
+
+struct round_ref;
+
+/*
+ * Opens `round`'s vote session from a checked draft: the round's policy
+ * version must hold a public vote, the round must be in phase review and
+ * have no session yet (409 each), the nominees must be candidates of the
+ * round and exactly as many as the policy names (422). Runs inside the
+ * caller's open transaction, the round row locked by the caller (it
+ * serialises session creation and holds the phase); the audit event
+ * vote_session.create is appended; the caller commits. *ret_session: the
+ * representation (a new reference), before any push.
+ */
+enum app_err vote_session_create(const struct op_ctx *ctx,
+                                 const struct round_ref *round,
+                                 const struct vote_session_draft *in,
+                                 json_t **ret_session,
+                                 struct problem *p);
+
+/* The representation of session `id` (a new reference); 404 not_found. */
+enum app_err
+vote_session_load(const struct op_ctx *ctx, const char *id, json_t **ret, struct problem *p);
+
+/* The representation of `round`'s session; 404 no_vote_session. */
+enum app_err vote_session_of_round(const struct op_ctx *ctx,
+                                   const struct round_ref *round,
+                                   json_t **ret,
+                                   struct problem *p);
+
+/*
+ * Takes a checked tally for session `id` inside the caller's open
+ * transaction (the row locked until commit): the counts must fit the
+ * session (422); a higher sequence than the stored one replaces the tally
+ * unless it is final already (audit event vote_session.tally), anything
+ * else changes nothing. *ret_ack: {applied, session_id, sequence, final}
+ * with the stored sequence (a new reference). 404 not_found for an unknown
+ * session.
+ */
+enum app_err vote_session_post_tally(const struct op_ctx *ctx,
+                                     const char *id,
+                                     const struct vote_tally_post *t,
+                                     json_t **ret_ack,
+                                     struct problem *p);
+
+/* `round`'s results (a new reference) when the context's actor may see
+ * them now (vote_rules_results_access); 404 no_vote_session. `state` is the
+ * one the access was decided by. */
+enum app_err vote_session_results(const struct op_ctx *ctx,
+                                  const struct round_ref *round,
+                                  json_t **ret,
+                                  struct problem *p);
+
+/*
+ * Records one push attempt of session `id` in a transaction of its own:
+ * error NULL = jiangxin-vote took it (state pushed, audit event
+ * vote_session.push by the context's actor), else the reason (a status and
+ * problem type, never personal data) and the next attempt after a backoff.
+ * NOT_FOUND when the session is no longer pending (another attempt
+ * recorded its success first). For the push job, with a context from
+ * ops_ctx_job(…, API_ISSUER, ROLE_SERVICE).
+ */
+enum app_err vote_session_record_push(const struct op_ctx *ctx,
+                                      const char *id,
+                                      const char *error,
+                                      struct problem *p);
+
+#endif
