@@ -25,18 +25,9 @@ static const struct db_statement db_statements[] = {
 
 static const struct db_statement *const all_statements[] = {
     db_statements,
-    user_store_statements,
-    unit_store_statements,
-    programme_store_statements,
-    policy_version_store_statements,
-    calendar_store_statements,
-    audit_store_statements,
-    idem_store_statements,
-    scope_store_statements,
-    round_store_statements,
-    nomination_store_statements,
-    attachment_store_statements,
-    vote_session_store_statements,
+#define STORE(name) name##_statements,
+#include "stores.def"
+#undef STORE
 };
 
 /* SQLSTATE → error kind. Never parse message text. */

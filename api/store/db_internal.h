@@ -58,17 +58,8 @@ void db_clock_today(char out[11]);
 /* Copies a text column of row 0; NULL for SQL NULL or out of memory. */
 char *db_strdup(const PGresult *res, int row, int col);
 
-extern const struct db_statement user_store_statements[];
-extern const struct db_statement unit_store_statements[];
-extern const struct db_statement programme_store_statements[];
-extern const struct db_statement policy_version_store_statements[];
-extern const struct db_statement calendar_store_statements[];
-extern const struct db_statement audit_store_statements[];
-extern const struct db_statement idem_store_statements[];
-extern const struct db_statement scope_store_statements[];
-extern const struct db_statement round_store_statements[];
-extern const struct db_statement nomination_store_statements[];
-extern const struct db_statement attachment_store_statements[];
-extern const struct db_statement vote_session_store_statements[];
+#define STORE(name) extern const struct db_statement name##_statements[];
+#include "stores.def"
+#undef STORE
 
 #endif
