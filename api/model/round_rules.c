@@ -32,8 +32,8 @@ static bool check_date(const char *text, const char *pointer, int32_t *ret, stru
         return false;
     }
     if (!date_parse(text, ret)) {
-        problem_field(p, APP_ERR_VALIDATION, pointer, "not_a_date",
-                      "应为 YYYY-MM-DD 格式的有效日期", "must be a date YYYY-MM-DD");
+        problem_field(p, APP_ERR_VALIDATION, pointer, "not_date", "须为 YYYY-MM-DD 格式的有效日期",
+                      "must be a date YYYY-MM-DD");
         return false;
     }
     return true;
@@ -50,18 +50,18 @@ round_check_draft(const struct round_draft *d, struct round_window *ret, struct 
     w.closes_ok = check_date(d->window_closes, "/window_closes", &w.closes, p);
     if (!round_reported(p, "/year")) {
         if (d->year < ROUND_YEAR_MIN || d->year > ROUND_YEAR_MAX) {
-            problem_field(p, APP_ERR_VALIDATION, "/year", "out_of_range", "应在 %d 至 %d 之间",
+            problem_field(p, APP_ERR_VALIDATION, "/year", "out_of_range", "须在 %d 至 %d 之间",
                           "must be %d to %d", ROUND_YEAR_MIN, ROUND_YEAR_MAX);
         } else if (w.opens_ok && (date_split(w.opens, &y, &m, &dd), y != d->year)) {
-            problem_field(p, APP_ERR_VALIDATION, "/year", "year_not_window_year",
-                          "应为申报开始日期（window_opens）所在年份（%d）",
+            problem_field(p, APP_ERR_VALIDATION, "/year", "year_mismatch",
+                          "须为申报开始日期（window_opens）所在的年份（%d）",
                           "must be the year window_opens falls in (%d)", y);
         } else {
             w.year_ok = true;
         }
     }
     if (w.opens_ok && w.closes_ok && w.closes < w.opens) {
-        problem_field(p, APP_ERR_VALIDATION, "/window_closes", "window_closes_before_opens",
+        problem_field(p, APP_ERR_VALIDATION, "/window_closes", "closes_before_opens",
                       "不得早于申报开始日期（window_opens）", "must not be before window_opens");
         w.closes_ok = false;
     }
