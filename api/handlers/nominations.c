@@ -6,7 +6,7 @@
  * around the op, and the reply. Personal data leave only through an
  * office user's audited ?reveal=id_number,phone, answered no-store.
  */
-#include "nominations.h"
+#include "ops/nominations.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 
 #include "handlers.h"
 #include "json_fields.h"
+#include "ops/scope.h"
 #include "store/stores.h"
 
 static const struct json_field transition_fields[] = {

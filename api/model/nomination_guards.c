@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "civil_time.h"
+#include "round_rules.h"
 
 const char *const nomination_required_for_submission[] = {
     "phone", "occupation", "skill_level", "front_line", "post", NULL,
@@ -170,7 +171,7 @@ nomination_guard_window(int32_t opens, int32_t closes, int32_t today, struct pro
 {
     char a[11], b[11];
 
-    if (today >= opens && today <= closes) {
+    if (round_window_holds(opens, closes, today)) {
         return APP_OK;
     }
     date_format(opens, a);

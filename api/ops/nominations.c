@@ -118,17 +118,6 @@ static enum app_err body_shape(const json_t *body, bool create, struct problem *
 
 /* ---- the programme's policy, the window, the representation ---- */
 
-static enum app_err parse_json(const char *text, json_t **ret, struct problem *p)
-{
-    json_error_t jerr;
-
-    if ((*ret = json_loads(text, 0, &jerr)) == NULL) {
-        log_error("store returned invalid JSON: %s", jerr.text);
-        return problem_kind(p, APP_ERR_INTERNAL);
-    }
-    return APP_OK;
-}
-
 enum app_err nomination_load_policy(struct db *db,
                                     const struct round_ref *round,
                                     struct programme_policy *ret,
@@ -141,10 +130,10 @@ enum app_err nomination_load_policy(struct db *db,
     if (err != APP_OK) {
         return ops_store_problem(err == APP_ERR_NOT_FOUND ? APP_ERR_INTERNAL : err, p);
     }
-    err = parse_json(text, &ret->json, p);
+    ret->json = ops_json(text, p);
     free(text);
-    if (err != APP_OK) {
-        return err;
+    if (ret->json == NULL) {
+        return p->err;
     }
     if (policy_from_json(ret->json, &ret->p) != APP_OK) {
         log_error("round %s: its policy version does not validate", round->id);
@@ -167,7 +156,10 @@ enum app_err nomination_load_full(
     if (err != APP_OK) {
         return ops_store_problem(err, p);
     }
-    return ret_obj != NULL ? parse_json(*ret_text, ret_obj, p) : APP_OK;
+    if (ret_obj != NULL && (*ret_obj = ops_json(*ret_text, p)) == NULL) {
+        return p->err;
+    }
+    return APP_OK;
 }
 
 static char *dump(const json_t *obj)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "log.h"
 #include "store/stores.h"
 #include "workdays.h"
 
@@ -53,8 +54,29 @@ enum app_err ops_audit(const struct op_ctx *ctx,
     return audit_store_append(ctx->db, &e);
 }
 
+enum app_err ops_internal(struct problem *p)
+{
+    problem_clear(p);
+    return problem_kind(p, APP_ERR_INTERNAL);
+}
+
+json_t *ops_json(const char *text, struct problem *p)
+{
+    json_error_t jerr;
+    json_t *v = json_loads(text != NULL ? text : "", 0, &jerr);
+
+    if (v == NULL) {
+        log_error("store returned invalid JSON: %s", jerr.text);
+        if (p != NULL) {
+            ops_internal(p);
+        }
+    }
+    return v;
+}
+
 enum app_err ops_store_problem(enum app_err err, struct problem *p)
 {
+    problem_clear(p);
     problem_kind(p, err);
     if (err == APP_ERR_UNAVAILABLE) {
         problem_fail(p, err, "database_unavailable", "数据库暂不可用，请稍后重试",

@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "app_err.h"
 #include "auth.h"
 #include "problem.h"
@@ -42,8 +44,16 @@ enum app_err ops_audit(const struct op_ctx *ctx,
                        const char *after);
 
 /* A store's error as a problem: the kind alone, or 503 with Retry-After
- * when the database went away. Returns err. */
+ * when the database went away. What p held before (findings collected so
+ * far) is dropped. Returns err. */
 enum app_err ops_store_problem(enum app_err err, struct problem *p);
+
+/* 500, dropping what p held. Returns APP_ERR_INTERNAL. */
+enum app_err ops_internal(struct problem *p);
+
+/* A store's JSON text as a new reference; NULL (logged) with 500 in p
+ * when it does not parse. p may be NULL. */
+json_t *ops_json(const char *text, struct problem *p);
 
 /* The Nth working day strictly after `from` (a notice of n working days
  * published on `from` ends at 24:00 of that day). 422 calendar-unavailable

@@ -12,18 +12,9 @@
 #include "civil_time.h"
 #include "clock.h"
 #include "log.h"
+#include "ops.h"
 #include "status.h"
 #include "store/stores.h"
-
-static json_t *parse(const char *text)
-{
-    json_t *v = json_loads(text, 0, NULL);
-
-    if (v == NULL) {
-        log_error("store returned invalid JSON");
-    }
-    return v;
-}
 
 /* [year, ...] from the calendar_store_years_list objects. */
 static json_t *year_numbers(const json_t *list)
@@ -51,7 +42,8 @@ enum app_err system_status_build(struct db *db, json_t **ret)
         goto cleanup;
     }
     err = APP_ERR_INTERNAL;
-    if ((years_list = parse(years_text)) == NULL || (versions = parse(versions_text)) == NULL ||
+    if ((years_list = ops_json(years_text, NULL)) == NULL ||
+        (versions = ops_json(versions_text, NULL)) == NULL ||
         (years = year_numbers(years_list)) == NULL) {
         goto cleanup;
     }

@@ -16,19 +16,6 @@
 #include "nominations.h" /* nomination_load_policy: the round's pinned policy version */
 #include "store/stores.h"
 
-/* A store's JSON text as a new reference; NULL with 500 in p. */
-static json_t *parse(const char *text, struct problem *p)
-{
-    json_error_t jerr;
-    json_t *v = json_loads(text != NULL ? text : "", 0, &jerr);
-
-    if (v == NULL) {
-        log_error("store returned invalid JSON: %s", jerr.text);
-        problem_kind(p, APP_ERR_INTERNAL);
-    }
-    return v;
-}
-
 /* The round's policy version must hold a public vote: its vote_nominees and
  * the article that sets it. */
 static enum app_err round_vote(const struct op_ctx *ctx,
@@ -70,7 +57,7 @@ static char *nominees_for(const struct op_ctx *ctx,
         ops_store_problem(err, p);
         goto cleanup;
     }
-    if ((res = parse(text, p)) == NULL ||
+    if ((res = ops_json(text, p)) == NULL ||
         vote_rules_nominees(json_object_get(res, "unknown"), json_array_size(ids),
                             (long)json_integer_value(json_object_get(res, "candidates")),
                             vote_nominees, article, p) != APP_OK) {
@@ -146,7 +133,7 @@ enum app_err vote_session_create(const struct op_ctx *ctx,
         goto cleanup;
     }
     const char *sid;
-    if ((obj = parse(text, p)) == NULL ||
+    if ((obj = ops_json(text, p)) == NULL ||
         (sid = json_string_value(json_object_get(obj, "id"))) == NULL) {
         problem_kind(p, APP_ERR_INTERNAL);
         goto cleanup;
@@ -174,7 +161,7 @@ static enum app_err loaded(enum app_err err, const char *text, json_t **ret, str
     if (err != APP_OK) {
         return ops_store_problem(err, p);
     }
-    return (*ret = parse(text, p)) != NULL ? APP_OK : p->err;
+    return (*ret = ops_json(text, p)) != NULL ? APP_OK : p->err;
 }
 
 enum app_err
@@ -280,7 +267,7 @@ enum app_err vote_session_post_tally(const struct op_ctx *ctx,
         goto cleanup;
     }
     const json_t *now = json_object_get(target, "tally");
-    if (after != NULL && (stored = parse(after, p)) == NULL) {
+    if (after != NULL && (stored = ops_json(after, p)) == NULL) {
         goto cleanup;
     }
     if (stored != NULL) {

@@ -84,7 +84,7 @@ def test_create_is_idempotent(api, prog):
     assert len(rounds_of(api, office.token, code)) == 1
 
 
-# Each refusal with the pointer it must name; (base, changes, pointers).
+# Each refusal with the pointers it must name and their codes; (base, changes, pointers, codes).
 LANSHAN = "lanshan-craftsman"   # in force 2022-03-25 … 2027-03-25 (第十三条)
 HUANCUI = "huancui-chief-technician"  # in force 2022-12-01 … 2027-11-30 (第十八条)
 SEED_PERIOD = {LANSHAN: ("2022-03-25", "2027-03-25"), HUANCUI: ("2022-12-01", "2027-11-30")}
@@ -98,34 +98,37 @@ def seed_programme(factory, base):
 
 
 REFUSALS = [
-    (LANSHAN, {"reference_date": "2026-02-30"}, ["/reference_date"]),
-    (LANSHAN, {"window_opens": "2026/01/05"}, ["/window_opens"]),
-    (LANSHAN, {"window_closes": "20261231"}, ["/window_closes"]),
-    (LANSHAN, {"window_opens": "2026-1-5"}, ["/window_opens"]),
-    (LANSHAN, {"window_opens": "2026-06-01", "window_closes": "2026-05-31"}, ["/window_closes"]),
+    (LANSHAN, {"reference_date": "2026-02-30"}, ["/reference_date"], ["not_date"]),
+    (LANSHAN, {"window_opens": "2026/01/05"}, ["/window_opens"], ["not_date"]),
+    (LANSHAN, {"window_closes": "20261231"}, ["/window_closes"], ["not_date"]),
+    (LANSHAN, {"window_opens": "2026-1-5"}, ["/window_opens"], ["not_date"]),
+    (LANSHAN, {"window_opens": "2026-06-01", "window_closes": "2026-05-31"}, ["/window_closes"],
+     ["closes_before_opens"]),
     (LANSHAN, {"year": 2027, "window_opens": "2026-12-01", "window_closes": "2027-01-31"},
-     ["/year"]),
+     ["/year"], ["year_mismatch"]),
+    # Out of range, and no version is in force then: both at once.
     (LANSHAN, {"year": 1999, "window_opens": "1999-03-01", "window_closes": "1999-04-01"},
-     ["/year"]),
+     ["/year", "/window_opens"], ["out_of_range", "no_policy_in_force"]),
     # Lanshan: the day before it came into force, the day after it lapses.
     (LANSHAN, {"year": 2022, "window_opens": "2022-03-24", "window_closes": "2022-06-30"},
-     ["/window_opens"]),
+     ["/window_opens"], ["no_policy_in_force"]),
     (LANSHAN, {"year": 2027, "window_opens": "2027-01-04", "window_closes": "2027-03-26"},
-     ["/window_closes"]),
+     ["/window_closes"], ["window_past_policy_end"]),
     # After it lapses (while it is still in force today): no version then.
     (LANSHAN, {"year": 2028, "window_opens": "2028-01-04", "window_closes": "2028-03-31"},
-     ["/window_opens"]),
+     ["/window_opens"], ["no_policy_in_force"]),
     # Huancui: its own range.
     (HUANCUI, {"year": 2022, "window_opens": "2022-11-30", "window_closes": "2022-12-31"},
-     ["/window_opens"]),
+     ["/window_opens"], ["no_policy_in_force"]),
     (HUANCUI, {"year": 2027, "window_opens": "2027-09-01", "window_closes": "2027-12-01"},
-     ["/window_closes"]),
+     ["/window_closes"], ["window_past_policy_end"]),
 ]
 
 
-@pytest.mark.parametrize("base,changes,expected", REFUSALS,
-                         ids=[f"{b[:7]}-{'-'.join(c)}-{i}" for i, (b, c, _) in enumerate(REFUSALS)])
-def test_invalid_round_is_422_and_writes_nothing(api, factory, base, changes, expected):
+@pytest.mark.parametrize("base,changes,expected,codes", REFUSALS,
+                         ids=[f"{b[:7]}-{'-'.join(c)}-{i}"
+                              for i, (b, c, _, _) in enumerate(REFUSALS)])
+def test_invalid_round_is_422_and_writes_nothing(api, factory, base, changes, expected, codes):
     code = seed_programme(factory, base)
     office = factory.office(code)
     b = body()
@@ -133,6 +136,8 @@ def test_invalid_round_is_422_and_writes_nothing(api, factory, base, changes, ex
     r = create(api, code, office, b, expect=422)
     assert r.body["type"] == "urn:jiangxin:problem:validation-failed"
     assert sorted(set(pointers(r.body))) == sorted(expected), r.body
+    assert [e["code"] for e in r.body["errors"]] == codes, r.body
+    assert r.body["code"] == codes[0]
     assert rounds_of(api, office.token, code) == []
 
 
@@ -153,6 +158,7 @@ def test_in_force_period_comes_from_the_programme_policy(api, factory):
     r = create(api, code, office, body(2026), expect=422)
     assert pointers(r.body) == ["/window_opens"]
     assert "2030-01-01" in r.body["errors"][0]["detail"]
+    assert r.body["errors"][0]["code"] == "no_policy_in_force"
     create(api, code, office, body(2030))
 
 
@@ -162,6 +168,7 @@ def test_cycle_rule_needs_a_reason_and_stores_it(api, factory):
     create(api, code, office, body(2026))
     r = create(api, code, office, body(2025), expect=422)
     assert pointers(r.body) == ["/cycle_override_reason"]
+    assert r.body["errors"][0]["code"] == "cycle_reason_required"
     assert "2026" in r.body["errors"][0]["detail"]
     r = create(api, code, office, body(2027), expect=422)
     assert pointers(r.body) == ["/cycle_override_reason"]
@@ -177,6 +184,7 @@ def test_cycle_rule_needs_a_reason_and_stores_it(api, factory):
     # 2029 is two years after 2027: a reason is not needed, so it is refused.
     r = create(api, code, office, body(2029, cycle_override_reason="不需要"), expect=422)
     assert pointers(r.body) == ["/cycle_override_reason"]
+    assert r.body["errors"][0]["code"] == "cycle_reason_not_allowed"
     assert sorted(x["year"] for x in rounds_of(api, office.token, code)) == [2024, 2026, 2027]
 
 
@@ -194,8 +202,10 @@ def test_same_year_twice_is_409(api, prog):
     create(api, code, office, body(2026))
     r = create(api, code, office, body(2026, window_opens="2026-03-02"), expect=409)
     assert r.body["type"] == "urn:jiangxin:problem:conflict"
+    assert r.body["code"] == "round_year_taken"
     # Also with a reason: the year is taken, whatever the cycle.
-    create(api, code, office, body(2026, cycle_override_reason="再来一次"), expect=409)
+    r = create(api, code, office, body(2026, cycle_override_reason="再来一次"), expect=409)
+    assert r.body["code"] == "round_year_taken"
     assert len(rounds_of(api, office.token, code)) == 1
 
 
@@ -234,6 +244,67 @@ def test_wrong_types_and_missing_members_are_422(api, prog, changes, pointer):
     assert r.body["type"] == "urn:jiangxin:problem:validation-failed"
     assert pointer in pointers(r.body)
     assert rounds_of(api, office.token, code) == []
+
+
+def test_several_errors_in_one_body_are_one_422(api, prog):
+    # Wrong types (json_fields) and bad values in one answer.
+    code, office = prog
+    r = create(api, code, office, {"year": "2026", "reference_date": "2026-02-30",
+                                   "window_opens": "2026-06-01", "window_closes": "2026-05-31"},
+                expect=422)
+    assert r.body["type"] == "urn:jiangxin:problem:validation-failed"
+    assert pointers(r.body) == ["/year", "/reference_date", "/window_closes"], r.body
+    assert [e["code"] for e in r.body["errors"][1:]] == ["not_date",
+                                                         "closes_before_opens"]
+    assert rounds_of(api, office.token, code) == []
+
+
+def test_value_pinned_version_and_cycle_faults_are_one_422(api, factory):
+    # A bad date, a window past the pinned version's end and a missing
+    # cycle reason: all three at once.
+    code = factory.programme(in_force_to="2040-12-31")  # cycle_years 2
+    office = factory.office(code)
+    create(api, code, office, body(2026))
+    b = body(2027, reference_date="2027-02-30", window_closes="2041-01-04")
+    r = create(api, code, office, b, expect=422)
+    assert pointers(r.body) == ["/reference_date", "/window_closes", "/cycle_override_reason"]
+    assert [e["code"] for e in r.body["errors"]] == ["not_date", "window_past_policy_end",
+                                                     "cycle_reason_required"]
+    assert len(rounds_of(api, office.token, code)) == 1
+
+
+def test_unknown_members_come_before_bad_values(api, prog):
+    code, office = prog
+    r = create(api, code, office, body(2026, phase="accepting", reference_date="2026-02-30"),
+               expect=400)
+    assert pointers(r.body) == ["/phase"]
+
+
+def test_a_body_with_faults_is_422_before_the_taken_year(api, prog):
+    code, office = prog
+    create(api, code, office, body(2026))
+    r = create(api, code, office, body(2026, reference_date="2026-02-30"), expect=422)
+    assert pointers(r.body) == ["/reference_date"]
+
+
+def test_details_are_chinese_by_default_and_english_on_request(api, factory):
+    code = factory.programme(in_force_to="2040-12-31")  # cycle_years 2 (第二条)
+    office = factory.office(code)
+    create(api, code, office, body(2026))
+    en_header = {"Accept-Language": "en"}
+    zh = create(api, code, office, body(2027), expect=422).body
+    en = create(api, code, office, body(2027), expect=422, headers=en_header).body
+    assert (zh["title"], en["title"]) == ("数据校验未通过", "Validation failed")
+    assert zh["code"] == en["code"] == "cycle_reason_required"
+    assert zh["errors"][0]["code"] == en["errors"][0]["code"] == "cycle_reason_required"
+    assert "2026" in zh["errors"][0]["detail"] and "须说明理由" in zh["errors"][0]["detail"]
+    assert en["errors"][0]["detail"].startswith(
+        "required: the 2026 round is less than 2 years away (cycle_years")
+    zh = create(api, code, office, body(2026), expect=409).body
+    en = create(api, code, office, body(2026), expect=409, headers=en_header).body
+    assert zh["code"] == en["code"] == "round_year_taken"
+    assert zh["detail"] == f"项目 {code} 已有 2026 年度的批次"
+    assert en["detail"] == f"programme {code} already has a round for 2026"
 
 
 # ------------------------------------------------------------ scope, roles
@@ -470,10 +541,16 @@ def test_illegal_moves_are_409_with_current_phase(api, prog, path, to):
         rd = move(api, office, rd["id"], step).body
     r = move(api, office, rd["id"], to, expect=409)
     assert r.body["type"] == "urn:jiangxin:problem:conflict"
+    assert r.body["code"] == "round_move_not_allowed"
     assert r.body["current_phase"] == rd["phase"]
     assert rd["phase"] in r.body["detail"]
-    for target in rd["allowed_transitions"] or ["none"]:
+    for target in rd["allowed_transitions"]:
         assert target in r.body["detail"]
+    en = move(api, office, rd["id"], to, expect=409, headers={"Accept-Language": "en"}).body
+    assert en["code"] == "round_move_not_allowed"
+    assert f"the round is in phase {rd['phase']}" in en["detail"]
+    for target in rd["allowed_transitions"] or ["none"]:
+        assert target in en["detail"]
     got = api.get(f"/v1/rounds/{rd['id']}", token=office.token, expect=200).body
     assert (got["phase"], got["version"]) == (rd["phase"], rd["version"])
 
@@ -489,6 +566,8 @@ def test_bad_transition_bodies(api, prog, b, status, pointer):
     rd = create(api, code, office, body(2026)).body
     r = api.post(f"/v1/rounds/{rd['id']}/transitions", token=office.token, json=b, expect=status)
     assert pointer in pointers(r.body)
+    if b.get("to") == "closed":
+        assert r.body["errors"][0]["code"] == "unknown_round_phase"
     assert api.get(f"/v1/rounds/{rd['id']}", token=office.token, expect=200).body["version"] == 1
 
 
@@ -497,6 +576,7 @@ def test_if_match_is_checked_when_sent(api, prog):
     rd = create(api, code, office, body(2026)).body
     r = move(api, office, rd["id"], "accepting", expect=412, headers={"If-Match": '"7"'})
     assert r.body["type"] == "urn:jiangxin:problem:precondition-failed"
+    assert r.body["code"] == "stale_etag"
     move(api, office, rd["id"], "accepting", expect=412, headers={"If-Match": "garbage"})
     r = move(api, office, rd["id"], "accepting", headers={"If-Match": '"1"'})
     assert r.body["version"] == 2
@@ -517,9 +597,10 @@ def test_review_waits_for_submitted_and_returned_nominations(api, factory, prog,
     assert got["allowed_transitions"] == []
     r = move(api, office, rd["id"], "review", expect=409)
     assert r.body["current_phase"] == "qualification"
-    assert "2 nomination" in r.body["detail"]
+    assert r.body["code"] == "nominations_awaiting_answer"
+    assert "2 份" in r.body["detail"]
     support.psql(db_url, f"UPDATE nominations SET state = 'withdrawn' WHERE id = '{nid}'")
-    r = move(api, office, rd["id"], "review", expect=409)
+    r = move(api, office, rd["id"], "review", expect=409, headers={"Accept-Language": "en"})
     assert "1 nomination" in r.body["detail"]
     support.psql(db_url, f"UPDATE nominations SET state = 'withdrawn'"
                          f" WHERE round_id = '{rd['id']}' AND state = 'returned'")
@@ -539,8 +620,9 @@ def test_review_guard_through_the_nominations_api(api, factory, prog):
         api.post(f"/v1/nominations/{n['id']}/transitions", token=unit.token, json=step,
                  expect=200)
     move(api, office, rd["id"], "qualification")
-    r = move(api, office, rd["id"], "review", expect=409)
+    r = move(api, office, rd["id"], "review", expect=409, headers={"Accept-Language": "en"})
     assert r.body["current_phase"] == "qualification" and "1 nomination" in r.body["detail"]
+    assert r.body["code"] == "nominations_awaiting_answer"
     api.post(f"/v1/nominations/{n['id']}/transitions", token=office.token,
              json={"to": "rejected", "note": "测试：不符合条件"}, expect=200)
     assert move(api, office, rd["id"], "review").body["phase"] == "review"
