@@ -15,8 +15,8 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DIRS = {"api": ["common", "api"], "vote": ["common", "voting"]}
 CODE = re.compile(r'^[a-z][a-z0-9_]*$')
-# The code is the 3rd argument of problem_fail and the 4th of problem_field.
-CALLS = {"problem_fail": 2, "problem_field": 3}
+# The code argument's index in each call that takes one (wrappers included).
+CALLS = {"problem_fail": 2, "problem_field": 3, "problem_vfail": 2, "nomination_conflict": 2}
 
 
 def split_args(text, start):
