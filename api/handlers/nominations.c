@@ -413,7 +413,7 @@ enum app_err nominations_create(struct http_call *call, struct problem *p)
     if (!json_fields_check(call->body, create_fields, N_FIELDS, "", p) ||
         (db = api_db(p)) == NULL ||
         api_round_scope(call, db, http_param(call, "id"), false, &round, p) != APP_OK ||
-        api_idem_begin(call, db, &idem, p) ||
+        api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed ||
         nomination_load_policy(db, &round, &pol, p) != APP_OK) {
         goto cleanup;
     }

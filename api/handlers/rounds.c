@@ -389,7 +389,7 @@ enum app_err rounds_create(struct http_call *call, struct problem *p)
     int32_t days[3];
 
     if (!programme_visible(call, code, p) || !json_fields_check(b, create_fields, 5, "", p) ||
-        (db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p) ||
+        (db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed ||
         (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
     }

@@ -22,7 +22,7 @@ enum app_err api_round_scope(struct http_call *call,
                              struct round_ref *ret,
                              struct problem *p)
 {
-    if (!api_path_uuid(id, p)) {
+    if (api_path_uuid(id, p) != APP_OK) {
         return p->err;
     }
     enum app_err err =
@@ -32,9 +32,9 @@ enum app_err api_round_scope(struct http_call *call,
         err = APP_ERR_NOT_FOUND;
     }
     if (err == APP_ERR_NOT_FOUND) {
-        problem_set(p, err, "no round %s", id);
+        problem_fail(p, err, "not_found", "评选轮次 %s 不存在", "no round %s", id);
     } else if (err != APP_OK) {
-        problem_set(p, err, NULL);
+        ops_store_problem(err, p);
     }
     return err;
 }
@@ -47,7 +47,7 @@ enum app_err api_nomination_scope(struct http_call *call,
                                   struct round_ref *ret_round,
                                   struct problem *p)
 {
-    if (!api_path_uuid(id, p)) {
+    if (api_path_uuid(id, p) != APP_OK) {
         return p->err;
     }
     enum app_err err = scope_store_nomination(db, id, for_update, ret);
@@ -65,9 +65,9 @@ enum app_err api_nomination_scope(struct http_call *call,
         err = APP_ERR_NOT_FOUND;
     }
     if (err == APP_ERR_NOT_FOUND) {
-        problem_set(p, err, "no nomination %s", id);
+        problem_fail(p, err, "not_found", "推荐 %s 不存在", "no nomination %s", id);
     } else if (err != APP_OK) {
-        problem_set(p, err, NULL);
+        ops_store_problem(err, p);
     }
     return err;
 }

@@ -124,7 +124,7 @@ enum app_err vote_sessions_put_tally(struct http_call *call, struct problem *p)
     json_t *target = NULL, *reply = NULL;
     bool applied = false;
 
-    if (!api_path_uuid(id, p) || !json_fields_check(call->body, tally_fields, 7, "", p) ||
+    if (api_path_uuid(id, p) != APP_OK || !json_fields_check(call->body, tally_fields, 7, "", p) ||
         !check_tally(call->body, &t, p) || (db = api_db(p)) == NULL ||
         (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
@@ -202,7 +202,7 @@ enum app_err vote_results_get(struct http_call *call, struct problem *p)
     }
     /* Anonymous callers see no more than an unscoped role would. */
     if (call->who.role == ROLE_NONE) {
-        if (!api_path_uuid(id, p)) {
+        if (api_path_uuid(id, p) != APP_OK) {
             goto cleanup;
         }
         p->err = scope_store_round(db, id, SCOPE_NO_LOCK, &ref);

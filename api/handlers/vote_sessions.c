@@ -235,7 +235,7 @@ enum app_err vote_sessions_create(struct http_call *call, struct problem *p)
     json_t *limits = NULL, *obj = NULL, *final = NULL;
     int vote_nominees = 0;
 
-    if (!api_path_uuid(id, p) || !json_fields_check(b, create_fields, 6, "", p)) {
+    if (api_path_uuid(id, p) != APP_OK || !json_fields_check(b, create_fields, 6, "", p)) {
         goto cleanup;
     }
     /* Unknown limits first (400), then every bad value at once (422). */
@@ -248,7 +248,7 @@ enum app_err vote_sessions_create(struct http_call *call, struct problem *p)
     if (p->n_errors > 0) {
         goto cleanup;
     }
-    if ((db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p) ||
+    if ((db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed ||
         (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
     }
