@@ -208,6 +208,16 @@ enum app_err problem_field(struct problem *p,
     return p->err;
 }
 
+bool problem_has_error(const struct problem *p, const char *pointer)
+{
+    for (size_t i = 0; i < p->n_errors; i++) {
+        if (strcmp(p->errors[i].pointer, pointer) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 enum app_err problem_copy_error(struct problem *p, enum app_err err, const struct problem_error *e)
 {
     struct problem_error *to = add_item(p, err, e->pointer);

@@ -94,6 +94,10 @@ enum app_err problem_field(struct problem *p,
 /* Adds a copy of an item collected in another problem. Returns p->err. */
 enum app_err problem_copy_error(struct problem *p, enum app_err err, const struct problem_error *e);
 
+/* True when p already has an errors[] item at `pointer` (so value checks
+ * that run after the shape check report each member once). */
+bool problem_has_error(const struct problem *p, const char *pointer);
+
 /* The kind alone, with its own code and no detail (a store's NOT_FOUND,
  * a lost connection's UNAVAILABLE). Returns err. */
 enum app_err problem_kind(struct problem *p, enum app_err err);

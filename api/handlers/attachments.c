@@ -6,6 +6,8 @@
  * The bytes are sealed at rest under the PII key (scanned certificates
  * show ID numbers); the SHA-256 of the plain bytes is kept for checking.
  */
+#include "ops/attachments.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +18,8 @@
 #include "app.h"
 #include "crypto.h"
 #include "enums.h"
-#include "flow.h"
 #include "handlers.h"
 #include "store/stores.h"
-
-/* Files per nomination: an application form and a handful of certificates,
- * honours, patents and competition results fit well within it. */
-#define ATTACHMENTS_MAX 20
 
 /* The accepted types and how their files begin. */
 static const struct {
@@ -90,156 +87,141 @@ static size_t utf8_next(const unsigned char *s, unsigned long *ret_cp)
 /* A name to show and to save under: 1..ATTACHMENT_FILENAME_MAX code points
  * of valid UTF-8, no path separator, no control character (C0, DEL, C1)
  * and no bidirectional override that could disguise its extension. */
-static bool filename_ok(const char *name, struct problem *p)
+static enum app_err filename_ok(const char *name, struct problem *p)
 {
     const unsigned char *s = (const unsigned char *)name;
     size_t count = 0;
     unsigned long cp = 0;
 
     if (name == NULL || name[0] == '\0') {
-        problem_set(p, APP_ERR_BAD_PARAMETER, "filename is required");
-        return false;
+        return problem_fail(p, APP_ERR_BAD_PARAMETER, "filename_required", "缺少文件名 filename",
+                            "filename is required");
     }
     while (*s != '\0') {
         size_t n = utf8_next(s, &cp);
         if (n == 0) {
-            problem_set(p, APP_ERR_BAD_PARAMETER, "filename is not valid UTF-8");
-            return false;
+            return problem_fail(p, APP_ERR_BAD_PARAMETER, "filename_not_utf8",
+                                "文件名须为有效的 UTF-8 文本", "filename is not valid UTF-8");
         }
         if (cp == '/' || cp == '\\' || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
             (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
-            problem_set(p, APP_ERR_BAD_PARAMETER,
-                        "filename may not contain path separators or control characters");
-            return false;
+            return problem_fail(p, APP_ERR_BAD_PARAMETER, "filename_character",
+                                "文件名不得包含路径分隔符或控制字符",
+                                "filename may not contain path separators or control characters");
         }
         s += n;
         count++;
     }
     if (count > ATTACHMENT_FILENAME_MAX || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-        problem_set(p, APP_ERR_BAD_PARAMETER, "filename must be a file name of 1 to %d characters",
-                    ATTACHMENT_FILENAME_MAX);
-        return false;
+        return problem_fail(
+            p, APP_ERR_BAD_PARAMETER, "filename_length", "文件名须为 1 至 %d 个字符的文件名称",
+            "filename must be a file name of 1 to %d characters", ATTACHMENT_FILENAME_MAX);
     }
-    return true;
+    return APP_OK;
 }
 
 /* Checks the query and the bytes of an upload; fills the media type. */
-static bool upload_ok(struct http_call *call, const char **ret_media_type, struct problem *p)
+static enum app_err
+upload_ok(struct http_call *call, const char **ret_media_type, struct problem *p)
 {
-    const char *kind = http_query(call, "kind");
     const char *declared = declared_type(http_header(call, "Content-Type"));
     const char *actual;
 
     if (strstr(http_raw_query(call), "%00") != NULL) {
-        problem_set(p, APP_ERR_BAD_PARAMETER, "the query may not contain NUL characters");
-        return false;
+        return problem_fail(p, APP_ERR_BAD_PARAMETER, "query_nul", "查询参数不得包含 NUL 字符",
+                            "the query may not contain NUL characters");
     }
-    if (enums_from_value(ENUMS_EVIDENCE_KINDS, kind) < 0) {
-        problem_set(p, APP_ERR_BAD_PARAMETER,
-                    "kind must be one of application_form, skill_certificate, honour, patent,"
-                    " competition, other");
-        return false;
+    if (enums_from_value(ENUMS_EVIDENCE_KINDS, http_query(call, "kind")) < 0) {
+        return problem_fail(p, APP_ERR_BAD_PARAMETER, "unknown_evidence_kind",
+                            "kind 须为 application_form、skill_certificate、honour、patent、"
+                            "competition 或 other 之一",
+                            "kind must be one of application_form, skill_certificate, honour, "
+                            "patent, competition, other");
     }
-    if (!filename_ok(http_query(call, "filename"), p)) {
-        return false;
+    if (filename_ok(http_query(call, "filename"), p) != APP_OK) {
+        return p->err;
     }
     if (call->body_len == 0) {
-        problem_set(p, APP_ERR_MALFORMED, "the body is empty; send the file's bytes");
-        return false;
+        return problem_fail(p, APP_ERR_MALFORMED, "empty_body", "请求体为空，请发送文件内容",
+                            "the body is empty; send the file's bytes");
     }
     actual = sniff(call->body_text, call->body_len);
     if (declared == NULL || actual == NULL) {
-        problem_set(p, APP_ERR_UNSUPPORTED_MEDIA_TYPE,
-                    "send a PDF, JPEG or PNG file with its Content-Type");
-        return false;
+        return problem_fail(p, APP_ERR_UNSUPPORTED_MEDIA_TYPE, "unsupported_file_type",
+                            "请上传 PDF、JPEG 或 PNG 文件，并注明相应的 Content-Type",
+                            "send a PDF, JPEG or PNG file with its Content-Type");
     }
     if (strcmp(declared, actual) != 0) {
-        problem_set(p, APP_ERR_UNSUPPORTED_MEDIA_TYPE, "Content-Type says %s but the bytes are %s",
-                    declared, actual);
-        return false;
+        return problem_fail(p, APP_ERR_UNSUPPORTED_MEDIA_TYPE, "media_type_mismatch",
+                            "Content-Type 声明为 %s，但文件内容为 %s",
+                            "Content-Type says %s but the bytes are %s", declared, actual);
     }
     *ret_media_type = actual;
-    return true;
+    return APP_OK;
 }
 
-/* 409 unless the unit may still change the nomination's files: the same
- * rule as for editing it (draft in intake, returned in correction). */
-static bool
-editable(const struct nomination_ref *nom, const struct round_ref *round, struct problem *p)
-{
-    const char *state = enums_value(ENUMS_NOMINATION_STATES, (int)nom->state);
-    unsigned phases = nom->state == NOM_DRAFT ? FLOW_INTAKE_PHASES : FLOW_CORRECTION_PHASES;
-
-    if (!flow_nomination_editable(nom->state)) {
-        problem_set(p, APP_ERR_CONFLICT,
-                    "the nomination is %s; evidence files change only while it is draft or"
-                    " returned",
-                    state);
-        return false;
-    }
-    if (!(phases & PHASE_BIT(round->phase))) {
-        problem_set(p, APP_ERR_CONFLICT,
-                    "the nomination is %s and its round is in phase %s, which allows no changes",
-                    state, enums_value(ENUMS_ROUND_PHASES, (int)round->phase));
-        return false;
-    }
-    return true;
-}
-
-enum app_err attachments_create(struct http_call *call, struct problem *p)
+/* The upload as a new attachment row: SHA-256 of the plain bytes, the
+ * bytes sealed under the PII key into *ret_sealed (the caller frees). */
+static enum app_err seal_upload(const struct http_call *call,
+                                const char *media_type,
+                                char sha256[65],
+                                unsigned char **ret_sealed,
+                                struct attachment_new *ret,
+                                struct problem *p)
 {
     const struct api_config *cfg = ((struct api_ctx *)call->app)->cfg;
-    struct idem_state idem;
-    struct nomination_ref nom;
-    struct round_ref round;
-    struct db *db = NULL;
-    unsigned char digest[crypto_hash_sha256_BYTES], *sealed = NULL;
-    char sha256[65], location[160];
-    char *text = NULL;
-    const char *media_type = NULL;
+    unsigned char digest[crypto_hash_sha256_BYTES];
     size_t sealed_len = 0;
-    long count = 0;
-    json_t *obj = NULL;
 
-    if (!upload_ok(call, &media_type, p) || (db = api_db(p)) == NULL ||
-        api_idem_begin(call, db, &idem, p)) {
-        goto cleanup;
-    }
     crypto_hash_sha256(digest, (const unsigned char *)call->body_text, call->body_len);
-    sodium_bin2hex(sha256, sizeof(sha256), digest, sizeof(digest));
-    if ((p->err = crypto_seal(cfg->pii_key, call->body_text, call->body_len, &sealed,
-                              &sealed_len)) != APP_OK ||
-        (p->err = db_begin(db)) != APP_OK ||
-        api_nomination_scope(call, db, http_param(call, "id"), true, &nom, &round, p) != APP_OK ||
-        !editable(&nom, &round, p) ||
-        (p->err = attachment_store_count(db, nom.id, &count)) != APP_OK) {
-        goto cleanup;
+    sodium_bin2hex(sha256, 65, digest, sizeof(digest));
+    if (crypto_seal(cfg->pii_key, call->body_text, call->body_len, ret_sealed, &sealed_len) !=
+        APP_OK) {
+        return problem_kind(p, APP_ERR_INTERNAL);
     }
-    if (count >= ATTACHMENTS_MAX) {
-        problem_set(p, APP_ERR_CONFLICT, "a nomination holds at most %d evidence files",
-                    ATTACHMENTS_MAX);
-        goto cleanup;
-    }
-    struct attachment_new a = {
-        .nomination_id = nom.id,
+    *ret = (struct attachment_new){
         .kind = http_query(call, "kind"),
         .filename = http_query(call, "filename"),
         .media_type = media_type,
         .size = call->body_len,
         .sha256 = sha256,
-        .sealed = sealed,
+        .sealed = *ret_sealed,
         .sealed_len = sealed_len,
         .uploaded_by = call->who.id,
     };
-    if ((p->err = attachment_store_insert(db, &a, &text)) != APP_OK ||
+    return APP_OK;
+}
+
+enum app_err attachments_create(struct http_call *call, struct problem *p)
+{
+    struct idem_state idem;
+    struct op_ctx ctx;
+    struct nomination_ref nom;
+    struct round_ref round;
+    struct attachment_new a;
+    struct db *db = NULL;
+    unsigned char *sealed = NULL;
+    char sha256[65], location[160];
+    char *text = NULL;
+    const char *media_type = NULL;
+    json_t *obj = NULL;
+
+    if (upload_ok(call, &media_type, p) != APP_OK || (db = api_db(p)) == NULL ||
+        api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed ||
+        seal_upload(call, media_type, sha256, &sealed, &a, p) != APP_OK ||
+        (p->err = db_begin(db)) != APP_OK ||
+        api_nomination_scope(call, db, http_param(call, "id"), true, &nom, &round, p) != APP_OK) {
+        goto cleanup;
+    }
+    api_op_ctx(call, db, &ctx);
+    a.nomination_id = nom.id;
+    if (attachment_add(&ctx, &nom, &round, &a, &text, p) != APP_OK ||
         (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
-    const char *id = json_string_value(json_object_get(obj, "id"));
-    snprintf(location, sizeof(location), "/v1/nominations/%s/attachments/%s", nom.id, id);
-    if ((p->err = api_audit(call, db, "attachment.create", "attachment", id, NULL, text)) !=
-            APP_OK ||
-        (p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
+    snprintf(location, sizeof(location), "/v1/nominations/%s/attachments/%s", nom.id,
+             json_string_value(json_object_get(obj, "id")));
+    if ((p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
         (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
@@ -333,20 +315,24 @@ enum app_err attachments_get(struct http_call *call, struct problem *p)
         goto cleanup;
     }
     if (!api_is_uuid(id)) {
-        problem_set(p, APP_ERR_BAD_PARAMETER, "attachment_id must be a UUID");
+        problem_fail(p, APP_ERR_BAD_PARAMETER, "not_uuid", "attachment_id 须为 UUID",
+                     "attachment_id must be a UUID");
         goto cleanup;
     }
     p->err = attachment_store_content(db, nom.id, id, &c);
     if (p->err == APP_ERR_NOT_FOUND) {
-        problem_set(p, APP_ERR_NOT_FOUND, "no attachment %s on this nomination", id);
+        problem_fail(p, APP_ERR_NOT_FOUND, "not_found", "该推荐没有编号为 %s 的证明材料",
+                     "no attachment %s on this nomination", id);
         goto cleanup;
     }
     if (p->err != APP_OK) {
+        ops_store_problem(p->err, p);
         goto cleanup;
     }
     if (crypto_open(cfg->pii_key, c.sealed, c.sealed_len, &plain) != APP_OK ||
         c.sealed_len != c.size + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
-        problem_set(p, APP_ERR_INTERNAL, "attachment %s cannot be opened", id);
+        problem_fail(p, APP_ERR_INTERNAL, "attachment_unreadable", "证明材料 %s 无法解密读取",
+                     "attachment %s cannot be opened", id);
         goto cleanup;
     }
     snprintf(etag, sizeof(etag), "\"%s\"", c.sha256);
@@ -368,33 +354,23 @@ cleanup:
 
 enum app_err attachments_delete(struct http_call *call, struct problem *p)
 {
+    struct op_ctx ctx;
     struct db *db = api_db(p);
     struct nomination_ref nom;
     struct round_ref round;
     const char *id = http_param(call, "attachment_id");
-    char *before = NULL;
-    json_t *obj = NULL;
 
     if (db == NULL || (p->err = db_begin(db)) != APP_OK ||
         api_nomination_scope(call, db, http_param(call, "id"), true, &nom, &round, p) != APP_OK) {
         goto cleanup;
     }
     if (!api_is_uuid(id)) {
-        problem_set(p, APP_ERR_BAD_PARAMETER, "attachment_id must be a UUID");
+        problem_fail(p, APP_ERR_BAD_PARAMETER, "not_uuid", "attachment_id 须为 UUID",
+                     "attachment_id must be a UUID");
         goto cleanup;
     }
-    if (!editable(&nom, &round, p)) {
-        goto cleanup;
-    }
-    p->err = attachment_store_delete(db, nom.id, id, &before);
-    if (p->err == APP_ERR_NOT_FOUND) {
-        problem_set(p, APP_ERR_NOT_FOUND, "no attachment %s on this nomination", id);
-        goto cleanup;
-    }
-    if (p->err != APP_OK || (obj = api_parse(before, p)) == NULL ||
-        (p->err = api_audit(call, db, "attachment.delete", "attachment",
-                            json_string_value(json_object_get(obj, "id")), before, NULL)) !=
-            APP_OK ||
+    api_op_ctx(call, db, &ctx);
+    if (attachment_remove(&ctx, &nom, &round, id, p) != APP_OK ||
         (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
@@ -402,7 +378,5 @@ enum app_err attachments_delete(struct http_call *call, struct problem *p)
 
 cleanup:
     db_rollback(db);
-    json_decref(obj);
-    free(before);
     return p->err;
 }

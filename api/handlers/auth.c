@@ -52,19 +52,21 @@ api_authenticate(void *app, const char *token, struct principal *ret, struct pro
         auth_token_verify((const unsigned char *)ctx->cfg->jwt_secret, strlen(ctx->cfg->jwt_secret),
                           API_ISSUER, API_AUDIENCE, token, (long)time(NULL), &claims);
     if (err != APP_OK) {
-        problem_set(reterr, APP_ERR_UNAUTHORIZED, "the token is invalid or expired");
-        return reterr->err;
+        return problem_fail(reterr, APP_ERR_UNAUTHORIZED, "token_invalid", "令牌无效或已过期",
+                            "the token is invalid or expired");
     }
     db = api_db(reterr);
     if (db == NULL) {
         return reterr->err;
     }
     err = user_store_principal(db, claims.sub, ret);
+    if (err == APP_ERR_UNAVAILABLE) {
+        return ops_store_problem(err, reterr);
+    }
     if (err != APP_OK) {
-        problem_set(reterr, err == APP_ERR_UNAVAILABLE ? err : APP_ERR_UNAUTHORIZED,
-                    err == APP_ERR_UNAVAILABLE ? "the database is unavailable"
-                                               : "the token's user is disabled or deleted");
-        return reterr->err;
+        return problem_fail(reterr, APP_ERR_UNAUTHORIZED, "user_disabled",
+                            "令牌所属用户已停用或已删除",
+                            "the token's user is disabled or deleted");
     }
     ret->expires_at = claims.exp;
     return APP_OK;
@@ -79,14 +81,40 @@ static const struct json_field token_fields[] = {
     {"password", JF_STRING, true, 1, CRYPTO_PASSWORD_MAX},
 };
 
-enum app_err auth_token(struct http_call *call, struct problem *p)
+/* Issues the user's token and replies with it (never cached). */
+static enum app_err reply_token(struct http_call *call, const char *id, long now, struct problem *p)
 {
     const struct api_ctx *ctx = call->app;
-    struct db *db = NULL;
-    char *id = NULL, *hash = NULL, *token = NULL;
+    char *token = NULL, expires[40];
     json_t *body = NULL;
+    struct tm tm;
+    time_t exp = (time_t)(now + ctx->cfg->token_ttl + 8 * 3600); /* Asia/Shanghai, no DST */
+
+    p->err =
+        auth_token_issue((const unsigned char *)ctx->cfg->jwt_secret, strlen(ctx->cfg->jwt_secret),
+                         API_ISSUER, API_AUDIENCE, id, "user", ctx->cfg->token_ttl, now, &token);
+    if (p->err != APP_OK) {
+        return p->err;
+    }
+    gmtime_r(&exp, &tm);
+    strftime(expires, sizeof(expires), "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+    body = json_pack("{s:s, s:s, s:I, s:s}", "access_token", token, "token_type", "Bearer",
+                     "expires_in", (json_int_t)ctx->cfg->token_ttl, "expires_at", expires);
+    free(token);
+    if (body == NULL) {
+        return problem_kind(p, APP_ERR_INTERNAL);
+    }
+    http_set_header(call, "Cache-Control", "no-store");
+    http_reply_json(call, 200, body);
+    json_decref(body);
+    return APP_OK;
+}
+
+enum app_err auth_token(struct http_call *call, struct problem *p)
+{
+    struct db *db = NULL;
+    char *id = NULL, *hash = NULL;
     long now = (long)time(NULL);
-    char expires[40];
 
     if (!json_fields_check(call->body, token_fields, 2, "", p)) {
         goto cleanup;
@@ -103,7 +131,8 @@ enum app_err auth_token(struct http_call *call, struct problem *p)
         goto cleanup;
     }
     if (locked > 0) {
-        problem_set(p, APP_ERR_RATE_LIMITED, "too many failed sign-ins; try again later");
+        problem_fail(p, APP_ERR_RATE_LIMITED, "sign_in_locked", "登录失败次数过多，请稍后再试",
+                     "too many failed sign-ins; try again later");
         p->retry_after = (unsigned)locked;
         goto cleanup;
     }
@@ -116,33 +145,15 @@ enum app_err auth_token(struct http_call *call, struct problem *p)
         goto cleanup;
     }
     if (!ok) {
-        problem_set(p, APP_ERR_UNAUTHORIZED, "unknown user or wrong password");
+        problem_fail(p, APP_ERR_UNAUTHORIZED, "wrong_credentials", "用户名或密码错误",
+                     "unknown user or wrong password");
         goto cleanup;
     }
-    p->err =
-        auth_token_issue((const unsigned char *)ctx->cfg->jwt_secret, strlen(ctx->cfg->jwt_secret),
-                         API_ISSUER, API_AUDIENCE, id, "user", ctx->cfg->token_ttl, now, &token);
-    if (p->err != APP_OK) {
-        goto cleanup;
-    }
-    time_t exp = (time_t)(now + ctx->cfg->token_ttl + 8 * 3600); /* Asia/Shanghai, no DST */
-    struct tm tm;
-    gmtime_r(&exp, &tm);
-    strftime(expires, sizeof(expires), "%Y-%m-%dT%H:%M:%S+08:00", &tm);
-    body = json_pack("{s:s, s:s, s:I, s:s}", "access_token", token, "token_type", "Bearer",
-                     "expires_in", (json_int_t)ctx->cfg->token_ttl, "expires_at", expires);
-    if (body == NULL) {
-        goto cleanup;
-    }
-    http_set_header(call, "Cache-Control", "no-store");
-    http_reply_json(call, 200, body);
-    p->err = APP_OK;
+    reply_token(call, id, now, p);
 
 cleanup:
-    json_decref(body);
     free(id);
     free(hash);
-    free(token);
     return p->err;
 }
 

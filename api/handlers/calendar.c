@@ -5,6 +5,8 @@
  * period ends at 24:00 of the Nth working day, Asia/Shanghai), and admin
  * corrections of single days. A year without data is an error, not a guess.
  */
+#include "ops/calendar.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +33,8 @@ enum app_err calendar_get_year(struct http_call *call, struct problem *p)
     long year;
 
     if (!api_parse_long(http_param(call, "year"), CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX, &year)) {
-        problem_set(p, APP_ERR_BAD_PARAMETER, "year must be an integer from %d to %d",
-                    CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX);
+        problem_fail(p, APP_ERR_BAD_PARAMETER, "year_out_of_range", "年份须为 %d 至 %d 的整数",
+                     "year must be an integer from %d to %d", CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX);
         goto cleanup;
     }
     if ((db = api_db(p)) == NULL) {
@@ -40,7 +42,8 @@ enum app_err calendar_get_year(struct http_call *call, struct problem *p)
     }
     p->err = calendar_store_year(db, (int)year, &text);
     if (p->err == APP_ERR_NOT_FOUND) {
-        problem_set(p, APP_ERR_NOT_FOUND, "no calendar data for %ld", year);
+        problem_fail(p, APP_ERR_NOT_FOUND, "not_found", "尚无 %ld 年的日历数据",
+                     "no calendar data for %ld", year);
     }
     if (p->err != APP_OK || (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
@@ -85,24 +88,29 @@ enum app_err calendar_workdays(struct http_call *call, struct problem *p)
 
     calendar_init(&cal);
     if (!date_parse(http_query(call, "from") ? http_query(call, "from") : "", &from)) {
-        problem_set(p, APP_ERR_BAD_PARAMETER, "from must be a date YYYY-MM-DD");
+        problem_fail(p, APP_ERR_BAD_PARAMETER, "not_date", "from 须为 YYYY-MM-DD 格式的日期",
+                     "from must be a date YYYY-MM-DD");
         goto cleanup;
     }
     if (!api_parse_long(http_query(call, "days"), 1, WORKDAYS_MAX, &n)) {
-        problem_set(p, APP_ERR_BAD_PARAMETER, "days must be an integer from 1 to %d", WORKDAYS_MAX);
+        problem_fail(p, APP_ERR_BAD_PARAMETER, "workdays_out_of_range", "days 须为 1 至 %d 的整数",
+                     "days must be an integer from 1 to %d", WORKDAYS_MAX);
         goto cleanup;
     }
-    if ((db = api_db(p)) == NULL ||
-        (p->err = calendar_store_load(db, from, CALENDAR_SPAN((int)n), &cal)) != APP_OK) {
+    if ((db = api_db(p)) == NULL) {
+        goto cleanup;
+    }
+    if ((p->err = calendar_store_load(db, from, CALENDAR_SPAN((int)n), &cal)) != APP_OK) {
+        ops_store_problem(p->err, p);
         goto cleanup;
     }
     p->err = workdays_after(&cal, from, (int)n, days, &missing);
     if (p->err == APP_ERR_CALENDAR_MISSING) {
-        api_calendar_missing(p, missing);
+        calendar_missing(p, missing);
         goto cleanup;
     }
     if (p->err != APP_OK || (body = workdays_json(from, (int)n, days)) == NULL) {
-        problem_set(p, APP_ERR_INTERNAL, NULL);
+        problem_kind(p, APP_ERR_INTERNAL);
         goto cleanup;
     }
     http_reply_json(call, 200, body);
@@ -113,46 +121,6 @@ cleanup:
     return p->err;
 }
 
-/* The day's representation: its row when listed, else the weekday rule
- * (version 0, the ETag a first PUT must send). */
-static enum app_err day_json(struct db *db, int32_t day, json_t **ret, struct problem *p)
-{
-    struct calendar cal;
-    char *text = NULL;
-    char d[11];
-    bool work = false;
-    enum app_err err = calendar_store_day(db, day, &text);
-
-    if (err == APP_OK) {
-        *ret = api_parse(text, p);
-        free(text);
-        return *ret ? APP_OK : p->err;
-    }
-    if (err != APP_ERR_NOT_FOUND) {
-        problem_set(p, err, NULL);
-        return err;
-    }
-    calendar_init(&cal);
-    err = calendar_store_load(db, day - 1, 1, &cal);
-    if (err == APP_OK) {
-        err = calendar_is_workday(&cal, day, &work);
-    }
-    calendar_clear(&cal);
-    if (err == APP_ERR_CALENDAR_MISSING) {
-        int y, m, dd;
-        date_split(day, &y, &m, &dd);
-        return api_calendar_missing(p, y);
-    }
-    if (err != APP_OK) {
-        problem_set(p, err, NULL);
-        return err;
-    }
-    date_format(day, d);
-    *ret = json_pack("{s:s, s:b, s:b, s:s, s:s, s:i}", "date", d, "is_workday", work, "listed",
-                     false, "name", "", "source", "weekday_rule", "version", 0);
-    return *ret ? APP_OK : APP_ERR_INTERNAL;
-}
-
 enum app_err calendar_get_day(struct http_call *call, struct problem *p)
 {
     struct db *db = NULL;
@@ -160,10 +128,11 @@ enum app_err calendar_get_day(struct http_call *call, struct problem *p)
     int32_t day;
 
     if (!date_parse(http_param(call, "date"), &day)) {
-        problem_set(p, APP_ERR_BAD_PARAMETER, "date must be YYYY-MM-DD");
+        problem_fail(p, APP_ERR_BAD_PARAMETER, "not_date", "date 须为 YYYY-MM-DD 格式的日期",
+                     "date must be YYYY-MM-DD");
         goto cleanup;
     }
-    if ((db = api_db(p)) == NULL || (p->err = day_json(db, day, &obj, p)) != APP_OK) {
+    if ((db = api_db(p)) == NULL || calendar_day_json(db, day, &obj, p) != APP_OK) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
@@ -175,35 +144,27 @@ cleanup:
 
 enum app_err calendar_put_day(struct http_call *call, struct problem *p)
 {
+    struct op_ctx ctx;
     struct db *db = NULL;
-    json_t *cur = NULL, *obj = NULL;
-    char *before = NULL, *after = NULL, date[11];
+    const json_t *b = call->body;
+    json_t *obj = NULL;
+    char *after = NULL;
     int32_t day;
     int version;
 
     if (!date_parse(http_param(call, "date"), &day)) {
-        problem_set(p, APP_ERR_BAD_PARAMETER, "date must be YYYY-MM-DD");
+        problem_fail(p, APP_ERR_BAD_PARAMETER, "not_date", "date 须为 YYYY-MM-DD 格式的日期",
+                     "date must be YYYY-MM-DD");
         goto cleanup;
     }
-    if (!json_fields_check(call->body, put_fields, 2, "", p) ||
+    if (!json_fields_check(b, put_fields, 2, "", p) ||
         http_if_match_version(call, &version, p) != APP_OK || (db = api_db(p)) == NULL ||
-        (p->err = db_begin(db)) != APP_OK || (p->err = day_json(db, day, &cur, p)) ||
-        api_check_version(cur, version, p) != APP_OK) {
+        (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
     }
-    const char *name = json_string_value(json_object_get(call->body, "name"));
-    date_format(day, date);
-    before = json_dumps(cur, JSON_COMPACT);
-    p->err = calendar_store_put_day(db, day, version,
-                                    json_is_true(json_object_get(call->body, "is_workday")),
-                                    name ? name : "", &after);
-    if (p->err == APP_ERR_NOT_FOUND) {
-        problem_set(p, APP_ERR_PRECONDITION_FAILED, "the day changed; GET it again");
-    }
-    if (p->err != APP_OK ||
-        (p->err = api_audit(call, db, "calendar.day_update", "calendar_day", date,
-                            json_is_true(json_object_get(cur, "listed")) ? before : NULL, after)) !=
-            APP_OK ||
+    api_op_ctx(call, db, &ctx);
+    if (calendar_day_put(&ctx, day, version, json_is_true(json_object_get(b, "is_workday")),
+                         json_string_value(json_object_get(b, "name")), &after, p) != APP_OK ||
         (obj = api_parse(after, p)) == NULL || (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
@@ -211,9 +172,7 @@ enum app_err calendar_put_day(struct http_call *call, struct problem *p)
 
 cleanup:
     db_rollback(db);
-    json_decref(cur);
     json_decref(obj);
-    free(before);
     free(after);
     return p->err;
 }

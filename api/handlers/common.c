@@ -16,7 +16,11 @@
 #include "clock.h"
 #include "handlers.h"
 #include "log.h"
+#include "ops/calendar.h"
+#include "ops/ops.h"
+#include "ops/scope.h"
 #include "store/stores.h"
+#include "uuid.h"
 #include "workdays.h"
 
 struct db *api_db(struct problem *p)
@@ -24,22 +28,14 @@ struct db *api_db(struct problem *p)
     struct db *db = db_thread();
 
     if (db == NULL) {
-        problem_set(p, APP_ERR_UNAVAILABLE, "the database is unavailable");
-        p->retry_after = 2;
+        ops_store_problem(APP_ERR_UNAVAILABLE, p);
     }
     return db;
 }
 
 json_t *api_parse(const char *text, struct problem *p)
 {
-    json_error_t jerr;
-    json_t *obj = json_loads(text, 0, &jerr);
-
-    if (obj == NULL) {
-        log_error("store returned invalid JSON: %s", jerr.text);
-        problem_set(p, APP_ERR_INTERNAL, NULL);
-    }
-    return obj;
+    return ops_json(text, p);
 }
 
 void api_reply_resource(struct http_call *call, unsigned status, const json_t *obj)
@@ -82,28 +78,12 @@ enum app_err api_audit(struct http_call *call,
 
 bool api_is_uuid(const char *s)
 {
-    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-
-    if (s == NULL || strlen(s) != sizeof(shape) - 1) {
-        return false;
-    }
-    for (size_t i = 0; shape[i] != '\0'; i++) {
-        bool hex = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-                   (s[i] >= 'A' && s[i] <= 'F');
-        if (shape[i] == '-' ? s[i] != '-' : !hex) {
-            return false;
-        }
-    }
-    return true;
+    return uuid_valid(s);
 }
 
-bool api_path_uuid(const char *id, struct problem *p)
+enum app_err api_path_uuid(const char *id, struct problem *p)
 {
-    if (api_is_uuid(id)) {
-        return true;
-    }
-    problem_set(p, APP_ERR_BAD_PARAMETER, "id must be a UUID");
-    return false;
+    return ops_check_uuid(id, p);
 }
 
 bool api_distinct_strings(const json_t *array)
@@ -126,11 +106,7 @@ bool api_distinct_strings(const json_t *array)
 
 enum app_err api_check_version(const json_t *obj, int version, struct problem *p)
 {
-    json_int_t cur = json_integer_value(json_object_get(obj, "version"));
-
-    if (cur != version) {
-        problem_set(p, APP_ERR_PRECONDITION_FAILED,
-                    "the resource changed (ETag \"%lld\"); GET it again", (long long)cur);
+    if (ops_check_version(obj, version, p) != APP_OK) {
         return p->err;
     }
     p->err = APP_OK;
@@ -164,7 +140,25 @@ static void request_hash(const struct http_call *call, char out[65])
     sodium_bin2hex(out, 65, digest, sizeof(digest));
 }
 
-bool api_idem_begin(struct http_call *call, struct db *db, struct idem_state *st, struct problem *p)
+/* Answers with the stored response of an earlier request. */
+static void idem_replay(struct http_call *call, const struct idem_record *rec)
+{
+    json_t *body = json_loads(rec->body, 0, NULL);
+    json_t *version = json_object_get(body, "version");
+
+    if (rec->location[0] != '\0') {
+        http_set_header(call, "Location", rec->location);
+    }
+    http_set_header(call, "Idempotent-Replayed", "true");
+    if (json_is_integer(version)) {
+        http_set_etag(call, (int)json_integer_value(version));
+    }
+    http_reply_text(call, (unsigned)rec->status, "application/json", rec->body, strlen(rec->body));
+    json_decref(body);
+}
+
+enum app_err
+api_idem_begin(struct http_call *call, struct db *db, struct idem_state *st, struct problem *p)
 {
     const char *key = http_header(call, "Idempotency-Key");
     struct idem_record rec = {0};
@@ -173,7 +167,7 @@ bool api_idem_begin(struct http_call *call, struct db *db, struct idem_state *st
 
     memset(st, 0, sizeof(*st));
     if (key == NULL) {
-        return false;
+        return APP_OK;
     }
     /* The draft sends a structured-field string: "…"; accept it bare too. */
     len = strlen(key);
@@ -182,8 +176,9 @@ bool api_idem_begin(struct http_call *call, struct db *db, struct idem_state *st
         len -= 2;
     }
     if (len == 0 || len >= sizeof(st->key)) {
-        problem_set(p, APP_ERR_BAD_PARAMETER, "Idempotency-Key must be 1 to 255 characters");
-        return true;
+        return problem_fail(p, APP_ERR_BAD_PARAMETER, "idempotency_key_length",
+                            "Idempotency-Key 须为 1 至 255 个字符",
+                            "Idempotency-Key must be 1 to 255 characters");
     }
     memcpy(st->key, key, len);
     st->key[len] = '\0';
@@ -191,31 +186,21 @@ bool api_idem_begin(struct http_call *call, struct db *db, struct idem_state *st
     request_hash(call, st->hash);
     err = idem_store_get(db, call->who.id, st->key, &rec);
     if (err == APP_ERR_NOT_FOUND) {
-        return false;
+        return APP_OK;
     }
     if (err != APP_OK) {
-        problem_set(p, err, NULL);
-        return true;
+        return ops_store_problem(err, p);
     }
     if (strcmp(rec.request_hash, st->hash) != 0) {
-        problem_set(p, APP_ERR_IDEMPOTENCY_REUSED,
-                    "this Idempotency-Key was used for a different request");
+        problem_fail(p, APP_ERR_IDEMPOTENCY_REUSED, "idempotency_key_reused",
+                     "该 Idempotency-Key 已用于另一个请求",
+                     "this Idempotency-Key was used for a different request");
     } else {
-        if (rec.location[0] != '\0') {
-            http_set_header(call, "Location", rec.location);
-        }
-        http_set_header(call, "Idempotent-Replayed", "true");
-        json_t *body = json_loads(rec.body, 0, NULL);
-        json_t *version = json_object_get(body, "version");
-        if (json_is_integer(version)) {
-            http_set_etag(call, (int)json_integer_value(version));
-        }
-        http_reply_text(call, (unsigned)rec.status, "application/json", rec.body, strlen(rec.body));
-        json_decref(body);
-        p->err = APP_OK;
+        idem_replay(call, &rec);
+        st->replayed = true;
     }
     idem_record_clear(&rec);
-    return true;
+    return p->err;
 }
 
 enum app_err api_idem_save(struct http_call *call,
@@ -255,45 +240,4 @@ bool api_parse_long(const char *s, long lo, long hi, long *ret)
     }
     *ret = v;
     return true;
-}
-
-enum app_err api_calendar_missing(struct problem *p, int year)
-{
-    problem_set(p, APP_ERR_CALENDAR_MISSING,
-                "no working-day calendar for %d yet; an admin loads the State Council schedule "
-                "with PUT /v1/calendar/years/%d (holiday-cn JSON) or jiangxin-api calendar load",
-                year, year);
-    json_decref(p->extra);
-    p->extra = json_pack("{s:i}", "missing_year", year);
-    return p->err;
-}
-
-enum app_err
-api_workdays_end(struct db *db, int32_t from, int n, int32_t *ret_end, struct problem *p)
-{
-    struct calendar cal;
-    int32_t days[WORKDAYS_MAX];
-    int missing = 0;
-    enum app_err err;
-
-    if (n < 1 || n > WORKDAYS_MAX) {
-        problem_set(p, APP_ERR_VALIDATION, "a count of 1 to %d working days", WORKDAYS_MAX);
-        return p->err;
-    }
-    calendar_init(&cal);
-    err = calendar_store_load(db, from, 2 * n + 30, &cal);
-    if (err == APP_OK) {
-        err = workdays_after(&cal, from, n, days, &missing);
-    }
-    calendar_clear(&cal);
-    if (err == APP_ERR_CALENDAR_MISSING) {
-        return api_calendar_missing(p, missing);
-    }
-    if (err != APP_OK) {
-        problem_set(p, err, NULL);
-        return err;
-    }
-    *ret_end = days[n - 1];
-    p->err = APP_OK;
-    return APP_OK;
 }

@@ -50,9 +50,12 @@ enum app_err api_audit(struct http_call *call,
                        const char *before,
                        const char *after);
 
-/* The shape of a programme code (as the CHECK in 0001_create_core.sql);
- * false with a 400 problem in p. */
-bool api_programme_code_ok(const char *code, struct problem *p);
+/* The shape of a programme code (as the CHECK in 0001_create_core.sql). */
+bool api_programme_code_valid(const char *code);
+
+/* APP_OK for a valid programme code path parameter; otherwise a 400
+ * (bad_programme_code) in p. */
+enum app_err api_programme_code_ok(const char *code, struct problem *p);
 
 /* A decimal integer parameter lo..hi (no sign games, no trailing text). */
 bool api_parse_long(const char *s, long lo, long hi, long *ret);
@@ -60,8 +63,8 @@ bool api_parse_long(const char *s, long lo, long hi, long *ret);
 /* True for a canonical lowercase-or-uppercase 8-4-4-4-12 UUID text. */
 bool api_is_uuid(const char *s);
 
-/* True for a UUID path parameter; otherwise false with a 400 problem in p. */
-bool api_path_uuid(const char *id, struct problem *p);
+/* APP_OK for a UUID path parameter; otherwise a 400 (not_uuid) in p. */
+enum app_err api_path_uuid(const char *id, struct problem *p);
 
 /* True when every element of the array is a string and no two are equal. */
 bool api_distinct_strings(const json_t *array);
@@ -90,30 +93,20 @@ enum app_err api_nomination_scope(struct http_call *call,
                                   struct round_ref *ret_round,
                                   struct problem *p);
 
-/* The Nth working day strictly after `from` (a notice of n working days
- * published on `from` ends at 24:00 of that day). CALENDAR_MISSING (422,
- * naming the year) when the calendar has no data for a year it needs. */
-enum app_err
-api_workdays_end(struct db *db, int32_t from, int n, int32_t *ret_end, struct problem *p);
-
-/* The one refusal for a date in a year without calendar data: 422
- * calendar-unavailable naming the year and how an admin loads it, with
- * `missing_year` as an extension member. Returns p->err. */
-enum app_err api_calendar_missing(struct problem *p, int year);
-
 /* Idempotency-Key handling for creating POSTs. */
 struct idem_state {
     bool active;
+    bool replayed; /* the stored answer was sent: the handler stops */
     char key[256];
     char hash[65];
 };
 
-/* Returns true when the request was answered here (a replay, or a refusal
- * in p such as a reused key); false to go on. Call before the change. */
-bool api_idem_begin(struct http_call *call,
-                    struct db *db,
-                    struct idem_state *st,
-                    struct problem *p);
+/* Call before the change. APP_OK to go on, or APP_OK with st->replayed
+ * when the stored answer was sent here (the handler stops, returning
+ * APP_OK); otherwise a refusal in p (a bad or reused key, a store error).
+ * Callers: `api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed`. */
+enum app_err
+api_idem_begin(struct http_call *call, struct db *db, struct idem_state *st, struct problem *p);
 /* Records the answer in the open transaction (no-op when no key was sent). */
 enum app_err api_idem_save(struct http_call *call,
                            struct db *db,

@@ -47,7 +47,7 @@ enum app_err nominations_create(struct http_call *call, struct problem *p)
     json_t *obj = NULL;
     char location[96];
 
-    if ((db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p) ||
+    if ((db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed ||
         (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
     }

@@ -7,6 +7,8 @@
  * (policy_versions.c). api/model/policy.c is the only gate: a policy that
  * fails it changes nothing.
  */
+#include "ops/programmes.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,19 +16,26 @@
 
 #include "handlers.h"
 #include "json_fields.h"
+#include "ops/ops.h"
 #include "policy.h"
 #include "store/stores.h"
 
-bool api_programme_code_ok(const char *code, struct problem *p)
+bool api_programme_code_valid(const char *code)
 {
     size_t n = code != NULL ? strlen(code) : 0;
 
-    if (n >= 3 && n <= 48 && code[0] >= 'a' && code[0] <= 'z' &&
-        strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789-") == n) {
-        return true;
+    return n >= 3 && n <= 48 && code[0] >= 'a' && code[0] <= 'z' &&
+           strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+enum app_err api_programme_code_ok(const char *code, struct problem *p)
+{
+    if (api_programme_code_valid(code)) {
+        return APP_OK;
     }
-    problem_set(p, APP_ERR_BAD_PARAMETER, "code must be 3 to 48 of a-z 0-9 -, starting with a-z");
-    return false;
+    return problem_fail(p, APP_ERR_BAD_PARAMETER, "programme_code_format",
+                        "项目代码须为 3 至 48 个小写字母、数字或连字符，以字母开头",
+                        "code must be 3 to 48 of a-z 0-9 -, starting with a-z");
 }
 
 enum app_err programmes_list(struct http_call *call, struct problem *p)
@@ -53,9 +62,15 @@ enum app_err programmes_get(struct http_call *call, struct problem *p)
     char *text = NULL;
     json_t *obj = NULL;
 
-    if (!api_programme_code_ok(http_param(call, "code"), p) || db == NULL ||
-        (p->err = programme_store_get(db, http_param(call, "code"), false, &text)) != APP_OK ||
-        (obj = api_parse(text, p)) == NULL) {
+    if (api_programme_code_ok(http_param(call, "code"), p) != APP_OK || db == NULL) {
+        goto cleanup;
+    }
+    p->err = programme_store_get(db, http_param(call, "code"), false, &text);
+    if (p->err != APP_OK) {
+        programme_not_found(p->err, http_param(call, "code"), 0, p);
+        goto cleanup;
+    }
+    if ((obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
     api_reply_resource(call, 200, obj);
@@ -73,46 +88,62 @@ static const struct json_field create_fields[] = {
     {"policy", JF_OBJECT, true, 0, 0},
 };
 
+/*
+ * The body's shape, the code's and every fault of the policy in one
+ * problem; unknown members (400, the body's or the policy's) alone and
+ * first.
+ */
+static enum app_err check_create(const json_t *b, struct problem *p)
+{
+    struct problem pol = {0};
+    const json_t *policy = json_object_get(b, "policy");
+    const char *code = json_string_value(json_object_get(b, "code"));
+
+    if (!json_fields_check(b, create_fields, 4, "", p) && p->err == APP_ERR_UNKNOWN_FIELD) {
+        return p->err;
+    }
+    if (json_is_object(policy) && !policy_validate(policy, &pol) &&
+        (pol.err == APP_ERR_UNKNOWN_FIELD || pol.n_errors == 0)) {
+        problem_move(p, &pol);
+        return p->err;
+    }
+    if (code != NULL && !problem_has_error(p, "/code") && !api_programme_code_valid(code)) {
+        problem_field(p, APP_ERR_VALIDATION, "/code", "programme_code_format",
+                      "项目代码须为 3 至 48 个小写字母、数字或连字符，以字母开头",
+                      "3 to 48 of a-z 0-9 -, starting with a-z");
+    }
+    for (size_t i = 0; i < pol.n_errors; i++) {
+        problem_copy_error(p, APP_ERR_VALIDATION, &pol.errors[i]);
+    }
+    problem_clear(&pol);
+    return p->err;
+}
+
 enum app_err programmes_create(struct http_call *call, struct problem *p)
 {
     struct idem_state idem;
+    struct op_ctx ctx;
     struct db *db = NULL;
     const json_t *b = call->body;
-    const char *code = json_string_value(json_object_get(b, "code"));
-    char *policy = NULL, *text = NULL, location[96];
+    struct programme_input in = {
+        .code = json_string_value(json_object_get(b, "code")),
+        .name = json_string_value(json_object_get(b, "name")),
+        .name_en = json_string_value(json_object_get(b, "name_en")),
+        .policy = json_object_get(b, "policy"),
+    };
+    char *text = NULL, location[96];
     json_t *obj = NULL;
 
-    if (!json_fields_check(b, create_fields, 4, "", p)) {
+    if (check_create(b, p) != APP_OK || (db = api_db(p)) == NULL ||
+        api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed ||
+        (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
     }
-    if (!api_programme_code_ok(code, p)) {
-        p->err = APP_OK;
-        problem_add_error(p, APP_ERR_VALIDATION, "/code",
-                          "3 to 48 of a-z 0-9 -, starting with a-z");
-        goto cleanup;
-    }
-    if (!policy_validate(json_object_get(b, "policy"), p) || (db = api_db(p)) == NULL ||
-        api_idem_begin(call, db, &idem, p)) {
-        goto cleanup;
-    }
-    policy = json_dumps(json_object_get(b, "policy"), JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (policy == NULL) {
-        problem_set(p, APP_ERR_INTERNAL, NULL);
-        goto cleanup;
-    }
-    snprintf(location, sizeof(location), "/v1/programmes/%s", code);
-    if ((p->err = db_begin(db)) != APP_OK ||
-        (p->err = programme_store_insert(db, code, json_string_value(json_object_get(b, "name")),
-                                         json_string_value(json_object_get(b, "name_en")), policy,
-                                         call->who.username, &text)) != APP_OK ||
-        (obj = api_parse(text, p)) == NULL ||
-        (p->err = api_audit(call, db, "programme.create", "programme", code, NULL, text)) !=
-            APP_OK ||
+    api_op_ctx(call, db, &ctx);
+    snprintf(location, sizeof(location), "/v1/programmes/%s", in.code);
+    if (programme_create(&ctx, &in, &text, p) != APP_OK || (obj = api_parse(text, p)) == NULL ||
         (p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
         (p->err = db_commit(db)) != APP_OK) {
-        if (p->err == APP_ERR_CONFLICT) {
-            problem_set(p, APP_ERR_CONFLICT, "a programme with code %s exists", code);
-        }
         goto cleanup;
     }
     http_set_header(call, "Location", location);
@@ -122,6 +153,5 @@ cleanup:
     db_rollback(db);
     json_decref(obj);
     free(text);
-    free(policy);
     return p->err;
 }

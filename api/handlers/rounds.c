@@ -63,7 +63,7 @@ enum app_err rounds_create(struct http_call *call, struct problem *p)
     json_t *obj = NULL;
     enum app_err err;
 
-    if ((db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p)) {
+    if ((db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed) {
         return p->err;
     }
     if ((err = db_begin(db)) != APP_OK) {

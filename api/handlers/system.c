@@ -25,7 +25,8 @@ enum app_err system_readyz(struct http_call *call, struct problem *p)
     }
     p->err = db_ping(db);
     if (p->err != APP_OK) {
-        problem_set(p, APP_ERR_UNAVAILABLE, "the database does not answer");
+        problem_fail(p, APP_ERR_UNAVAILABLE, "database_unavailable", "数据库未响应",
+                     "the database does not answer");
         p->retry_after = 2;
         goto cleanup;
     }
@@ -77,7 +78,7 @@ enum app_err system_status(struct http_call *call, struct problem *p)
         goto cleanup; /* 503, as api_db said */
     }
     if ((p->err = system_status_build(db, &body)) != APP_OK) {
-        problem_set(p, p->err, NULL);
+        ops_store_problem(p->err, p);
         goto cleanup;
     }
     http_set_header(call, "Cache-Control", "no-store");

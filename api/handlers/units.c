@@ -4,6 +4,8 @@
  * sees only its own unit — in lists (the scope is part of the query) and by
  * id (another unit's id answers 404, exactly like an unknown one).
  */
+#include "ops/units.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +14,6 @@
 #include "handlers.h"
 #include "json_fields.h"
 #include "store/stores.h"
-#include "unit_code.h"
 
 static const struct json_field create_fields[] = {
     {"code", JF_STRING, true, 18, 18},
@@ -25,13 +26,30 @@ static const struct json_field patch_fields[] = {
     {"kind", JF_STRING, false, 1, 32},
 };
 
-static bool kind_ok(const char *kind, struct problem *p)
+/* The body as a unit_input: members of the wrong type count as not given
+ * (json_fields_check has named them). */
+static struct unit_input unit_input_of(const json_t *b)
 {
-    if (kind != NULL && !enums_unit_kind_valid(kind)) {
-        problem_add_error(p, APP_ERR_VALIDATION, "/kind", "unknown unit kind");
-        return false;
+    return (struct unit_input){
+        .code = json_string_value(json_object_get(b, "code")),
+        .name = json_string_value(json_object_get(b, "name")),
+        .kind = json_string_value(json_object_get(b, "kind")),
+    };
+}
+
+/* The body's shape, then every value rule: all faults in one problem
+ * (unknown members, 400, alone and first). */
+static enum app_err check_body(const json_t *b,
+                               const struct json_field *fields,
+                               size_t n,
+                               struct unit_input *ret,
+                               struct problem *p)
+{
+    if (!json_fields_check(b, fields, n, "", p) && p->err == APP_ERR_UNKNOWN_FIELD) {
+        return p->err;
     }
-    return true;
+    *ret = unit_input_of(b);
+    return unit_input_check(ret, p);
 }
 
 enum app_err units_list(struct http_call *call, struct problem *p)
@@ -46,7 +64,8 @@ enum app_err units_list(struct http_call *call, struct problem *p)
         goto cleanup;
     }
     if (kind != NULL && !enums_unit_kind_valid(kind)) {
-        problem_set(p, APP_ERR_BAD_PARAMETER, "kind: unknown unit kind");
+        problem_fail(p, APP_ERR_BAD_PARAMETER, "unknown_unit_kind",
+                     "kind：单位类别不在可选范围内（见 GET /v1/enums）", "kind: unknown unit kind");
         goto cleanup;
     }
     const char *only = call->who.role == ROLE_UNIT ? call->who.unit_id : NULL;
@@ -66,43 +85,25 @@ cleanup:
 enum app_err units_create(struct http_call *call, struct problem *p)
 {
     struct idem_state idem;
+    struct op_ctx ctx;
+    struct unit_input in;
     struct db *db = NULL;
-    char code[19], location[96];
+    char location[96];
     char *text = NULL;
     json_t *obj = NULL;
-    const json_t *b = call->body;
 
-    if (!json_fields_check(b, create_fields, 3, "", p) || (db = api_db(p)) == NULL ||
-        api_idem_begin(call, db, &idem, p)) {
+    if (check_body(call->body, create_fields, 3, &in, p) != APP_OK || (db = api_db(p)) == NULL ||
+        api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed ||
+        (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
     }
-    enum unit_code_status st =
-        unit_code_validate(json_string_value(json_object_get(b, "code")), code);
-    if (st == UNIT_CODE_OK && strcmp(code, json_string_value(json_object_get(b, "code"))) != 0) {
-        problem_add_error(p, APP_ERR_VALIDATION, "/code",
-                          "write the 统一社会信用代码 in upper case");
+    api_op_ctx(call, db, &ctx);
+    if (unit_create(&ctx, &in, &text, p) != APP_OK || (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
-    if (st != UNIT_CODE_OK) {
-        problem_add_error(p, APP_ERR_VALIDATION, "/code",
-                          "not a valid 统一社会信用代码 (GB 32100): %s", unit_code_status_text(st));
-        goto cleanup;
-    }
-    if (!kind_ok(json_string_value(json_object_get(b, "kind")), p) ||
-        (p->err = db_begin(db)) != APP_OK ||
-        (p->err = unit_store_insert(db, code, json_string_value(json_object_get(b, "name")),
-                                    json_string_value(json_object_get(b, "kind")), &text)) !=
-            APP_OK ||
-        (obj = api_parse(text, p)) == NULL) {
-        if (p->err == APP_ERR_CONFLICT) {
-            problem_set(p, APP_ERR_CONFLICT, "a unit with code %s exists", code);
-        }
-        goto cleanup;
-    }
-    const char *id = json_string_value(json_object_get(obj, "id"));
-    snprintf(location, sizeof(location), "/v1/units/%s", id);
-    if ((p->err = api_audit(call, db, "unit.create", "unit", id, NULL, text)) != APP_OK ||
-        (p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
+    snprintf(location, sizeof(location), "/v1/units/%s",
+             json_string_value(json_object_get(obj, "id")));
+    if ((p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
         (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
@@ -129,10 +130,7 @@ enum app_err units_get(struct http_call *call, struct problem *p)
     char *text = NULL;
     json_t *obj = NULL;
 
-    if (db == NULL) {
-        goto cleanup;
-    }
-    if (!api_path_uuid(id, p)) {
+    if (db == NULL || api_path_uuid(id, p) != APP_OK) {
         goto cleanup;
     }
     p->err = visible(call, id) ? unit_store_get(db, id, false, &text) : APP_ERR_NOT_FOUND;
@@ -149,32 +147,21 @@ cleanup:
 
 enum app_err units_update(struct http_call *call, struct problem *p)
 {
+    struct op_ctx ctx;
+    struct unit_input in;
     struct db *db = NULL;
     const char *id = http_param(call, "id");
-    char *before = NULL, *after = NULL;
-    json_t *cur = NULL, *obj = NULL;
+    char *after = NULL;
+    json_t *obj = NULL;
     int version;
 
-    if (!json_fields_check(call->body, patch_fields, 2, "", p) ||
-        !kind_ok(json_string_value(json_object_get(call->body, "kind")), p) ||
-        http_if_match_version(call, &version, p) != APP_OK || (db = api_db(p)) == NULL) {
+    if (check_body(call->body, patch_fields, 2, &in, p) != APP_OK ||
+        http_if_match_version(call, &version, p) != APP_OK || (db = api_db(p)) == NULL ||
+        api_path_uuid(id, p) != APP_OK || (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
     }
-    if (!api_path_uuid(id, p)) {
-        goto cleanup;
-    }
-    if ((p->err = db_begin(db)) != APP_OK ||
-        (p->err = unit_store_get(db, id, true, &before)) != APP_OK ||
-        (cur = api_parse(before, p)) == NULL || api_check_version(cur, version, p) != APP_OK) {
-        goto cleanup;
-    }
-    const json_t *b = call->body;
-    const char *name = json_string_value(json_object_get(b, "name"));
-    const char *kind = json_string_value(json_object_get(b, "kind"));
-    if ((p->err = unit_store_update(
-             db, id, version, name ? name : json_string_value(json_object_get(cur, "name")),
-             kind ? kind : json_string_value(json_object_get(cur, "kind")), &after)) != APP_OK ||
-        (p->err = api_audit(call, db, "unit.update", "unit", id, before, after)) != APP_OK ||
+    api_op_ctx(call, db, &ctx);
+    if (unit_update(&ctx, id, version, &in, &after, p) != APP_OK ||
         (obj = api_parse(after, p)) == NULL || (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
@@ -182,9 +169,7 @@ enum app_err units_update(struct http_call *call, struct problem *p)
 
 cleanup:
     db_rollback(db);
-    json_decref(cur);
     json_decref(obj);
-    free(before);
     free(after);
     return p->err;
 }

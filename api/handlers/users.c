@@ -6,6 +6,8 @@
  * roles have none. Admins cannot disable or delete themselves, so a
  * deployment never locks out its last administrator by accident.
  */
+#include "ops/users.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "crypto.h"
 #include "handlers.h"
 #include "json_fields.h"
+#include "ops/ops.h"
 #include "store/stores.h"
 
 static const struct json_field create_fields[] = {
@@ -43,53 +46,76 @@ static bool username_ok(const char *s)
     return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-") == n;
 }
 
-/* Checks role, unit scope and programme codes of the final state. */
-static bool check_scope(struct db *db,
-                        const char *role,
-                        const char *unit_id,
-                        const json_t *programmes,
-                        struct problem *p)
+/*
+ * The body's shape, then every rule on its values that needs no database
+ * (username, role, the unit_id's shape, distinct programmes, and on a
+ * create the role/unit pairing): all faults in one problem, unknown
+ * members (400) alone and first. Fills *ret from the body.
+ */
+static enum app_err check_body(const json_t *b,
+                               const struct json_field *fields,
+                               size_t n,
+                               bool create,
+                               struct user_input *ret,
+                               struct problem *p)
 {
-    enum role r = auth_role_from_name(role);
-    char *unit = NULL;
-    long found = 0;
+    const json_t *unit = json_object_get(b, "unit_id"), *dis = json_object_get(b, "disabled");
 
-    if (r == ROLE_NONE) {
-        problem_add_error(p, APP_ERR_VALIDATION, "/role", "unknown role");
-        return false;
+    if (!json_fields_check(b, fields, n, "", p) && p->err == APP_ERR_UNKNOWN_FIELD) {
+        return p->err;
     }
-    if ((r == ROLE_UNIT) != (unit_id != NULL)) {
-        problem_add_error(p, APP_ERR_VALIDATION, "/unit_id",
-                          r == ROLE_UNIT ? "a unit user needs unit_id"
-                                         : "only unit users have a unit_id");
-        return false;
+    *ret = (struct user_input){
+        .username = json_string_value(json_object_get(b, "username")),
+        .role = json_string_value(json_object_get(b, "role")),
+        .unit_id = json_string_value(unit),
+        .unit_given = create || json_is_string(unit) || json_is_null(unit),
+        .programmes = json_is_array(json_object_get(b, "programmes"))
+                          ? json_object_get(b, "programmes")
+                          : NULL,
+        .disabled = json_is_boolean(dis) ? json_is_true(dis) : -1,
+    };
+    if (ret->username != NULL && !problem_has_error(p, "/username") &&
+        !username_ok(ret->username)) {
+        problem_field(p, APP_ERR_VALIDATION, "/username", "username_format",
+                      "用户名须为 3 至 64 个小写字母、数字或 . _ -，以字母或数字开头",
+                      "3 to 64 of a-z 0-9 . _ -, starting with a letter or digit");
     }
-    if (unit_id != NULL) {
-        enum app_err err =
-            api_is_uuid(unit_id) ? unit_store_get(db, unit_id, false, &unit) : APP_ERR_NOT_FOUND;
-        free(unit);
-        if (err != APP_OK) {
-            problem_add_error(p, err == APP_ERR_NOT_FOUND ? APP_ERR_VALIDATION : err, "/unit_id",
-                              "no such unit");
-            return false;
+    if (ret->role != NULL && !problem_has_error(p, "/role") &&
+        auth_role_from_name(ret->role) == ROLE_NONE) {
+        problem_field(p, APP_ERR_VALIDATION, "/role", "unknown_role", "角色不在可选范围内",
+                      "unknown role");
+    }
+    if (ret->unit_id != NULL && !api_is_uuid(ret->unit_id)) {
+        problem_field(p, APP_ERR_VALIDATION, "/unit_id", "unknown_unit", "推荐单位不存在",
+                      "no such unit");
+    }
+    if (create && ret->role != NULL && !problem_has_error(p, "/unit_id")) {
+        user_role_unit_check(ret->role, ret->unit_id != NULL, p);
+    }
+    if (ret->programmes != NULL && !problem_has_error(p, "/programmes") &&
+        !api_distinct_strings(ret->programmes)) {
+        problem_field(p, APP_ERR_VALIDATION, "/programmes", "programmes_not_distinct",
+                      "项目代码须为互不相同的非空字符串", "must be distinct strings");
+    }
+    return p->err;
+}
+
+/* The new password's argon2id hash into in->password_hash (hash[] must
+ * outlive in), before any transaction opens: hashing is slow on purpose. */
+static enum app_err hash_password(const json_t *b,
+                                  char hash[CRYPTO_HASH_STR_BYTES],
+                                  struct user_input *in,
+                                  struct problem *p)
+{
+    const char *password = json_string_value(json_object_get(b, "password"));
+
+    if (password != NULL) {
+        if (crypto_password_hash(password, hash) != APP_OK) {
+            return problem_kind(p, APP_ERR_INTERNAL);
         }
+        in->password_hash = hash;
     }
-    if (programmes == NULL) {
-        return true;
-    }
-    if (!api_distinct_strings(programmes)) {
-        problem_add_error(p, APP_ERR_VALIDATION, "/programmes", "must be distinct strings");
-        return false;
-    }
-    char *codes = json_dumps(programmes, JSON_COMPACT);
-    enum app_err err = codes ? programme_store_count_codes(db, codes, &found) : APP_ERR_INTERNAL;
-    free(codes);
-    if (err != APP_OK || found != (long)json_array_size(programmes)) {
-        problem_add_error(p, err != APP_OK ? err : APP_ERR_VALIDATION, "/programmes",
-                          "unknown programme code");
-        return false;
-    }
-    return true;
+    return APP_OK;
 }
 
 enum app_err users_list(struct http_call *call, struct problem *p)
@@ -105,7 +131,8 @@ enum app_err users_list(struct http_call *call, struct problem *p)
     }
     const char *role = http_query(call, "role");
     if (role != NULL && auth_role_from_name(role) == ROLE_NONE) {
-        problem_set(p, APP_ERR_BAD_PARAMETER, "role: unknown role");
+        problem_fail(p, APP_ERR_BAD_PARAMETER, "unknown_role", "role：角色不在可选范围内",
+                     "role: unknown role");
         goto cleanup;
     }
     p->err = user_store_list(db, role, cursor, limit, &array, &next);
@@ -124,44 +151,24 @@ cleanup:
 enum app_err users_create(struct http_call *call, struct problem *p)
 {
     struct idem_state idem;
+    struct op_ctx ctx;
+    struct user_input in;
     struct db *db = NULL;
-    char hash[CRYPTO_HASH_STR_BYTES];
-    char *id = NULL, *text = NULL;
+    char hash[CRYPTO_HASH_STR_BYTES], location[96];
+    char *text = NULL;
     json_t *obj = NULL;
-    const json_t *b = call->body;
 
-    if (!json_fields_check(b, create_fields, 5, "", p) || (db = api_db(p)) == NULL ||
-        api_idem_begin(call, db, &idem, p)) {
+    if (check_body(call->body, create_fields, 5, true, &in, p) != APP_OK ||
+        (db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed ||
+        hash_password(call->body, hash, &in, p) != APP_OK || (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
     }
-    const char *username = json_string_value(json_object_get(b, "username"));
-    const char *role = json_string_value(json_object_get(b, "role"));
-    const char *unit_id = json_string_value(json_object_get(b, "unit_id"));
-    if (!username_ok(username)) {
-        problem_add_error(p, APP_ERR_VALIDATION, "/username",
-                          "3 to 64 of a-z 0-9 . _ -, starting with a letter or digit");
+    api_op_ctx(call, db, &ctx);
+    if (user_create(&ctx, &in, &text, p) != APP_OK || (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
-    if (!check_scope(db, role, unit_id, json_object_get(b, "programmes"), p) ||
-        (p->err = crypto_password_hash(json_string_value(json_object_get(b, "password")), hash)) !=
-            APP_OK ||
-        (p->err = db_begin(db)) != APP_OK ||
-        (p->err = user_store_insert(db, username, hash, role, unit_id, &id)) != APP_OK) {
-        if (p->err == APP_ERR_CONFLICT) {
-            problem_set(p, APP_ERR_CONFLICT, "username %s is taken", username);
-        }
-        goto cleanup;
-    }
-    char *codes = json_dumps(json_object_get(b, "programmes"), JSON_COMPACT);
-    p->err = codes ? user_store_set_programmes(db, id, codes) : APP_OK;
-    free(codes);
-    if (p->err != APP_OK || (p->err = user_store_get(db, id, false, &text)) != APP_OK ||
-        (p->err = api_audit(call, db, "user.create", "user", id, NULL, text)) != APP_OK ||
-        (obj = api_parse(text, p)) == NULL) {
-        goto cleanup;
-    }
-    char location[96];
-    snprintf(location, sizeof(location), "/v1/users/%s", id);
+    snprintf(location, sizeof(location), "/v1/users/%s",
+             json_string_value(json_object_get(obj, "id")));
     if ((p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
         (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
@@ -173,7 +180,6 @@ cleanup:
     db_rollback(db);
     sodium_memzero(hash, sizeof(hash));
     json_decref(obj);
-    free(id);
     free(text);
     return p->err;
 }
@@ -185,10 +191,7 @@ enum app_err users_get(struct http_call *call, struct problem *p)
     char *text = NULL;
     json_t *obj = NULL;
 
-    if (db == NULL) {
-        goto cleanup;
-    }
-    if (!api_path_uuid(id, p)) {
+    if (db == NULL || api_path_uuid(id, p) != APP_OK) {
         goto cleanup;
     }
     p->err = user_store_get(db, id, false, &text);
@@ -203,68 +206,24 @@ cleanup:
     return p->err;
 }
 
-/* Applies a validated PATCH body to the locked row `cur`. */
-static enum app_err apply_patch(struct http_call *call,
-                                struct db *db,
-                                const char *id,
-                                const json_t *cur,
-                                char **ret_after,
-                                struct problem *p)
-{
-    const json_t *b = call->body;
-    const json_t *unit = json_object_get(b, "unit_id");
-    const char *role = json_string_value(json_object_get(b, "role"));
-    const char *unit_id = json_string_value(json_object_get(cur, "unit_id"));
-    const json_t *progs = json_object_get(b, "programmes");
-    const json_t *dis = json_object_get(b, "disabled");
-    bool disabled = dis ? json_is_true(dis) : json_is_true(json_object_get(cur, "disabled"));
-    const char *password = json_string_value(json_object_get(b, "password"));
-    char hash[CRYPTO_HASH_STR_BYTES];
-    enum app_err err;
-
-    role = role != NULL ? role : json_string_value(json_object_get(cur, "role"));
-    unit_id = unit != NULL ? json_string_value(unit) : unit_id;
-    if (!check_scope(db, role, unit_id, progs, p)) {
-        return p->err;
-    }
-    if (strcmp(id, call->who.id) == 0 && (disabled || strcmp(role, "admin") != 0)) {
-        problem_set(p, APP_ERR_CONFLICT, "you cannot disable yourself or drop your admin role");
-        return p->err;
-    }
-    if (password != NULL && crypto_password_hash(password, hash) != APP_OK) {
-        return APP_ERR_INTERNAL;
-    }
-    char *codes = progs ? json_dumps(progs, JSON_COMPACT) : NULL;
-    err = codes ? user_store_set_programmes(db, id, codes) : APP_OK;
-    free(codes);
-    if (err == APP_OK) {
-        err = user_store_update(db, id, (int)json_integer_value(json_object_get(cur, "version")),
-                                role, unit_id, disabled, password ? hash : NULL, ret_after);
-    }
-    sodium_memzero(hash, sizeof(hash));
-    return err;
-}
-
 enum app_err users_update(struct http_call *call, struct problem *p)
 {
+    struct op_ctx ctx;
+    struct user_input in;
     struct db *db = NULL;
     const char *id = http_param(call, "id");
-    char *before = NULL, *after = NULL;
-    json_t *cur = NULL, *obj = NULL;
+    char hash[CRYPTO_HASH_STR_BYTES], *after = NULL;
+    json_t *obj = NULL;
     int version;
 
-    if (!json_fields_check(call->body, patch_fields, 5, "", p) ||
-        http_if_match_version(call, &version, p) != APP_OK || (db = api_db(p)) == NULL) {
+    if (check_body(call->body, patch_fields, 5, false, &in, p) != APP_OK ||
+        http_if_match_version(call, &version, p) != APP_OK || (db = api_db(p)) == NULL ||
+        api_path_uuid(id, p) != APP_OK || hash_password(call->body, hash, &in, p) != APP_OK ||
+        (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
     }
-    if (!api_path_uuid(id, p)) {
-        goto cleanup;
-    }
-    if ((p->err = db_begin(db)) != APP_OK ||
-        (p->err = user_store_get(db, id, true, &before)) != APP_OK ||
-        (cur = api_parse(before, p)) == NULL || api_check_version(cur, version, p) != APP_OK ||
-        (p->err = apply_patch(call, db, id, cur, &after, p)) != APP_OK ||
-        (p->err = api_audit(call, db, "user.update", "user", id, before, after)) != APP_OK ||
+    api_op_ctx(call, db, &ctx);
+    if (user_update(&ctx, id, version, &in, &after, p) != APP_OK ||
         (obj = api_parse(after, p)) == NULL || (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
@@ -272,41 +231,28 @@ enum app_err users_update(struct http_call *call, struct problem *p)
 
 cleanup:
     db_rollback(db);
-    json_decref(cur);
+    sodium_memzero(hash, sizeof(hash));
     json_decref(obj);
-    free(before);
     free(after);
     return p->err;
 }
 
 enum app_err users_delete(struct http_call *call, struct problem *p)
 {
+    struct op_ctx ctx;
     struct db *db = api_db(p);
     const char *id = http_param(call, "id");
-    char *before = NULL, *after = NULL;
 
-    if (db == NULL) {
+    if (db == NULL || api_path_uuid(id, p) != APP_OK || (p->err = db_begin(db)) != APP_OK) {
         goto cleanup;
     }
-    if (!api_path_uuid(id, p)) {
-        goto cleanup;
-    }
-    if (strcmp(id, call->who.id) == 0) {
-        problem_set(p, APP_ERR_CONFLICT, "you cannot delete yourself");
-        goto cleanup;
-    }
-    if ((p->err = db_begin(db)) != APP_OK ||
-        (p->err = user_store_get(db, id, true, &before)) != APP_OK ||
-        (p->err = user_store_delete(db, id, &after)) != APP_OK ||
-        (p->err = api_audit(call, db, "user.delete", "user", id, before, after)) != APP_OK ||
-        (p->err = db_commit(db)) != APP_OK) {
+    api_op_ctx(call, db, &ctx);
+    if (user_delete(&ctx, id, p) != APP_OK || (p->err = db_commit(db)) != APP_OK) {
         goto cleanup;
     }
     http_reply_empty(call, 204);
 
 cleanup:
     db_rollback(db);
-    free(before);
-    free(after);
     return p->err;
 }

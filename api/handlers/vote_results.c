@@ -20,7 +20,7 @@ enum app_err vote_sessions_put_tally(struct http_call *call, struct problem *p)
     enum app_err err;
 
     api_op_ctx(call, NULL, &ctx);
-    if (!api_path_uuid(id, p) || vote_rules_tally_body(call->body, &t, p) != APP_OK ||
+    if (api_path_uuid(id, p) != APP_OK || vote_rules_tally_body(call->body, &t, p) != APP_OK ||
         (ctx.db = api_db(p)) == NULL) {
         goto cleanup;
     }

@@ -28,9 +28,10 @@ enum app_err vote_sessions_create(struct http_call *call, struct problem *p)
     enum app_err err;
 
     api_op_ctx(call, NULL, &ctx);
-    if (!api_path_uuid(id, p) ||
+    if (api_path_uuid(id, p) != APP_OK ||
         vote_rules_session_body(call->body, ctx.now_ms, &in, p) != APP_OK ||
-        (ctx.db = api_db(p)) == NULL || api_idem_begin(call, ctx.db, &idem, p)) {
+        (ctx.db = api_db(p)) == NULL || api_idem_begin(call, ctx.db, &idem, p) != APP_OK ||
+        idem.replayed) {
         goto cleanup;
     }
     if ((err = db_begin(ctx.db)) != APP_OK) {

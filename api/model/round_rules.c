@@ -14,21 +14,11 @@
 
 /* ---- a new round ---- */
 
-bool round_reported(const struct problem *p, const char *pointer)
-{
-    for (size_t i = 0; i < p->n_errors; i++) {
-        if (strcmp(p->errors[i].pointer, pointer) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Parses one date member unless it was reported before; false when it
  * does not pass (then reported now, or before). */
 static bool check_date(const char *text, const char *pointer, int32_t *ret, struct problem *p)
 {
-    if (round_reported(p, pointer)) {
+    if (problem_has_error(p, pointer)) {
         return false;
     }
     if (!date_parse(text, ret)) {
@@ -48,7 +38,7 @@ round_check_draft(const struct round_draft *d, struct round_window *ret, struct 
     w.reference_date_ok = check_date(d->reference_date, "/reference_date", &w.reference_date, p);
     w.opens_ok = check_date(d->window_opens, "/window_opens", &w.opens, p);
     w.closes_ok = check_date(d->window_closes, "/window_closes", &w.closes, p);
-    if (!round_reported(p, "/year")) {
+    if (!problem_has_error(p, "/year")) {
         if (d->year < ROUND_YEAR_MIN || d->year > ROUND_YEAR_MAX) {
             problem_field(p, APP_ERR_VALIDATION, "/year", "out_of_range", "须在 %d 至 %d 之间",
                           "must be %d to %d", ROUND_YEAR_MIN, ROUND_YEAR_MAX);

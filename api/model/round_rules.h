@@ -58,9 +58,6 @@ struct round_window {
 enum app_err
 round_check_draft(const struct round_draft *d, struct round_window *ret, struct problem *p);
 
-/* Whether p has an errors[] item for `pointer`. */
-bool round_reported(const struct problem *p, const char *pointer);
-
 /* Which policy version a new round may pin (SPEC §11). */
 enum round_pin {
     ROUND_PIN_OK,       /* the version in force on window_opens */

@@ -61,24 +61,13 @@ const char *vote_limit_name(enum vote_limit l)
     return (unsigned)l < VOTE_LIMITS_N ? limit_names[l] : "?";
 }
 
-/* True when an item at `pointer` was reported already (by the member check). */
-static bool reported(const struct problem *p, const char *pointer)
-{
-    for (size_t i = 0; i < p->n_errors; i++) {
-        if (strcmp(p->errors[i].pointer, pointer) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* The member's value when it passed the member check, else NULL. */
 static const json_t *checked(const json_t *obj, const char *name, const struct problem *p)
 {
     char ptr[PROBLEM_POINTER_MAX];
 
     problem_pointer(ptr, sizeof(ptr), "", name);
-    return reported(p, ptr) ? NULL : json_object_get(obj, name);
+    return problem_has_error(p, ptr) ? NULL : json_object_get(obj, name);
 }
 
 static enum app_err result(const struct problem *p, size_t n_before)
@@ -170,7 +159,7 @@ check_limits(const json_t *given, size_t n_nominees, long out[VOTE_LIMITS_N], st
         const json_t *v = json_object_get(given, limit_names[i]);
 
         snprintf(ptr, sizeof(ptr), "/limits/%s", limit_names[i]);
-        if (reported(p, ptr)) {
+        if (problem_has_error(p, ptr)) {
             continue;
         }
         json_int_t n = v != NULL ? json_integer_value(v) : defaults[i];
@@ -337,7 +326,7 @@ static void check_tally_values(const json_t *b, struct vote_tally_post *t, struc
     }
     if (t->final && (t->log_entries < 0 || t->log_sha256 == NULL)) {
         const char *ptr = t->log_sha256 == NULL ? "/log_sha256" : "/log_entries";
-        if (!reported(p, ptr)) {
+        if (!problem_has_error(p, ptr)) {
             problem_field(p, APP_ERR_VALIDATION, ptr, "required_when_final", "final 为 true 时必填",
                           "required when final is true");
         }

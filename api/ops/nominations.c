@@ -16,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "calendar.h"
 #include "civil_time.h"
 #include "crypto.h"
 #include "eligibility.h"
@@ -598,7 +599,7 @@ static enum app_err guard_publicity(struct move *m, struct problem *p)
     if (nomination_guard_publicity_start(start_ok, start, in->publicity_workdays, &m->pol.p,
                                          m->round.window_opens, m->round.window_closes, &n,
                                          p) != APP_OK ||
-        ops_workdays_end(m->ctx->db, start, n, &end, p) != APP_OK) {
+        calendar_workdays_end(m->ctx->db, start, n, &end, p) != APP_OK) {
         return p->err;
     }
     date_format(start, date);

@@ -12,7 +12,6 @@
 #include "clock.h"
 #include "log.h"
 #include "store/stores.h"
-#include "workdays.h"
 
 void ops_ctx_job(
     struct op_ctx *ret, struct db *db, struct principal *who, const char *name, enum role role)
@@ -54,6 +53,18 @@ enum app_err ops_audit(const struct op_ctx *ctx,
     return audit_store_append(ctx->db, &e);
 }
 
+enum app_err ops_check_version(const json_t *obj, int version, struct problem *p)
+{
+    json_int_t cur = json_integer_value(json_object_get(obj, "version"));
+
+    if (cur != version) {
+        return problem_fail(p, APP_ERR_PRECONDITION_FAILED, "stale_etag",
+                            "资源已被修改（当前 ETag 为 \"%lld\"），请重新获取后再提交",
+                            "the resource changed (ETag \"%lld\"); GET it again", (long long)cur);
+    }
+    return APP_OK;
+}
+
 enum app_err ops_internal(struct problem *p)
 {
     problem_clear(p);
@@ -84,45 +95,4 @@ enum app_err ops_store_problem(enum app_err err, struct problem *p)
         p->retry_after = 2;
     }
     return err;
-}
-
-enum app_err ops_calendar_missing(struct problem *p, int year)
-{
-    problem_fail(p, APP_ERR_CALENDAR_MISSING, "calendar_year_missing",
-                 "尚无 %d 年的工作日历；请管理员用 PUT /v1/calendar/years/%d（holiday-cn JSON）"
-                 "或 jiangxin-api calendar load 导入国务院放假安排",
-                 "no working-day calendar for %d yet; an admin loads the State Council schedule "
-                 "with PUT /v1/calendar/years/%d (holiday-cn JSON) or jiangxin-api calendar load",
-                 year, year);
-    json_decref(p->extra);
-    p->extra = json_pack("{s:i}", "missing_year", year);
-    return p->err;
-}
-
-enum app_err
-ops_workdays_end(struct db *db, int32_t from, int n, int32_t *ret_end, struct problem *p)
-{
-    struct calendar cal;
-    int32_t days[WORKDAYS_MAX];
-    int missing = 0;
-    enum app_err err;
-
-    if (n < 1 || n > WORKDAYS_MAX) {
-        return problem_fail(p, APP_ERR_VALIDATION, "workdays_range", "工作日数须为 1 至 %d",
-                            "a count of 1 to %d working days", WORKDAYS_MAX);
-    }
-    calendar_init(&cal);
-    err = calendar_store_load(db, from, 2 * n + 30, &cal);
-    if (err == APP_OK) {
-        err = workdays_after(&cal, from, n, days, &missing);
-    }
-    calendar_clear(&cal);
-    if (err == APP_ERR_CALENDAR_MISSING) {
-        return ops_calendar_missing(p, missing);
-    }
-    if (err != APP_OK) {
-        return ops_store_problem(err, p);
-    }
-    *ret_end = days[n - 1];
-    return APP_OK;
 }

@@ -51,19 +51,12 @@ enum app_err ops_store_problem(enum app_err err, struct problem *p);
 /* 500, dropping what p held. Returns APP_ERR_INTERNAL. */
 enum app_err ops_internal(struct problem *p);
 
+/* APP_OK when obj's "version" equals version; otherwise 412 stale_etag
+ * naming the current ETag. The one stale-ETag refusal. */
+enum app_err ops_check_version(const json_t *obj, int version, struct problem *p);
+
 /* A store's JSON text as a new reference; NULL (logged) with 500 in p
  * when it does not parse. p may be NULL. */
 json_t *ops_json(const char *text, struct problem *p);
-
-/* The Nth working day strictly after `from` (a notice of n working days
- * published on `from` ends at 24:00 of that day). 422 calendar-unavailable
- * (naming the year) when the calendar has no data for a year it needs. */
-enum app_err
-ops_workdays_end(struct db *db, int32_t from, int n, int32_t *ret_end, struct problem *p);
-
-/* The one refusal for a date in a year without calendar data: 422
- * calendar-unavailable naming the year and how an admin loads it, with
- * `missing_year` as an extension member. Returns p->err. */
-enum app_err ops_calendar_missing(struct problem *p, int year);
 
 #endif

@@ -232,7 +232,7 @@ static enum app_err check_year(const struct op_ctx *ctx,
     }
     if (round_year_taken(years, n, in->draft.year)) {
         err = p->err != APP_OK ? p->err : year_taken(in->programme, in->draft.year, p);
-    } else if (!round_reported(p, "/cycle_override_reason")) {
+    } else if (!problem_has_error(p, "/cycle_override_reason")) {
         const char *article =
             json_string_value(json_object_get(json_object_get(policy, "articles"), "cycle_years"));
         round_check_cycle(years, n, in->draft.year, pol->cycle_years, article,

@@ -14,15 +14,16 @@ enum app_err ops_check_uuid(const char *id, struct problem *p)
     if (uuid_valid(id)) {
         return APP_OK;
     }
-    return problem_fail(p, APP_ERR_BAD_PARAMETER, "not_uuid", "id 须为 UUID", "id must be a UUID");
+    return problem_fail(p, APP_ERR_BAD_PARAMETER, "not_uuid", "路径中的 id 须为 UUID",
+                        "id must be a UUID");
 }
 
 static enum app_err not_found(
     enum app_err err, const char *what_zh, const char *what_en, const char *id, struct problem *p)
 {
     if (err == APP_ERR_NOT_FOUND) {
-        return problem_fail(p, err, "not_found", "没有%s%.0s %s", "no %.0s%s %s", what_zh, what_en,
-                            id);
+        return problem_fail(p, err, "not_found", "%s%.0s %s 不存在", "no %.0s%s %s", what_zh,
+                            what_en, id);
     }
     return ops_store_problem(err, p);
 }
@@ -43,7 +44,7 @@ enum app_err ops_round_scope(const struct op_ctx *ctx,
     if (err == APP_OK && who->role == ROLE_OFFICE && !auth_has_programme(who, ret->programme)) {
         err = APP_ERR_NOT_FOUND;
     }
-    return err == APP_OK ? APP_OK : not_found(err, "评选批次", "round", id, p);
+    return err == APP_OK ? APP_OK : not_found(err, "评选轮次", "round", id, p);
 }
 
 enum app_err ops_nomination_scope(const struct op_ctx *ctx,

@@ -444,8 +444,11 @@ def test_no_changes_once_submitted(api, env, db_url):
     a = upload(api, env.unit.token, env.base, pdf(), "application/pdf").body
     _submit(api, env)
     r = upload(api, env.unit.token, env.base, png(), "image/png", expect=409)
-    assert "submitted" in r.body["detail"]
-    r = api.delete(f"{env.base}/{a['id']}", token=env.unit.token, expect=409)
+    assert r.body["code"] == "nomination_not_editable"
+    assert "已报送" in r.body["detail"]
+    r = api.delete(f"{env.base}/{a['id']}", token=env.unit.token, expect=409,
+                   headers={"Accept-Language": "en"})
+    assert r.body["code"] == "nomination_not_editable"
     assert "submitted" in r.body["detail"]
     assert stored(db_url, env.nom["id"]) == 1
     # Still readable by the unit and the office.
@@ -457,7 +460,8 @@ def test_draft_is_frozen_outside_intake(api, env):
     api.post(f"/v1/rounds/{env.round['id']}/transitions", token=env.office.token,
              json={"to": "qualification"}, expect=200)
     r = upload(api, env.unit.token, env.base, png(), "image/png", expect=409)
-    assert "draft" in r.body["detail"] and "qualification" in r.body["detail"]
+    assert r.body["code"] == "round_phase_closed"
+    assert "草稿" in r.body["detail"] and "资格审查" in r.body["detail"]
     api.delete(f"{env.base}/{a['id']}", token=env.unit.token, expect=409)
 
 
