@@ -17,8 +17,10 @@
 #include "log.h"
 #include "ops/ops.h"
 #include "ops/system_status.h"
+#include "store/calendar_store.h"
 #include "store/migrate.h"
-#include "store/stores.h"
+#include "store/policy_version_store.h"
+#include "store/user_store.h"
 #include "workdays.h"
 
 int cli_migrate(const struct api_config *cfg)

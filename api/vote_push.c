@@ -22,7 +22,7 @@
 #include "log.h"
 #include "ops/ops.h"
 #include "ops/vote_sessions.h"
-#include "store/stores.h"
+#include "store/vote_session_store.h"
 #include "worker.h"
 
 static struct {

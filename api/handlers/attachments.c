@@ -19,7 +19,8 @@
 #include "crypto.h"
 #include "enums.h"
 #include "handlers.h"
-#include "store/stores.h"
+#include "store/attachment_store.h"
+#include "store/scope_store.h"
 
 /* The accepted types and how their files begin. */
 static const struct {

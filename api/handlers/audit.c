@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "handlers.h"
-#include "store/stores.h"
+#include "store/audit_store.h"
 
 enum app_err audit_list(struct http_call *call, struct problem *p)
 {

@@ -15,7 +15,7 @@
 #include "crypto.h"
 #include "handlers.h"
 #include "json_fields.h"
-#include "store/stores.h"
+#include "store/user_store.h"
 
 /* A valid argon2id hash of a random password: verified when the user does
  * not exist, so both failures take the same time. */

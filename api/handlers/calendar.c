@@ -13,7 +13,7 @@
 
 #include "handlers.h"
 #include "json_fields.h"
-#include "store/stores.h"
+#include "store/calendar_store.h"
 #include "workdays.h"
 
 /* Working days per calendar day are at most 5/7, and a holiday block adds at

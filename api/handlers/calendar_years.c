@@ -12,7 +12,7 @@
 #include "handlers.h"
 #include "json_fields.h"
 #include "ops/calendar.h"
-#include "store/stores.h"
+#include "store/calendar_store.h"
 #include "workdays.h"
 
 enum app_err calendar_years_list(struct http_call *call, struct problem *p)

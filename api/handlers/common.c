@@ -19,7 +19,7 @@
 #include "ops/calendar.h"
 #include "ops/ops.h"
 #include "ops/scope.h"
-#include "store/stores.h"
+#include "store/idem_store.h"
 #include "uuid.h"
 #include "workdays.h"
 

@@ -24,6 +24,7 @@ struct nomination_ref;
 #undef ROUTE
 #define ROUTE(method, path, handler, roles, flags) route_handler_fn handler;
 #include "routes.def"
+#include "store/scope_store.h"
 #pragma pop_macro("ROUTE")
 
 /* The calling thread's database, or NULL with a 503 problem in p. */

@@ -16,7 +16,8 @@
 #include "handlers.h"
 #include "json_fields.h"
 #include "ops/scope.h"
-#include "store/stores.h"
+#include "store/nomination_store.h"
+#include "store/scope_store.h"
 
 static const struct json_field transition_fields[] = {
     {"to", JF_STRING, true, 1, 32},

@@ -16,7 +16,8 @@
 #include "json_fields.h"
 #include "ops/programmes.h"
 #include "policy.h"
-#include "store/stores.h"
+#include "store/policy_version_store.h"
+#include "store/programme_store.h"
 
 #define POLICY_VERSION_MAX 1000 /* numbers per programme (the table's CHECK) */
 

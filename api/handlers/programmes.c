@@ -18,7 +18,7 @@
 #include "json_fields.h"
 #include "ops/ops.h"
 #include "policy.h"
-#include "store/stores.h"
+#include "store/programme_store.h"
 
 bool api_programme_code_valid(const char *code)
 {

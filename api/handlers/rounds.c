@@ -15,6 +15,7 @@
 
 #include "handlers.h"
 #include "json_fields.h"
+#include "store/scope_store.h"
 
 static const struct json_field create_fields[] = {
     {"year", JF_INT, true, 0, 0},

@@ -6,6 +6,7 @@
 #include "ops/scope.h"
 
 #include "handlers.h"
+#include "store/scope_store.h"
 
 enum app_err api_round_scope(struct http_call *call,
                              struct db *db,

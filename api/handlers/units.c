@@ -13,7 +13,7 @@
 #include "enums.h"
 #include "handlers.h"
 #include "json_fields.h"
-#include "store/stores.h"
+#include "store/unit_store.h"
 
 static const struct json_field create_fields[] = {
     {"code", JF_STRING, true, 18, 18},

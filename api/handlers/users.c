@@ -18,7 +18,7 @@
 #include "handlers.h"
 #include "json_fields.h"
 #include "ops/ops.h"
-#include "store/stores.h"
+#include "store/user_store.h"
 
 static const struct json_field create_fields[] = {
     {"username", JF_STRING, true, 3, 64},

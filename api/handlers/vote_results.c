@@ -9,7 +9,7 @@
  */
 #include "handlers.h"
 #include "ops/vote_sessions.h"
-#include "store/stores.h"
+#include "store/scope_store.h"
 
 enum app_err vote_sessions_put_tally(struct http_call *call, struct problem *p)
 {

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "handlers.h"
-#include "store/stores.h"
+#include "store/scope_store.h"
 #include "vote_push.h"
 
 enum app_err vote_sessions_create(struct http_call *call, struct problem *p)

@@ -22,6 +22,8 @@
 
 #include <jansson.h>
 
+#include "store/policy_version_store.h"
+
 #define STATUS_CALENDAR_DAYS 60
 #define STATUS_POLICY_DAYS   90
 

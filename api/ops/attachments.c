@@ -11,6 +11,8 @@
 #include "enums.h"
 #include "flow.h"
 #include "ops.h"
+#include "store/attachment_store.h"
+#include "store/scope_store.h"
 
 /* 409 unless the unit may still change the nomination's files. The
  * details name states and phases by their Chinese labels or their values

@@ -9,7 +9,8 @@
 #define JIANGXIN_OPS_ATTACHMENTS_H
 
 #include "ops.h"
-#include "store/stores.h"
+#include "store/attachment_store.h"
+#include "store/scope_store.h"
 
 /* Files per nomination: an application form and a handful of certificates,
  * honours, patents and competition results fit well within it. */

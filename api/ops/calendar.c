@@ -11,7 +11,7 @@
 
 #include "civil_time.h"
 #include "ops.h"
-#include "store/stores.h"
+#include "store/calendar_store.h"
 
 enum app_err calendar_missing(struct problem *p, int year)
 {

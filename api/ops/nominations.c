@@ -25,6 +25,9 @@
 #include "log.h"
 #include "mask.h"
 #include "scope.h"
+#include "store/nomination_store.h"
+#include "store/policy_version_store.h"
+#include "store/scope_store.h"
 #include "workdays.h"
 
 #define ARRAY_MAX       50 /* honours, patents, competitions */

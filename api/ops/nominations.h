@@ -16,7 +16,7 @@
 #include "nomination_guards.h"
 #include "ops.h"
 #include "policy.h"
-#include "store/stores.h"
+#include "store/scope_store.h"
 
 struct programme_policy {
     json_t *json; /* the round's policy version's rules (owned) */

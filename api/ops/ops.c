@@ -11,7 +11,7 @@
 
 #include "clock.h"
 #include "log.h"
-#include "store/stores.h"
+#include "store/audit_store.h"
 
 void ops_ctx_job(
     struct op_ctx *ret, struct db *db, struct principal *who, const char *name, enum role role)

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 
 #include "ops.h"
-#include "store/stores.h"
+#include "store/policy_version_store.h"
+#include "store/programme_store.h"
 
 #define POLICY_JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER)
 

@@ -10,6 +10,9 @@
 #include "log.h"
 #include "nominations.h" /* nomination_load_policy */
 #include "ops/rounds.h"
+#include "store/calendar_store.h"
+#include "store/round_store.h"
+#include "store/scope_store.h"
 
 enum app_err
 round_open_nominations(const struct op_ctx *ctx, const char *id, long *ret, struct problem *p)

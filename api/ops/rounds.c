@@ -14,6 +14,10 @@
 
 #include "flow.h"
 #include "log.h"
+#include "store/policy_version_store.h"
+#include "store/programme_store.h"
+#include "store/round_store.h"
+#include "store/scope_store.h"
 
 #define ROUND_TARGETS_TEXT_MAX 160
 

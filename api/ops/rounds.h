@@ -13,7 +13,7 @@
 
 #include "ops/ops.h"
 #include "round_rules.h"
-#include "store/stores.h"
+#include "store/scope_store.h"
 
 struct round_new {
     const char *programme; /* its code */

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "store/scope_store.h"
 #include "uuid.h"
 
 enum app_err ops_check_uuid(const char *id, struct problem *p)

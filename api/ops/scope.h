@@ -16,7 +16,7 @@
 #include <stdbool.h>
 
 #include "ops.h"
-#include "store/stores.h"
+#include "store/scope_store.h"
 
 /* Checks the id (400 not_uuid), loads the row (optionally locked, inside
  * the caller's transaction) and answers 404 when it does not exist or is

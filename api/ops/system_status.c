@@ -14,7 +14,8 @@
 #include "log.h"
 #include "ops.h"
 #include "status.h"
-#include "store/stores.h"
+#include "store/calendar_store.h"
+#include "store/policy_version_store.h"
 
 /* [year, ...] from the calendar_store_years_list objects. */
 static json_t *year_numbers(const json_t *list)

@@ -12,7 +12,7 @@
 
 #include "enums.h"
 #include "ops.h"
-#include "store/stores.h"
+#include "store/unit_store.h"
 #include "unit_code.h"
 
 /* The English details add the model's text; "%.0s" takes it in Chinese

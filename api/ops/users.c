@@ -11,7 +11,9 @@
 
 #include "auth.h"
 #include "ops.h"
-#include "store/stores.h"
+#include "store/policy_version_store.h"
+#include "store/unit_store.h"
+#include "store/user_store.h"
 
 enum app_err user_role_unit_check(const char *role, bool has_unit, struct problem *p)
 {

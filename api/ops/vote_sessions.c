@@ -14,7 +14,8 @@
 
 #include "log.h"
 #include "nominations.h" /* nomination_load_policy: the round's pinned policy version */
-#include "store/stores.h"
+#include "store/scope_store.h"
+#include "store/vote_session_store.h"
 
 /* The round's policy version must hold a public vote: its vote_nominees and
  * the article that sets it. */

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "ops.h"
+#include "store/scope_store.h"
 #include "vote_rules.h"
 
 struct round_ref;

@@ -5,12 +5,13 @@
  * result, never as text. Every statement names the nomination as well as
  * the file, so an id from another nomination finds nothing.
  */
+#include "attachment_store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db_internal.h"
-#include "stores.h"
 
 /* The keyset cursor: created_at as text (exact to the microsecond) and id. */
 #define ATTACHMENT_CURSOR "a.created_at::text || '|' || a.id::text"

@@ -4,10 +4,11 @@
  * file appends, lists (newest first, keyset on seq) and verifies the chain
  * in one query that reports the first broken link.
  */
+#include "audit_store.h"
+
 #include <stdio.h>
 
 #include "db_internal.h"
-#include "stores.h"
 
 const struct db_statement audit_store_statements[] = {
     {"audit_store_append",

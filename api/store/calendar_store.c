@@ -4,11 +4,12 @@
  * this file loads what it needs (known years, listed days in a range) and
  * writes days loaded from holiday-cn files or set by an admin.
  */
+#include "calendar_store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "db_internal.h"
-#include "stores.h"
 #include "workdays.h"
 
 /* A loaded year as GET /v1/calendar/years lists it. */

@@ -4,12 +4,13 @@
  * transaction as the change it answers for, so a key never points at a
  * change that was rolled back.
  */
+#include "idem_store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db_internal.h"
-#include "stores.h"
 
 const struct db_statement idem_store_statements[] = {
     {"idem_store_get", "SELECT encode(request_hash, 'hex'), status, location, body"

@@ -8,12 +8,13 @@
  * Lists are keyset pages in one of four orders; the cursor is the sort key
  * and the id (36 characters, always last), so it survives any name.
  */
+#include "nomination_store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db_internal.h"
-#include "stores.h"
 
 /* The columns a write may set, from the prepared object d. */
 #define SET(col, expr) " " col " = CASE WHEN d ? '" col "' THEN " expr " ELSE n." col " END,"

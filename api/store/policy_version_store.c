@@ -5,11 +5,12 @@
  * (the caller holds it), and a version a round uses is refused a change by
  * the table's trigger as well as by the handlers.
  */
+#include "policy_version_store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "db_internal.h"
-#include "stores.h"
 
 /* The member values the table keeps as columns, taken from the policy. */
 #define FROM_POLICY(p) "(" p "->>'in_force_from')::date, (" p "->>'in_force_to')::date"

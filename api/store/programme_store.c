@@ -5,11 +5,13 @@
  * date passed as a parameter. Policies are validated by api/model/policy.c
  * before they reach this file.
  */
+#include "programme_store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "db_internal.h"
-#include "stores.h"
+#include "policy_version_store.h"
 
 const struct db_statement programme_store_statements[] = {
     {"programme_store_list", "SELECT api_programme(p, $1::date)::text, p.code FROM programmes p"

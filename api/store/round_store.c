@@ -5,10 +5,11 @@
  * keyset cursor. Nomination counts per state are one query so a unit's
  * scope is part of it, never applied afterwards.
  */
+#include "round_store.h"
+
 #include <stdio.h>
 
 #include "db_internal.h"
-#include "stores.h"
 
 const struct db_statement round_store_statements[] = {
     {"round_store_insert",

@@ -4,13 +4,14 @@
  * the caller near it: its programme (office scope), its unit (unit scope),
  * its phase and state. One row each, no representation.
  */
+#include "scope_store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db_internal.h"
 #include "enums.h"
-#include "stores.h"
 #include "workdays.h"
 
 const struct db_statement scope_store_statements[] = {

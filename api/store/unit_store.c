@@ -4,10 +4,11 @@
  * the keyset cursor. `only_id` confines a list to one unit for unit users,
  * so their scope is applied in the query, never after it.
  */
+#include "unit_store.h"
+
 #include <stdio.h>
 
 #include "db_internal.h"
-#include "stores.h"
 
 const struct db_statement unit_store_statements[] = {
     {"unit_store_get", "SELECT api_unit(u)::text FROM units u WHERE id = $1::uuid"},

@@ -4,12 +4,13 @@
  * name them) but disappear from every query here, and their tokens stop
  * working because user_store_principal no longer finds them.
  */
+#include "user_store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db_internal.h"
-#include "stores.h"
 
 const struct db_statement user_store_statements[] = {
     {"user_store_login", "SELECT id::text, password_hash FROM users"

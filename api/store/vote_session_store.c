@@ -5,10 +5,11 @@
  * retry thread (api/vote_push.c); tallies keep the highest sequence and
  * freeze once final, decided in one locked read and one UPDATE.
  */
+#include "vote_session_store.h"
+
 #include <stdio.h>
 
 #include "db_internal.h"
-#include "stores.h"
 
 /* The retry delay after a failed push: 2 s, doubling, at most this. */
 #define VOTE_PUSH_BACKOFF_MAX_S 10
