@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "crypto.h"
+#include "civil_time.h"
 #include "handlers.h"
 #include "json_fields.h"
 #include "store/user_store.h"
@@ -85,10 +86,8 @@ static const struct json_field token_fields[] = {
 static enum app_err reply_token(struct http_call *call, const char *id, long now, struct problem *p)
 {
     const struct api_ctx *ctx = call->app;
-    char *token = NULL, expires[40];
+    char *token = NULL, expires[RFC3339_TEXT_MAX];
     json_t *body = NULL;
-    struct tm tm;
-    time_t exp = (time_t)(now + ctx->cfg->token_ttl + 8 * 3600); /* Asia/Shanghai, no DST */
 
     p->err =
         auth_token_issue((const unsigned char *)ctx->cfg->jwt_secret, strlen(ctx->cfg->jwt_secret),
@@ -96,8 +95,7 @@ static enum app_err reply_token(struct http_call *call, const char *id, long now
     if (p->err != APP_OK) {
         return p->err;
     }
-    gmtime_r(&exp, &tm);
-    strftime(expires, sizeof(expires), "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+    rfc3339_format(((long long)now + ctx->cfg->token_ttl) * 1000, false, expires);
     body = json_pack("{s:s, s:s, s:I, s:s}", "access_token", token, "token_type", "Bearer",
                      "expires_in", (json_int_t)ctx->cfg->token_ttl, "expires_at", expires);
     free(token);
