@@ -222,12 +222,7 @@ enum app_err attachments_create(struct http_call *call, struct problem *p)
     }
     snprintf(location, sizeof(location), "/v1/nominations/%s/attachments/%s", nom.id,
              json_string_value(json_object_get(obj, "id")));
-    if ((p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
-        (p->err = db_commit(db)) != APP_OK) {
-        goto cleanup;
-    }
-    http_set_header(call, "Location", location);
-    http_reply_json(call, 201, obj);
+    api_reply_created(call, db, &idem, obj, location, p);
 
 cleanup:
     db_rollback(db);
@@ -243,23 +238,15 @@ enum app_err attachments_list(struct http_call *call, struct problem *p)
     struct nomination_ref nom;
     struct round_ref round;
     char *array = NULL, *next = NULL;
-    json_t *items = NULL;
     const char *cursor;
     int limit;
 
     if (db == NULL || http_list_params(call, &limit, &cursor, p) != APP_OK ||
-        api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, p) != APP_OK ||
-        (p->err = attachment_store_list(db, nom.id, cursor, limit, &array, &next)) != APP_OK ||
-        (items = api_parse(array, p)) == NULL) {
-        goto cleanup;
+        api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, p) != APP_OK) {
+        return p->err;
     }
-    http_reply_list(call, items, next);
-
-cleanup:
-    json_decref(items);
-    free(array);
-    free(next);
-    return p->err;
+    return api_reply_page(call, attachment_store_list(db, nom.id, cursor, limit, &array, &next),
+                          array, next, p);
 }
 
 /* Appends s to out as an RFC 8187 value (attr-char kept, the rest %XX). */

@@ -12,25 +12,17 @@ enum app_err audit_list(struct http_call *call, struct problem *p)
 {
     struct db *db = api_db(p);
     char *array = NULL, *next = NULL;
-    json_t *items = NULL;
     const char *cursor;
     int limit;
 
     if (db == NULL || http_list_params(call, &limit, &cursor, p) != APP_OK) {
-        goto cleanup;
+        return p->err;
     }
-    p->err = audit_store_list(db, http_query(call, "entity_type"), http_query(call, "entity_id"),
-                              http_query(call, "action"), cursor, limit, &array, &next);
-    if (p->err != APP_OK || (items = api_parse(array, p)) == NULL) {
-        goto cleanup;
-    }
-    http_reply_list(call, items, next);
-
-cleanup:
-    json_decref(items);
-    free(array);
-    free(next);
-    return p->err;
+    return api_reply_page(
+        call,
+        audit_store_list(db, http_query(call, "entity_type"), http_query(call, "entity_id"),
+                         http_query(call, "action"), cursor, limit, &array, &next),
+        array, next, p);
 }
 
 enum app_err audit_verify(struct http_call *call, struct problem *p)

@@ -12,8 +12,8 @@
 #include <sodium.h>
 
 #include "app.h"
-#include "crypto.h"
 #include "civil_time.h"
+#include "crypto.h"
 #include "handlers.h"
 #include "json_fields.h"
 #include "store/user_store.h"

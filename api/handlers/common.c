@@ -76,6 +76,39 @@ enum app_err api_audit(struct http_call *call,
     return ops_audit(&ctx, action, entity_type, entity_id, before, after);
 }
 
+enum app_err
+api_reply_page(struct http_call *call, enum app_err err, char *array, char *next, struct problem *p)
+{
+    if (err != APP_OK) {
+        ops_store_problem(err, p);
+    } else {
+        http_reply_list_text(call, array, next);
+    }
+    free(array);
+    free(next);
+    return p->err;
+}
+
+enum app_err api_reply_created(struct http_call *call,
+                               struct db *db,
+                               const struct idem_state *idem,
+                               const json_t *obj,
+                               const char *location,
+                               struct problem *p)
+{
+    enum app_err err = api_idem_save(call, db, idem, 201, obj, location);
+
+    if (err == APP_OK) {
+        err = db_commit(db);
+    }
+    if (err != APP_OK) {
+        return ops_store_problem(err, p);
+    }
+    http_set_header(call, "Location", location);
+    api_reply_resource(call, 201, obj);
+    return APP_OK;
+}
+
 bool api_is_uuid(const char *s)
 {
     return uuid_valid(s);

@@ -108,6 +108,24 @@ struct idem_state {
  * Callers: `api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed`. */
 enum app_err
 api_idem_begin(struct http_call *call, struct db *db, struct idem_state *st, struct problem *p);
+/* The end of every list: err is the store's answer for one page (array,
+ * a JSON array text, and next, the next cursor or NULL; both owned and
+ * freed here). Replies the page with its Link, or the store's problem.
+ * Returns p->err. */
+enum app_err api_reply_page(
+    struct http_call *call, enum app_err err, char *array, char *next, struct problem *p);
+
+/* The end of every creating POST: records the answer for the
+ * Idempotency-Key in the open transaction, commits, and replies 201 with
+ * Location and the resource (its ETag from "version"). A failure is in p
+ * (a lost database 503). Returns p->err. */
+enum app_err api_reply_created(struct http_call *call,
+                               struct db *db,
+                               const struct idem_state *idem,
+                               const json_t *obj,
+                               const char *location,
+                               struct problem *p);
+
 /* Records the answer in the open transaction (no-op when no key was sent). */
 enum app_err api_idem_save(struct http_call *call,
                            struct db *db,

@@ -58,10 +58,7 @@ enum app_err nominations_create(struct http_call *call, struct problem *p)
     }
     snprintf(location, sizeof(location), "/v1/nominations/%s",
              json_string_value(json_object_get(obj, "id")));
-    if ((p->err = api_idem_save(call, db, &idem, 201, obj, location)) == APP_OK) {
-        http_set_header(call, "Location", location);
-        p->err = reply_committed(call, db, 201, obj);
-    }
+    api_reply_created(call, db, &idem, obj, location, p);
 
 cleanup:
     json_decref(obj);
@@ -142,13 +139,10 @@ enum app_err nominations_list(struct http_call *call, struct problem *p)
         }
         f.unit_id = call->who.unit_id;
     }
-    if ((p->err = nomination_store_list(db, &f, cursor, limit, &array, &next)) == APP_OK) {
-        http_reply_list_text(call, array, next);
-    }
+    return api_reply_page(call, nomination_store_list(db, &f, cursor, limit, &array, &next), array,
+                          next, p);
 
 cleanup:
-    free(array);
-    free(next);
     return p->err;
 }
 

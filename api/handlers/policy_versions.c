@@ -135,12 +135,7 @@ enum app_err policy_versions_create(struct http_call *call, struct problem *p)
         goto cleanup;
     }
     snprintf(location, sizeof(location), "/v1/programmes/%s/policy-versions/%d", code, number);
-    if ((p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
-        (p->err = db_commit(db)) != APP_OK) {
-        goto cleanup;
-    }
-    http_set_header(call, "Location", location);
-    api_reply_resource(call, 201, obj);
+    api_reply_created(call, db, &idem, obj, location, p);
 
 cleanup:
     db_rollback(db);

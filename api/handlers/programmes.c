@@ -141,13 +141,9 @@ enum app_err programmes_create(struct http_call *call, struct problem *p)
     }
     api_op_ctx(call, db, &ctx);
     snprintf(location, sizeof(location), "/v1/programmes/%s", in.code);
-    if (programme_create(&ctx, &in, &text, p) != APP_OK || (obj = api_parse(text, p)) == NULL ||
-        (p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
-        (p->err = db_commit(db)) != APP_OK) {
-        goto cleanup;
+    if (programme_create(&ctx, &in, &text, p) == APP_OK && (obj = api_parse(text, p)) != NULL) {
+        api_reply_created(call, db, &idem, obj, location, p);
     }
-    http_set_header(call, "Location", location);
-    api_reply_resource(call, 201, obj);
 
 cleanup:
     db_rollback(db);

@@ -81,13 +81,7 @@ enum app_err rounds_create(struct http_call *call, struct problem *p)
         goto cleanup;
     }
     snprintf(location, sizeof(location), "/v1/rounds/%s", id);
-    if ((err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
-        (err = db_commit(db)) != APP_OK) {
-        ops_store_problem(err, p);
-        goto cleanup;
-    }
-    http_set_header(call, "Location", location);
-    api_reply_resource(call, 201, obj);
+    api_reply_created(call, db, &idem, obj, location, p);
 
 cleanup:
     db_rollback(db);

@@ -56,30 +56,21 @@ enum app_err units_list(struct http_call *call, struct problem *p)
 {
     struct db *db = api_db(p);
     char *array = NULL, *next = NULL;
-    json_t *items = NULL;
     const char *cursor, *kind = http_query(call, "kind");
+    const char *only = call->who.role == ROLE_UNIT ? call->who.unit_id : NULL;
     int limit;
 
     if (db == NULL || http_list_params(call, &limit, &cursor, p) != APP_OK) {
-        goto cleanup;
+        return p->err;
     }
     if (kind != NULL && !enums_unit_kind_valid(kind)) {
-        problem_fail(p, APP_ERR_BAD_PARAMETER, "unknown_unit_kind",
-                     "kind：单位类别不在可选范围内（见 GET /v1/enums）", "kind: unknown unit kind");
-        goto cleanup;
+        return problem_fail(p, APP_ERR_BAD_PARAMETER, "unknown_unit_kind",
+                            "kind：单位类别不在可选范围内（见 GET /v1/enums）",
+                            "kind: unknown unit kind");
     }
-    const char *only = call->who.role == ROLE_UNIT ? call->who.unit_id : NULL;
-    p->err = unit_store_list(db, kind, http_query(call, "q"), only, cursor, limit, &array, &next);
-    if (p->err != APP_OK || (items = api_parse(array, p)) == NULL) {
-        goto cleanup;
-    }
-    http_reply_list(call, items, next);
-
-cleanup:
-    json_decref(items);
-    free(array);
-    free(next);
-    return p->err;
+    return api_reply_page(
+        call, unit_store_list(db, kind, http_query(call, "q"), only, cursor, limit, &array, &next),
+        array, next, p);
 }
 
 enum app_err units_create(struct http_call *call, struct problem *p)
@@ -103,12 +94,7 @@ enum app_err units_create(struct http_call *call, struct problem *p)
     }
     snprintf(location, sizeof(location), "/v1/units/%s",
              json_string_value(json_object_get(obj, "id")));
-    if ((p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
-        (p->err = db_commit(db)) != APP_OK) {
-        goto cleanup;
-    }
-    http_set_header(call, "Location", location);
-    api_reply_resource(call, 201, obj);
+    api_reply_created(call, db, &idem, obj, location, p);
 
 cleanup:
     db_rollback(db);

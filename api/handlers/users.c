@@ -122,30 +122,18 @@ enum app_err users_list(struct http_call *call, struct problem *p)
 {
     struct db *db = api_db(p);
     char *array = NULL, *next = NULL;
-    json_t *items = NULL;
-    const char *cursor;
+    const char *cursor, *role = http_query(call, "role");
     int limit;
 
     if (db == NULL || http_list_params(call, &limit, &cursor, p) != APP_OK) {
-        goto cleanup;
+        return p->err;
     }
-    const char *role = http_query(call, "role");
     if (role != NULL && auth_role_from_name(role) == ROLE_NONE) {
-        problem_fail(p, APP_ERR_BAD_PARAMETER, "unknown_role", "role：角色不在可选范围内",
-                     "role: unknown role");
-        goto cleanup;
+        return problem_fail(p, APP_ERR_BAD_PARAMETER, "unknown_role", "role：角色不在可选范围内",
+                            "role: unknown role");
     }
-    p->err = user_store_list(db, role, cursor, limit, &array, &next);
-    if (p->err != APP_OK || (items = api_parse(array, p)) == NULL) {
-        goto cleanup;
-    }
-    http_reply_list(call, items, next);
-
-cleanup:
-    json_decref(items);
-    free(array);
-    free(next);
-    return p->err;
+    return api_reply_page(call, user_store_list(db, role, cursor, limit, &array, &next), array,
+                          next, p);
 }
 
 enum app_err users_create(struct http_call *call, struct problem *p)
@@ -169,12 +157,7 @@ enum app_err users_create(struct http_call *call, struct problem *p)
     }
     snprintf(location, sizeof(location), "/v1/users/%s",
              json_string_value(json_object_get(obj, "id")));
-    if ((p->err = api_idem_save(call, db, &idem, 201, obj, location)) != APP_OK ||
-        (p->err = db_commit(db)) != APP_OK) {
-        goto cleanup;
-    }
-    http_set_header(call, "Location", location);
-    api_reply_resource(call, 201, obj);
+    api_reply_created(call, db, &idem, obj, location, p);
 
 cleanup:
     db_rollback(db);
