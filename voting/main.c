@@ -75,6 +75,121 @@ static const struct config_var vote_vars[] = {
      offsetof(struct vote_config, test_clock), CLOCK_SETTING_HELP, NULL},
 };
 
+/* The subcommands that need no configuration; false when argv names none. */
+static bool offline_command(int argc, char **argv, int *ret_rc)
+{
+    if (argc > 1 && strcmp(argv[1], "version") == 0) {
+        printf("jiangxin-vote %s\n", JIANGXIN_VERSION);
+        *ret_rc = 0;
+        return true;
+    }
+    if (argc > 1 && strcmp(argv[1], "script") == 0) {
+        /* The Lua the store runs, e.g. for redis-benchmark. */
+        const char *lua = vote_store_script_lua(argc > 2 ? argv[2] : NULL);
+        if (lua != NULL) {
+            fputs(lua, stdout);
+        }
+        *ret_rc = lua != NULL || argc <= 2 ? 0 : 1;
+        return true;
+    }
+    if (argc > 1 && strcmp(argv[1], "verify-log") == 0) {
+        /* Offline: no configuration, no Redis. */
+        *ret_rc = cli_verify_log(argc - 1, argv + 1);
+        return true;
+    }
+    return false;
+}
+
+/* Reads and checks every setting; the number of problems, described in
+ * errors. */
+static int configure(struct vote_config *cfg, struct vote_ctx *ctx, char *errors, size_t len)
+{
+    int problems =
+        config_load(vote_vars, sizeof(vote_vars) / sizeof(vote_vars[0]), cfg, errors, len);
+
+    if (problems == 0 && !redis_store_configure(cfg->redis_url)) {
+        snprintf(errors, len, "JIANGXIN_REDIS_URL: must be redis://host:port[/db]\n");
+        problems = 1;
+    }
+    if (problems == 0 && !clock_configure(cfg->test_clock)) {
+        snprintf(errors, len, CLOCK_SETTING_ERROR);
+        problems = 1;
+    }
+    if (problems == 0 && log_level_from_name(cfg->log_level) < 0) {
+        snprintf(errors, len, "JIANGXIN_LOG_LEVEL: must be debug, info, warn or error\n");
+        problems = 1;
+    }
+    if (problems == 0 && cfg->api_url != NULL &&
+        (cfg->api_username == NULL || cfg->api_password == NULL)) {
+        snprintf(errors, len,
+                 "JIANGXIN_API_USERNAME, JIANGXIN_API_PASSWORD: required with JIANGXIN_API_URL\n");
+        problems = 1;
+    }
+    if (problems == 0 && !vote_auth_configure(ctx, errors, len)) {
+        problems = 1;
+    }
+    return problems;
+}
+
+/* The tally poster, when JIANGXIN_API_URL is set (*ret stays NULL otherwise). */
+static enum app_err start_poster(const struct vote_config *cfg, struct poster **ret)
+{
+    struct poster_conf pc = {.api_url = cfg->api_url,
+                             .username = cfg->api_username,
+                             .password = cfg->api_password,
+                             .interval_ms = cfg->tally_interval_ms};
+
+    *ret = NULL;
+    if (cfg->api_url == NULL) {
+        log_info("JIANGXIN_API_URL is not set: tallies are not posted to the API");
+        return APP_OK;
+    }
+    return poster_start(&pc, ret);
+}
+
+/* Serves until SIGINT or SIGTERM; the exit status. */
+static int serve(const struct vote_config *cfg, struct vote_ctx *ctx)
+{
+    struct http_server_conf conf = {
+        .service = "vote",
+        .listen = cfg->listen,
+        .threads = (unsigned)cfg->threads,
+        .max_connections = (unsigned)cfg->max_connections,
+        .max_body = (size_t)cfg->max_body,
+        .conn_memory = (size_t)cfg->conn_memory,
+        .max_upload = (size_t)cfg->max_session_body,
+        .authenticate = vote_authenticate,
+        .cors_origin = cfg->cors_origin,
+        .routes = vote_routes,
+        .n_routes = vote_routes_count,
+        .app = ctx,
+    };
+    struct http_server *server = NULL;
+    struct poster *poster = NULL;
+    sigset_t set;
+    int sig = 0;
+
+    /* Block the stop signals before any thread starts, then wait for one. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (http_server_start(&conf, &server) != APP_OK) {
+        return 1;
+    }
+    if (start_poster(cfg, &poster) != APP_OK) {
+        http_server_stop(server);
+        return 1;
+    }
+    sigwait(&set, &sig);
+    log_info("stopping on signal %d", sig);
+    poster_stop(poster);
+    http_server_stop(server);
+    redis_store_thread_close();
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct vote_config cfg = {0};
@@ -83,52 +198,13 @@ int main(int argc, char **argv)
                            .openapi_len = openapi_voting_json_len,
                            .docs_html = openapi_voting_docs_html,
                            .docs_len = openapi_voting_docs_html_len};
-    struct http_server *server = NULL;
     char errors[4096];
-    sigset_t set;
-    int problems, sig = 0;
+    int problems, rc = 0;
 
-    if (argc > 1 && strcmp(argv[1], "version") == 0) {
-        printf("jiangxin-vote %s\n", JIANGXIN_VERSION);
-        return 0;
+    if (offline_command(argc, argv, &rc)) {
+        return rc;
     }
-    if (argc > 1 && strcmp(argv[1], "script") == 0) {
-        /* The Lua the store runs, e.g. for redis-benchmark. */
-        const char *lua = vote_store_script_lua(argc > 2 ? argv[2] : NULL);
-        if (lua != NULL) {
-            fputs(lua, stdout);
-        }
-        return lua != NULL || argc <= 2 ? 0 : 1;
-    }
-    if (argc > 1 && strcmp(argv[1], "verify-log") == 0) {
-        /* Offline: no configuration, no Redis. */
-        return cli_verify_log(argc - 1, argv + 1);
-    }
-    problems = config_load(vote_vars, sizeof(vote_vars) / sizeof(vote_vars[0]), &cfg, errors,
-                           sizeof(errors));
-    if (problems == 0 && !redis_store_configure(cfg.redis_url)) {
-        snprintf(errors, sizeof(errors), "JIANGXIN_REDIS_URL: must be redis://host:port[/db]\n");
-        problems = 1;
-    }
-    if (problems == 0 && !clock_configure(cfg.test_clock)) {
-        snprintf(errors, sizeof(errors), CLOCK_SETTING_ERROR);
-        problems = 1;
-    }
-    if (problems == 0 && log_level_from_name(cfg.log_level) < 0) {
-        snprintf(errors, sizeof(errors),
-                 "JIANGXIN_LOG_LEVEL: must be debug, info, warn or error\n");
-        problems = 1;
-    }
-    if (problems == 0 && cfg.api_url != NULL &&
-        (cfg.api_username == NULL || cfg.api_password == NULL)) {
-        snprintf(errors, sizeof(errors),
-                 "JIANGXIN_API_USERNAME, JIANGXIN_API_PASSWORD: required with JIANGXIN_API_URL\n");
-        problems = 1;
-    }
-    if (problems == 0 && !vote_auth_configure(&ctx, errors, sizeof(errors))) {
-        problems = 1;
-    }
-    if (problems > 0) {
+    if ((problems = configure(&cfg, &ctx, errors, sizeof(errors))) > 0) {
         fprintf(stderr, "jiangxin-vote: %d configuration problem%s:\n%s", problems,
                 problems == 1 ? "" : "s", errors);
         return 2;
@@ -139,60 +215,15 @@ int main(int argc, char **argv)
     }
     log_init("vote", (enum log_level)log_level_from_name(cfg.log_level));
     clock_log_start();
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    struct http_server_conf conf = {
-        .service = "vote",
-        .listen = cfg.listen,
-        .threads = (unsigned)cfg.threads,
-        .max_connections = (unsigned)cfg.max_connections,
-        .max_body = (size_t)cfg.max_body,
-        .conn_memory = (size_t)cfg.conn_memory,
-        .max_upload = (size_t)cfg.max_session_body,
-        .authenticate = vote_authenticate,
-        .cors_origin = cfg.cors_origin,
-        .routes = vote_routes,
-        .n_routes = vote_routes_count,
-        .app = &ctx,
-    };
     /* The poster's HTTP client: libcurl's set-up before any thread starts. */
     if (cfg.api_url != NULL && http_client_global_init() != APP_OK) {
         vote_auth_release(&ctx);
         return 1;
     }
-    if (http_server_start(&conf, &server) != APP_OK) {
-        vote_auth_release(&ctx);
-        if (cfg.api_url != NULL) {
-            http_client_global_close();
-        }
-        return 1;
-    }
-    struct poster *poster = NULL;
-    if (cfg.api_url == NULL) {
-        log_info("JIANGXIN_API_URL is not set: tallies are not posted to the API");
-    } else {
-        struct poster_conf pc = {.api_url = cfg.api_url,
-                                 .username = cfg.api_username,
-                                 .password = cfg.api_password,
-                                 .interval_ms = cfg.tally_interval_ms};
-        if (poster_start(&pc, &poster) != APP_OK) {
-            http_server_stop(server);
-            vote_auth_release(&ctx);
-            http_client_global_close();
-            return 1;
-        }
-    }
-    sigwait(&set, &sig);
-    log_info("stopping on signal %d", sig);
-    poster_stop(poster);
-    http_server_stop(server);
-    redis_store_thread_close();
+    rc = serve(&cfg, &ctx);
     vote_auth_release(&ctx);
     if (cfg.api_url != NULL) {
         http_client_global_close();
     }
-    return 0;
+    return rc;
 }
