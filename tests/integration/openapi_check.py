@@ -36,6 +36,7 @@ PROBLEM_TYPES = {
     "not-found": (404, "资源不存在", "Resource not found"),
     "method-not-allowed": (405, "不支持的请求方法", "Method not allowed"),
     "conflict": (409, "与当前状态冲突", "Conflict with current state"),
+    "not-open": (409, "不在开放时间内", "Not open at this time"),
     "policy-expired": (409, "政策文件已过有效期", "Policy expired"),
     "precondition-failed": (412, "资源已被修改", "Precondition failed"),
     "payload-too-large": (413, "请求体过大", "Payload too large"),
