@@ -166,23 +166,15 @@ static void append(char *buf, size_t cap, const char *tail)
 /* Reports one fault at /policy/<a>/<b>/<d>, each token escaped; NULL tokens
  * end the pointer. `zh` and `en` take the same arguments; `or_null` adds
  * "or null" in each language (a nullable member's type fault). */
-static void report_at(struct check *c,
-                      enum app_err err,
-                      const char *const tokens[3],
-                      bool or_null,
-                      const char *code,
-                      const char *zh,
-                      const char *en,
-                      va_list ap) __attribute__((format(printf, 6, 0), format(printf, 7, 0)));
-
-static void report_at(struct check *c,
-                      enum app_err err,
-                      const char *const tokens[3],
-                      bool or_null,
-                      const char *code,
-                      const char *zh,
-                      const char *en,
-                      va_list ap)
+__attribute__((format(printf, 6, 0), format(printf, 7, 0))) static void
+report_at(struct check *c,
+          enum app_err err,
+          const char *const tokens[3],
+          bool or_null,
+          const char *code,
+          const char *zh,
+          const char *en,
+          va_list ap)
 {
     char ptr[PROBLEM_POINTER_MAX];
     char msg_zh[PROBLEM_DETAIL_MAX], msg_en[PROBLEM_DETAIL_MAX];
@@ -206,23 +198,14 @@ static void report_at(struct check *c,
 }
 
 /* A fault at /policy/<a>[/<b>]; `b` may be NULL. */
-static void report(struct check *c,
-                   enum app_err err,
-                   const char *a,
-                   const char *b,
-                   const char *code,
-                   const char *zh,
-                   const char *en,
-                   ...) __attribute__((format(printf, 6, 8), format(printf, 7, 8)));
-
-static void report(struct check *c,
-                   enum app_err err,
-                   const char *a,
-                   const char *b,
-                   const char *code,
-                   const char *zh,
-                   const char *en,
-                   ...)
+__attribute__((format(printf, 6, 8), format(printf, 7, 8))) static void report(struct check *c,
+                                                                               enum app_err err,
+                                                                               const char *a,
+                                                                               const char *b,
+                                                                               const char *code,
+                                                                               const char *zh,
+                                                                               const char *en,
+                                                                               ...)
 {
     const char *const tokens[3] = {a, b, NULL};
     va_list ap;
@@ -233,19 +216,13 @@ static void report(struct check *c,
 }
 
 /* A type fault of member m, "or null" added when m is nullable. */
-static void report_type(struct check *c,
-                        const struct policy_member *m,
-                        const char *code,
-                        const char *zh,
-                        const char *en,
-                        ...) __attribute__((format(printf, 4, 6), format(printf, 5, 6)));
-
-static void report_type(struct check *c,
-                        const struct policy_member *m,
-                        const char *code,
-                        const char *zh,
-                        const char *en,
-                        ...)
+__attribute__((format(printf, 4, 6), format(printf, 5, 6))) static void
+report_type(struct check *c,
+            const struct policy_member *m,
+            const char *code,
+            const char *zh,
+            const char *en,
+            ...)
 {
     const char *const tokens[3] = {m->name, NULL, NULL};
     va_list ap;
@@ -256,23 +233,15 @@ static void report_type(struct check *c,
 }
 
 /* A fault at /policy/rubric/<idx>/<member>. */
-static void report_criterion(struct check *c,
-                             enum app_err err,
-                             const char *idx,
-                             const char *member,
-                             const char *code,
-                             const char *zh,
-                             const char *en,
-                             ...) __attribute__((format(printf, 6, 8), format(printf, 7, 8)));
-
-static void report_criterion(struct check *c,
-                             enum app_err err,
-                             const char *idx,
-                             const char *member,
-                             const char *code,
-                             const char *zh,
-                             const char *en,
-                             ...)
+__attribute__((format(printf, 6, 8), format(printf, 7, 8))) static void
+report_criterion(struct check *c,
+                 enum app_err err,
+                 const char *idx,
+                 const char *member,
+                 const char *code,
+                 const char *zh,
+                 const char *en,
+                 ...)
 {
     const char *const tokens[3] = {"rubric", idx, member};
     va_list ap;
