@@ -117,6 +117,63 @@ const size_t policy_members_count = sizeof(policy_members) / sizeof(policy_membe
 
 _Static_assert(sizeof(policy_members) / sizeof(policy_members[0]) == M__COUNT, "member table");
 
+/* The causes of a fault; the table names each with its machine code. */
+enum fault {
+    F_NONE = 0,
+    F_UNKNOWN_FIELD,
+    F_REQUIRED,
+    F_WRONG_TYPE,
+    F_TOO_SHORT,
+    F_TOO_LONG,
+    F_TOO_FEW_ITEMS,
+    F_TOO_MANY_ITEMS,
+    F_OUT_OF_RANGE,
+    F_NOT_AN_OBJECT,
+    F_NOT_DATE,
+    F_UNKNOWN_VALUE,
+    F_NOT_SNAKE_CASE,
+    F_DUPLICATE_ITEM,
+    F_DUPLICATE_CRITERION,
+    F_GATE_WEIGHT,
+    F_WEIGHTS_SUM,
+    F_MUST_BE_NULL,
+    F_MUST_NOT_BE_NULL,
+    F_ENDS_BEFORE_START,
+    F_FEWER_NOMINEES_THAN_AWARDS,
+    F_PREFERRED_AGE_ABOVE_MAX,
+    F_NEEDS_MANAGEMENT_PERIOD,
+    F_DEEDS_MAX_BELOW_MIN,
+};
+
+static const struct {
+    const char *code;
+} faults[] = {
+    [F_NONE] = {.code = NULL},
+    [F_UNKNOWN_FIELD] = {.code = "unknown_field"},
+    [F_REQUIRED] = {.code = "required"},
+    [F_WRONG_TYPE] = {.code = "wrong_type"},
+    [F_TOO_SHORT] = {.code = "too_short"},
+    [F_TOO_LONG] = {.code = "too_long"},
+    [F_TOO_FEW_ITEMS] = {.code = "too_few_items"},
+    [F_TOO_MANY_ITEMS] = {.code = "too_many_items"},
+    [F_OUT_OF_RANGE] = {.code = "out_of_range"},
+    [F_NOT_AN_OBJECT] = {.code = "not_an_object"},
+    [F_NOT_DATE] = {.code = "not_date"},
+    [F_UNKNOWN_VALUE] = {.code = "unknown_value"},
+    [F_NOT_SNAKE_CASE] = {.code = "not_snake_case"},
+    [F_DUPLICATE_ITEM] = {.code = "duplicate_item"},
+    [F_DUPLICATE_CRITERION] = {.code = "duplicate_criterion"},
+    [F_GATE_WEIGHT] = {.code = "gate_weight"},
+    [F_WEIGHTS_SUM] = {.code = "weights_sum"},
+    [F_MUST_BE_NULL] = {.code = "must_be_null"},
+    [F_MUST_NOT_BE_NULL] = {.code = "must_not_be_null"},
+    [F_ENDS_BEFORE_START] = {.code = "ends_before_start"},
+    [F_FEWER_NOMINEES_THAN_AWARDS] = {.code = "fewer_nominees_than_awards"},
+    [F_PREFERRED_AGE_ABOVE_MAX] = {.code = "preferred_age_above_max"},
+    [F_NEEDS_MANAGEMENT_PERIOD] = {.code = "needs_management_period"},
+    [F_DEEDS_MAX_BELOW_MIN] = {.code = "deeds_max_below_min"},
+};
+
 /* One validation run: the problem, plus each member's value and verdict. */
 struct check {
     struct problem *p;
@@ -171,7 +228,7 @@ report_at(struct check *c,
           enum app_err err,
           const char *const tokens[3],
           bool or_null,
-          const char *code,
+          enum fault fault,
           const char *zh,
           const char *en,
           va_list ap)
@@ -193,7 +250,7 @@ report_at(struct check *c,
         append(msg_en, sizeof(msg_en), " or null");
     }
     /* Both formats take both texts; each prints its own (%.0s prints nothing). */
-    problem_field(c->p, err, ptr, code, "%s%.0s", "%.0s%s", msg_zh, msg_en);
+    problem_field(c->p, err, ptr, faults[fault].code, "%s%.0s", "%.0s%s", msg_zh, msg_en);
     c->failed = true;
 }
 
@@ -202,7 +259,7 @@ __attribute__((format(printf, 6, 8), format(printf, 7, 8))) static void report(s
                                                                                enum app_err err,
                                                                                const char *a,
                                                                                const char *b,
-                                                                               const char *code,
+                                                                               enum fault fault,
                                                                                const char *zh,
                                                                                const char *en,
                                                                                ...)
@@ -211,7 +268,7 @@ __attribute__((format(printf, 6, 8), format(printf, 7, 8))) static void report(s
     va_list ap;
 
     va_start(ap, en);
-    report_at(c, err, tokens, false, code, zh, en, ap);
+    report_at(c, err, tokens, false, fault, zh, en, ap);
     va_end(ap);
 }
 
@@ -219,7 +276,7 @@ __attribute__((format(printf, 6, 8), format(printf, 7, 8))) static void report(s
 __attribute__((format(printf, 4, 6), format(printf, 5, 6))) static void
 report_type(struct check *c,
             const struct policy_member *m,
-            const char *code,
+            enum fault fault,
             const char *zh,
             const char *en,
             ...)
@@ -228,7 +285,7 @@ report_type(struct check *c,
     va_list ap;
 
     va_start(ap, en);
-    report_at(c, APP_ERR_VALIDATION, tokens, m->nullable, code, zh, en, ap);
+    report_at(c, APP_ERR_VALIDATION, tokens, m->nullable, fault, zh, en, ap);
     va_end(ap);
 }
 
@@ -238,7 +295,7 @@ report_criterion(struct check *c,
                  enum app_err err,
                  const char *idx,
                  const char *member,
-                 const char *code,
+                 enum fault fault,
                  const char *zh,
                  const char *en,
                  ...)
@@ -247,7 +304,7 @@ report_criterion(struct check *c,
     va_list ap;
 
     va_start(ap, en);
-    report_at(c, err, tokens, false, code, zh, en, ap);
+    report_at(c, err, tokens, false, fault, zh, en, ap);
     va_end(ap);
 }
 
@@ -286,35 +343,35 @@ static bool is_code(const json_t *v)
 }
 
 /* The code of a string's fault against lo..hi code points, NULL when none. */
-static const char *string_fault(const json_t *v, long long lo, long long hi)
+static enum fault string_fault(const json_t *v, long long lo, long long hi)
 {
     long long n;
 
     if (!json_is_string(v)) {
-        return "wrong_type";
+        return F_WRONG_TYPE;
     }
     n = (long long)code_points(v);
-    return n < lo ? "too_short" : n > hi ? "too_long" : NULL;
+    return n < lo ? F_TOO_SHORT : n > hi ? F_TOO_LONG : F_NONE;
 }
 
 /* The code of an integer's fault against lo..hi, NULL when none. */
-static const char *int_fault(const json_t *v, long long lo, long long hi)
+static enum fault int_fault(const json_t *v, long long lo, long long hi)
 {
     if (!json_is_integer(v)) {
-        return "wrong_type";
+        return F_WRONG_TYPE;
     }
-    return json_integer_value(v) < lo || json_integer_value(v) > hi ? "out_of_range" : NULL;
+    return json_integer_value(v) < lo || json_integer_value(v) > hi ? F_OUT_OF_RANGE : F_NONE;
 }
 
 /* The code of an array's fault against lo..hi elements, NULL when none. */
-static const char *array_fault(const json_t *v, long long lo, long long hi)
+static enum fault array_fault(const json_t *v, long long lo, long long hi)
 {
     long long n = (long long)json_array_size(v);
 
     if (!json_is_array(v)) {
-        return "wrong_type";
+        return F_WRONG_TYPE;
     }
-    return n < lo ? "too_few_items" : n > hi ? "too_many_items" : NULL;
+    return n < lo ? F_TOO_FEW_ITEMS : n > hi ? F_TOO_MANY_ITEMS : F_NONE;
 }
 
 /* "a, b, c" for a message. */
@@ -346,7 +403,7 @@ static void check_unknown(struct check *c, const json_t *policy)
     json_object_foreach((json_t *)policy, key, v)
     {
         if (policy_member_find(key) == NULL) {
-            report(c, APP_ERR_UNKNOWN_FIELD, key, NULL, "unknown_field", "未知字段",
+            report(c, APP_ERR_UNKNOWN_FIELD, key, NULL, F_UNKNOWN_FIELD, "未知字段",
                    "unknown member");
         }
     }
@@ -361,7 +418,7 @@ static void check_unknown(struct check *c, const json_t *policy)
             if (strcmp(key, "criterion") != 0 && strcmp(key, "label") != 0 &&
                 strcmp(key, "label_en") != 0 && strcmp(key, "weight") != 0 &&
                 strcmp(key, "gate") != 0) {
-                report_criterion(c, APP_ERR_UNKNOWN_FIELD, idx, key, "unknown_field", "未知字段",
+                report_criterion(c, APP_ERR_UNKNOWN_FIELD, idx, key, F_UNKNOWN_FIELD, "未知字段",
                                  "unknown member");
             }
         }
@@ -369,7 +426,7 @@ static void check_unknown(struct check *c, const json_t *policy)
     json_object_foreach((json_t *)articles, key, v)
     {
         if (policy_member_find(key) == NULL || strcmp(key, "articles") == 0) {
-            report(c, APP_ERR_UNKNOWN_FIELD, "articles", key, "unknown_field", "不是政策字段",
+            report(c, APP_ERR_UNKNOWN_FIELD, "articles", key, F_UNKNOWN_FIELD, "不是政策字段",
                    "not a policy member");
         }
     }
@@ -377,11 +434,11 @@ static void check_unknown(struct check *c, const json_t *policy)
 
 static bool check_codes(struct check *c, const struct policy_member *m, const json_t *v)
 {
-    const char *fault = array_fault(v, m->min, m->max);
+    enum fault fault = array_fault(v, m->min, m->max);
     bool ok = true;
     size_t i, j, n = json_array_size(v);
 
-    if (fault != NULL) {
+    if (fault != F_NONE) {
         report(c, APP_ERR_VALIDATION, m->name, NULL, fault,
                "应为由 %lld 至 %lld 个 snake_case 代码组成的数组",
                "must be an array of %lld to %lld snake_case codes", m->min, m->max);
@@ -393,14 +450,14 @@ static bool check_codes(struct check *c, const struct policy_member *m, const js
 
         snprintf(idx, sizeof(idx), "%zu", i);
         if (!is_code(x)) {
-            report(c, APP_ERR_VALIDATION, m->name, idx, "not_snake_case", "应为 snake_case 代码",
+            report(c, APP_ERR_VALIDATION, m->name, idx, F_NOT_SNAKE_CASE, "应为 snake_case 代码",
                    "must be a snake_case code");
             ok = false;
             continue;
         }
         for (j = 0; j < i; j++) {
             if (json_equal(x, json_array_get(v, j))) {
-                report(c, APP_ERR_VALIDATION, m->name, idx, "duplicate_item", "与第 %zu 项重复",
+                report(c, APP_ERR_VALIDATION, m->name, idx, F_DUPLICATE_ITEM, "与第 %zu 项重复",
                        "repeats item %zu", j);
                 ok = false;
                 break;
@@ -416,42 +473,42 @@ check_criterion(struct check *c, const json_t *x, const char *idx, int *ret_weig
 {
     const json_t *weight = json_object_get(x, "weight");
     const json_t *gate = json_object_get(x, "gate");
-    const char *fault;
+    enum fault fault;
     bool ok = true;
 
     if (!json_is_object(x)) {
-        report(c, APP_ERR_VALIDATION, "rubric", idx, "not_an_object", "应为对象",
+        report(c, APP_ERR_VALIDATION, "rubric", idx, F_NOT_AN_OBJECT, "应为对象",
                "must be an object");
         return false;
     }
     if (!is_code(json_object_get(x, "criterion"))) {
-        report_criterion(c, APP_ERR_VALIDATION, idx, "criterion", "not_snake_case",
+        report_criterion(c, APP_ERR_VALIDATION, idx, "criterion", F_NOT_SNAKE_CASE,
                          "应为 snake_case 代码", "must be a snake_case code");
         ok = false;
     }
-    if ((fault = string_fault(json_object_get(x, "label"), 1, 50)) != NULL) {
+    if ((fault = string_fault(json_object_get(x, "label"), 1, 50)) != F_NONE) {
         report_criterion(c, APP_ERR_VALIDATION, idx, "label", fault, "应为 1 至 50 个字符的字符串",
                          "must be a string of 1 to 50 characters");
         ok = false;
     }
-    if ((fault = string_fault(json_object_get(x, "label_en"), 1, 100)) != NULL) {
+    if ((fault = string_fault(json_object_get(x, "label_en"), 1, 100)) != F_NONE) {
         report_criterion(c, APP_ERR_VALIDATION, idx, "label_en", fault,
                          "应为 1 至 100 个字符的字符串", "must be a string of 1 to 100 characters");
         ok = false;
     }
     if (!json_is_boolean(gate)) {
-        report_criterion(c, APP_ERR_VALIDATION, idx, "gate", "wrong_type", "应为 true 或 false",
+        report_criterion(c, APP_ERR_VALIDATION, idx, "gate", F_WRONG_TYPE, "应为 true 或 false",
                          "must be true or false");
         ok = false;
     }
-    if ((fault = int_fault(weight, 0, 100)) != NULL) {
+    if ((fault = int_fault(weight, 0, 100)) != F_NONE) {
         report_criterion(c, APP_ERR_VALIDATION, idx, "weight", fault, "应为 0 至 100 的整数",
                          "must be an integer from 0 to 100");
         ok = false;
     }
     /* A gate is pass/fail: giving it a weight would let it buy points. */
     if (ok && json_is_true(gate) != (json_integer_value(weight) == 0)) {
-        report_criterion(c, APP_ERR_VALIDATION, idx, "weight", "gate_weight",
+        report_criterion(c, APP_ERR_VALIDATION, idx, "weight", F_GATE_WEIGHT,
                          "门槛项的权重应为 0，计分项的权重应为 1 至 100",
                          "must be 0 for a gate and 1 to 100 for a scored criterion");
         ok = false;
@@ -465,12 +522,12 @@ check_criterion(struct check *c, const json_t *x, const char *idx, int *ret_weig
 
 static bool check_rubric(struct check *c, const struct policy_member *m, const json_t *v)
 {
-    const char *fault = array_fault(v, m->min, m->max);
+    enum fault fault = array_fault(v, m->min, m->max);
     bool ok = true;
     int sum = 0, scored = 0;
     size_t i, j, n = json_array_size(v);
 
-    if (fault != NULL) {
+    if (fault != F_NONE) {
         report(c, APP_ERR_VALIDATION, m->name, NULL, fault,
                "应为由 %lld 至 %lld 项评分标准组成的数组",
                "must be an array of %lld to %lld criteria", m->min, m->max);
@@ -492,7 +549,7 @@ static bool check_rubric(struct check *c, const struct policy_member *m, const j
         for (j = 0; j < i; j++) {
             if (json_equal(json_object_get(x, "criterion"),
                            json_object_get(json_array_get(v, j), "criterion"))) {
-                report(c, APP_ERR_VALIDATION, m->name, idx, "duplicate_criterion",
+                report(c, APP_ERR_VALIDATION, m->name, idx, F_DUPLICATE_CRITERION,
                        "与第 %zu 项的评分标准重复", "repeats the criterion of item %zu", j);
                 ok = false;
                 break;
@@ -500,7 +557,7 @@ static bool check_rubric(struct check *c, const struct policy_member *m, const j
         }
     }
     if (ok && (scored == 0 || sum != 100)) {
-        report(c, APP_ERR_VALIDATION, m->name, NULL, "weights_sum",
+        report(c, APP_ERR_VALIDATION, m->name, NULL, F_WEIGHTS_SUM,
                "计分项的权重之和应为 100（现为 %d）",
                "the weights of the scored criteria must sum to 100 (they sum to %d)", sum);
         ok = false;
@@ -515,14 +572,14 @@ static bool check_articles(struct check *c, const struct policy_member *m, const
     bool ok = true;
 
     if (!json_is_object(v)) {
-        report(c, APP_ERR_VALIDATION, m->name, NULL, "wrong_type", "应为对象", "must be an object");
+        report(c, APP_ERR_VALIDATION, m->name, NULL, F_WRONG_TYPE, "应为对象", "must be an object");
         return false;
     }
     json_object_foreach((json_t *)v, key, x)
     {
-        const char *fault = string_fault(x, m->min, m->max);
+        enum fault fault = string_fault(x, m->min, m->max);
 
-        if (fault != NULL) {
+        if (fault != F_NONE) {
             report(c, APP_ERR_VALIDATION, m->name, key, fault, "应为 %lld 至 %lld 个字符的字符串",
                    "must be a string of %lld to %lld characters", m->min, m->max);
             ok = false;
@@ -534,11 +591,11 @@ static bool check_articles(struct check *c, const struct policy_member *m, const
 /* Pass 2 for one member: its own type and bounds, nothing relating it to others. */
 static bool check_member(struct check *c, const struct policy_member *m, const json_t *v)
 {
-    const char *fault;
+    enum fault fault;
     char values[160];
 
     if (v == NULL) {
-        report(c, APP_ERR_VALIDATION, m->name, NULL, "required", "为必填项", "required");
+        report(c, APP_ERR_VALIDATION, m->name, NULL, F_REQUIRED, "为必填项", "required");
         return false;
     }
     if (m->nullable && json_is_null(v)) {
@@ -546,7 +603,7 @@ static bool check_member(struct check *c, const struct policy_member *m, const j
     }
     switch (m->type) {
     case POLICY_STRING:
-        if ((fault = string_fault(v, m->min, m->max)) == NULL) {
+        if ((fault = string_fault(v, m->min, m->max)) == F_NONE) {
             return true;
         }
         report_type(c, m, fault, "应为 %lld 至 %lld 个字符的字符串",
@@ -558,12 +615,12 @@ static bool check_member(struct check *c, const struct policy_member *m, const j
         if (json_is_string(v) && date_parse(json_string_value(v), &day)) {
             return true;
         }
-        report_type(c, m, json_is_string(v) ? "not_date" : "wrong_type",
+        report_type(c, m, json_is_string(v) ? F_NOT_DATE : F_WRONG_TYPE,
                     "应为 YYYY-MM-DD 格式的日期", "must be a date YYYY-MM-DD");
         return false;
     }
     case POLICY_INT:
-        if ((fault = int_fault(v, m->min, m->max)) == NULL) {
+        if ((fault = int_fault(v, m->min, m->max)) == F_NONE) {
             return true;
         }
         report_type(c, m, fault, "应为 %lld 至 %lld 的整数", "must be an integer from %lld to %lld",
@@ -573,7 +630,7 @@ static bool check_member(struct check *c, const struct policy_member *m, const j
         if (json_is_boolean(v)) {
             return true;
         }
-        report(c, APP_ERR_VALIDATION, m->name, NULL, "wrong_type", "应为 true 或 false",
+        report(c, APP_ERR_VALIDATION, m->name, NULL, F_WRONG_TYPE, "应为 true 或 false",
                "must be true or false");
         return false;
     case POLICY_ENUM:
@@ -581,7 +638,7 @@ static bool check_member(struct check *c, const struct policy_member *m, const j
             return true;
         }
         enum_values(m->set, values, sizeof(values));
-        report_type(c, m, json_is_string(v) ? "unknown_value" : "wrong_type", "应为以下之一：%s",
+        report_type(c, m, json_is_string(v) ? F_UNKNOWN_VALUE : F_WRONG_TYPE, "应为以下之一：%s",
                     "must be one of: %s", values);
         return false;
     case POLICY_CODES:
@@ -629,10 +686,10 @@ static void null_iff(
     }
     /* Both formats take both texts; each prints its own (%.0s prints nothing). */
     if (want_null) {
-        report(c, APP_ERR_VALIDATION, name, NULL, "must_be_null", "应为 null（%s）%.0s",
+        report(c, APP_ERR_VALIDATION, name, NULL, F_MUST_BE_NULL, "应为 null（%s）%.0s",
                "must be null %.0s%s", zh_rule, en_why);
     } else {
-        report(c, APP_ERR_VALIDATION, name, NULL, "must_not_be_null", "不应为 null（%s）%.0s",
+        report(c, APP_ERR_VALIDATION, name, NULL, F_MUST_NOT_BE_NULL, "不应为 null（%s）%.0s",
                "must not be null %.0s%s", zh_rule, en_why);
     }
 }
@@ -644,7 +701,7 @@ static void check_dates(struct check *c)
     if (both_ok(c, M_IN_FORCE_FROM, M_IN_FORCE_TO) &&
         date_parse(json_string_value(c->val[M_IN_FORCE_FROM]), &from) &&
         date_parse(json_string_value(c->val[M_IN_FORCE_TO]), &to) && to < from) {
-        report(c, APP_ERR_VALIDATION, "in_force_to", NULL, "ends_before_start",
+        report(c, APP_ERR_VALIDATION, "in_force_to", NULL, F_ENDS_BEFORE_START,
                "不得早于 in_force_from", "must not be before in_force_from");
     }
 }
@@ -657,7 +714,7 @@ static void check_cross(struct check *c)
     check_dates(c);
     if (both_ok(c, M_VOTE_NOMINEES, M_AWARDS_PER_ROUND) && !is_null(c, M_VOTE_NOMINEES) &&
         int_of(c, M_VOTE_NOMINEES) < int_of(c, M_AWARDS_PER_ROUND)) {
-        report(c, APP_ERR_VALIDATION, "vote_nominees", NULL, "fewer_nominees_than_awards",
+        report(c, APP_ERR_VALIDATION, "vote_nominees", NULL, F_FEWER_NOMINEES_THAN_AWARDS,
                "不得少于 awards_per_round", "must not be less than awards_per_round");
     }
     if (both_ok(c, M_VOTE_WEIGHT, M_VOTE_NOMINEES)) {
@@ -668,7 +725,7 @@ static void check_cross(struct check *c)
     if (both_ok(c, M_UNIT_PUBLICITY_MIN_WORKDAYS, M_UNIT_PUBLICITY_REQUIRED) &&
         !is_null(c, M_UNIT_PUBLICITY_MIN_WORKDAYS) &&
         !json_is_true(c->val[M_UNIT_PUBLICITY_REQUIRED])) {
-        report(c, APP_ERR_VALIDATION, "unit_publicity_min_workdays", NULL, "must_be_null",
+        report(c, APP_ERR_VALIDATION, "unit_publicity_min_workdays", NULL, F_MUST_BE_NULL,
                "unit_publicity_required 为 false 时应为 null",
                "must be null when unit_publicity_required is false");
     }
@@ -678,7 +735,7 @@ static void check_cross(struct check *c)
     }
     if (both_ok(c, M_AGE_PREFERRED_MAX, M_AGE_MAX) && !is_null(c, M_AGE_PREFERRED_MAX) &&
         !is_null(c, M_AGE_MAX) && int_of(c, M_AGE_PREFERRED_MAX) > int_of(c, M_AGE_MAX)) {
-        report(c, APP_ERR_VALIDATION, "age_preferred_max", NULL, "preferred_age_above_max",
+        report(c, APP_ERR_VALIDATION, "age_preferred_max", NULL, F_PREFERRED_AGE_ABOVE_MAX,
                "不得超过 age_max", "must not exceed age_max");
     }
     if (both_ok(c, M_SKILL_TEST_WEIGHT, M_SKILL_TEST)) {
@@ -702,18 +759,18 @@ static void check_cross(struct check *c)
     if (both_ok(c, M_REPEAT_RULE, M_MANAGEMENT_PERIOD_MONTHS) &&
         is_value(c, M_REPEAT_RULE, "after_management_period") &&
         is_null(c, M_MANAGEMENT_PERIOD_MONTHS)) {
-        report(c, APP_ERR_VALIDATION, "repeat_rule", NULL, "needs_management_period",
+        report(c, APP_ERR_VALIDATION, "repeat_rule", NULL, F_NEEDS_MANAGEMENT_PERIOD,
                "after_management_period 须同时填写 management_period_months",
                "after_management_period needs management_period_months");
     }
     if (both_ok(c, M_ASSESSMENT_FAIL_LIMIT, M_ASSESSMENT) && !is_null(c, M_ASSESSMENT_FAIL_LIMIT) &&
         !is_value(c, M_ASSESSMENT, "annual")) {
-        report(c, APP_ERR_VALIDATION, "assessment_fail_limit", NULL, "must_be_null",
+        report(c, APP_ERR_VALIDATION, "assessment_fail_limit", NULL, F_MUST_BE_NULL,
                "assessment 不为 annual 时应为 null", "must be null unless assessment is annual");
     }
     if (both_ok(c, M_RECHECK_MIN_APPRENTICES, M_ASSESSMENT) &&
         !is_null(c, M_RECHECK_MIN_APPRENTICES) && !is_value(c, M_ASSESSMENT, "year2_recheck")) {
-        report(c, APP_ERR_VALIDATION, "recheck_min_apprentices", NULL, "must_be_null",
+        report(c, APP_ERR_VALIDATION, "recheck_min_apprentices", NULL, F_MUST_BE_NULL,
                "assessment 不为 year2_recheck 时应为 null",
                "must be null unless assessment is year2_recheck");
     }
@@ -726,7 +783,7 @@ static void check_cross(struct check *c)
     if (both_ok(c, M_DEEDS_MIN_CHARS, M_DEEDS_MAX_CHARS) && !is_null(c, M_DEEDS_MIN_CHARS) &&
         !is_null(c, M_DEEDS_MAX_CHARS) &&
         int_of(c, M_DEEDS_MAX_CHARS) < int_of(c, M_DEEDS_MIN_CHARS)) {
-        report(c, APP_ERR_VALIDATION, "deeds_max_chars", NULL, "deeds_max_below_min",
+        report(c, APP_ERR_VALIDATION, "deeds_max_chars", NULL, F_DEEDS_MAX_BELOW_MIN,
                "不得少于 deeds_min_chars", "must not be less than deeds_min_chars");
     }
 }
@@ -736,7 +793,7 @@ bool policy_validate_at(const json_t *policy, const char *prefix, struct problem
     struct check c = {.p = reterr, .prefix = prefix != NULL ? prefix : ""};
 
     if (!json_is_object(policy)) {
-        report(&c, APP_ERR_VALIDATION, NULL, NULL, "not_an_object", "应为对象",
+        report(&c, APP_ERR_VALIDATION, NULL, NULL, F_NOT_AN_OBJECT, "应为对象",
                "must be an object");
         return false;
     }
