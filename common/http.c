@@ -245,30 +245,33 @@ check_body(struct http_call *call, const struct http_server *s, struct problem *
      * the larger of the two limits), so the route's own limit is checked
      * here, against both the declared and the received length. */
     if ((clen != NULL && strtoull(clen, NULL, 10) > limit) || call->body_len > limit) {
-        problem_set(prob, APP_ERR_TOO_LARGE, "the body is larger than %zu bytes", limit);
-        return prob->err;
+        return problem_fail(prob, APP_ERR_TOO_LARGE, "payload_too_large", "请求体超过 %zu 字节",
+                            "the body is larger than %zu bytes", limit);
     }
     if (!(call->route->flags & ROUTE_BODY)) {
         return APP_OK;
     }
     if (ctype == NULL || strncasecmp(ctype, "application/json", 16) != 0 ||
         (ctype[16] != '\0' && ctype[16] != ';' && ctype[16] != ' ')) {
-        problem_set(prob, APP_ERR_UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json");
-        return prob->err;
+        return problem_fail(prob, APP_ERR_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                            "请使用 Content-Type: application/json",
+                            "send Content-Type: application/json");
     }
     if (call->body_len == 0) {
-        problem_set(prob, APP_ERR_MALFORMED, "the body is empty; a JSON object is required");
-        return prob->err;
+        return problem_fail(prob, APP_ERR_MALFORMED, "empty_body", "请求体为空，应为 JSON 对象",
+                            "the body is empty; a JSON object is required");
     }
-    call->body = json_loadb(call->body_text, call->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    /* A scalar is valid JSON: it is refused below, as not an object. */
+    call->body = json_loadb(call->body_text, call->body_len,
+                            JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (call->body == NULL) {
-        problem_set(prob, APP_ERR_MALFORMED, "invalid JSON at line %d column %d: %s", jerr.line,
-                    jerr.column, jerr.text);
-        return prob->err;
+        return problem_fail(
+            prob, APP_ERR_MALFORMED, "invalid_json", "JSON 格式错误（第 %d 行第 %d 列）：%s",
+            "invalid JSON at line %d column %d: %s", jerr.line, jerr.column, jerr.text);
     }
     if (!json_is_object(call->body)) {
-        problem_set(prob, APP_ERR_MALFORMED, "the body must be a JSON object");
-        return prob->err;
+        return problem_fail(prob, APP_ERR_MALFORMED, "not_an_object", "请求体应为 JSON 对象",
+                            "the body must be a JSON object");
     }
     return APP_OK;
 }
@@ -284,19 +287,20 @@ check_auth(struct http_call *call, const struct http_server *s, struct problem *
     }
     if (authz == NULL || strncasecmp(authz, "Bearer ", 7) != 0 || authz[7] == '\0' ||
         s->conf.authenticate == NULL) {
-        problem_set(prob, APP_ERR_UNAUTHORIZED, "send Authorization: Bearer <token>");
-        return prob->err;
+        return problem_fail(prob, APP_ERR_UNAUTHORIZED, "token_missing",
+                            "请在 Authorization 中发送 Bearer 令牌",
+                            "send Authorization: Bearer <token>");
     }
     if (s->conf.authenticate(s->conf.app, authz + 7, &call->who, prob) != APP_OK) {
         if (prob->err == APP_OK || prob->err == APP_ERR_INTERNAL) {
-            problem_set(prob, APP_ERR_UNAUTHORIZED, "the token is invalid or expired");
+            problem_fail(prob, APP_ERR_UNAUTHORIZED, "token_invalid", "令牌无效或已过期",
+                         "the token is invalid or expired");
         }
         return prob->err;
     }
     if (!(roles & ROLE_BIT(call->who.role))) {
-        problem_set(prob, APP_ERR_FORBIDDEN, "role %s may not do this",
-                    auth_role_name(call->who.role));
-        return prob->err;
+        return problem_fail(prob, APP_ERR_FORBIDDEN, "role_not_allowed", "角色 %s 无权执行此操作",
+                            "role %s may not do this", auth_role_name(call->who.role));
     }
     return APP_OK;
 }
@@ -370,11 +374,12 @@ static int dispatch(const struct _u_request *req, struct _u_response *res, void 
     }
     if (m.route == NULL) {
         if (!m.path_known) {
-            problem_set(&prob, APP_ERR_NOT_FOUND, "no such path");
+            problem_fail(&prob, APP_ERR_NOT_FOUND, "unknown_path", "路径不存在", "no such path");
         } else if (strcmp(req->http_verb, "OPTIONS") == 0) {
             reply_preflight(&call, m.allow);
         } else {
-            problem_set(&prob, APP_ERR_METHOD_NOT_ALLOWED, "allowed: %s", m.allow);
+            problem_fail(&prob, APP_ERR_METHOD_NOT_ALLOWED, "method_not_allowed", "允许的方法：%s",
+                         "allowed: %s", m.allow);
             snprintf(prob.allow, sizeof(prob.allow), "%s", m.allow);
         }
     } else {

@@ -71,9 +71,9 @@ enum app_err http_list_params(struct http_call *call,
         errno = 0;
         n = strtol(limit, &end, 10);
         if (errno != 0 || end == limit || *end != '\0' || n < 1 || n > HTTP_LIST_LIMIT_MAX) {
-            problem_set(reterr, APP_ERR_BAD_PARAMETER, "limit must be an integer from 1 to %d",
-                        HTTP_LIST_LIMIT_MAX);
-            return reterr->err;
+            return problem_fail(reterr, APP_ERR_BAD_PARAMETER, "invalid_limit",
+                                "limit 应为 1 至 %d 的整数",
+                                "limit must be an integer from 1 to %d", HTTP_LIST_LIMIT_MAX);
         }
     }
     if (cursor != NULL) {
@@ -86,8 +86,9 @@ enum app_err http_list_params(struct http_call *call,
                            NULL, &len, NULL) != 0 ||
             memchr(call->cursor, '\0', len) != NULL ||
             (call->cursor[len] = '\0', probe = json_string(call->cursor)) == NULL) {
-            problem_set(reterr, APP_ERR_BAD_PARAMETER, "cursor is not one this server issued");
-            return reterr->err;
+            return problem_fail(reterr, APP_ERR_BAD_PARAMETER, "invalid_cursor",
+                                "cursor 无效，应使用本服务返回的游标",
+                                "cursor is not one this server issued");
         }
         json_decref(probe);
         cursor = call->cursor;
@@ -105,17 +106,17 @@ http_if_match_version(const struct http_call *call, int *ret_version, struct pro
     long n;
 
     if (v == NULL || v[0] == '\0') {
-        problem_set(reterr, APP_ERR_PRECONDITION_REQUIRED,
-                    "send If-Match with the ETag from your last GET");
-        return reterr->err;
+        return problem_fail(reterr, APP_ERR_PRECONDITION_REQUIRED, "if_match_required",
+                            "请在 If-Match 中发送最近一次 GET 返回的 ETag",
+                            "send If-Match with the ETag from your last GET");
     }
     /* Strong comparison (RFC 9110 §13.1.1): only "<version>" can match. */
     errno = 0;
     n = v[0] == '"' ? strtol(v + 1, &end, 10) : -1;
     if (n < 0 || errno != 0 || end[0] != '"' || end[1] != '\0' || n > 2147483647L) {
-        problem_set(reterr, APP_ERR_PRECONDITION_FAILED,
-                    "If-Match does not match the current ETag");
-        return reterr->err;
+        return problem_fail(reterr, APP_ERR_PRECONDITION_FAILED, "stale_etag",
+                            "If-Match 与当前 ETag 不一致，请重新获取后再提交",
+                            "If-Match does not match the current ETag");
     }
     *ret_version = (int)n;
     return APP_OK;

@@ -74,14 +74,16 @@ enum app_err system_clock_put(struct http_call *call, struct problem *p)
     }
     p->err = APP_OK;
     if ((now == NULL) == (advance == NULL)) {
-        problem_add_error(p, APP_ERR_VALIDATION, now != NULL ? "/advance" : "",
-                          "send exactly one of now and advance");
+        problem_field(p, APP_ERR_VALIDATION, now != NULL ? "/advance" : "", "exactly_one_required",
+                      "now 与 advance 须且只能提供其中一项", "send exactly one of now and advance");
     } else if (now != NULL && !rfc3339_parse(now, &target)) {
-        problem_add_error(p, APP_ERR_VALIDATION, "/now",
-                          "must be an RFC 3339 date-time with an offset");
+        problem_field(p, APP_ERR_VALIDATION, "/now", "not_date_time",
+                      "应为带时区偏移的 RFC 3339 日期时间",
+                      "must be an RFC 3339 date-time with an offset");
     } else if (advance != NULL && !duration_parse(advance, &d)) {
-        problem_add_error(p, APP_ERR_VALIDATION, "/advance",
-                          "must be an ISO 8601 duration such as P1D, PT2H, -P1Y2M");
+        problem_field(p, APP_ERR_VALIDATION, "/advance", "not_duration",
+                      "应为 ISO 8601 时长，如 P1D、PT2H、-P1Y2M",
+                      "must be an ISO 8601 duration such as P1D, PT2H, -P1Y2M");
     } else if (advance != NULL) {
         target = duration_apply(clock_now_ms(), &d);
     }
@@ -89,8 +91,9 @@ enum app_err system_clock_put(struct http_call *call, struct problem *p)
         goto cleanup;
     }
     if (clock_set_ms(target) != APP_OK) {
-        problem_add_error(p, APP_ERR_VALIDATION, now != NULL ? "/now" : "/advance",
-                          "the clock must stay within 2020-01-01 and 2099-12-31");
+        problem_field(p, APP_ERR_VALIDATION, now != NULL ? "/now" : "/advance", "out_of_range",
+                      "时钟须在 2020-01-01 至 2099-12-31 之间",
+                      "the clock must stay within 2020-01-01 and 2099-12-31");
         goto cleanup;
     }
     rfc3339_format(target, true, text);

@@ -18,28 +18,31 @@ size_t json_utf8_length(const char *s)
     return n;
 }
 
-static const char *type_names(unsigned types)
+/* What a member must be, in each language. */
+static void type_names(unsigned types, const char **ret_zh, const char **ret_en)
 {
-    if (types == (JF_STRING | JF_NULL)) {
-        return "a string or null";
+    static const struct {
+        unsigned types;
+        const char *zh, *en;
+    } names[] = {
+        {JF_STRING | JF_NULL, "字符串或 null", "a string or null"},
+        {JF_INT | JF_NULL, "整数或 null", "an integer or null"},
+        {JF_STRING, "字符串", "a string"},
+        {JF_INT, "整数", "an integer"},
+        {JF_BOOL, "布尔值（true 或 false）", "a boolean"},
+        {JF_ARRAY, "数组", "an array"},
+        {JF_OBJECT, "对象", "an object"},
+    };
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (types == names[i].types || (types & ~JF_NULL) == names[i].types) {
+            *ret_zh = names[i].zh;
+            *ret_en = names[i].en;
+            return;
+        }
     }
-    if (types == (JF_INT | JF_NULL)) {
-        return "an integer or null";
-    }
-    switch (types & ~JF_NULL) {
-    case JF_STRING:
-        return "a string";
-    case JF_INT:
-        return "an integer";
-    case JF_BOOL:
-        return "a boolean";
-    case JF_ARRAY:
-        return "an array";
-    case JF_OBJECT:
-        return "an object";
-    default:
-        return "of another type";
-    }
+    *ret_zh = "其他类型";
+    *ret_en = "of another type";
 }
 
 static bool type_ok(const json_t *v, unsigned types)
@@ -73,13 +76,45 @@ static const struct json_field *find(const struct json_field *fields, size_t n, 
     return NULL;
 }
 
-bool json_fields_check(const json_t *obj,
-                       const struct json_field *fields,
-                       size_t n,
-                       const char *prefix,
-                       struct problem *reterr)
+/* One member's value against its row: type, then length or element count.
+ * Each call names its code literally, so tools/problem_codes.py finds it. */
+static void
+check_value(const json_t *v, const struct json_field *f, const char *ptr, struct problem *p)
 {
-    bool ok = true;
+    size_t n = json_is_string(v)  ? json_utf8_length(json_string_value(v))
+               : json_is_array(v) ? json_array_size(v)
+                                  : 0;
+    bool bounded = f->max_len > 0 && (json_is_string(v) || json_is_array(v));
+    const char *zh, *en;
+
+    if (!type_ok(v, f->types)) {
+        type_names(f->types, &zh, &en);
+        /* Both formats take both names; each prints its own (%.0s prints nothing). */
+        problem_field(p, APP_ERR_VALIDATION, ptr, "wrong_type", "应为%s%.0s", "must be %.0s%s", zh,
+                      en);
+    } else if (!bounded || (n >= f->min_len && n <= f->max_len)) {
+        return;
+    } else if (json_is_string(v) && n < f->min_len) {
+        problem_field(p, APP_ERR_VALIDATION, ptr, "too_short", "长度应为 %zu 至 %zu 个字符",
+                      "must be %zu to %zu characters", f->min_len, f->max_len);
+    } else if (json_is_string(v)) {
+        problem_field(p, APP_ERR_VALIDATION, ptr, "too_long", "长度应为 %zu 至 %zu 个字符",
+                      "must be %zu to %zu characters", f->min_len, f->max_len);
+    } else if (n < f->min_len) {
+        problem_field(p, APP_ERR_VALIDATION, ptr, "too_few_items", "应有 %zu 至 %zu 项",
+                      "must have %zu to %zu elements", f->min_len, f->max_len);
+    } else {
+        problem_field(p, APP_ERR_VALIDATION, ptr, "too_many_items", "应有 %zu 至 %zu 项",
+                      "must have %zu to %zu elements", f->min_len, f->max_len);
+    }
+}
+
+bool json_fields_unknown(const json_t *obj,
+                         const struct json_field *fields,
+                         size_t n,
+                         const char *prefix,
+                         struct problem *reterr)
+{
     bool unknown = false;
     const char *key;
     json_t *value;
@@ -89,12 +124,31 @@ bool json_fields_check(const json_t *obj,
         if (find(fields, n, key) == NULL) {
             char ptr[PROBLEM_POINTER_MAX];
             problem_pointer(ptr, sizeof(ptr), prefix, key); /* client text: escaped, capped */
-            problem_add_error(reterr, APP_ERR_UNKNOWN_FIELD, ptr, "unknown member");
+            problem_field(reterr, APP_ERR_UNKNOWN_FIELD, ptr, "unknown_field", "未知字段",
+                          "unknown member");
             unknown = true;
         }
     }
     if (unknown) {
         reterr->err = APP_ERR_UNKNOWN_FIELD;
+    }
+    return !unknown;
+}
+
+bool json_fields_check(const json_t *obj,
+                       const struct json_field *fields,
+                       size_t n,
+                       const char *prefix,
+                       struct problem *reterr)
+{
+    size_t before = reterr->n_errors + reterr->n_dropped;
+
+    if (!json_is_object(obj)) {
+        problem_field(reterr, APP_ERR_VALIDATION, prefix, "not_an_object", "应为对象",
+                      "must be an object");
+        return false;
+    }
+    if (!json_fields_unknown(obj, fields, n, prefix, reterr)) {
         return false;
     }
     for (size_t i = 0; i < n; i++) {
@@ -103,28 +157,11 @@ bool json_fields_check(const json_t *obj,
         char ptr[PROBLEM_POINTER_MAX];
 
         problem_pointer(ptr, sizeof(ptr), prefix, f->name);
-        if (v == NULL) {
-            if (f->required) {
-                ok = false;
-                problem_add_error(reterr, APP_ERR_VALIDATION, ptr, "is required");
-            }
-            continue;
-        }
-        if (!type_ok(v, f->types)) {
-            ok = false;
-            problem_add_error(reterr, APP_ERR_VALIDATION, ptr, "must be %s", type_names(f->types));
-        } else if (json_is_string(v) && f->max_len > 0 &&
-                   (json_utf8_length(json_string_value(v)) < f->min_len ||
-                    json_utf8_length(json_string_value(v)) > f->max_len)) {
-            ok = false;
-            problem_add_error(reterr, APP_ERR_VALIDATION, ptr, "must be %zu to %zu characters",
-                              f->min_len, f->max_len);
-        } else if (json_is_array(v) && f->max_len > 0 &&
-                   (json_array_size(v) < f->min_len || json_array_size(v) > f->max_len)) {
-            ok = false;
-            problem_add_error(reterr, APP_ERR_VALIDATION, ptr, "must have %zu to %zu elements",
-                              f->min_len, f->max_len);
+        if (v != NULL) {
+            check_value(v, f, ptr, reterr);
+        } else if (f->required) {
+            problem_field(reterr, APP_ERR_VALIDATION, ptr, "required", "为必填项", "is required");
         }
     }
-    return ok;
+    return reterr->n_errors + reterr->n_dropped == before;
 }

@@ -3,7 +3,10 @@
  * Declarative checks of a JSON request object: which members exist, their
  * JSON types, whether they are required, string lengths in code points.
  * Unknown members are reported first (400 unknown-field), then wrong types
- * and missing members (422 validation-failed), each with a JSON Pointer.
+ * and missing members (422 validation-failed), each with a JSON Pointer and
+ * a code: unknown_field, required, wrong_type, too_short/too_long (string
+ * code points), too_few_items/too_many_items (array elements), and
+ * not_an_object when the value checked is not an object at all.
  */
 #ifndef JIANGXIN_JSON_FIELDS_H
 #define JIANGXIN_JSON_FIELDS_H
@@ -31,13 +34,24 @@ struct json_field {
     size_t max_len;
 };
 
-/* True when obj passes; otherwise false with every finding in reterr.
+/* True when obj passes; otherwise false with every finding in reterr (all
+ * of them at once: every unknown member, or else every bad member).
  * `prefix` is prepended to pointers ("" for the body root). */
 bool json_fields_check(const json_t *obj,
                        const struct json_field *fields,
                        size_t n,
                        const char *prefix,
                        struct problem *reterr);
+
+/* Only the first step of json_fields_check: every member of obj that the
+ * table does not name, as APP_ERR_UNKNOWN_FIELD. For a caller with nested
+ * objects, which reports the unknown members at every level (400) before
+ * any value (422). True when there are none. */
+bool json_fields_unknown(const json_t *obj,
+                         const struct json_field *fields,
+                         size_t n,
+                         const char *prefix,
+                         struct problem *reterr);
 
 /* Number of Unicode code points in a valid UTF-8 string. */
 size_t json_utf8_length(const char *s);

@@ -102,8 +102,8 @@ vote_authenticate(void *app, const char *token, struct principal *ret, struct pr
     if (auth_token_verify((const unsigned char *)cfg->jwt_secret, strlen(cfg->jwt_secret),
                           SERVICE_ISS, VOTE_AUD, token, now, &c) == APP_OK) {
         if (strcmp(c.role, "service") != 0) {
-            problem_set(reterr, APP_ERR_UNAUTHORIZED, "only service tokens are accepted here");
-            return reterr->err;
+            return problem_fail(reterr, APP_ERR_UNAUTHORIZED, "service_token_required",
+                                "此处只接受服务令牌", "only service tokens are accepted here");
         }
         who.role = ROLE_SERVICE;
         snprintf(who.id, sizeof(who.id), "%s", c.sub);
@@ -115,8 +115,8 @@ vote_authenticate(void *app, const char *token, struct principal *ret, struct pr
         sodium_memzero(c.sub, sizeof(c.sub));
         snprintf(who.username, sizeof(who.username), "voter");
     } else {
-        problem_set(reterr, APP_ERR_UNAUTHORIZED, "the token is invalid or expired");
-        return reterr->err;
+        return problem_fail(reterr, APP_ERR_UNAUTHORIZED, "token_invalid", "令牌无效或已过期",
+                            "the token is invalid or expired");
     }
     who.expires_at = c.exp;
     *ret = who;

@@ -364,7 +364,8 @@ static const struct json_field override_fields[] = {
     {"reason", JF_STRING, true, 1, REASON_MAX},
 };
 
-/* Every fault of shape, each under /overrides/<i>. */
+/* Every fault of shape, each under /overrides/<i>: the unknown members of
+ * every override first (400), else every other fault (422). */
 static bool overrides_well_formed(const json_t *overrides, struct problem *p)
 {
     bool ok = true;
@@ -372,12 +373,13 @@ static bool overrides_well_formed(const json_t *overrides, struct problem *p)
     json_t *o;
 
     if (!json_is_array(overrides)) {
-        problem_add_error(p, APP_ERR_VALIDATION, "/overrides", "must be an array");
+        problem_field(p, APP_ERR_VALIDATION, "/overrides", "wrong_type", "应为数组",
+                      "must be an array");
         return false;
     }
     if (json_array_size(overrides) > OVERRIDES_MAX) {
-        problem_add_error(p, APP_ERR_VALIDATION, "/overrides", "must have at most %d elements",
-                          OVERRIDES_MAX);
+        problem_field(p, APP_ERR_VALIDATION, "/overrides", "too_many_items", "最多 %d 项",
+                      "must have at most %d elements", OVERRIDES_MAX);
         return false;
     }
     json_array_foreach(overrides, i, o)
@@ -385,10 +387,19 @@ static bool overrides_well_formed(const json_t *overrides, struct problem *p)
         char ptr[PROBLEM_POINTER_MAX];
 
         snprintf(ptr, sizeof(ptr), "/overrides/%zu", i);
-        if (!json_is_object(o)) {
-            problem_add_error(p, APP_ERR_VALIDATION, ptr, "must be an object");
+        if (json_is_object(o) && !json_fields_unknown(o, override_fields, 2, ptr, p)) {
             ok = false;
-        } else if (!json_fields_check(o, override_fields, 2, ptr, p)) {
+        }
+    }
+    if (!ok) {
+        return false;
+    }
+    json_array_foreach(overrides, i, o)
+    {
+        char ptr[PROBLEM_POINTER_MAX];
+
+        snprintf(ptr, sizeof(ptr), "/overrides/%zu", i);
+        if (!json_fields_check(o, override_fields, 2, ptr, p)) {
             ok = false;
         }
     }
@@ -404,7 +415,8 @@ static bool overrides_well_formed(const json_t *overrides, struct problem *p)
                 char ptr[PROBLEM_POINTER_MAX];
 
                 snprintf(ptr, sizeof(ptr), "/overrides/%zu/check", i);
-                problem_add_error(p, APP_ERR_VALIDATION, ptr, "duplicate override of \"%s\"", code);
+                problem_field(p, APP_ERR_VALIDATION, ptr, "duplicate_override",
+                              "对检查项“%s”重复豁免", "duplicate override of \"%s\"", code);
                 ok = false;
                 break;
             }
@@ -468,7 +480,7 @@ bool eligibility_clear(const json_t *checklist, const json_t *overrides, struct 
     if (overrides == NULL || json_is_null(overrides)) {
         overrides = empty = json_array();
         if (empty == NULL) {
-            problem_set(p, APP_ERR_INTERNAL, NULL);
+            problem_kind(p, APP_ERR_INTERNAL);
             return false;
         }
     }
@@ -483,29 +495,35 @@ bool eligibility_clear(const json_t *checklist, const json_t *overrides, struct 
 
         if (result_of(check_named(checks, code)) != CHECK_WARNING) {
             snprintf(ptr, sizeof(ptr), "/overrides/%zu/check", i);
-            problem_add_error(p, APP_ERR_VALIDATION, ptr,
-                              "\"%s\" is not a warning of the checklist; only warnings can be "
-                              "overridden",
-                              code);
+            problem_field(p, APP_ERR_VALIDATION, ptr, "override_not_warning",
+                          "“%s”不是资格审查清单中的警告项，只有警告项可以豁免",
+                          "\"%s\" is not a warning of the checklist; only warnings can be "
+                          "overridden",
+                          code);
             ok = false;
         }
     }
     json_array_foreach(checks, i, c)
     {
         const char *code = json_string_value(json_object_get(c, "check"));
+        const char *label = json_string_value(json_object_get(c, "label"));
         int r = result_of(c);
 
         if (code == NULL) {
             continue;
         }
         if (r == CHECK_FAIL) {
-            problem_add_error(p, APP_ERR_VALIDATION, "/overrides",
-                              "check \"%s\" failed; a failed check cannot be overridden", code);
+            /* Both formats take the label and the code; each prints one (%.0s: nothing). */
+            problem_field(p, APP_ERR_VALIDATION, "/overrides", "check_failed",
+                          "资格条件“%s”%.0s未通过，不可豁免",
+                          "check %.0s\"%s\" failed; a failed check cannot be overridden",
+                          label != NULL ? label : code, code);
             ok = false;
         } else if (r == CHECK_WARNING && !overridden(overrides, code)) {
-            problem_add_error(p, APP_ERR_VALIDATION, "/overrides",
-                              "check \"%s\" is a warning and needs an override with a reason",
-                              code);
+            problem_field(p, APP_ERR_VALIDATION, "/overrides", "override_required",
+                          "资格条件“%s”%.0s为警告项，须说明理由予以豁免",
+                          "check %.0s\"%s\" is a warning and needs an override with a reason",
+                          label != NULL ? label : code, code);
             ok = false;
         }
     }

@@ -98,7 +98,9 @@ json_t *eligibility_run(const struct eligibility_input *in);
  * APP_ERR_UNKNOWN_FIELD, 400, as in every request body), and only when
  * that is sound, the checklist faults as APP_ERR_VALIDATION (422): an
  * override that is not a warning's at "/overrides/<i>/check", a failed
- * check or a warning without an override at "/overrides".
+ * check or a warning without an override at "/overrides". Codes besides
+ * json_fields.h's: duplicate_override, override_not_warning, check_failed,
+ * override_required.
  */
 bool eligibility_clear(const json_t *checklist, const json_t *overrides, struct problem *p);
 

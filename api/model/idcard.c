@@ -102,21 +102,59 @@ enum idcard_status idcard_parse(const char *in, struct idcard *ret)
     return IDCARD_OK;
 }
 
+/* Each fault's machine code and texts, indexed by enum idcard_status. */
+static const struct {
+    const char *code, *zh, *en;
+} idcard_faults[] = {
+    [IDCARD_OK] = {.code = NULL, .zh = "有效", .en = "ok"},
+    [IDCARD_BAD_LENGTH] = {.code = "id_number_length",
+                           .zh = "应为 18 位",
+                           .en = "must be 18 characters"},
+    [IDCARD_BAD_CHAR] = {.code = "id_number_characters",
+                         .zh = "应为 17 位数字加 1 位数字或 X",
+                         .en = "must be 17 digits and a digit or X"},
+    [IDCARD_BAD_DATE] = {.code = "id_number_birth_date",
+                         .zh = "出生日期不是有效日期",
+                         .en = "birth date is not a real date"},
+    [IDCARD_BAD_CHECK] = {.code = "id_number_check_character",
+                          .zh = "校验码不符",
+                          .en = "check character does not match"},
+};
+
 const char *idcard_status_text(enum idcard_status status)
 {
-    switch (status) {
-    case IDCARD_OK:
-        return "ok";
-    case IDCARD_BAD_LENGTH:
-        return "must be 18 characters";
-    case IDCARD_BAD_CHAR:
-        return "must be 17 digits and a digit or X";
-    case IDCARD_BAD_DATE:
-        return "birth date is not a real date";
-    case IDCARD_BAD_CHECK:
-        return "check character does not match";
+    if ((unsigned)status >= sizeof(idcard_faults) / sizeof(idcard_faults[0])) {
+        return "unknown status";
     }
-    return "unknown status";
+    return idcard_faults[status].en;
+}
+
+bool idcard_check(const char *in,
+                  int ty,
+                  int tm,
+                  int td,
+                  const char *pointer,
+                  struct idcard *ret,
+                  struct problem *p)
+{
+    struct idcard c;
+    enum idcard_status st = idcard_parse(in, &c);
+
+    if (st != IDCARD_OK) {
+        /* Both formats take both texts; each prints its own (%.0s prints nothing). */
+        problem_field(p, APP_ERR_VALIDATION, pointer, idcard_faults[st].code,
+                      "不是有效的公民身份号码：%s%.0s",
+                      "not a valid 公民身份号码 (GB 11643): %.0s%s", idcard_faults[st].zh,
+                      idcard_faults[st].en);
+        return false;
+    }
+    if (idcard_age_at(&c, ty, tm, td) < 0) {
+        problem_field(p, APP_ERR_VALIDATION, pointer, "id_number_birth_date",
+                      "号码中的出生日期晚于今天", "the birth date in the number is in the future");
+        return false;
+    }
+    *ret = c;
+    return true;
 }
 
 /*

@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 
+#include "problem.h"
+
 #define IDCARD_LEN      18
 #define IDCARD_YEAR_MIN 1800
 
@@ -43,6 +45,22 @@ char idcard_check_char(const char *first17);
 
 /* A short English description of `status` ("ok", "bad length", ...). */
 const char *idcard_status_text(enum idcard_status status);
+
+/*
+ * Parses `in` as idcard_parse does and also refuses a birth date after
+ * today (ty-tm-td, the caller's clock). On a fault adds one 422 item at
+ * `pointer` to p, whose code names the cause: id_number_length,
+ * id_number_characters, id_number_birth_date (not a real date, or in the
+ * future) or id_number_check_character. The detail never repeats the
+ * number. On success fills *ret and returns true.
+ */
+bool idcard_check(const char *in,
+                  int ty,
+                  int tm,
+                  int td,
+                  const char *pointer,
+                  struct idcard *ret,
+                  struct problem *p);
 
 /*
  * Full years of age on date y-m-d (a real date, not checked). Someone born

@@ -117,6 +117,63 @@ const size_t policy_members_count = sizeof(policy_members) / sizeof(policy_membe
 
 _Static_assert(sizeof(policy_members) / sizeof(policy_members[0]) == M__COUNT, "member table");
 
+/* The causes of a fault; the table names each with its machine code. */
+enum fault {
+    F_NONE = 0,
+    F_UNKNOWN_FIELD,
+    F_REQUIRED,
+    F_WRONG_TYPE,
+    F_TOO_SHORT,
+    F_TOO_LONG,
+    F_TOO_FEW_ITEMS,
+    F_TOO_MANY_ITEMS,
+    F_OUT_OF_RANGE,
+    F_NOT_AN_OBJECT,
+    F_NOT_DATE,
+    F_UNKNOWN_VALUE,
+    F_NOT_SNAKE_CASE,
+    F_DUPLICATE_ITEM,
+    F_DUPLICATE_CRITERION,
+    F_GATE_WEIGHT,
+    F_WEIGHTS_SUM,
+    F_MUST_BE_NULL,
+    F_MUST_NOT_BE_NULL,
+    F_ENDS_BEFORE_START,
+    F_FEWER_NOMINEES_THAN_AWARDS,
+    F_PREFERRED_AGE_ABOVE_MAX,
+    F_NEEDS_MANAGEMENT_PERIOD,
+    F_DEEDS_MAX_BELOW_MIN,
+};
+
+static const struct {
+    const char *code;
+} faults[] = {
+    [F_NONE] = {.code = NULL},
+    [F_UNKNOWN_FIELD] = {.code = "unknown_field"},
+    [F_REQUIRED] = {.code = "required"},
+    [F_WRONG_TYPE] = {.code = "wrong_type"},
+    [F_TOO_SHORT] = {.code = "too_short"},
+    [F_TOO_LONG] = {.code = "too_long"},
+    [F_TOO_FEW_ITEMS] = {.code = "too_few_items"},
+    [F_TOO_MANY_ITEMS] = {.code = "too_many_items"},
+    [F_OUT_OF_RANGE] = {.code = "out_of_range"},
+    [F_NOT_AN_OBJECT] = {.code = "not_an_object"},
+    [F_NOT_DATE] = {.code = "not_date"},
+    [F_UNKNOWN_VALUE] = {.code = "unknown_value"},
+    [F_NOT_SNAKE_CASE] = {.code = "not_snake_case"},
+    [F_DUPLICATE_ITEM] = {.code = "duplicate_item"},
+    [F_DUPLICATE_CRITERION] = {.code = "duplicate_criterion"},
+    [F_GATE_WEIGHT] = {.code = "gate_weight"},
+    [F_WEIGHTS_SUM] = {.code = "weights_sum"},
+    [F_MUST_BE_NULL] = {.code = "must_be_null"},
+    [F_MUST_NOT_BE_NULL] = {.code = "must_not_be_null"},
+    [F_ENDS_BEFORE_START] = {.code = "ends_before_start"},
+    [F_FEWER_NOMINEES_THAN_AWARDS] = {.code = "fewer_nominees_than_awards"},
+    [F_PREFERRED_AGE_ABOVE_MAX] = {.code = "preferred_age_above_max"},
+    [F_NEEDS_MANAGEMENT_PERIOD] = {.code = "needs_management_period"},
+    [F_DEEDS_MAX_BELOW_MIN] = {.code = "deeds_max_below_min"},
+};
+
 /* One validation run: the problem, plus each member's value and verdict. */
 struct check {
     struct problem *p;
@@ -155,64 +212,99 @@ static void pointer_push(char *buf, size_t cap, const char *token)
     buf[n] = '\0';
 }
 
-/* Reports one fault at /policy/<a>/<b>/<d>, each token escaped; NULL tokens end the pointer. */
-static void report_at(struct check *c,
-                      enum app_err err,
-                      const char *a,
-                      const char *b,
-                      const char *d,
-                      const char *fmt,
-                      va_list ap) __attribute__((format(printf, 6, 0)));
+/* Appends `tail` to the text in buf (cap bytes), cutting if need be. */
+static void append(char *buf, size_t cap, const char *tail)
+{
+    size_t n = strlen(buf);
 
-static void report_at(struct check *c,
-                      enum app_err err,
-                      const char *a,
-                      const char *b,
-                      const char *d,
-                      const char *fmt,
-                      va_list ap)
+    snprintf(buf + n, cap - n, "%s", tail);
+}
+
+/* Reports one fault at /policy/<a>/<b>/<d>, each token escaped; NULL tokens
+ * end the pointer. `zh` and `en` take the same arguments; `or_null` adds
+ * "or null" in each language (a nullable member's type fault). */
+__attribute__((format(printf, 6, 0), format(printf, 7, 0))) static void
+report_at(struct check *c,
+          enum app_err err,
+          const char *const tokens[3],
+          bool or_null,
+          enum fault fault,
+          const char *zh,
+          const char *en,
+          va_list ap)
 {
     char ptr[PROBLEM_POINTER_MAX];
-    char msg[PROBLEM_DETAIL_MAX];
-    const char *tokens[] = {a, b, d};
+    char msg_zh[PROBLEM_DETAIL_MAX], msg_en[PROBLEM_DETAIL_MAX];
+    va_list again;
 
     snprintf(ptr, sizeof(ptr), "%s", c->prefix);
-
     for (size_t i = 0; i < 3 && tokens[i] != NULL; i++) {
         pointer_push(ptr, sizeof(ptr), tokens[i]);
     }
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    problem_add_error(c->p, err, ptr, "%s", msg);
+    va_copy(again, ap);
+    vsnprintf(msg_zh, sizeof(msg_zh), zh, ap);
+    vsnprintf(msg_en, sizeof(msg_en), en, again);
+    va_end(again);
+    if (or_null) {
+        append(msg_zh, sizeof(msg_zh), "，或为 null");
+        append(msg_en, sizeof(msg_en), " or null");
+    }
+    /* Both formats take both texts; each prints its own (%.0s prints nothing). */
+    problem_field(c->p, err, ptr, faults[fault].code, "%s%.0s", "%.0s%s", msg_zh, msg_en);
     c->failed = true;
 }
 
 /* A fault at /policy/<a>[/<b>]; `b` may be NULL. */
-static void
-report(struct check *c, enum app_err err, const char *a, const char *b, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void
-report(struct check *c, enum app_err err, const char *a, const char *b, const char *fmt, ...)
+__attribute__((format(printf, 6, 8), format(printf, 7, 8))) static void report(struct check *c,
+                                                                               enum app_err err,
+                                                                               const char *a,
+                                                                               const char *b,
+                                                                               enum fault fault,
+                                                                               const char *zh,
+                                                                               const char *en,
+                                                                               ...)
 {
+    const char *const tokens[3] = {a, b, NULL};
     va_list ap;
 
-    va_start(ap, fmt);
-    report_at(c, err, a, b, NULL, fmt, ap);
+    va_start(ap, en);
+    report_at(c, err, tokens, false, fault, zh, en, ap);
+    va_end(ap);
+}
+
+/* A type fault of member m, "or null" added when m is nullable. */
+__attribute__((format(printf, 4, 6), format(printf, 5, 6))) static void
+report_type(struct check *c,
+            const struct policy_member *m,
+            enum fault fault,
+            const char *zh,
+            const char *en,
+            ...)
+{
+    const char *const tokens[3] = {m->name, NULL, NULL};
+    va_list ap;
+
+    va_start(ap, en);
+    report_at(c, APP_ERR_VALIDATION, tokens, m->nullable, fault, zh, en, ap);
     va_end(ap);
 }
 
 /* A fault at /policy/rubric/<idx>/<member>. */
-static void report_criterion(
-    struct check *c, enum app_err err, const char *idx, const char *member, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void report_criterion(
-    struct check *c, enum app_err err, const char *idx, const char *member, const char *fmt, ...)
+__attribute__((format(printf, 6, 8), format(printf, 7, 8))) static void
+report_criterion(struct check *c,
+                 enum app_err err,
+                 const char *idx,
+                 const char *member,
+                 enum fault fault,
+                 const char *zh,
+                 const char *en,
+                 ...)
 {
+    const char *const tokens[3] = {"rubric", idx, member};
     va_list ap;
 
-    va_start(ap, fmt);
-    report_at(c, err, "rubric", idx, member, fmt, ap);
+    va_start(ap, en);
+    report_at(c, err, tokens, false, fault, zh, en, ap);
     va_end(ap);
 }
 
@@ -250,20 +342,36 @@ static bool is_code(const json_t *v)
     return true;
 }
 
-static bool string_in(const json_t *v, long long lo, long long hi)
+/* The code of a string's fault against lo..hi code points, NULL when none. */
+static enum fault string_fault(const json_t *v, long long lo, long long hi)
 {
     long long n;
 
     if (!json_is_string(v)) {
-        return false;
+        return F_WRONG_TYPE;
     }
     n = (long long)code_points(v);
-    return n >= lo && n <= hi;
+    return n < lo ? F_TOO_SHORT : n > hi ? F_TOO_LONG : F_NONE;
 }
 
-static bool int_in(const json_t *v, long long lo, long long hi)
+/* The code of an integer's fault against lo..hi, NULL when none. */
+static enum fault int_fault(const json_t *v, long long lo, long long hi)
 {
-    return json_is_integer(v) && json_integer_value(v) >= lo && json_integer_value(v) <= hi;
+    if (!json_is_integer(v)) {
+        return F_WRONG_TYPE;
+    }
+    return json_integer_value(v) < lo || json_integer_value(v) > hi ? F_OUT_OF_RANGE : F_NONE;
+}
+
+/* The code of an array's fault against lo..hi elements, NULL when none. */
+static enum fault array_fault(const json_t *v, long long lo, long long hi)
+{
+    long long n = (long long)json_array_size(v);
+
+    if (!json_is_array(v)) {
+        return F_WRONG_TYPE;
+    }
+    return n < lo ? F_TOO_FEW_ITEMS : n > hi ? F_TOO_MANY_ITEMS : F_NONE;
 }
 
 /* "a, b, c" for a message. */
@@ -295,7 +403,8 @@ static void check_unknown(struct check *c, const json_t *policy)
     json_object_foreach((json_t *)policy, key, v)
     {
         if (policy_member_find(key) == NULL) {
-            report(c, APP_ERR_UNKNOWN_FIELD, key, NULL, "unknown member");
+            report(c, APP_ERR_UNKNOWN_FIELD, key, NULL, F_UNKNOWN_FIELD, "未知字段",
+                   "unknown member");
         }
     }
     json_array_foreach(rubric, i, v)
@@ -309,25 +418,29 @@ static void check_unknown(struct check *c, const json_t *policy)
             if (strcmp(key, "criterion") != 0 && strcmp(key, "label") != 0 &&
                 strcmp(key, "label_en") != 0 && strcmp(key, "weight") != 0 &&
                 strcmp(key, "gate") != 0) {
-                report_criterion(c, APP_ERR_UNKNOWN_FIELD, idx, key, "unknown member");
+                report_criterion(c, APP_ERR_UNKNOWN_FIELD, idx, key, F_UNKNOWN_FIELD, "未知字段",
+                                 "unknown member");
             }
         }
     }
     json_object_foreach((json_t *)articles, key, v)
     {
         if (policy_member_find(key) == NULL || strcmp(key, "articles") == 0) {
-            report(c, APP_ERR_UNKNOWN_FIELD, "articles", key, "not a policy member");
+            report(c, APP_ERR_UNKNOWN_FIELD, "articles", key, F_UNKNOWN_FIELD, "不是政策字段",
+                   "not a policy member");
         }
     }
 }
 
 static bool check_codes(struct check *c, const struct policy_member *m, const json_t *v)
 {
+    enum fault fault = array_fault(v, m->min, m->max);
     bool ok = true;
     size_t i, j, n = json_array_size(v);
 
-    if (!json_is_array(v) || (long long)n < m->min || (long long)n > m->max) {
-        report(c, APP_ERR_VALIDATION, m->name, NULL,
+    if (fault != F_NONE) {
+        report(c, APP_ERR_VALIDATION, m->name, NULL, fault,
+               "应为由 %lld 至 %lld 个 snake_case 代码组成的数组",
                "must be an array of %lld to %lld snake_case codes", m->min, m->max);
         return false;
     }
@@ -337,13 +450,15 @@ static bool check_codes(struct check *c, const struct policy_member *m, const js
 
         snprintf(idx, sizeof(idx), "%zu", i);
         if (!is_code(x)) {
-            report(c, APP_ERR_VALIDATION, m->name, idx, "must be a snake_case code");
+            report(c, APP_ERR_VALIDATION, m->name, idx, F_NOT_SNAKE_CASE, "应为 snake_case 代码",
+                   "must be a snake_case code");
             ok = false;
             continue;
         }
         for (j = 0; j < i; j++) {
             if (json_equal(x, json_array_get(v, j))) {
-                report(c, APP_ERR_VALIDATION, m->name, idx, "repeats item %zu", j);
+                report(c, APP_ERR_VALIDATION, m->name, idx, F_DUPLICATE_ITEM, "与第 %zu 项重复",
+                       "repeats item %zu", j);
                 ok = false;
                 break;
             }
@@ -358,37 +473,43 @@ check_criterion(struct check *c, const json_t *x, const char *idx, int *ret_weig
 {
     const json_t *weight = json_object_get(x, "weight");
     const json_t *gate = json_object_get(x, "gate");
+    enum fault fault;
     bool ok = true;
 
     if (!json_is_object(x)) {
-        report(c, APP_ERR_VALIDATION, "rubric", idx, "must be an object");
+        report(c, APP_ERR_VALIDATION, "rubric", idx, F_NOT_AN_OBJECT, "应为对象",
+               "must be an object");
         return false;
     }
     if (!is_code(json_object_get(x, "criterion"))) {
-        report_criterion(c, APP_ERR_VALIDATION, idx, "criterion", "must be a snake_case code");
+        report_criterion(c, APP_ERR_VALIDATION, idx, "criterion", F_NOT_SNAKE_CASE,
+                         "应为 snake_case 代码", "must be a snake_case code");
         ok = false;
     }
-    if (!string_in(json_object_get(x, "label"), 1, 50)) {
-        report_criterion(c, APP_ERR_VALIDATION, idx, "label",
+    if ((fault = string_fault(json_object_get(x, "label"), 1, 50)) != F_NONE) {
+        report_criterion(c, APP_ERR_VALIDATION, idx, "label", fault, "应为 1 至 50 个字符的字符串",
                          "must be a string of 1 to 50 characters");
         ok = false;
     }
-    if (!string_in(json_object_get(x, "label_en"), 1, 100)) {
-        report_criterion(c, APP_ERR_VALIDATION, idx, "label_en",
-                         "must be a string of 1 to 100 characters");
+    if ((fault = string_fault(json_object_get(x, "label_en"), 1, 100)) != F_NONE) {
+        report_criterion(c, APP_ERR_VALIDATION, idx, "label_en", fault,
+                         "应为 1 至 100 个字符的字符串", "must be a string of 1 to 100 characters");
         ok = false;
     }
     if (!json_is_boolean(gate)) {
-        report_criterion(c, APP_ERR_VALIDATION, idx, "gate", "must be true or false");
+        report_criterion(c, APP_ERR_VALIDATION, idx, "gate", F_WRONG_TYPE, "应为 true 或 false",
+                         "must be true or false");
         ok = false;
     }
-    if (!int_in(weight, 0, 100)) {
-        report_criterion(c, APP_ERR_VALIDATION, idx, "weight", "must be an integer from 0 to 100");
+    if ((fault = int_fault(weight, 0, 100)) != F_NONE) {
+        report_criterion(c, APP_ERR_VALIDATION, idx, "weight", fault, "应为 0 至 100 的整数",
+                         "must be an integer from 0 to 100");
         ok = false;
     }
     /* A gate is pass/fail: giving it a weight would let it buy points. */
     if (ok && json_is_true(gate) != (json_integer_value(weight) == 0)) {
-        report_criterion(c, APP_ERR_VALIDATION, idx, "weight",
+        report_criterion(c, APP_ERR_VALIDATION, idx, "weight", F_GATE_WEIGHT,
+                         "门槛项的权重应为 0，计分项的权重应为 1 至 100",
                          "must be 0 for a gate and 1 to 100 for a scored criterion");
         ok = false;
     }
@@ -401,13 +522,15 @@ check_criterion(struct check *c, const json_t *x, const char *idx, int *ret_weig
 
 static bool check_rubric(struct check *c, const struct policy_member *m, const json_t *v)
 {
+    enum fault fault = array_fault(v, m->min, m->max);
     bool ok = true;
     int sum = 0, scored = 0;
     size_t i, j, n = json_array_size(v);
 
-    if (!json_is_array(v) || (long long)n < m->min || (long long)n > m->max) {
-        report(c, APP_ERR_VALIDATION, m->name, NULL, "must be an array of %lld to %lld criteria",
-               m->min, m->max);
+    if (fault != F_NONE) {
+        report(c, APP_ERR_VALIDATION, m->name, NULL, fault,
+               "应为由 %lld 至 %lld 项评分标准组成的数组",
+               "must be an array of %lld to %lld criteria", m->min, m->max);
         return false;
     }
     for (i = 0; i < n; i++) {
@@ -426,14 +549,16 @@ static bool check_rubric(struct check *c, const struct policy_member *m, const j
         for (j = 0; j < i; j++) {
             if (json_equal(json_object_get(x, "criterion"),
                            json_object_get(json_array_get(v, j), "criterion"))) {
-                report(c, APP_ERR_VALIDATION, m->name, idx, "repeats the criterion of item %zu", j);
+                report(c, APP_ERR_VALIDATION, m->name, idx, F_DUPLICATE_CRITERION,
+                       "与第 %zu 项的评分标准重复", "repeats the criterion of item %zu", j);
                 ok = false;
                 break;
             }
         }
     }
     if (ok && (scored == 0 || sum != 100)) {
-        report(c, APP_ERR_VALIDATION, m->name, NULL,
+        report(c, APP_ERR_VALIDATION, m->name, NULL, F_WEIGHTS_SUM,
+               "计分项的权重之和应为 100（现为 %d）",
                "the weights of the scored criteria must sum to 100 (they sum to %d)", sum);
         ok = false;
     }
@@ -447,13 +572,15 @@ static bool check_articles(struct check *c, const struct policy_member *m, const
     bool ok = true;
 
     if (!json_is_object(v)) {
-        report(c, APP_ERR_VALIDATION, m->name, NULL, "must be an object");
+        report(c, APP_ERR_VALIDATION, m->name, NULL, F_WRONG_TYPE, "应为对象", "must be an object");
         return false;
     }
     json_object_foreach((json_t *)v, key, x)
     {
-        if (!string_in(x, m->min, m->max)) {
-            report(c, APP_ERR_VALIDATION, m->name, key,
+        enum fault fault = string_fault(x, m->min, m->max);
+
+        if (fault != F_NONE) {
+            report(c, APP_ERR_VALIDATION, m->name, key, fault, "应为 %lld 至 %lld 个字符的字符串",
                    "must be a string of %lld to %lld characters", m->min, m->max);
             ok = false;
         }
@@ -464,11 +591,11 @@ static bool check_articles(struct check *c, const struct policy_member *m, const
 /* Pass 2 for one member: its own type and bounds, nothing relating it to others. */
 static bool check_member(struct check *c, const struct policy_member *m, const json_t *v)
 {
-    const char *orn = m->nullable ? " or null" : "";
+    enum fault fault;
     char values[160];
 
     if (v == NULL) {
-        report(c, APP_ERR_VALIDATION, m->name, NULL, "required");
+        report(c, APP_ERR_VALIDATION, m->name, NULL, F_REQUIRED, "为必填项", "required");
         return false;
     }
     if (m->nullable && json_is_null(v)) {
@@ -476,11 +603,11 @@ static bool check_member(struct check *c, const struct policy_member *m, const j
     }
     switch (m->type) {
     case POLICY_STRING:
-        if (string_in(v, m->min, m->max)) {
+        if ((fault = string_fault(v, m->min, m->max)) == F_NONE) {
             return true;
         }
-        report(c, APP_ERR_VALIDATION, m->name, NULL,
-               "must be a string of %lld to %lld characters%s", m->min, m->max, orn);
+        report_type(c, m, fault, "应为 %lld 至 %lld 个字符的字符串",
+                    "must be a string of %lld to %lld characters", m->min, m->max);
         return false;
     case POLICY_DATE: {
         int32_t day;
@@ -488,28 +615,31 @@ static bool check_member(struct check *c, const struct policy_member *m, const j
         if (json_is_string(v) && date_parse(json_string_value(v), &day)) {
             return true;
         }
-        report(c, APP_ERR_VALIDATION, m->name, NULL, "must be a date YYYY-MM-DD%s", orn);
+        report_type(c, m, json_is_string(v) ? F_NOT_DATE : F_WRONG_TYPE,
+                    "应为 YYYY-MM-DD 格式的日期", "must be a date YYYY-MM-DD");
         return false;
     }
     case POLICY_INT:
-        if (int_in(v, m->min, m->max)) {
+        if ((fault = int_fault(v, m->min, m->max)) == F_NONE) {
             return true;
         }
-        report(c, APP_ERR_VALIDATION, m->name, NULL, "must be an integer from %lld to %lld%s",
-               m->min, m->max, orn);
+        report_type(c, m, fault, "应为 %lld 至 %lld 的整数", "must be an integer from %lld to %lld",
+                    m->min, m->max);
         return false;
     case POLICY_BOOL:
         if (json_is_boolean(v)) {
             return true;
         }
-        report(c, APP_ERR_VALIDATION, m->name, NULL, "must be true or false");
+        report(c, APP_ERR_VALIDATION, m->name, NULL, F_WRONG_TYPE, "应为 true 或 false",
+               "must be true or false");
         return false;
     case POLICY_ENUM:
         if (enums_from_value(m->set, json_string_value(v)) >= 0) {
             return true;
         }
         enum_values(m->set, values, sizeof(values));
-        report(c, APP_ERR_VALIDATION, m->name, NULL, "must be one of: %s%s", values, orn);
+        report_type(c, m, json_is_string(v) ? F_UNKNOWN_VALUE : F_WRONG_TYPE, "应为以下之一：%s",
+                    "must be one of: %s", values);
         return false;
     case POLICY_CODES:
         return check_codes(c, m, v);
@@ -544,12 +674,23 @@ static bool both_ok(const struct check *c, enum member_id a, enum member_id b)
     return c->ok[a] && c->ok[b];
 }
 
-/* Reports on `id` when "id is null" differs from `want_null`. */
-static void null_iff(struct check *c, enum member_id id, bool want_null, const char *why)
+/* Reports on `id` when "id is null" differs from `want_null`; `zh_rule`
+ * states the rule in Chinese, `en_why` ends the English sentence. */
+static void null_iff(
+    struct check *c, enum member_id id, bool want_null, const char *zh_rule, const char *en_why)
 {
-    if (is_null(c, id) != want_null) {
-        report(c, APP_ERR_VALIDATION, policy_members[id].name, NULL, "must %sbe null %s",
-               want_null ? "" : "not ", why);
+    const char *name = policy_members[id].name;
+
+    if (is_null(c, id) == want_null) {
+        return;
+    }
+    /* Both formats take both texts; each prints its own (%.0s prints nothing). */
+    if (want_null) {
+        report(c, APP_ERR_VALIDATION, name, NULL, F_MUST_BE_NULL, "应为 null（%s）%.0s",
+               "must be null %.0s%s", zh_rule, en_why);
+    } else {
+        report(c, APP_ERR_VALIDATION, name, NULL, F_MUST_NOT_BE_NULL, "不应为 null（%s）%.0s",
+               "must not be null %.0s%s", zh_rule, en_why);
     }
 }
 
@@ -560,7 +701,8 @@ static void check_dates(struct check *c)
     if (both_ok(c, M_IN_FORCE_FROM, M_IN_FORCE_TO) &&
         date_parse(json_string_value(c->val[M_IN_FORCE_FROM]), &from) &&
         date_parse(json_string_value(c->val[M_IN_FORCE_TO]), &to) && to < from) {
-        report(c, APP_ERR_VALIDATION, "in_force_to", NULL, "must not be before in_force_from");
+        report(c, APP_ERR_VALIDATION, "in_force_to", NULL, F_ENDS_BEFORE_START,
+               "不得早于 in_force_from", "must not be before in_force_from");
     }
 }
 
@@ -572,27 +714,33 @@ static void check_cross(struct check *c)
     check_dates(c);
     if (both_ok(c, M_VOTE_NOMINEES, M_AWARDS_PER_ROUND) && !is_null(c, M_VOTE_NOMINEES) &&
         int_of(c, M_VOTE_NOMINEES) < int_of(c, M_AWARDS_PER_ROUND)) {
-        report(c, APP_ERR_VALIDATION, "vote_nominees", NULL,
-               "must not be less than awards_per_round");
+        report(c, APP_ERR_VALIDATION, "vote_nominees", NULL, F_FEWER_NOMINEES_THAN_AWARDS,
+               "不得少于 awards_per_round", "must not be less than awards_per_round");
     }
     if (both_ok(c, M_VOTE_WEIGHT, M_VOTE_NOMINEES)) {
-        null_iff(c, M_VOTE_WEIGHT, is_null(c, M_VOTE_NOMINEES), "exactly when vote_nominees is");
+        null_iff(c, M_VOTE_WEIGHT, is_null(c, M_VOTE_NOMINEES),
+                 "vote_weight 与 vote_nominees 须同为 null 或同不为 null",
+                 "exactly when vote_nominees is");
     }
     if (both_ok(c, M_UNIT_PUBLICITY_MIN_WORKDAYS, M_UNIT_PUBLICITY_REQUIRED) &&
         !is_null(c, M_UNIT_PUBLICITY_MIN_WORKDAYS) &&
         !json_is_true(c->val[M_UNIT_PUBLICITY_REQUIRED])) {
-        report(c, APP_ERR_VALIDATION, "unit_publicity_min_workdays", NULL,
+        report(c, APP_ERR_VALIDATION, "unit_publicity_min_workdays", NULL, F_MUST_BE_NULL,
+               "unit_publicity_required 为 false 时应为 null",
                "must be null when unit_publicity_required is false");
     }
     if (both_ok(c, M_AGE_MAX_KIND, M_AGE_MAX)) {
-        null_iff(c, M_AGE_MAX_KIND, is_null(c, M_AGE_MAX), "exactly when age_max is");
+        null_iff(c, M_AGE_MAX_KIND, is_null(c, M_AGE_MAX),
+                 "age_max_kind 与 age_max 须同为 null 或同不为 null", "exactly when age_max is");
     }
     if (both_ok(c, M_AGE_PREFERRED_MAX, M_AGE_MAX) && !is_null(c, M_AGE_PREFERRED_MAX) &&
         !is_null(c, M_AGE_MAX) && int_of(c, M_AGE_PREFERRED_MAX) > int_of(c, M_AGE_MAX)) {
-        report(c, APP_ERR_VALIDATION, "age_preferred_max", NULL, "must not exceed age_max");
+        report(c, APP_ERR_VALIDATION, "age_preferred_max", NULL, F_PREFERRED_AGE_ABOVE_MAX,
+               "不得超过 age_max", "must not exceed age_max");
     }
     if (both_ok(c, M_SKILL_TEST_WEIGHT, M_SKILL_TEST)) {
         null_iff(c, M_SKILL_TEST_WEIGHT, !json_is_true(c->val[M_SKILL_TEST]),
+                 "skill_test 为 false 时须为 null，为 true 时须填写",
                  "exactly when skill_test is false");
     }
     /* The allowance trio follows `reward`, so a one-time programme cannot accrue months. */
@@ -602,35 +750,41 @@ static void check_cross(struct check *c)
 
         for (size_t i = 0; i < sizeof(trio) / sizeof(trio[0]); i++) {
             if (c->ok[trio[i]]) {
-                null_iff(c, trio[i], !allowance, "unless reward is monthly_allowance");
+                null_iff(c, trio[i], !allowance,
+                         "reward 为 monthly_allowance 时须填写，否则须为 null",
+                         "unless reward is monthly_allowance");
             }
         }
     }
     if (both_ok(c, M_REPEAT_RULE, M_MANAGEMENT_PERIOD_MONTHS) &&
         is_value(c, M_REPEAT_RULE, "after_management_period") &&
         is_null(c, M_MANAGEMENT_PERIOD_MONTHS)) {
-        report(c, APP_ERR_VALIDATION, "repeat_rule", NULL,
+        report(c, APP_ERR_VALIDATION, "repeat_rule", NULL, F_NEEDS_MANAGEMENT_PERIOD,
+               "after_management_period 须同时填写 management_period_months",
                "after_management_period needs management_period_months");
     }
     if (both_ok(c, M_ASSESSMENT_FAIL_LIMIT, M_ASSESSMENT) && !is_null(c, M_ASSESSMENT_FAIL_LIMIT) &&
         !is_value(c, M_ASSESSMENT, "annual")) {
-        report(c, APP_ERR_VALIDATION, "assessment_fail_limit", NULL,
-               "must be null unless assessment is annual");
+        report(c, APP_ERR_VALIDATION, "assessment_fail_limit", NULL, F_MUST_BE_NULL,
+               "assessment 不为 annual 时应为 null", "must be null unless assessment is annual");
     }
     if (both_ok(c, M_RECHECK_MIN_APPRENTICES, M_ASSESSMENT) &&
         !is_null(c, M_RECHECK_MIN_APPRENTICES) && !is_value(c, M_ASSESSMENT, "year2_recheck")) {
-        report(c, APP_ERR_VALIDATION, "recheck_min_apprentices", NULL,
+        report(c, APP_ERR_VALIDATION, "recheck_min_apprentices", NULL, F_MUST_BE_NULL,
+               "assessment 不为 year2_recheck 时应为 null",
                "must be null unless assessment is year2_recheck");
     }
     if (both_ok(c, M_RECHECK_APPRENTICE_MIN_LEVEL, M_RECHECK_MIN_APPRENTICES)) {
-        null_iff(c, M_RECHECK_APPRENTICE_MIN_LEVEL, is_null(c, M_RECHECK_MIN_APPRENTICES),
-                 "exactly when recheck_min_apprentices is");
+        null_iff(
+            c, M_RECHECK_APPRENTICE_MIN_LEVEL, is_null(c, M_RECHECK_MIN_APPRENTICES),
+            "recheck_apprentice_min_level 与 recheck_min_apprentices 须同为 null 或同不为 null",
+            "exactly when recheck_min_apprentices is");
     }
     if (both_ok(c, M_DEEDS_MIN_CHARS, M_DEEDS_MAX_CHARS) && !is_null(c, M_DEEDS_MIN_CHARS) &&
         !is_null(c, M_DEEDS_MAX_CHARS) &&
         int_of(c, M_DEEDS_MAX_CHARS) < int_of(c, M_DEEDS_MIN_CHARS)) {
-        report(c, APP_ERR_VALIDATION, "deeds_max_chars", NULL,
-               "must not be less than deeds_min_chars");
+        report(c, APP_ERR_VALIDATION, "deeds_max_chars", NULL, F_DEEDS_MAX_BELOW_MIN,
+               "不得少于 deeds_min_chars", "must not be less than deeds_min_chars");
     }
 }
 
@@ -639,7 +793,8 @@ bool policy_validate_at(const json_t *policy, const char *prefix, struct problem
     struct check c = {.p = reterr, .prefix = prefix != NULL ? prefix : ""};
 
     if (!json_is_object(policy)) {
-        report(&c, APP_ERR_VALIDATION, NULL, NULL, "must be an object");
+        report(&c, APP_ERR_VALIDATION, NULL, NULL, F_NOT_AN_OBJECT, "应为对象",
+               "must be an object");
         return false;
     }
     check_unknown(&c, policy);

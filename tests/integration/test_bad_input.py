@@ -78,18 +78,19 @@ def _send(api, admin_token, target, data, content_type="application/json", **kw)
 
 
 RAW_CASES = [
-    ("truncated-json", b'{"code": "91350100M000100Y43", "name": ', 400, "malformed-request"),
-    ("trailing-garbage", b'{"name": "x"} trailing', 400, "malformed-request"),
-    ("invalid-utf8", b'{"name": "\xff\xfe\xfa"}', 400, "malformed-request"),
-    ("overlong-utf8", b'{"name": "\xc0\xaf"}', 400, "malformed-request"),
-    ("utf8-surrogate", b'{"name": "\xed\xa0\x80"}', 400, "malformed-request"),
-    ("json-array", b'[{"name": "x"}]', 400, "malformed-request"),
-    ("json-string", b'"hello"', 400, "malformed-request"),
-    ("json-null", b'null', 400, "malformed-request"),
-    ("json-number", b'42', 400, "malformed-request"),
-    ("empty-body", b'', 400, "malformed-request"),
+    ("truncated-json", b'{"code": "91350100M000100Y43", "name": ', 400, "malformed-request",
+     "invalid_json"),
+    ("trailing-garbage", b'{"name": "x"} trailing', 400, "malformed-request", "invalid_json"),
+    ("invalid-utf8", b'{"name": "\xff\xfe\xfa"}', 400, "malformed-request", "invalid_json"),
+    ("overlong-utf8", b'{"name": "\xc0\xaf"}', 400, "malformed-request", "invalid_json"),
+    ("utf8-surrogate", b'{"name": "\xed\xa0\x80"}', 400, "malformed-request", "invalid_json"),
+    ("json-array", b'[{"name": "x"}]', 400, "malformed-request", "not_an_object"),
+    ("json-string", b'"hello"', 400, "malformed-request", "not_an_object"),
+    ("json-null", b'null', 400, "malformed-request", "not_an_object"),
+    ("json-number", b'42', 400, "malformed-request", "not_an_object"),
+    ("empty-body", b'', 400, "malformed-request", "empty_body"),
     ("deep-nesting", b'{"name": ' + b'[' * 100000 + b']' * 100000 + b'}', 400,
-     "malformed-request"),
+     "malformed-request", "invalid_json"),
 ]
 
 
@@ -98,10 +99,11 @@ RAW_CASES = [
 def test_broken_body_is_400_and_changes_nothing(api, admin_token, policy, state, target_name,
                                                 case):
     target = _targets(policy)[target_name]
-    _, data, status, slug = case
+    _, data, status, slug, code = case
     before = state()
     r = _send(api, admin_token, target, data, expect=status)
     assert r.body["type"] == f"urn:jiangxin:problem:{slug}"
+    assert r.body["code"] == code
     assert state() == before
 
 
@@ -113,6 +115,7 @@ def test_unknown_field_is_400_with_pointer(api, admin_token, policy, state, targ
     r = _send(api, admin_token, target, json.dumps(body).encode(), expect=400)
     assert r.body["type"] == "urn:jiangxin:problem:unknown-field"
     assert "/surprise" in pointers(r.body)
+    assert r.body["code"] == "unknown_field"
     assert state() == before
 
 
@@ -124,6 +127,7 @@ def test_wrong_type_is_422_with_pointer(api, admin_token, policy, state, target_
     r = _send(api, admin_token, target, json.dumps(body).encode(), expect=422)
     assert r.body["type"] == "urn:jiangxin:problem:validation-failed"
     assert pointer in pointers(r.body), pointers(r.body)
+    assert {e["pointer"]: e["code"] for e in r.body["errors"]}[pointer] == "wrong_type"
     assert state() == before
 
 
@@ -135,6 +139,7 @@ def test_missing_required_is_422(api, admin_token, policy, state, target_name):
     r = _send(api, admin_token, target, json.dumps(body).encode(), expect=422)
     assert r.body["type"] == "urn:jiangxin:problem:validation-failed"
     assert pointer in pointers(r.body), pointers(r.body)
+    assert {e["pointer"]: e["code"] for e in r.body["errors"]}[pointer] == "required"
     assert state() == before
 
 
@@ -147,6 +152,7 @@ def test_wrong_content_type_is_415(api, admin_token, policy, state, target_name,
     r = _send(api, admin_token, target, json.dumps(target.valid()).encode(),
               content_type=content_type, expect=415)
     assert r.body["type"] == "urn:jiangxin:problem:unsupported-media-type"
+    assert r.body["code"] == "unsupported_media_type"
     assert state() == before
 
 
@@ -254,3 +260,30 @@ def test_validation_problem_in_english(api, admin_token):
     assert r.body["title"] == "Validation failed"
     r = api.post("/v1/units", token=admin_token, json=body, expect=422)
     assert r.body["title"] == "数据校验未通过"
+
+
+def test_field_problem_in_both_languages(api, admin_token, state):
+    """The body checker's texts: Chinese by default, English on request; the
+    code is the same in both."""
+    body = {k: v for k, v in _unit_body().items() if k != "kind"}
+    before = state()
+    r = api.post("/v1/units", token=admin_token, json=body, expect=422)
+    assert r.body["code"] == "required"
+    assert r.body["errors"] == [{"pointer": "/kind", "code": "required", "detail": "为必填项"}]
+    r = api.post("/v1/units", token=admin_token, json=body,
+                 headers={"Accept-Language": "en"}, expect=422)
+    assert r.body["errors"] == [{"pointer": "/kind", "code": "required", "detail": "is required"}]
+    assert r.body["detail"] == "/kind: is required"
+    assert state() == before
+
+
+def test_policy_lists_every_fault_at_once(api, admin_token, policy, state):
+    """PUT policy with three bad members: one 422 naming each, with its code."""
+    body = dict(policy, cycle_years="2", authority="", in_force_from="2022-02-30")
+    before = state()
+    r = _send(api, admin_token, _targets(policy)["policy"], json.dumps(body).encode(),
+              expect=422)
+    assert {e["pointer"]: e["code"] for e in r.body["errors"]} == {
+        "/cycle_years": "wrong_type", "/authority": "too_short", "/in_force_from": "not_date"}
+    assert all(e["detail"] for e in r.body["errors"])
+    assert state() == before

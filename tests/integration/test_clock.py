@@ -143,11 +143,11 @@ def test_the_voting_window_follows_the_clock(vote, clock):
     the clock gets there, and refuses them after it closes."""
     t = vs.now_s()
     sid, body, noms = vs.new_session(vote, n=2, opens=t + 86400, closes=t + 2 * 86400)
-    vs.cast(vote, sid, noms[0], expect=403)
+    assert vs.cast(vote, sid, noms[0], expect=409).body["code"] == "vote_not_open"
     clock.advance(86400 + 60)
     vs.cast(vote, sid, noms[0], expect=201)
     clock.advance(86400)
-    vs.cast(vote, sid, noms[1], expect=403)
+    assert vs.cast(vote, sid, noms[1], expect=409).body["code"] == "vote_closed"
 
 
 def test_without_the_variable_the_route_is_404_and_nothing_moves():

@@ -42,10 +42,15 @@ def test_replace_before_open(vote):
     body["nominees"] = body["nominees"][:2]
     s = put_session(vote, sid, body, expect=200).body
     assert s["title"] == "改过的标题" and len(s["nominees"]) == 2
-    # not open yet: votes are refused, counts hidden
-    r = vs.cast(vote, sid, body["nominees"][0]["id"], expect=403)
-    assert "not opened" in r.body["detail"]
-    vote.get(f"/v1/sessions/{sid}/tally", expect=403)
+    # not open yet: votes are refused (409 not-open, in Chinese by default), counts hidden
+    r = vs.cast(vote, sid, body["nominees"][0]["id"], expect=409)
+    assert r.body["type"] == "urn:jiangxin:problem:not-open"
+    assert r.body["code"] == "vote_not_open"
+    assert r.body["title"] == "不在开放时间内" and r.body["detail"] == "投票尚未开始"
+    r = vs.cast(vote, sid, body["nominees"][0]["id"], expect=409, lang="en")
+    assert r.body["code"] == "vote_not_open" and "not opened" in r.body["detail"]
+    r = vote.get(f"/v1/sessions/{sid}/tally", expect=403)
+    assert r.body["code"] == "counts_hidden"
 
 
 def test_change_after_open_is_409(vote):
@@ -53,7 +58,7 @@ def test_change_after_open_is_409(vote):
     put_session(vote, sid, body, expect=201)
     changed = dict(body, title="另一个标题")
     r = put_session(vote, sid, changed, expect=409)
-    assert "closes_at" in r.body["detail"]
+    assert r.body["code"] == "session_locked" and "closes_at" in r.body["detail"]
     later = dict(body, closes_at=vs.rfc3339(vs.now_s() + 7200))
     put_session(vote, sid, later, expect=409)
     past = dict(body, closes_at=vs.rfc3339(vs.now_s() - 30))
@@ -74,7 +79,9 @@ def test_close_early_then_votes_refused(vote):
     # closed: counts are public now
     assert s["total_votes"] == 1
     assert {n["id"]: n["votes"] for n in s["nominees"]}[nominee] == 1
-    r = vs.cast(vote, sid, nominee, expect=403)
+    r = vs.cast(vote, sid, nominee, expect=409, lang="en")
+    assert r.body["type"] == "urn:jiangxin:problem:not-open"
+    assert r.body["code"] == "vote_closed" and r.body["title"] == "Not open at this time"
     assert "closed" in r.body["detail"]
     # the same early close again is unchanged
     put_session(vote, sid, early, expect=200)
@@ -97,49 +104,78 @@ def test_counts_hidden_while_open(vote):
     sid, body, noms = vs.new_session(vote)
     vs.cast(vote, sid, noms[0], expect=201)
     r = vote.get(f"/v1/sessions/{sid}/tally", expect=403)
-    assert "hidden" in r.body["detail"]
+    assert r.body["code"] == "counts_hidden" and r.body["detail"] == "投票结束前不公布票数"
     s = vote.get(f"/v1/sessions/{sid}", expect=200).body
     assert "total_votes" not in s and all("votes" not in n for n in s["nominees"])
 
 
 @pytest.mark.parametrize("path", ["", "/tally", "/log"])
 def test_unknown_session_is_404(vote, path):
-    vote.get(f"/v1/sessions/{new_id()}{path}", expect=404)
-    vote.get(f"/v1/sessions/not-a-uuid{path}", expect=404)
+    r = vote.get(f"/v1/sessions/{new_id()}{path}", expect=404)
+    assert r.body["code"] == "no_such_session" and r.body["detail"] == "投票场次不存在"
+    r = vote.get(f"/v1/sessions/not-a-uuid{path}", expect=404)
+    assert r.body["code"] == "no_such_session"
 
 
 def test_put_bad_id_is_400(vote):
-    put_session(vote, "NOT-A-UUID", session_body(), expect=400)
+    r = put_session(vote, "NOT-A-UUID", session_body(), expect=400)
+    assert r.body["code"] == "not_uuid"
 
 
-@pytest.mark.parametrize("change, status, pointer", [
-    (lambda b: b.update(extra=1), 400, "/extra"),
-    (lambda b: b["limits"].update(more=1), 400, "/limits/more"),
-    (lambda b: b.pop("limits"), 422, "/limits"),
-    (lambda b: b.pop("nominees"), 422, "/nominees"),
-    (lambda b: b.update(nominees=[]), 422, "/nominees"),
-    (lambda b: b.update(title=""), 422, "/title"),
-    (lambda b: b.update(round_id="x"), 422, "/round_id"),
-    (lambda b: b.update(opens_at="2026-13-01T00:00:00Z"), 422, "/opens_at"),
-    (lambda b: b.update(opens_at="2026-01-01 00:00:00"), 422, "/opens_at"),
-    (lambda b: b.update(closes_at="2101-01-01T00:00:00+08:00"), 422, "/closes_at"),
-    (lambda b: b.update(closes_at=b["opens_at"]), 422, "/closes_at"),
-    (lambda b: b["limits"].update(votes_per_day=0), 422, "/limits/votes_per_day"),
+@pytest.mark.parametrize("change, status, pointer, code", [
+    (lambda b: b.update(extra=1), 400, "/extra", "unknown_field"),
+    (lambda b: b["limits"].update(more=1), 400, "/limits/more", "unknown_field"),
+    (lambda b: b.pop("limits"), 422, "/limits", "required"),
+    (lambda b: b.pop("nominees"), 422, "/nominees", "required"),
+    (lambda b: b.update(nominees=[]), 422, "/nominees", "too_few_items"),
+    (lambda b: b.update(title=""), 422, "/title", "too_short"),
+    (lambda b: b.update(round_id="x"), 422, "/round_id", "not_uuid"),
+    (lambda b: b.update(opens_at="2026-13-01T00:00:00Z"), 422, "/opens_at", "not_date_time"),
+    (lambda b: b.update(opens_at="2026-01-01 00:00:00"), 422, "/opens_at", "not_date_time"),
+    (lambda b: b.update(closes_at="2101-01-01T00:00:00+08:00"), 422, "/closes_at",
+     "out_of_range"),
+    (lambda b: b.update(closes_at=b["opens_at"]), 422, "/closes_at", "closes_not_after_opens"),
+    (lambda b: b["limits"].update(votes_per_day=0), 422, "/limits/votes_per_day",
+     "out_of_range"),
     (lambda b: b["limits"].update(votes_per_nominee_per_day=101), 422,
-     "/limits/votes_per_nominee_per_day"),
-    (lambda b: b["limits"].update(ip_burst="5"), 422, "/limits/ip_burst"),
-    (lambda b: b.update(show_counts_while_open="yes"), 422, "/show_counts_while_open"),
-    (lambda b: b["nominees"].append(dict(b["nominees"][0])), 422, "/nominees/3/id"),
-    (lambda b: b["nominees"][1].pop("name"), 422, "/nominees/1/name"),
-    (lambda b: b["nominees"][0].update(id="ABC"), 422, "/nominees/0/id"),
-    (lambda b: b["nominees"][0].update(photo="x"), 400, "/nominees/0/photo"),
+     "/limits/votes_per_nominee_per_day", "out_of_range"),
+    (lambda b: b["limits"].update(ip_burst="5"), 422, "/limits/ip_burst", "wrong_type"),
+    (lambda b: b.update(show_counts_while_open="yes"), 422, "/show_counts_while_open",
+     "wrong_type"),
+    (lambda b: b["nominees"].append(dict(b["nominees"][0])), 422, "/nominees/3/id",
+     "duplicate_nominee"),
+    (lambda b: b["nominees"][1].pop("name"), 422, "/nominees/1/name", "required"),
+    (lambda b: b["nominees"][0].update(id="ABC"), 422, "/nominees/0/id", "not_uuid"),
+    (lambda b: b["nominees"][0].update(photo="x"), 400, "/nominees/0/photo", "unknown_field"),
+    (lambda b: b["nominees"].append(5), 422, "/nominees/3", "not_an_object"),
 ])
-def test_put_bad_body(vote, change, status, pointer):
+def test_put_bad_body(vote, change, status, pointer, code):
     body = session_body()
     change(body)
     sid = new_id()
     r = put_session(vote, sid, body, expect=status)
-    assert pointer in [e["pointer"] for e in r.body["errors"]]
+    assert {e["pointer"]: e["code"] for e in r.body["errors"]}[pointer] == code
+    vote.get(f"/v1/sessions/{sid}", expect=404)
+
+
+def test_put_every_fault_at_once(vote):
+    """One 422 lists every bad member, a mistyped one included; an unknown
+    member anywhere makes it a 400 that lists only the unknown ones."""
+    body = session_body()
+    body.update(round_id="x", title=7, opens_at="soon")
+    body["limits"]["votes_per_day"] = 0
+    body["nominees"][0]["id"] = "ABC"
+    sid = new_id()
+    r = put_session(vote, sid, body, expect=422)
+    assert {e["pointer"]: e["code"] for e in r.body["errors"]} == {
+        "/title": "wrong_type", "/round_id": "not_uuid", "/opens_at": "not_date_time",
+        "/limits/votes_per_day": "out_of_range", "/nominees/0/id": "not_uuid"}
+    assert r.body["code"] == "wrong_type"
+    assert r.body["detail"] == "/title: 应为字符串"
+    body["nominees"][1]["photo"] = "x"
+    r = put_session(vote, sid, body, expect=400)
+    assert [(e["pointer"], e["code"]) for e in r.body["errors"]] == [
+        ("/nominees/1/photo", "unknown_field")]
     vote.get(f"/v1/sessions/{sid}", expect=404)
 
 

@@ -83,8 +83,8 @@ def test_one_voter_is_its_sub(vote):
 
 def test_service_token_cannot_vote(vote, session):
     sid, body, noms = session
-    r = vs.cast(vote, sid, noms[0], token=vs.service_token(), expect=403)
-    assert "service" in r.body["detail"]
+    r = vs.cast(vote, sid, noms[0], token=vs.service_token(), expect=403, lang="en")
+    assert r.body["code"] == "role_not_allowed" and "service" in r.body["detail"]
 
 
 def test_voter_token_cannot_push_sessions(vote):

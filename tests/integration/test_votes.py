@@ -46,15 +46,15 @@ def test_duplicate_nominee_409_and_daily_limit_429(vote):
     sid, body, noms = vs.new_session(vote, n=3, votes_per_day=2, per_nominee=1)
     token = vs.voter_token()
     assert vs.cast(vote, sid, noms[0], token=token, expect=201).body["votes_left_today"] == 1
-    r = vs.cast(vote, sid, noms[0], token=token, expect=409)
-    assert "already voted" in r.body["detail"]
+    r = vs.cast(vote, sid, noms[0], token=token, expect=409, lang="en")
+    assert r.body["code"] == "already_voted_today" and "already voted" in r.body["detail"]
     assert vs.cast(vote, sid, noms[1], token=token, expect=201).body["votes_left_today"] == 0
     r = vs.cast(vote, sid, noms[2], token=token, expect=429)
     wait = int(r.headers["Retry-After"])
     now = vs.now_f()
     expected = vs.shanghai_midnight_after(now) - now
     assert abs(wait - expected) <= 5, (wait, expected)
-    assert "00:00" in r.body["detail"]
+    assert r.body["code"] == "daily_limit_reached" and "00:00" in r.body["detail"]
     # another voter is not affected
     vs.cast(vote, sid, noms[2], expect=201)
 
@@ -71,23 +71,28 @@ def test_votes_per_nominee_per_day(vote):
 def test_unknown_session_or_nominee_404(vote):
     sid, body, noms = vs.new_session(vote)
     r = vs.cast(vote, sid, new_id(), expect=404)
-    assert "nominee" in r.body["detail"]
-    r = vs.cast(vote, new_id(), noms[0], expect=404)
-    assert "session" in r.body["detail"]
+    assert r.body["code"] == "no_such_nominee"
+    r = vs.cast(vote, new_id(), noms[0], expect=404, lang="en")
+    assert r.body["code"] == "no_such_session" and "session" in r.body["detail"]
     vs.cast(vote, "not-a-session", noms[0], expect=404)
 
 
-@pytest.mark.parametrize("payload, status", [
-    ({}, 422), ({"nominee_id": 5}, 422), ({"nominee_id": "x"}, 422),
-    ({"nominee_id": None}, 422), ({"nominee": "x"}, 400), ([], 400),
+@pytest.mark.parametrize("payload, status, code", [
+    ({}, 422, "required"), ({"nominee_id": 5}, 422, "wrong_type"),
+    ({"nominee_id": "x"}, 422, "not_uuid"), ({"nominee_id": None}, 422, "wrong_type"),
+    ({"nominee": "x"}, 400, "unknown_field"), ([], 400, "not_an_object"),
 ])
-def test_bad_vote_body(vote, payload, status):
+def test_bad_vote_body(vote, payload, status, code):
     sid, body, noms = vs.new_session(vote)
-    vote.post(f"/v1/sessions/{sid}/votes", json=payload, token=vs.voter_token(), expect=status)
-    vote.post(f"/v1/sessions/{sid}/votes", data="{", token=vs.voter_token(),
-              headers={"Content-Type": "application/json"}, expect=400)
-    vote.post(f"/v1/sessions/{sid}/votes", data="nominee", token=vs.voter_token(),
-              headers={"Content-Type": "text/plain"}, expect=415)
+    r = vote.post(f"/v1/sessions/{sid}/votes", json=payload, token=vs.voter_token(),
+                  expect=status)
+    assert r.body["code"] == code
+    r = vote.post(f"/v1/sessions/{sid}/votes", data="{", token=vs.voter_token(),
+                  headers={"Content-Type": "application/json"}, expect=400)
+    assert r.body["code"] == "invalid_json"
+    r = vote.post(f"/v1/sessions/{sid}/votes", data="nominee", token=vs.voter_token(),
+                  headers={"Content-Type": "text/plain"}, expect=415)
+    assert r.body["code"] == "unsupported_media_type"
 
 
 def test_gcra_per_ip_from_trusted_proxy(vote):
@@ -99,6 +104,7 @@ def test_gcra_per_ip_from_trusted_proxy(vote):
     vs.cast(vote, sid, new_id(), ip=ip, expect=404)
     r = vs.cast(vote, sid, noms[1], ip=ip, expect=429)
     assert 1 <= int(r.headers["Retry-After"]) <= 60
+    assert r.body["code"] == "ip_rate_limited"
     # the right-most address not a trusted proxy counts: 127.0.0.1 is trusted
     r = vs.cast(vote, sid, noms[1], ip=f"203.0.113.9, {ip}, 127.0.0.1", expect=429)
     # another client address has its own budget
@@ -156,7 +162,7 @@ def test_parallel_identical_votes_one_201(vote):
 
 def test_log_after_close(vote):
     sid, body, noms = vs.new_session(vote, n=3, votes_per_day=3)
-    vote.get(f"/v1/sessions/{sid}/log", expect=403)
+    assert vote.get(f"/v1/sessions/{sid}/log", expect=403).body["code"] == "log_not_published"
     receipts = []
     for i in range(5):
         token = vs.voter_token()

@@ -129,8 +129,10 @@ def new_session(client, **kw):
     return sid, body, [n["id"] for n in body["nominees"]]
 
 
-def cast(client, sid, nominee, *, token=None, ip=None, expect=None, check="spec"):
+def cast(client, sid, nominee, *, token=None, ip=None, expect=None, check="spec", lang=None):
     headers = {"X-Forwarded-For": ip} if ip else {}
+    if lang:
+        headers["Accept-Language"] = lang
     return client.post(f"/v1/sessions/{sid}/votes", json={"nominee_id": nominee},
                        token=token or voter_token(), headers=headers, expect=expect,
                        check=check)

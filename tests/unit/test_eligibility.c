@@ -672,6 +672,7 @@ static void test_clear_warnings_need_overrides(void)
     CHECK(!eligibility_clear(cl, ov, &p)); /* evidence still open */
     CHECK_EQ_INT(p.n_errors, 1);
     CHECK(strstr(p.errors[0].detail[PROBLEM_LANG_EN], "evidence") != NULL);
+    CHECK_EQ_STR(p.errors[0].code, "override_required");
     problem_clear(&p);
     json_decref(ov);
 
@@ -695,6 +696,10 @@ static void test_clear_fail_is_final(void)
     CHECK_EQ_INT(p.err, APP_ERR_VALIDATION);
     CHECK(has_error(&p, "/overrides"));
     CHECK(strstr(p.errors[0].detail[PROBLEM_LANG_EN], "skill_level") != NULL);
+    CHECK_EQ_STR(p.errors[0].code, "check_failed");
+    /* Chinese names the check by its label, not its code. */
+    CHECK(strstr(p.errors[0].detail[PROBLEM_LANG_ZH], "skill_level") == NULL);
+    CHECK(strstr(p.errors[0].detail[PROBLEM_LANG_ZH], "不可豁免") != NULL);
     problem_clear(&p);
 
     p = (struct problem)PROBLEM_INIT;
@@ -720,6 +725,7 @@ static void test_clear_override_of_non_warning(void)
                        codes[i], "reason", "理由");
         CHECKF(!eligibility_clear(cl, ov, &p), "%s", codes[i]);
         CHECKF(p.n_errors == 1 && has_error(&p, "/overrides/1/check"), "%s", codes[i]);
+        CHECK_EQ_STR(p.errors[0].code, "override_not_warning");
         CHECK_EQ_INT(p.err, APP_ERR_VALIDATION);
         problem_clear(&p);
         json_decref(ov);
@@ -765,6 +771,30 @@ static void test_clear_malformed(void)
                      "[{\"check\": \"age_max\", \"reason\": \"a\"},"
                      " {\"check\": \"age_max\", \"reason\": \"b\"}]",
                      "/overrides/1/check", APP_ERR_VALIDATION);
+
+    /* Every malformed override at once; unknown members alone (400) first. */
+    {
+        json_t *ov =
+            json_loads("[{\"check\": 7, \"reason\": \"x\"}, {\"check\": \"age_max\"}, 1]", 0, NULL);
+        struct problem p = PROBLEM_INIT;
+
+        CHECK(!eligibility_clear(cl, ov, &p));
+        CHECK_EQ_INT(p.err, APP_ERR_VALIDATION);
+        CHECK_EQ_INT(p.n_errors, 3);
+        CHECK(has_error(&p, "/overrides/0/check") && has_error(&p, "/overrides/1/reason") &&
+              has_error(&p, "/overrides/2"));
+        problem_clear(&p);
+        json_decref(ov);
+        ov = json_loads("[{\"check\": 7, \"reason\": \"x\"}, {\"check\": \"a\", \"by\": 1}]", 0,
+                        NULL);
+        p = (struct problem)PROBLEM_INIT;
+        CHECK(!eligibility_clear(cl, ov, &p));
+        CHECK_EQ_INT(p.err, APP_ERR_UNKNOWN_FIELD);
+        CHECK_EQ_INT(p.n_errors, 1);
+        CHECK(has_error(&p, "/overrides/1/by"));
+        problem_clear(&p);
+        json_decref(ov);
+    }
 
     /* reason: 1..500 code points, counted as characters, not bytes. */
     for (int n = 500; n <= 501; n++) {

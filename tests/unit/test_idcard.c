@@ -139,6 +139,52 @@ static void test_status_text(void)
     CHECK(strcmp(idcard_status_text(IDCARD_BAD_DATE), idcard_status_text(IDCARD_BAD_CHECK)) != 0);
 }
 
+/* idcard_check: one 422 item whose code names the fault; never the number. */
+static void test_check_codes(void)
+{
+    static const struct {
+        const char *in;
+        const char *code; /* NULL: accepted */
+    } vectors[] = {
+        {"11010519001231000X", NULL},
+        {"11010519001231000", "id_number_length"},
+        {"11010519001231000A", "id_number_characters"},
+        {"110101190002300014", "id_number_birth_date"},
+        {"110101190001010015", "id_number_check_character"},
+        {"110101202601020019", "id_number_birth_date"}, /* born after "today" */
+    };
+
+    for (size_t i = 0; i < TEST_COUNT(vectors); i++) {
+        struct problem p = PROBLEM_INIT;
+        struct idcard c;
+        bool ok = idcard_check(vectors[i].in, 2026, 1, 1, "/id_number", &c, &p);
+
+        CHECKF(ok == (vectors[i].code == NULL), "%s: %s", vectors[i].in, ok ? "ok" : "refused");
+        if (ok) {
+            CHECK_EQ_INT(p.n_errors, 0);
+            continue;
+        }
+        CHECK_EQ_INT(p.err, APP_ERR_VALIDATION);
+        CHECK_EQ_INT(p.n_errors, 1);
+        CHECK_EQ_STR(p.errors[0].pointer, "/id_number");
+        CHECKF(strcmp(p.errors[0].code, vectors[i].code) == 0, "%s: code %s", vectors[i].in,
+               p.errors[0].code);
+        CHECK(strstr(p.errors[0].detail[PROBLEM_LANG_ZH], vectors[i].in) == NULL);
+        CHECK(strstr(p.errors[0].detail[PROBLEM_LANG_EN], vectors[i].in) == NULL);
+        problem_clear(&p);
+    }
+    {
+        struct problem p = PROBLEM_INIT;
+        struct idcard c;
+
+        CHECK(!idcard_check("110101190001010015", 2026, 1, 1, "/id_number", &c, &p));
+        CHECK_EQ_STR(p.errors[0].detail[PROBLEM_LANG_ZH], "不是有效的公民身份号码：校验码不符");
+        CHECK_EQ_STR(p.errors[0].detail[PROBLEM_LANG_EN],
+                     "not a valid 公民身份号码 (GB 11643): check character does not match");
+        problem_clear(&p);
+    }
+}
+
 struct age_vector {
     int by, bm, bd; /* birth */
     int y, m, d;    /* asked at */
@@ -193,6 +239,7 @@ int main(void)
         {"check character", test_check_char},
         {"exactly one check character fits", test_one_check_char_fits},
         {"status text", test_status_text},
+        {"idcard_check: codes per fault", test_check_codes},
         {"age at a date", test_age_at},
         {"age from a parsed number", test_age_from_parsed},
     };

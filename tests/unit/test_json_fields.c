@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests for common/json_fields.c: unknown members first (400), then
- * types, required members and lengths (422), each with a JSON Pointer.
+ * types, required members and lengths (422), each with a JSON Pointer, a
+ * code and a detail in both languages.
  */
 #include <string.h>
 
@@ -241,8 +242,81 @@ static void test_nested_then_rendered(void)
     CHECK_EQ_INT(json_integer_value(json_object_get(body, "status")), 422);
     e = json_array_get(json_object_get(body, "errors"), 0);
     CHECK_EQ_STR(json_string_value(json_object_get(e, "pointer")), "/policy/x");
-    CHECK_EQ_STR(json_string_value(json_object_get(e, "detail")), "must be an integer");
+    CHECK_EQ_STR(json_string_value(json_object_get(e, "code")), "wrong_type");
+    CHECK_EQ_STR(json_string_value(json_object_get(e, "detail")), "应为整数");
+    CHECK_EQ_STR(json_string_value(json_object_get(body, "detail")), "/policy/x: 应为整数");
     json_decref(body);
+    body = problem_to_json(&p, PROBLEM_LANG_EN, "/v1/rounds", "rid");
+    e = json_array_get(json_object_get(body, "errors"), 0);
+    CHECK_EQ_STR(json_string_value(json_object_get(e, "detail")), "must be an integer");
+    CHECK_EQ_STR(json_string_value(json_object_get(body, "code")), "wrong_type");
+    json_decref(body);
+    json_decref(obj);
+    problem_clear(&p);
+}
+
+/* Each fault's code (and Chinese text) names its cause. */
+struct code_vector {
+    const char *json;
+    const char *pointer;
+    const char *code;
+    const char *zh;
+};
+
+static const struct code_vector code_vectors[] = {
+    {"{\"name\":\"a\",\"age\":1,\"bogus\":1}", "/bogus", "unknown_field", "未知字段"},
+    {"{\"age\":1}", "/name", "required", "为必填项"},
+    {"{\"name\":5,\"age\":1}", "/name", "wrong_type", "应为字符串"},
+    {"{\"name\":\"a\",\"age\":1,\"note\":1}", "/note", "wrong_type", "应为字符串或 null"},
+    {"{\"name\":\"a\",\"age\":1,\"active\":1}", "/active", "wrong_type",
+     "应为布尔值（true 或 false）"},
+    {"{\"name\":\"\",\"age\":1}", "/name", "too_short", "长度应为 1 至 3 个字符"},
+    {"{\"name\":\"abcd\",\"age\":1}", "/name", "too_long", "长度应为 1 至 3 个字符"},
+    {"{\"name\":\"a\",\"age\":1,\"tags\":[]}", "/tags", "too_few_items", "应有 1 至 2 项"},
+    {"{\"name\":\"a\",\"age\":1,\"tags\":[1,2,3]}", "/tags", "too_many_items", "应有 1 至 2 项"},
+    {"[1]", "", "not_an_object", "应为对象"},
+};
+
+static void test_codes(void)
+{
+    for (size_t i = 0; i < TEST_COUNT(code_vectors); i++) {
+        const struct code_vector *v = &code_vectors[i];
+        struct problem p = PROBLEM_INIT;
+        json_t *obj = json_loads(v->json, 0, NULL);
+
+        CHECKF(obj != NULL && !json_fields_check(obj, fields, TEST_COUNT(fields), "", &p),
+               "row %zu: accepted", i);
+        CHECKF(p.n_errors == 1, "row %zu: %zu errors", i, p.n_errors);
+        CHECKF(strcmp(p.errors[0].pointer, v->pointer) == 0, "row %zu: pointer %s", i,
+               p.errors[0].pointer);
+        CHECKF(strcmp(p.errors[0].code, v->code) == 0, "row %zu: code %s, want %s", i,
+               p.errors[0].code, v->code);
+        CHECKF(strcmp(p.errors[0].detail[PROBLEM_LANG_ZH], v->zh) == 0, "row %zu: \"%s\"", i,
+               p.errors[0].detail[PROBLEM_LANG_ZH]);
+        CHECKF(strcmp(problem_code(&p), v->code) == 0, "row %zu: problem code %s", i,
+               problem_code(&p));
+        json_decref(obj);
+        problem_clear(&p);
+    }
+}
+
+static void test_unknown_only(void)
+{
+    /* json_fields_unknown reports the unknown members and nothing else. */
+    struct problem p = PROBLEM_INIT;
+    json_t *obj = json_loads("{\"name\":5,\"x\":1}", 0, NULL);
+
+    CHECK(obj != NULL);
+    CHECK(!json_fields_unknown(obj, fields, TEST_COUNT(fields), "/a", &p));
+    CHECK_EQ_INT(p.err, APP_ERR_UNKNOWN_FIELD);
+    CHECK_EQ_INT(p.n_errors, 1);
+    CHECK_EQ_STR(p.errors[0].pointer, "/a/x");
+    problem_clear(&p);
+    json_decref(obj);
+    obj = json_loads("{\"name\":5}", 0, NULL);
+    p = (struct problem)PROBLEM_INIT;
+    CHECK(json_fields_unknown(obj, fields, TEST_COUNT(fields), "", &p));
+    CHECK_EQ_INT(p.n_errors, 0);
     json_decref(obj);
 }
 
@@ -322,6 +396,8 @@ int main(void)
         {"unbounded string", test_unbounded_string},
         {"many unknown members", test_many_unknown_members},
         {"nested object with a prefix, rendered", test_nested_then_rendered},
+        {"codes and Chinese details", test_codes},
+        {"unknown members only", test_unknown_only},
         {"pointer escaping (RFC 6901)", test_pointer_escaping},
         {"long unknown member name still renders", test_long_unknown_member_renders},
         {"json_utf8_length", test_utf8_length},

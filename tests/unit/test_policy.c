@@ -527,6 +527,56 @@ static void test_each_fault(void)
     }
 }
 
+/* Each fault's code names its cause; the details come in both languages. */
+static const struct code_case {
+    const char *seed, *member, *json, *code, *zh, *en;
+} code_cases[] = {
+    {LANSHAN, "bogus", "1", "unknown_field", "未知字段", "unknown member"},
+    {LANSHAN, "skill_test", NULL, "required", "为必填项", "required"},
+    {LANSHAN, "cycle_years", "11", "out_of_range", "应为 1 至 10 的整数",
+     "must be an integer from 1 to 10"},
+    {LANSHAN, "cycle_years", "\"2\"", "wrong_type", "应为 1 至 10 的整数",
+     "must be an integer from 1 to 10"},
+    {LANSHAN, "vote_weight", "101", "out_of_range", "应为 0 至 100 的整数，或为 null",
+     "must be an integer from 0 to 100 or null"},
+    {LANSHAN, "authority", "\"\"", "too_short", "应为 1 至 200 个字符的字符串",
+     "must be a string of 1 to 200 characters"},
+    {LANSHAN, "in_force_from", "\"2022-02-30\"", "not_date", "应为 YYYY-MM-DD 格式的日期",
+     "must be a date YYYY-MM-DD"},
+    {LANSHAN, "awards_cap", "\"Hard\"", "unknown_value", NULL, NULL},
+    {LANSHAN, "in_force_to", "\"2021-12-31\"", "ends_before_start", "不得早于 in_force_from",
+     "must not be before in_force_from"},
+    {HUANCUI, "skill_test_weight", "null", "must_not_be_null",
+     "不应为 null（skill_test 为 false 时须为 null，为 true 时须填写）",
+     "must not be null exactly when skill_test is false"},
+    {LANSHAN, "unit_publicity_required", "false", "must_be_null", NULL, NULL},
+    {HUANCUI, "age_preferred_max", "56", "preferred_age_above_max", NULL, NULL},
+    {LANSHAN, "suspension_reasons", "[\"a\", \"a\"]", "duplicate_item", "与第 0 项重复",
+     "repeats item 0"},
+    {LANSHAN, "revocation_reasons", "[]", "too_few_items", NULL, NULL},
+    {LANSHAN, "rubric", "[7]", "not_an_object", "应为对象", "must be an object"},
+};
+
+static void test_fault_codes(void)
+{
+    for (size_t i = 0; i < TEST_COUNT(code_cases); i++) {
+        const struct code_case *f = &code_cases[i];
+        json_t *pol = mutated(f->seed, f->member, f->json);
+        struct problem p = PROBLEM_INIT;
+
+        CHECKF(pol != NULL && !policy_validate(pol, &p), "case %zu (%s): accepted", i, f->member);
+        CHECKF(p.n_errors > 0 && strcmp(p.errors[0].code, f->code) == 0,
+               "case %zu (%s): code %s, want %s", i, f->member, p.errors[0].code, f->code);
+        CHECKF(f->zh == NULL || strcmp(p.errors[0].detail[PROBLEM_LANG_ZH], f->zh) == 0,
+               "case %zu (%s): \"%s\"", i, f->member, p.errors[0].detail[PROBLEM_LANG_ZH]);
+        CHECKF(f->en == NULL || strcmp(p.errors[0].detail[PROBLEM_LANG_EN], f->en) == 0,
+               "case %zu (%s): \"%s\"", i, f->member, p.errors[0].detail[PROBLEM_LANG_EN]);
+        CHECKF(p.errors[0].detail[PROBLEM_LANG_ZH][0] != '\0', "case %zu: no Chinese", i);
+        problem_clear(&p);
+        json_decref(pol);
+    }
+}
+
 /* A one-time programme cannot carry an allowance, and the reverse: the trio. */
 static void test_allowance_trio(void)
 {
@@ -665,6 +715,7 @@ static const struct test_case cases[] = {
     {"lanshan values", test_seed_values_lanshan},
     {"huancui values", test_seed_values_huancui},
     {"each fault: pointer, kind, count", test_each_fault},
+    {"each fault: code and both languages", test_fault_codes},
     {"allowance trio follows reward", test_allowance_trio},
     {"all faults reported at once", test_all_faults_at_once},
     {"unknown members are reported first", test_unknown_first},

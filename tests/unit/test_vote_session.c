@@ -103,6 +103,38 @@ static void test_parse_body(void)
     CHECK_EQ_STR(p.errors[1].pointer, "/limits/votes_per_day");
     CHECK_EQ_STR(p.errors[2].pointer, "/limits/ip_rate_per_minute");
     CHECK_EQ_STR(p.errors[3].pointer, "/nominees/1/id");
+    CHECK_EQ_STR(p.errors[0].code, "closes_not_after_opens");
+    CHECK_EQ_STR(p.errors[1].code, "out_of_range");
+    CHECK_EQ_STR(p.errors[3].code, "duplicate_nominee");
+    CHECK_EQ_STR(p.errors[3].detail[PROBLEM_LANG_EN], "appears twice");
+
+    /* A member of the wrong type does not hide the faults of the others. */
+    CHECK(!parse("{\"round_id\":\"R\",\"title\":7,\"opens_at\":\"soon\",\"closes_at\":"
+                 "\"2026-11-21T09:00:00+08:00\",\"limits\":{\"votes_per_day\":0,"
+                 "\"votes_per_nominee_per_day\":1,\"ip_rate_per_minute\":1,\"ip_burst\":1},"
+                 "\"nominees\":[{\"id\":\"x\",\"name\":\"a\",\"unit_name\":\"u\","
+                 "\"occupation\":\"o\"}, 5]}",
+                 &in, &p));
+    CHECK_EQ_INT(p.err, APP_ERR_VALIDATION);
+    CHECK_EQ_INT((int)p.n_errors, 6);
+    CHECK_EQ_STR(p.errors[0].pointer, "/title");
+    CHECK_EQ_STR(p.errors[0].code, "wrong_type");
+    CHECK_EQ_STR(p.errors[1].pointer, "/round_id");
+    CHECK_EQ_STR(p.errors[1].code, "not_uuid");
+    CHECK_EQ_STR(p.errors[2].pointer, "/opens_at");
+    CHECK_EQ_STR(p.errors[2].code, "not_date_time");
+    CHECK_EQ_STR(p.errors[3].pointer, "/limits/votes_per_day");
+    CHECK_EQ_STR(p.errors[4].pointer, "/nominees/0/id");
+    CHECK_EQ_STR(p.errors[5].pointer, "/nominees/1");
+    CHECK_EQ_STR(p.errors[5].code, "not_an_object");
+
+    /* Unknown members at any depth come alone, as a 400. */
+    CHECK(!parse("{\"round_id\":\"R\",\"title\":7,\"limits\":{\"x\":1},\"nominees\":[{\"y\":1}]}",
+                 &in, &p));
+    CHECK_EQ_INT(p.err, APP_ERR_UNKNOWN_FIELD);
+    CHECK_EQ_INT((int)p.n_errors, 2);
+    CHECK_EQ_STR(p.errors[0].pointer, "/limits/x");
+    CHECK_EQ_STR(p.errors[1].pointer, "/nominees/0/y");
 }
 
 static void test_views(void)

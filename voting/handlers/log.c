@@ -157,7 +157,8 @@ enum app_err log_get(struct http_call *call, struct problem *p)
         goto cleanup;
     }
     if (!s.sealed) {
-        problem_set(p, APP_ERR_FORBIDDEN, "the log is published once the vote has closed");
+        problem_fail(p, APP_ERR_FORBIDDEN, "log_not_published", "投票结束后才公布投票记录",
+                     "the log is published once the vote has closed");
         goto cleanup;
     }
     if (s.log_entries < 0) {

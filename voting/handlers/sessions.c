@@ -21,9 +21,11 @@ const char *vote_session_param(struct http_call *call, bool strict, struct probl
         return id;
     }
     if (strict) {
-        problem_set(reterr, APP_ERR_BAD_PARAMETER, "the session id must be a lowercase UUID");
+        problem_fail(reterr, APP_ERR_BAD_PARAMETER, "not_uuid", "投票场次 ID 应为小写 UUID",
+                     "the session id must be a lowercase UUID");
     } else {
-        problem_set(reterr, APP_ERR_NOT_FOUND, "no such vote session");
+        problem_fail(reterr, APP_ERR_NOT_FOUND, "no_such_session", "投票场次不存在",
+                     "no such vote session");
     }
     return NULL;
 }
@@ -31,12 +33,13 @@ const char *vote_session_param(struct http_call *call, bool strict, struct probl
 void vote_store_problem(enum app_err err, struct problem *reterr)
 {
     if (err == APP_ERR_NOT_FOUND) {
-        problem_set(reterr, err, "no such vote session");
+        problem_fail(reterr, err, "no_such_session", "投票场次不存在", "no such vote session");
     } else if (err == APP_ERR_UNAVAILABLE) {
-        problem_set(reterr, err, "Redis does not answer");
+        problem_fail(reterr, err, "database_unavailable", "投票数据库暂无响应，请稍后重试",
+                     "Redis does not answer");
         reterr->retry_after = 1;
     } else {
-        problem_set(reterr, APP_ERR_INTERNAL, NULL);
+        problem_kind(reterr, APP_ERR_INTERNAL);
     }
 }
 
@@ -79,7 +82,8 @@ static void reply_session(struct http_call *call, const char *id, unsigned statu
     }
     view_of(&in, &v, ids, votes);
     if (tally && !v.show_counts) {
-        problem_set(&prob, APP_ERR_FORBIDDEN, "the counts are hidden until the vote closes");
+        problem_fail(&prob, APP_ERR_FORBIDDEN, "counts_hidden", "投票结束前不公布票数",
+                     "the counts are hidden until the vote closes");
         goto cleanup;
     }
     body = tally ? vote_session_tally(in.doc, &v) : vote_session_public(in.doc, &v);
@@ -130,9 +134,10 @@ enum app_err session_put(struct http_call *call, struct problem *p)
         goto cleanup;
     }
     if (result == VOTE_SETUP_LOCKED) {
-        problem_set(p, APP_ERR_CONFLICT,
-                    "the session has opened: the only change allowed is an earlier closes_at "
-                    "that is not in the past");
+        problem_fail(p, APP_ERR_CONFLICT, "session_locked",
+                     "投票已开始，只能将 closes_at 提前且不得早于当前时间",
+                     "the session has opened: the only change allowed is an earlier closes_at "
+                     "that is not in the past");
         goto cleanup;
     }
     if (result == VOTE_SETUP_CREATED) {

@@ -17,7 +17,8 @@ enum app_err system_readyz(struct http_call *call, struct problem *p)
     json_t *body;
 
     if (redis_store_ping() != APP_OK) {
-        problem_set(&prob, APP_ERR_UNAVAILABLE, "Redis does not answer");
+        problem_fail(&prob, APP_ERR_UNAVAILABLE, "database_unavailable",
+                     "投票数据库暂无响应，请稍后重试", "Redis does not answer");
         prob.retry_after = 1;
         http_reply_problem(call, &prob);
         return APP_OK;

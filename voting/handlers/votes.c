@@ -21,23 +21,58 @@ static const struct json_field vote_fields[] = {
     {"nominee_id", JF_STRING, true, 1, 64},
 };
 
-/* What each refusal of the vote script becomes. */
+/* What each refusal of the vote script becomes. A vote outside its window
+ * is not-open (409), not forbidden: the voter may vote, just not now. */
 static const struct {
     enum vote_cast_status status;
     enum vote_outcome outcome;
     enum app_err err;
-    const char *detail;
+    const char *code;
+    const char *zh;
+    const char *en;
 } refusals[] = {
-    {VOTE_CAST_NO_SESSION, VOTE_NO_SESSION, APP_ERR_NOT_FOUND, "no such vote session"},
-    {VOTE_CAST_NOT_OPEN, VOTE_NOT_OPEN, APP_ERR_FORBIDDEN, "voting has not opened yet"},
-    {VOTE_CAST_CLOSED, VOTE_CLOSED, APP_ERR_FORBIDDEN, "voting has closed"},
-    {VOTE_CAST_RATE_LIMITED, VOTE_RATE_LIMITED, APP_ERR_RATE_LIMITED,
-     "too many votes from this network address; try again later"},
-    {VOTE_CAST_BAD_NOMINEE, VOTE_BAD_NOMINEE, APP_ERR_NOT_FOUND, "no such nominee in this session"},
-    {VOTE_CAST_NOMINEE_LIMIT, VOTE_DUPLICATE, APP_ERR_CONFLICT,
-     "you have already voted for this nominee today"},
-    {VOTE_CAST_DAILY_LIMIT, VOTE_DAILY_LIMIT, APP_ERR_RATE_LIMITED,
-     "no votes left today; they renew at 00:00 Asia/Shanghai"},
+    {.status = VOTE_CAST_NO_SESSION,
+     .outcome = VOTE_NO_SESSION,
+     .err = APP_ERR_NOT_FOUND,
+     .code = "no_such_session",
+     .zh = "投票场次不存在",
+     .en = "no such vote session"},
+    {.status = VOTE_CAST_NOT_OPEN,
+     .outcome = VOTE_NOT_OPEN,
+     .err = APP_ERR_NOT_OPEN,
+     .code = "vote_not_open",
+     .zh = "投票尚未开始",
+     .en = "voting has not opened yet"},
+    {.status = VOTE_CAST_CLOSED,
+     .outcome = VOTE_CLOSED,
+     .err = APP_ERR_NOT_OPEN,
+     .code = "vote_closed",
+     .zh = "投票已结束",
+     .en = "voting has closed"},
+    {.status = VOTE_CAST_RATE_LIMITED,
+     .outcome = VOTE_RATE_LIMITED,
+     .err = APP_ERR_RATE_LIMITED,
+     .code = "ip_rate_limited",
+     .zh = "该网络地址投票过于频繁，请稍后再试",
+     .en = "too many votes from this network address; try again later"},
+    {.status = VOTE_CAST_BAD_NOMINEE,
+     .outcome = VOTE_BAD_NOMINEE,
+     .err = APP_ERR_NOT_FOUND,
+     .code = "no_such_nominee",
+     .zh = "本场投票中没有该候选人",
+     .en = "no such nominee in this session"},
+    {.status = VOTE_CAST_NOMINEE_LIMIT,
+     .outcome = VOTE_DUPLICATE,
+     .err = APP_ERR_CONFLICT,
+     .code = "already_voted_today",
+     .zh = "您今天已为该候选人投过票",
+     .en = "you have already voted for this nominee today"},
+    {.status = VOTE_CAST_DAILY_LIMIT,
+     .outcome = VOTE_DAILY_LIMIT,
+     .err = APP_ERR_RATE_LIMITED,
+     .code = "daily_limit_reached",
+     .zh = "今日票数已用完，北京时间 00:00 起恢复",
+     .en = "no votes left today; they renew at 00:00 Asia/Shanghai"},
 };
 
 static void refusal_problem(const struct vote_cast_result *res, struct problem *reterr)
@@ -45,7 +80,9 @@ static void refusal_problem(const struct vote_cast_result *res, struct problem *
     for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
         if (refusals[i].status == res->status) {
             vote_metrics_count(refusals[i].outcome);
-            problem_set(reterr, refusals[i].err, "%s", refusals[i].detail);
+            /* Both formats take both texts; each prints its own. */
+            problem_fail(reterr, refusals[i].err, refusals[i].code, "%s%.0s", "%.0s%s",
+                         refusals[i].zh, refusals[i].en);
             if (refusals[i].err == APP_ERR_RATE_LIMITED) {
                 long long s = (res->retry_ms + 999) / 1000;
                 reterr->retry_after = s < 1 ? 1 : s > 86400 ? 86400 : (unsigned)s;
@@ -106,7 +143,8 @@ enum app_err vote_post(struct http_call *call, struct problem *p)
     }
     nominee = json_string_value(json_object_get(call->body, "nominee_id"));
     if (!vote_uuid_valid(nominee)) {
-        problem_add_error(p, APP_ERR_VALIDATION, "/nominee_id", "must be a lowercase UUID");
+        problem_field(p, APP_ERR_VALIDATION, "/nominee_id", "not_uuid", "应为小写 UUID",
+                      "must be a lowercase UUID");
         goto cleanup;
     }
     if (!client_address(call, ip)) {
@@ -146,13 +184,16 @@ enum app_err receipt_get(struct http_call *call, struct problem *p)
         goto cleanup;
     }
     if (!vote_receipt_parse(receipt, stream_id, token)) {
-        problem_set(p, APP_ERR_BAD_PARAMETER, "a receipt looks like <stream id>.<32 hex>");
+        problem_fail(p, APP_ERR_BAD_PARAMETER, "invalid_receipt",
+                     "回执格式应为 <流水号>.<32 位十六进制字符>",
+                     "a receipt looks like <stream id>.<32 hex>");
         goto cleanup;
     }
     err = vote_store_log_entry(id, stream_id, &e);
     vote_receipt_hash(token, hash);
     if (err == APP_ERR_NOT_FOUND || (err == APP_OK && !vote_hash_equal(hash, e.receipt_hash))) {
-        problem_set(p, APP_ERR_NOT_FOUND, "no vote with this receipt in this session");
+        problem_fail(p, APP_ERR_NOT_FOUND, "no_such_receipt", "本场投票中没有与该回执对应的投票",
+                     "no vote with this receipt in this session");
         goto cleanup;
     }
     if (err != APP_OK) {

@@ -40,38 +40,108 @@ static const long limit_max[] = {VOTE_LIMIT_DAY_MAX, VOTE_LIMIT_DAY_MAX, VOTE_LI
                                  VOTE_LIMIT_RATE_MAX};
 /* clang-format on */
 
-static void check_time(const json_t *body, const char *name, long long *out, struct problem *p)
+/* Pass 1: members no table names, at every level (400 before any 422). */
+static bool no_unknown(const json_t *body, struct problem *p)
+{
+    const json_t *limits = json_object_get(body, "limits");
+    bool ok = json_fields_unknown(body, session_fields, N_OF(session_fields), "", p);
+    size_t i;
+    json_t *n;
+
+    if (json_is_object(limits)) {
+        ok &= json_fields_unknown(limits, limit_fields, N_OF(limit_fields), "/limits", p);
+    }
+    json_array_foreach(json_object_get(body, "nominees"), i, n)
+    {
+        char prefix[32];
+        snprintf(prefix, sizeof(prefix), "/nominees/%zu", i);
+        if (json_is_object(n)) {
+            ok &= json_fields_unknown(n, nominee_fields, N_OF(nominee_fields), prefix, p);
+        }
+    }
+    return ok;
+}
+
+/* Whether a fault at `pointer` is reported already (its type, say). */
+static bool reported(const struct problem *p, const char *pointer)
+{
+    for (size_t i = 0; i < p->n_errors; i++) {
+        if (strcmp(p->errors[i].pointer, pointer) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A time member that passed its type check; false when it is not usable. */
+static bool check_time(const json_t *body, const char *name, long long *out, struct problem *p)
 {
     char ptr[PROBLEM_POINTER_MAX];
 
     snprintf(ptr, sizeof(ptr), "/%s", name);
-    if (!rfc3339_parse(json_string_value(json_object_get(body, name)), out)) {
-        problem_add_error(p, APP_ERR_VALIDATION, ptr,
-                          "must be an RFC 3339 date-time with an offset");
-    } else if (*out < VOTE_TIME_MIN_MS || *out >= VOTE_TIME_MAX_MS) {
-        problem_add_error(p, APP_ERR_VALIDATION, ptr, "must be within 2020 to 2099");
+    if (reported(p, ptr)) {
+        return false;
     }
+    if (!rfc3339_parse(json_string_value(json_object_get(body, name)), out)) {
+        problem_field(p, APP_ERR_VALIDATION, ptr, "not_date_time",
+                      "应为带时区偏移的 RFC 3339 日期时间",
+                      "must be an RFC 3339 date-time with an offset");
+        return false;
+    }
+    if (*out < VOTE_TIME_MIN_MS || *out >= VOTE_TIME_MAX_MS) {
+        problem_field(p, APP_ERR_VALIDATION, ptr, "out_of_range", "应在 2020 至 2099 年之间",
+                      "must be within 2020 to 2099");
+        return false;
+    }
+    return true;
 }
 
-static bool check_limits(const json_t *limits, struct vote_session_input *in, struct problem *p)
+static void check_limits(const json_t *limits, struct vote_session_input *in, struct problem *p)
 {
     long *out[] = {&in->votes_per_day, &in->votes_per_nominee_per_day, &in->ip_rate_per_minute,
                    &in->ip_burst};
-    bool ok = true;
 
-    if (!json_fields_check(limits, limit_fields, N_OF(limit_fields), "/limits", p)) {
-        return false;
+    if (!json_is_object(limits) ||
+        !json_fields_check(limits, limit_fields, N_OF(limit_fields), "/limits", p)) {
+        return;
     }
     for (size_t i = 0; i < N_OF(limit_fields); i++) {
         json_int_t v = json_integer_value(json_object_get(limits, limit_fields[i].name));
         if (v < 1 || v > limit_max[i]) {
             char ptr[PROBLEM_POINTER_MAX];
             snprintf(ptr, sizeof(ptr), "/limits/%s", limit_fields[i].name);
-            problem_add_error(p, APP_ERR_VALIDATION, ptr, "must be from 1 to %ld", limit_max[i]);
-            ok = false;
+            problem_field(p, APP_ERR_VALIDATION, ptr, "out_of_range", "应为 1 至 %ld 的整数",
+                          "must be from 1 to %ld", limit_max[i]);
         }
         *out[i] = (long)v;
     }
+}
+
+/* One nominee's members past their types; false when it is refused. */
+static bool
+check_nominee(const json_t *n, const char *prefix, struct vote_session_input *in, struct problem *p)
+{
+    const char *id = json_string_value(json_object_get(n, "id"));
+    char ptr[PROBLEM_POINTER_MAX];
+    bool ok = true;
+
+    if (!json_fields_check(n, nominee_fields, N_OF(nominee_fields), prefix, p)) {
+        return false;
+    }
+    snprintf(ptr, sizeof(ptr), "%s/id", prefix);
+    if (!vote_uuid_valid(id)) {
+        problem_field(p, APP_ERR_VALIDATION, ptr, "not_uuid", "应为小写 UUID",
+                      "must be a lowercase UUID");
+        return false;
+    }
+    for (size_t j = 0; j < in->n_nominees; j++) {
+        if (strcmp(in->nominee_ids[j], id) == 0) {
+            problem_field(p, APP_ERR_VALIDATION, ptr, "duplicate_nominee", "候选人重复",
+                          "appears twice");
+            ok = false;
+        }
+    }
+    in->nominee_ids[in->n_nominees++] = id;
     return ok;
 }
 
@@ -83,38 +153,25 @@ static json_t *check_nominees(const json_t *list, struct vote_session_input *in,
     size_t i;
     json_t *n;
 
+    /* The type and count were checked with the body; the ids fill a fixed array. */
+    if (!json_is_array(list) || json_array_size(list) < 1 ||
+        json_array_size(list) > VOTE_SESSION_NOMINEES_MAX) {
+        json_decref(out);
+        return NULL;
+    }
     json_array_foreach(list, i, n)
     {
-        char prefix[32], ptr[PROBLEM_POINTER_MAX];
+        char prefix[32];
         snprintf(prefix, sizeof(prefix), "/nominees/%zu", i);
-        if (!json_is_object(n)) {
-            problem_add_error(p, APP_ERR_VALIDATION, prefix, "must be an object");
+        if (!check_nominee(n, prefix, in, p)) {
             ok = false;
             continue;
         }
-        if (!json_fields_check(n, nominee_fields, N_OF(nominee_fields), prefix, p)) {
-            ok = false;
-            continue;
-        }
-        const char *id = json_string_value(json_object_get(n, "id"));
-        snprintf(ptr, sizeof(ptr), "%s/id", prefix);
-        if (!vote_uuid_valid(id)) {
-            problem_add_error(p, APP_ERR_VALIDATION, ptr, "must be a lowercase UUID");
-            ok = false;
-            continue;
-        }
-        for (size_t j = 0; j < in->n_nominees; j++) {
-            if (strcmp(in->nominee_ids[j], id) == 0) {
-                problem_add_error(p, APP_ERR_VALIDATION, ptr, "appears twice");
-                ok = false;
-            }
-        }
-        in->nominee_ids[in->n_nominees++] = id;
         const json_t *summary = json_object_get(n, "summary");
-        json_t *pub =
-            json_pack("{s:s, s:I, s:O, s:O, s:O}", "id", id, "number", (json_int_t)(i + 1), "name",
-                      json_object_get(n, "name"), "unit_name", json_object_get(n, "unit_name"),
-                      "occupation", json_object_get(n, "occupation"));
+        json_t *pub = json_pack("{s:O, s:I, s:O, s:O, s:O}", "id", json_object_get(n, "id"),
+                                "number", (json_int_t)(i + 1), "name", json_object_get(n, "name"),
+                                "unit_name", json_object_get(n, "unit_name"), "occupation",
+                                json_object_get(n, "occupation"));
         if (pub != NULL && json_is_string(summary)) {
             json_object_set(pub, "summary", (json_t *)summary);
         }
@@ -129,6 +186,31 @@ static json_t *check_nominees(const json_t *list, struct vote_session_input *in,
     return out;
 }
 
+/* Pass 2: every member's own faults and the rule between the two times,
+ * all reported at once. Fills `in` as far as the values allow. */
+static json_t *check_body(const json_t *body, struct vote_session_input *in, struct problem *p)
+{
+    bool opens_ok, closes_ok;
+
+    json_fields_check(body, session_fields, N_OF(session_fields), "", p);
+    in->round_id = json_string_value(json_object_get(body, "round_id"));
+    if (in->round_id != NULL && !reported(p, "/round_id") && !vote_uuid_valid(in->round_id)) {
+        problem_field(p, APP_ERR_VALIDATION, "/round_id", "not_uuid", "应为小写 UUID",
+                      "must be a lowercase UUID");
+    }
+    opens_ok = json_is_string(json_object_get(body, "opens_at")) &&
+               check_time(body, "opens_at", &in->opens_ms, p);
+    closes_ok = json_is_string(json_object_get(body, "closes_at")) &&
+                check_time(body, "closes_at", &in->closes_ms, p);
+    if (opens_ok && closes_ok && in->closes_ms <= in->opens_ms) {
+        problem_field(p, APP_ERR_VALIDATION, "/closes_at", "closes_not_after_opens",
+                      "应晚于 opens_at", "must be after opens_at");
+    }
+    in->show_counts = json_is_true(json_object_get(body, "show_counts_while_open"));
+    check_limits(json_object_get(body, "limits"), in, p);
+    return check_nominees(json_object_get(body, "nominees"), in, p);
+}
+
 bool vote_session_parse(const json_t *body,
                         const char *session_id,
                         struct vote_session_input *ret,
@@ -137,27 +219,18 @@ bool vote_session_parse(const json_t *body,
     struct vote_session_input in = {0};
     json_t *nominees = NULL, *doc = NULL;
     char opens[RFC3339_TEXT_MAX];
+    size_t before = reterr->n_errors + reterr->n_dropped;
     bool ok = false;
 
-    if (!json_fields_check(body, session_fields, N_OF(session_fields), "", reterr)) {
+    if (!no_unknown(body, reterr)) {
         return false;
     }
-    in.round_id = json_string_value(json_object_get(body, "round_id"));
-    if (!vote_uuid_valid(in.round_id)) {
-        problem_add_error(reterr, APP_ERR_VALIDATION, "/round_id", "must be a lowercase UUID");
+    nominees = check_body(body, &in, reterr);
+    if (reterr->n_errors + reterr->n_dropped > before) {
+        goto cleanup;
     }
-    check_time(body, "opens_at", &in.opens_ms, reterr);
-    check_time(body, "closes_at", &in.closes_ms, reterr);
-    if (reterr->n_errors == 0 && in.closes_ms <= in.opens_ms) {
-        problem_add_error(reterr, APP_ERR_VALIDATION, "/closes_at", "must be after opens_at");
-    }
-    in.show_counts = json_is_true(json_object_get(body, "show_counts_while_open"));
-    check_limits(json_object_get(body, "limits"), &in, reterr);
-    nominees = check_nominees(json_object_get(body, "nominees"), &in, reterr);
-    if (nominees == NULL || reterr->n_errors > 0) {
-        if (reterr->err == APP_OK || reterr->err == APP_ERR_INTERNAL) {
-            reterr->err = APP_ERR_VALIDATION;
-        }
+    if (nominees == NULL) {
+        problem_kind(reterr, APP_ERR_INTERNAL); /* out of memory */
         goto cleanup;
     }
     rfc3339_format(in.opens_ms, in.opens_ms % 1000 != 0, opens);
@@ -169,7 +242,7 @@ bool vote_session_parse(const json_t *body,
                     "show_counts_while_open", in.show_counts, "nominees", nominees);
     in.doc = doc != NULL ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     if (in.doc == NULL) {
-        problem_set(reterr, APP_ERR_INTERNAL, NULL);
+        problem_kind(reterr, APP_ERR_INTERNAL);
         goto cleanup;
     }
     *ret = in;
