@@ -229,34 +229,6 @@ enum app_err problem_copy_error(struct problem *p, enum app_err err, const struc
     return p->err;
 }
 
-enum app_err problem_fail_en(struct problem *p, enum app_err err, const char *fmt, ...)
-{
-    va_list ap;
-
-    p->err = err;
-    p->code[0] = '\0';
-    va_start(ap, fmt);
-    put_details(p->detail, fmt, fmt, ap);
-    va_end(ap);
-    return err;
-}
-
-enum app_err
-problem_field_en(struct problem *p, enum app_err err, const char *pointer, const char *fmt, ...)
-{
-    struct problem_error *e = add_item(p, err, pointer);
-    va_list ap;
-
-    if (e != NULL) {
-        e->code[0] = '\0';
-        va_start(ap, fmt);
-        put_details(e->detail, fmt, fmt, ap);
-        va_end(ap);
-        item_to_problem(p, e);
-    }
-    return p->err;
-}
-
 void problem_clear(struct problem *p)
 {
     if (p == NULL) {

@@ -102,16 +102,6 @@ bool problem_has_error(const struct problem *p, const char *pointer);
  * a lost connection's UNAVAILABLE). Returns err. */
 enum app_err problem_kind(struct problem *p, enum app_err err);
 
-/* Transitional, while callers move to problem_fail/problem_field: English
- * in both languages and the kind's own code. */
-#define problem_set(p, err, ...)                problem_fail_en((p), (err), __VA_ARGS__)
-#define problem_add_error(p, err, pointer, ...) problem_field_en((p), (err), (pointer), __VA_ARGS__)
-enum app_err problem_fail_en(struct problem *p, enum app_err err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-enum app_err
-problem_field_en(struct problem *p, enum app_err err, const char *pointer, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
 /* The code a rendering shows: p->code, or the kind's own. */
 const char *problem_code(const struct problem *p);
 /* A kind's own code, e.g. "not_found". */

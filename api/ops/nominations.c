@@ -203,19 +203,12 @@ check_element(const struct element_shape *s, const json_t *el, size_t i, struct 
 
 static void check_id_number(const char *id, int32_t today, struct problem *p)
 {
-    struct idcard c;
-    struct idcard *card = &c;
-    enum idcard_status st = idcard_parse(id, card);
+    struct idcard card;
+    int y, m, d;
 
-    if (st != IDCARD_OK) {
-        problem_field(p, APP_ERR_VALIDATION, "/id_number", "id_number_invalid",
-                      "不是有效的公民身份号码（GB 11643）：%s",
-                      "not a valid 公民身份号码 (GB 11643): %s", idcard_status_text(st));
-    } else if (date_make(card->birth_year, card->birth_month, card->birth_day) > today) {
-        problem_field(p, APP_ERR_VALIDATION, "/id_number", "id_number_birth_date_future",
-                      "号码中的出生日期晚于今天", "the birth date in the number is in the future");
-    }
-    sodium_memzero(&c, sizeof(c));
+    date_split(today, &y, &m, &d);
+    idcard_check(id, y, m, d, "/id_number", &card, p);
+    sodium_memzero(&card, sizeof(card));
 }
 
 /* Every value check of the candidate members at once, after the shape's;

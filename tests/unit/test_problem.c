@@ -186,8 +186,10 @@ static void test_to_json_full(void)
     struct problem p = PROBLEM_INIT;
     json_t *body, *errors, *e;
 
-    problem_add_error(&p, APP_ERR_VALIDATION, "/name", "must be %d to %d characters", 1, 20);
-    problem_add_error(&p, APP_ERR_VALIDATION, "/items/0/amount", "must be an integer");
+    problem_field(&p, APP_ERR_VALIDATION, "/name", NULL, "must be %d to %d characters",
+                  "must be %d to %d characters", 1, 20);
+    problem_field(&p, APP_ERR_VALIDATION, "/items/0/amount", NULL, "must be an integer",
+                  "must be an integer");
     body = problem_to_json(&p, PROBLEM_LANG_EN, "/api/v1/programmes", "req-42");
     CHECK(body != NULL);
     if (body == NULL)
@@ -271,7 +273,7 @@ static void test_to_json_minimal(void)
     struct problem p = {0};
     json_t *body;
 
-    problem_set(&p, APP_ERR_NOT_FOUND, NULL);
+    problem_fail(&p, APP_ERR_NOT_FOUND, NULL, NULL, NULL);
     CHECK_EQ_STR(p.detail[PROBLEM_LANG_EN], "");
     body = problem_to_json(&p, PROBLEM_LANG_ZH, "", NULL);
     CHECK(body != NULL);
@@ -297,17 +299,18 @@ static void test_set_detail(void)
     char long_detail[2 * PROBLEM_DETAIL_MAX];
 
     CHECK_EQ_INT(p.err, APP_ERR_INTERNAL);
-    problem_set(&p, APP_ERR_CONFLICT, "programme %s is %s", "P-01", "closed");
+    problem_fail(&p, APP_ERR_CONFLICT, NULL, "programme %s is %s", "programme %s is %s", "P-01",
+                 "closed");
     CHECK_EQ_INT(p.err, APP_ERR_CONFLICT);
     CHECK_EQ_STR(p.detail[PROBLEM_LANG_EN], "programme P-01 is closed");
     /* A second set replaces both kind and detail. */
-    problem_set(&p, APP_ERR_NOT_FOUND, NULL);
+    problem_fail(&p, APP_ERR_NOT_FOUND, NULL, NULL, NULL);
     CHECK_EQ_INT(p.err, APP_ERR_NOT_FOUND);
     CHECK_EQ_STR(p.detail[PROBLEM_LANG_EN], "");
     /* Long details are truncated, NUL-terminated. */
     memset(long_detail, 'a', sizeof(long_detail) - 1);
     long_detail[sizeof(long_detail) - 1] = '\0';
-    problem_set(&p, APP_ERR_VALIDATION, "%s", long_detail);
+    problem_fail(&p, APP_ERR_VALIDATION, NULL, "%s", "%s", long_detail);
     CHECK_EQ_INT(strlen(p.detail[PROBLEM_LANG_EN]), PROBLEM_DETAIL_MAX - 1);
 }
 
@@ -317,25 +320,25 @@ static void test_add_error_keeps_first_kind(void)
     struct problem q = {0}; /* APP_OK start */
 
     /* INTERNAL (the pessimistic start) is replaced by the first kind... */
-    problem_add_error(&p, APP_ERR_UNKNOWN_FIELD, "/x", "unknown member");
+    problem_field(&p, APP_ERR_UNKNOWN_FIELD, "/x", NULL, "unknown member", "unknown member");
     CHECK_EQ_INT(p.err, APP_ERR_UNKNOWN_FIELD);
     /* ...and later kinds do not change it. */
-    problem_add_error(&p, APP_ERR_VALIDATION, "/y", "must be a string");
+    problem_field(&p, APP_ERR_VALIDATION, "/y", NULL, "must be a string", "must be a string");
     CHECK_EQ_INT(p.err, APP_ERR_UNKNOWN_FIELD);
     CHECK_EQ_INT(p.n_errors, 2);
     CHECK_EQ_STR(p.detail[PROBLEM_LANG_EN], "/x: unknown member");
 
-    problem_add_error(&q, APP_ERR_VALIDATION, "/a", "is required");
+    problem_field(&q, APP_ERR_VALIDATION, "/a", NULL, "is required", "is required");
     CHECK_EQ_INT(q.err, APP_ERR_VALIDATION);
-    problem_add_error(&q, APP_ERR_UNKNOWN_FIELD, "/b", "unknown member");
+    problem_field(&q, APP_ERR_UNKNOWN_FIELD, "/b", NULL, "unknown member", "unknown member");
     CHECK_EQ_INT(q.err, APP_ERR_VALIDATION);
 
     /* An explicit detail set before is kept. */
     {
         struct problem r = PROBLEM_INIT;
 
-        problem_set(&r, APP_ERR_INTERNAL, "overall");
-        problem_add_error(&r, APP_ERR_VALIDATION, "/z", "bad");
+        problem_fail(&r, APP_ERR_INTERNAL, NULL, "overall", "overall");
+        problem_field(&r, APP_ERR_VALIDATION, "/z", NULL, "bad", "bad");
         CHECK_EQ_INT(r.err, APP_ERR_VALIDATION);
         CHECK_EQ_STR(r.detail[PROBLEM_LANG_EN], "overall");
     }
@@ -343,7 +346,7 @@ static void test_add_error_keeps_first_kind(void)
     {
         struct problem r = PROBLEM_INIT;
 
-        problem_add_error(&r, APP_ERR_BAD_PARAMETER, NULL, "bad");
+        problem_field(&r, APP_ERR_BAD_PARAMETER, NULL, NULL, "bad", "bad");
         CHECK_EQ_STR(r.errors[0].pointer, "");
     }
 }
@@ -354,7 +357,7 @@ static void test_add_error_caps(void)
     json_t *body;
 
     for (int i = 0; i < PROBLEM_ERRORS_MAX + 5; i++)
-        problem_add_error(&p, APP_ERR_VALIDATION, "/items/0", "error %d", i);
+        problem_field(&p, APP_ERR_VALIDATION, "/items/0", NULL, "error %d", "error %d", i);
     CHECK_EQ_INT(p.n_errors, PROBLEM_ERRORS_MAX);
     /* The first ones are kept. */
     CHECK_EQ_STR(p.errors[0].detail[PROBLEM_LANG_EN], "error 0");
@@ -375,7 +378,7 @@ static void test_extra_members(void)
     struct problem p = PROBLEM_INIT;
     json_t *body;
 
-    problem_set(&p, APP_ERR_RATE_LIMITED, "slow down");
+    problem_fail(&p, APP_ERR_RATE_LIMITED, NULL, "slow down", "slow down");
     p.extra = json_pack("{s:i, s:s, s:s, s:i, s:s}", "retry_after_s", 12, "window", "1m", "type",
                         "urn:evil", "status", 200, "title", "hijack");
     CHECK(p.extra != NULL);
@@ -407,7 +410,7 @@ static void test_to_json_with_utf8_detail(void)
     struct problem p = PROBLEM_INIT;
     json_t *body;
 
-    problem_set(&p, APP_ERR_CONFLICT, "项目 %s 已关闭", "P-01");
+    problem_fail(&p, APP_ERR_CONFLICT, NULL, "项目 %s 已关闭", "项目 %s 已关闭", "P-01");
     body = problem_to_json(&p, PROBLEM_LANG_ZH, NULL, NULL);
     CHECK(body != NULL);
     CHECK_EQ_STR(json_string_value(json_object_get(body, "detail")), "项目 P-01 已关闭");
@@ -426,7 +429,7 @@ static void test_to_json_truncated_utf8_detail(void)
 
     for (int i = 0; i < 100; i++)
         strcat(text, "字");
-    problem_set(&p, APP_ERR_VALIDATION, "%s", text);
+    problem_fail(&p, APP_ERR_VALIDATION, NULL, "%s", "%s", text);
     body = problem_to_json(&p, PROBLEM_LANG_ZH, NULL, NULL);
     CHECKF(body != NULL, "a %zu-byte Chinese detail made problem_to_json return NULL",
            strlen(text));
@@ -445,9 +448,9 @@ int main(void)
         {"problem_to_json with every member", test_to_json_full},
         {"problem_to_json minimal", test_to_json_minimal},
         {"details in both languages, codes per cause", test_bilingual_and_codes},
-        {"problem_set detail", test_set_detail},
-        {"problem_add_error keeps the first kind", test_add_error_keeps_first_kind},
-        {"problem_add_error caps errors[]", test_add_error_caps},
+        {"problem_fail detail", test_set_detail},
+        {"problem_field keeps the first kind", test_add_error_keeps_first_kind},
+        {"problem_field caps errors[]", test_add_error_caps},
         {"extra members merge, never override", test_extra_members},
         {"UTF-8 detail", test_to_json_with_utf8_detail},
         {"truncated UTF-8 detail still renders", test_to_json_truncated_utf8_detail},
