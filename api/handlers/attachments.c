@@ -246,7 +246,7 @@ enum app_err attachments_list(struct http_call *call, struct problem *p)
         return p->err;
     }
     return api_reply_page(call, attachment_store_list(db, nom.id, cursor, limit, &array, &next),
-                          array, next, p);
+                          &array, &next, p);
 }
 
 /* Appends s to out as an RFC 8187 value (attr-char kept, the rest %XX). */

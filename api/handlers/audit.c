@@ -22,7 +22,7 @@ enum app_err audit_list(struct http_call *call, struct problem *p)
         call,
         audit_store_list(db, http_query(call, "entity_type"), http_query(call, "entity_id"),
                          http_query(call, "action"), cursor, limit, &array, &next),
-        array, next, p);
+        &array, &next, p);
 }
 
 enum app_err audit_verify(struct http_call *call, struct problem *p)

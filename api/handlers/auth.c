@@ -164,11 +164,7 @@ enum app_err me_get(struct http_call *call, struct problem *p)
     if (db == NULL) {
         goto cleanup;
     }
-    p->err = user_store_get(db, call->who.id, false, &text);
-    if (p->err != APP_OK || (obj = api_parse(text, p)) == NULL) {
-        goto cleanup;
-    }
-    api_reply_resource(call, 200, obj);
+    api_reply_stored(call, user_store_get(db, call->who.id, false, &text), &text, p);
 
 cleanup:
     json_decref(obj);

@@ -76,16 +76,33 @@ enum app_err api_audit(struct http_call *call,
     return ops_audit(&ctx, action, entity_type, entity_id, before, after);
 }
 
-enum app_err
-api_reply_page(struct http_call *call, enum app_err err, char *array, char *next, struct problem *p)
+enum app_err api_reply_page(
+    struct http_call *call, enum app_err err, char **array, char **next, struct problem *p)
 {
     if (err != APP_OK) {
         ops_store_problem(err, p);
     } else {
-        http_reply_list_text(call, array, next);
+        http_reply_list_text(call, *array, *next);
     }
-    free(array);
-    free(next);
+    free(*array);
+    free(*next);
+    *array = *next = NULL;
+    return p->err;
+}
+
+enum app_err
+api_reply_stored(struct http_call *call, enum app_err err, char **text, struct problem *p)
+{
+    json_t *obj = NULL;
+
+    if (err != APP_OK) {
+        ops_store_problem(err, p);
+    } else if ((obj = api_parse(*text, p)) != NULL) {
+        api_reply_resource(call, 200, obj);
+    }
+    json_decref(obj);
+    free(*text);
+    *text = NULL;
     return p->err;
 }
 

@@ -108,12 +108,19 @@ struct idem_state {
  * Callers: `api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed`. */
 enum app_err
 api_idem_begin(struct http_call *call, struct db *db, struct idem_state *st, struct problem *p);
-/* The end of every list: err is the store's answer for one page (array,
- * a JSON array text, and next, the next cursor or NULL; both owned and
- * freed here). Replies the page with its Link, or the store's problem.
- * Returns p->err. */
+/* The end of every list: err is the store's answer for one page, *array
+ * (a JSON array text) and *next (the next cursor or NULL) what it wrote;
+ * both are freed here. Replies the page with its Link, or the store's
+ * problem. Pointers, so that a call may pass the store call itself as err:
+ * the texts are read after it returned. Returns p->err. */
 enum app_err api_reply_page(
-    struct http_call *call, enum app_err err, char *array, char *next, struct problem *p);
+    struct http_call *call, enum app_err err, char **array, char **next, struct problem *p);
+
+/* The end of every read of one resource: err is the store's answer, *text
+ * its representation (freed here). Replies 200 with the ETag from its
+ * "version", or the store's problem. Returns p->err. */
+enum app_err
+api_reply_stored(struct http_call *call, enum app_err err, char **text, struct problem *p);
 
 /* The end of every creating POST: records the answer for the
  * Idempotency-Key in the open transaction, commits, and replies 201 with

@@ -139,8 +139,8 @@ enum app_err nominations_list(struct http_call *call, struct problem *p)
         }
         f.unit_id = call->who.unit_id;
     }
-    return api_reply_page(call, nomination_store_list(db, &f, cursor, limit, &array, &next), array,
-                          next, p);
+    return api_reply_page(call, nomination_store_list(db, &f, cursor, limit, &array, &next), &array,
+                          &next, p);
 
 cleanup:
     return p->err;

@@ -70,7 +70,7 @@ enum app_err units_list(struct http_call *call, struct problem *p)
     }
     return api_reply_page(
         call, unit_store_list(db, kind, http_query(call, "q"), only, cursor, limit, &array, &next),
-        array, next, p);
+        &array, &next, p);
 }
 
 enum app_err units_create(struct http_call *call, struct problem *p)
@@ -119,11 +119,9 @@ enum app_err units_get(struct http_call *call, struct problem *p)
     if (db == NULL || api_path_uuid(id, p) != APP_OK) {
         goto cleanup;
     }
-    p->err = visible(call, id) ? unit_store_get(db, id, false, &text) : APP_ERR_NOT_FOUND;
-    if (p->err != APP_OK || (obj = api_parse(text, p)) == NULL) {
-        goto cleanup;
-    }
-    api_reply_resource(call, 200, obj);
+    api_reply_stored(call,
+                     visible(call, id) ? unit_store_get(db, id, false, &text) : APP_ERR_NOT_FOUND,
+                     &text, p);
 
 cleanup:
     json_decref(obj);

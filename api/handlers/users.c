@@ -132,8 +132,8 @@ enum app_err users_list(struct http_call *call, struct problem *p)
         return problem_fail(p, APP_ERR_BAD_PARAMETER, "unknown_role", "role：角色不在可选范围内",
                             "role: unknown role");
     }
-    return api_reply_page(call, user_store_list(db, role, cursor, limit, &array, &next), array,
-                          next, p);
+    return api_reply_page(call, user_store_list(db, role, cursor, limit, &array, &next), &array,
+                          &next, p);
 }
 
 enum app_err users_create(struct http_call *call, struct problem *p)
@@ -177,11 +177,7 @@ enum app_err users_get(struct http_call *call, struct problem *p)
     if (db == NULL || api_path_uuid(id, p) != APP_OK) {
         goto cleanup;
     }
-    p->err = user_store_get(db, id, false, &text);
-    if (p->err != APP_OK || (obj = api_parse(text, p)) == NULL) {
-        goto cleanup;
-    }
-    api_reply_resource(call, 200, obj);
+    api_reply_stored(call, user_store_get(db, id, false, &text), &text, p);
 
 cleanup:
     json_decref(obj);
