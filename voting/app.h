@@ -58,7 +58,11 @@ http_auth_fn vote_authenticate;
 extern const struct route vote_routes[];
 extern const size_t vote_routes_count;
 
-route_handler_fn session_put, session_get, session_tally, vote_post, receipt_get, log_get;
-route_handler_fn system_readyz, system_openapi, system_docs, system_vote_metrics;
+/* Every handler of voting/routes.def. */
+#pragma push_macro("ROUTE")
+#undef ROUTE
+#define ROUTE(method, path, handler, roles, flags) route_handler_fn handler;
+#include "routes.def"
+#pragma pop_macro("ROUTE")
 
 #endif

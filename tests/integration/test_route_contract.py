@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """The route tables and the contracts agree: every row of api/routes.def and
-voting/routes.c is an operation of openapi/api.yaml or voting.yaml (as
+voting/routes.def is an operation of openapi/api.yaml or voting.yaml (as
 bundled by tools/embed_spec.py, the document /openapi.json serves) whose
 operationId is the row's handler, and the documents describe no operation
 the service does not route."""
@@ -23,7 +23,7 @@ def _rows(rel):
 
 
 @pytest.mark.parametrize("routes,spec_name", [("api/routes.def", "api_spec"),
-                                              ("voting/routes.c", "vote_spec")])
+                                              ("voting/routes.def", "vote_spec")])
 def test_route_table_equals_contract(request, routes, spec_name):
     spec = request.getfixturevalue(spec_name)
     rows = _rows(routes)
