@@ -25,12 +25,13 @@
 #include <stddef.h>
 
 #include "app_err.h"
+#include "vote_limits.h"
 
-#define VOTE_ID_MAX        40 /* a uuid (36) + NUL, with room */
-#define VOTE_STREAM_ID_MAX 48 /* "<ms>-<seq>" + NUL */
-#define VOTE_HEX_MAX       65 /* SHA-256 hex + NUL */
-#define VOTE_NOMINEES_MAX  200
-#define VOTE_LOG_BATCH     1000 /* entries per XRANGE */
+#define VOTE_ID_MAX        40                        /* a uuid (36) + NUL, with room */
+#define VOTE_STREAM_ID_MAX 48                        /* "<ms>-<seq>" + NUL */
+#define VOTE_HEX_MAX       65                        /* SHA-256 hex + NUL */
+#define VOTE_NOMINEES_MAX  VOTE_SESSION_NOMINEES_MAX /* common/vote_limits.h */
+#define VOTE_LOG_BATCH     1000                      /* entries per XRANGE */
 #define VOTE_SESSIONS_MAX  4096
 
 /* ---- the tally poster ---- */
