@@ -73,7 +73,6 @@ static enum app_err check_year_members(const json_t *b, struct problem *p)
         p->err = APP_ERR_UNKNOWN_FIELD;
         return p->err;
     }
-    p->err = APP_OK;
     json_array_foreach(papers, i, v)
     {
         if (!json_is_string(v)) {

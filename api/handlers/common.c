@@ -156,11 +156,7 @@ bool api_distinct_strings(const json_t *array)
 
 enum app_err api_check_version(const json_t *obj, int version, struct problem *p)
 {
-    if (ops_check_version(obj, version, p) != APP_OK) {
-        return p->err;
-    }
-    p->err = APP_OK;
-    return APP_OK;
+    return ops_check_version(obj, version, p);
 }
 
 /* SHA-256 over method, path, query, media type and body: what "the same

@@ -29,10 +29,10 @@ enum app_err system_vote_metrics(struct http_call *call, struct problem *p)
     memcpy(text + http_len, vote_text, vote_len + 1);
     http_reply_text(call, 200, "text/plain; version=0.0.4; charset=utf-8", text,
                     http_len + vote_len);
-    p->err = APP_OK;
+
 cleanup:
     free(text);
     free(vote_text);
     free(http_text);
-    return p->err;
+    return call->status != 0 ? APP_OK : problem_kind(p, APP_ERR_INTERNAL);
 }
