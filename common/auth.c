@@ -50,6 +50,47 @@ bool auth_has_programme(const struct principal *who, const char *code)
     return false;
 }
 
+enum app_err auth_token_sign(enum auth_alg alg,
+                             const unsigned char *key,
+                             size_t key_len,
+                             const struct auth_grant *g,
+                             long now,
+                             char **ret)
+{
+    jwt_t *jwt = NULL;
+    unsigned char jti_raw[16];
+    char jti[33];
+    char *token = NULL;
+    int rc = 0;
+
+    if (key == NULL || key_len < AUTH_KEY_MIN || key_len > INT_MAX || jwt_new(&jwt) != 0) {
+        return APP_ERR_INTERNAL;
+    }
+    randombytes_buf(jti_raw, sizeof(jti_raw));
+    sodium_bin2hex(jti, sizeof(jti), jti_raw, sizeof(jti_raw));
+    rc |= jwt_add_grant(jwt, "iss", g->iss);
+    rc |= jwt_add_grant(jwt, "aud", g->aud);
+    rc |= jwt_add_grant(jwt, "sub", g->sub);
+    rc |= jwt_add_grant(jwt, "role", g->role);
+    rc |= jwt_add_grant(jwt, "jti", jti);
+    rc |= jwt_add_grant_int(jwt, "iat", now);
+    rc |= jwt_add_grant_int(jwt, "exp", now + g->ttl);
+    if (g->tv >= 0) {
+        rc |= jwt_add_grant_int(jwt, "tv", g->tv);
+    }
+    rc |=
+        jwt_set_alg(jwt, alg == AUTH_ALG_ES256 ? JWT_ALG_ES256 : JWT_ALG_HS256, key, (int)key_len);
+    if (rc == 0) {
+        token = jwt_encode_str(jwt);
+    }
+    jwt_free(jwt);
+    if (token == NULL) {
+        return APP_ERR_INTERNAL;
+    }
+    *ret = token;
+    return APP_OK;
+}
+
 enum app_err auth_token_issue(const unsigned char *key,
                               size_t key_len,
                               const char *iss,
@@ -60,34 +101,9 @@ enum app_err auth_token_issue(const unsigned char *key,
                               long now,
                               char **ret)
 {
-    jwt_t *jwt = NULL;
-    unsigned char jti_raw[16];
-    char jti[33];
-    char *token = NULL;
-    int rc = 0;
+    struct auth_grant g = {.iss = iss, .aud = aud, .sub = sub, .role = role, .ttl = ttl, .tv = -1};
 
-    if (key == NULL || key_len < AUTH_KEY_MIN || jwt_new(&jwt) != 0) {
-        return APP_ERR_INTERNAL;
-    }
-    randombytes_buf(jti_raw, sizeof(jti_raw));
-    sodium_bin2hex(jti, sizeof(jti), jti_raw, sizeof(jti_raw));
-    rc |= jwt_add_grant(jwt, "iss", iss);
-    rc |= jwt_add_grant(jwt, "aud", aud);
-    rc |= jwt_add_grant(jwt, "sub", sub);
-    rc |= jwt_add_grant(jwt, "role", role);
-    rc |= jwt_add_grant(jwt, "jti", jti);
-    rc |= jwt_add_grant_int(jwt, "iat", now);
-    rc |= jwt_add_grant_int(jwt, "exp", now + ttl);
-    rc |= jwt_set_alg(jwt, JWT_ALG_HS256, key, (int)key_len);
-    if (rc == 0) {
-        token = jwt_encode_str(jwt);
-    }
-    jwt_free(jwt);
-    if (token == NULL) {
-        return APP_ERR_INTERNAL;
-    }
-    *ret = token;
-    return APP_OK;
+    return auth_token_sign(AUTH_ALG_HS256, key, key_len, &g, now, ret);
 }
 
 static bool copy_claim(jwt_t *jwt, const char *name, char *out, size_t outlen)
@@ -110,6 +126,35 @@ static bool int_claim(jwt_t *jwt, const char *name, long *out)
     /* A missing claim sets ENOENT; a non-integer one returns 0. */
     if (errno == ENOENT || v <= 0) {
         return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* An optional integer claim: false when present but not an integer >= min;
+ * *out = the value, or min - 1 (iat, nbf: 0; tv: -1) when absent. */
+static bool opt_int_claim(jwt_t *jwt, const char *name, long min, long *out)
+{
+    long v;
+
+    errno = 0;
+    v = jwt_get_grant_int(jwt, name);
+    if (errno == ENOENT) {
+        *out = min - 1;
+        return true;
+    }
+    if (errno != 0 || v < min) {
+        return false;
+    }
+    /* libjwt reads any non-integer (a string, true, a list) as 0. */
+    if (v == 0) {
+        char *text = jwt_get_grants_json(jwt, name);
+        bool zero = text != NULL && strcmp(text, "0") == 0;
+
+        free(text);
+        if (!zero) {
+            return false;
+        }
     }
     *out = v;
     return true;
@@ -161,8 +206,15 @@ static enum app_err verify(enum auth_alg alg,
         goto cleanup;
     }
     copy_claim(jwt, "role", c.role, sizeof(c.role));
-    if (!int_claim(jwt, "iat", &c.iat)) {
-        c.iat = 0;
+    /* iat, nbf and tv are optional; iat and nbf, when present, not in the
+     * future (beyond the skew): a token "issued" a year ahead is forged or
+     * broken. */
+    if (!opt_int_claim(jwt, "iat", 1, &c.iat) || !opt_int_claim(jwt, "nbf", 1, &c.nbf) ||
+        !opt_int_claim(jwt, "tv", 0, &c.tv)) {
+        goto cleanup;
+    }
+    if (c.iat > now + AUTH_CLOCK_SKEW_S || c.nbf > now + AUTH_CLOCK_SKEW_S) {
+        goto cleanup;
     }
     *ret = c;
     err = APP_OK;
@@ -194,4 +246,23 @@ enum app_err auth_token_verify_alg(enum auth_alg alg,
                                    struct auth_claims *ret)
 {
     return verify(alg, key, key_len, iss, aud, token, now, AUTH_SUB_MAX, ret);
+}
+
+enum app_err auth_token_verify_keys(const struct auth_key *keys,
+                                    size_t n_keys,
+                                    const char *iss,
+                                    const char *aud,
+                                    const char *token,
+                                    long now,
+                                    size_t sub_max,
+                                    struct auth_claims *ret)
+{
+    /* Rotation keeps at most a few keys: each is tried in turn. */
+    for (size_t i = 0; keys != NULL && i < n_keys; i++) {
+        if (verify(keys[i].alg, keys[i].key, keys[i].len, iss, aud, token, now, sub_max, ret) ==
+            APP_OK) {
+            return APP_OK;
+        }
+    }
+    return APP_ERR_UNAUTHORIZED;
 }

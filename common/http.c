@@ -302,6 +302,11 @@ check_auth(struct http_call *call, const struct http_server *s, struct problem *
         return problem_fail(prob, APP_ERR_FORBIDDEN, "role_not_allowed", "角色 %s 无权执行此操作",
                             "role %s may not do this", auth_role_name(call->who.role));
     }
+    if (call->who.key_scoped && !(call->route->flags & ROUTE_KEY_SCOPED)) {
+        return problem_fail(prob, APP_ERR_FORBIDDEN, "key_scope_not_allowed",
+                            "此服务密钥只能用于其指定的接口",
+                            "this service key is scoped to other routes");
+    }
     return APP_OK;
 }
 

@@ -38,6 +38,9 @@ struct _u_response;
 /* Exists only while the test clock is on (clock.h); otherwise the path is
  * unknown (404) before authentication. */
 #define ROUTE_TEST_CLOCK (1u << 3)
+/* A key-scoped machine principal (principal.key_scoped: the tally poster)
+ * may call this route; on any other route it gets 403. */
+#define ROUTE_KEY_SCOPED (1u << 4)
 
 struct http_call;
 struct http_server;

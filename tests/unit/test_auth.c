@@ -1,19 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for common/auth.c: role names, programme scope and HS256 tokens.
- * Hostile tokens (alg none, HS384/HS512 with the right key, altered payload,
- * missing or malformed claims) are built here by hand or with libjwt; every
- * one must be refused with APP_ERR_UNAUTHORIZED (tech-brief §2).
+ * Unit tests for common/auth.c and auth_keys.c: role names, programme scope,
+ * HS256 tokens and ES256 service tokens with rotating keys. Hostile tokens
+ * (alg none, HS384/HS512 with the right key, HS256 HMAC-ed with a PEM public
+ * key, altered payload, missing, malformed or future claims) are built here
+ * by hand or with libjwt; every one must be refused with
+ * APP_ERR_UNAUTHORIZED (tech-brief §2).
  */
 #include <limits.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jwt.h>
 #include <sodium.h>
 
 #include "auth.h"
+#include "auth_keys.h"
 #include "test.h"
 
 #define ISS "jiangxin-api"
@@ -547,6 +554,228 @@ static void test_voter_tokens(void)
                  APP_ERR_UNAUTHORIZED);
 }
 
+/* Two P-256 key pairs, made afresh by each run (OpenSSL): PEM texts. */
+static char a_priv[1024], a_pub[512], b_priv[1024], b_pub[512];
+
+static bool pem_of(EVP_PKEY *k, bool private_key, char *out, size_t outlen)
+{
+    BIO *bio = BIO_new(BIO_s_mem());
+    bool ok =
+        bio != NULL && (private_key ? PEM_write_bio_PrivateKey(bio, k, NULL, NULL, 0, NULL, NULL)
+                                    : PEM_write_bio_PUBKEY(bio, k)) == 1;
+    int n = ok ? BIO_read(bio, out, (int)outlen - 1) : -1;
+
+    BIO_free(bio);
+    if (n <= 0)
+        return false;
+    out[n] = '\0';
+    return true;
+}
+
+static bool make_pair(char *priv, size_t priv_len, char *pub, size_t pub_len)
+{
+    EVP_PKEY *k = EVP_EC_gen("P-256");
+    bool ok = k != NULL && pem_of(k, true, priv, priv_len) && pem_of(k, false, pub, pub_len);
+
+    EVP_PKEY_free(k);
+    return ok;
+}
+
+static bool make_keys(void)
+{
+    return make_pair(a_priv, sizeof(a_priv), a_pub, sizeof(a_pub)) &&
+           make_pair(b_priv, sizeof(b_priv), b_pub, sizeof(b_pub));
+}
+
+#define PEM_KEY(text)                                                   \
+    {                                                                   \
+        AUTH_ALG_ES256, (const unsigned char *)(text), sizeof(text) - 1 \
+    }
+
+static char *es_sign(const char *priv, long tv)
+{
+    struct auth_grant g = {
+        .iss = ISS, .aud = AUD, .sub = "api", .role = "service", .ttl = 120, .tv = tv};
+    char *t = NULL;
+
+    if (auth_token_sign(AUTH_ALG_ES256, (const unsigned char *)priv, strlen(priv), &g, NOW, &t) !=
+        APP_OK)
+        return NULL;
+    return t;
+}
+
+static void test_es256_service_tokens(void)
+{
+    const struct auth_key a[] = {PEM_KEY(a_pub)}, b[] = {PEM_KEY(b_pub)};
+    const struct auth_key both[] = {PEM_KEY(b_pub), PEM_KEY(a_pub)};
+    struct auth_claims c;
+    char *t = es_sign(a_priv, 7), *tb = es_sign(b_priv, -1);
+
+    CHECK(t != NULL && tb != NULL);
+    if (t == NULL || tb == NULL)
+        goto done;
+    CHECK_EQ_INT(auth_token_verify_keys(a, 1, ISS, AUD, t, NOW, AUTH_SUB_MAX, &c), APP_OK);
+    CHECK_EQ_STR(c.sub, "api");
+    CHECK_EQ_STR(c.role, "service");
+    CHECK_EQ_INT(c.tv, 7);
+    CHECK_EQ_INT(c.iat, NOW);
+    CHECK_EQ_INT(auth_token_verify_keys(a, 1, ISS, AUD, tb, NOW, AUTH_SUB_MAX, &c),
+                 APP_ERR_UNAUTHORIZED);
+    CHECK_EQ_INT(auth_token_verify_keys(b, 1, ISS, AUD, t, NOW, AUTH_SUB_MAX, &c),
+                 APP_ERR_UNAUTHORIZED);
+    /* rotation: both public keys configured, tokens of either signer pass */
+    CHECK_EQ_INT(auth_token_verify_keys(both, 2, ISS, AUD, t, NOW, AUTH_SUB_MAX, &c), APP_OK);
+    CHECK_EQ_INT(auth_token_verify_keys(both, 2, ISS, AUD, tb, NOW, AUTH_SUB_MAX, &c), APP_OK);
+    CHECK_EQ_INT(c.tv, -1);
+    CHECK_EQ_INT(auth_token_verify_keys(both, 0, ISS, AUD, t, NOW, AUTH_SUB_MAX, &c),
+                 APP_ERR_UNAUTHORIZED);
+    /* wrong issuer or audience for the same key */
+    CHECK_EQ_INT(auth_token_verify_keys(a, 1, "jiangxin-vote", AUD, t, NOW, AUTH_SUB_MAX, &c),
+                 APP_ERR_UNAUTHORIZED);
+    CHECK_EQ_INT(auth_token_verify_keys(a, 1, ISS, "jiangxin-vote", t, NOW, AUTH_SUB_MAX, &c),
+                 APP_ERR_UNAUTHORIZED);
+    /* libjwt issue #200: an HS256 token HMAC-ed with the public key's PEM
+     * text verifies in libjwt 1.10 unless the algorithm is pinned */
+    {
+        char claims[256];
+        char *forged;
+
+        snprintf(claims, sizeof(claims),
+                 "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"api\",\"role\":\"service\","
+                 "\"iat\":%ld,\"exp\":%ld}",
+                 NOW, NOW + 60);
+        forged = sign_json(JWT_ALG_HS256, (const unsigned char *)a_pub, strlen(a_pub), claims);
+        CHECK(forged != NULL);
+        CHECK_EQ_INT(auth_token_verify_keys(a, 1, ISS, AUD, forged, NOW, AUTH_SUB_MAX, &c),
+                     APP_ERR_UNAUTHORIZED);
+        CHECK_EQ_INT(auth_token_verify_keys(both, 2, ISS, AUD, forged, NOW, AUTH_SUB_MAX, &c),
+                     APP_ERR_UNAUTHORIZED);
+        free(forged);
+    }
+    /* a public key cannot sign */
+    {
+        char *none = es_sign(a_pub, -1);
+        CHECK(none == NULL);
+        free(none);
+    }
+done:
+    free(t);
+    free(tb);
+}
+
+/* nbf and iat in the future (beyond the skew), malformed optional claims. */
+static void test_time_claims(void)
+{
+    static const struct {
+        const char *name;
+        const char *claim;
+        long value;
+        bool quoted; /* the value as a JSON string */
+        enum app_err want;
+    } rows[] = {
+        {"nbf now", "nbf", NOW, false, APP_OK},
+        {"nbf inside the skew", "nbf", NOW + AUTH_CLOCK_SKEW_S, false, APP_OK},
+        {"nbf beyond the skew", "nbf", NOW + AUTH_CLOCK_SKEW_S + 1, false, APP_ERR_UNAUTHORIZED},
+        {"nbf in a year", "nbf", NOW + 365L * 86400, false, APP_ERR_UNAUTHORIZED},
+        {"iat inside the skew", "iat", NOW + AUTH_CLOCK_SKEW_S, false, APP_OK},
+        {"iat beyond the skew", "iat", NOW + AUTH_CLOCK_SKEW_S + 1, false, APP_ERR_UNAUTHORIZED},
+        {"iat in a year", "iat", NOW + 365L * 86400, false, APP_ERR_UNAUTHORIZED},
+        {"iat a string", "iat", NOW, true, APP_ERR_UNAUTHORIZED},
+        {"nbf a string", "nbf", NOW, true, APP_ERR_UNAUTHORIZED},
+        {"tv negative", "tv", -1, false, APP_ERR_UNAUTHORIZED},
+        {"tv a string", "tv", 1, true, APP_ERR_UNAUTHORIZED},
+        {"tv zero", "tv", 0, false, APP_OK},
+    };
+
+    for (size_t i = 0; i < TEST_COUNT(rows); i++) {
+        char claims[256];
+        struct auth_claims c;
+        const char *q = rows[i].quoted ? "\"" : "";
+        char *t;
+
+        snprintf(claims, sizeof(claims),
+                 "{\"iss\":\"" ISS "\",\"aud\":\"" AUD "\",\"sub\":\"u-1\",\"exp\":%ld,"
+                 "\"%s\":%s%ld%s}",
+                 NOW + 3600L * 24 * 400, rows[i].claim, q, rows[i].value, q);
+        t = sign_json(JWT_ALG_HS256, key, KEY_LEN, claims);
+        CHECKF(t != NULL, "%s: could not build", rows[i].name);
+        if (t == NULL)
+            continue;
+        CHECKF(auth_token_verify(key, KEY_LEN, ISS, AUD, t, NOW, &c) == rows[i].want, "%s: want %d",
+               rows[i].name, (int)rows[i].want);
+        free(t);
+    }
+}
+
+static char *write_tmp(const char *text)
+{
+    static char path[64];
+    char *copy;
+    int fd;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/tmp/jx-test-auth-XXXXXX");
+    fd = mkstemp(path);
+    if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
+        return NULL;
+    fputs(text, f);
+    fclose(f);
+    copy = strdup(path);
+    return copy;
+}
+
+static void test_key_files(void)
+{
+    char both_text[1024], err[256], list[160];
+    char *one = write_tmp(a_pub), *two, *priv = write_tmp(a_priv), *junk = write_tmp("junk\n");
+    struct auth_keyring ring = {0};
+    struct auth_key k = {0};
+
+    snprintf(both_text, sizeof(both_text), "# rotation\n%s%s", b_pub, a_pub);
+    two = write_tmp(both_text);
+    CHECK(one != NULL && two != NULL && priv != NULL && junk != NULL);
+    if (one == NULL || two == NULL || priv == NULL || junk == NULL)
+        goto done;
+    CHECK(auth_keyring_load("K", two, &ring, err, sizeof(err)));
+    CHECK_EQ_INT(ring.n, 2);
+    auth_keyring_free(&ring);
+    snprintf(list, sizeof(list), "%s, %s", one, two);
+    CHECK(auth_keyring_load("K", list, &ring, err, sizeof(err)));
+    CHECK_EQ_INT(ring.n, 3);
+    auth_keyring_free(&ring);
+    CHECK(!auth_keyring_load("K", junk, &ring, err, sizeof(err)));
+    CHECK(strstr(err, "K:") == err);
+    CHECK(!auth_keyring_load("K", "/nonexistent/key.pem", &ring, err, sizeof(err)));
+    CHECK(!auth_keyring_load("K", priv, &ring, err, sizeof(err)));
+    /* the private key signs; what the public key file verifies */
+    CHECK(auth_private_key_load("P", priv, &k, err, sizeof(err)));
+    CHECK(!auth_private_key_load("P", one, &k, err, sizeof(err)) || k.len > 0);
+    CHECK(!auth_private_key_load("P", junk, &k, err, sizeof(err)) || k.len > 0);
+    if (k.len > 0 && auth_keyring_load("K", one, &ring, err, sizeof(err))) {
+        struct auth_grant g = {
+            .iss = ISS, .aud = AUD, .sub = "s", .role = "service", .ttl = 60, .tv = -1};
+        struct auth_claims c;
+        char *t = NULL;
+
+        CHECK_EQ_INT(auth_token_sign(k.alg, k.key, k.len, &g, NOW, &t), APP_OK);
+        CHECK_EQ_INT(auth_token_verify_keys(ring.keys, ring.n, ISS, AUD, t, NOW, AUTH_SUB_MAX, &c),
+                     APP_OK);
+        free(t);
+        auth_keyring_free(&ring);
+    }
+    auth_key_free(&k);
+    CHECK(k.key == NULL && k.len == 0);
+done : {
+    char *files[] = {one, two, priv, junk};
+
+    for (size_t i = 0; i < TEST_COUNT(files); i++) {
+        if (files[i] != NULL)
+            unlink(files[i]);
+        free(files[i]);
+    }
+}
+}
+
 static void test_has_programme(void)
 {
     struct principal admin = {.role = ROLE_ADMIN};
@@ -583,10 +812,13 @@ int main(void)
         {"token length limit", test_token_length_limit},
         {"role names", test_role_names},
         {"voter tokens: pinned algorithm, sub length", test_voter_tokens},
+        {"ES256 service tokens: keys, rotation, PEM-as-HMAC refused", test_es256_service_tokens},
+        {"nbf, iat and tv claims", test_time_claims},
+        {"key files", test_key_files},
         {"programme scope", test_has_programme},
     };
 
-    if (sodium_init() < 0)
+    if (sodium_init() < 0 || !make_keys())
         return 1;
     return test_run(cases, TEST_COUNT(cases));
 }
