@@ -8,17 +8,26 @@
 
 #include <stddef.h>
 
+#include "auth_keys.h"
 #include "config.h"
 #include "http.h"
 
 #define API_ISSUER   "jiangxin-api"
 #define API_AUDIENCE "jiangxin-api"
+/* The tally poster's own tokens (ES256, its key pair): issuer, subject and
+ * the longest lifetime accepted. */
+#define POSTER_ISSUER      "jiangxin-vote"
+#define POSTER_SUBJECT     "vote-poster"
+#define POSTER_TOKEN_MAX_S 900
 
 struct api_config {
     const char *database_url;
     const char *migrations_dir;
     const char *log_level;
     const char *jwt_secret;
+    const char *jwt_secret_previous; /* verifies only, while a rotation's old tokens live */
+    const char *vote_push_key;       /* path: PEM EC private key of the session pushes */
+    const char *poster_public_key;   /* paths: the tally poster's PEM public key(s) */
     unsigned char pii_key[CONFIG_KEY_BYTES];
     const char *listen;
     long threads;
@@ -37,10 +46,18 @@ struct api_ctx {
     size_t openapi_len;
     const char *docs_html; /* the /docs page (openapi/docs/api.html) */
     size_t docs_len;
+    struct auth_key staff_keys[2];   /* JIANGXIN_JWT_SECRET[_PREVIOUS] (HS256) */
+    size_t n_staff_keys;             /* set by api_auth_configure */
+    struct auth_keyring poster_keys; /* empty: no poster tokens accepted */
 };
 
 extern const struct route api_routes[];
 extern const size_t api_routes_count;
+
+/* Sets the verification keys of ctx from its configuration; false (err
+ * says why) when a key file is unusable. api_auth_release frees them. */
+bool api_auth_configure(struct api_ctx *ctx, char *err, size_t errlen);
+void api_auth_release(struct api_ctx *ctx);
 
 /* The bearer-token check for http_server_conf.authenticate. */
 enum app_err

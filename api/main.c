@@ -37,6 +37,15 @@ static const struct config_var db_vars[] = {
 static const struct config_var serve_vars[] = {
     {"JIANGXIN_JWT_SECRET", CONFIG_SECRET, true, NULL, 32, 1024,
      offsetof(struct api_config, jwt_secret), "HS256 secret, at least 32 bytes", NULL},
+    {"JIANGXIN_JWT_SECRET_PREVIOUS", CONFIG_SECRET, false, NULL, 32, 1024,
+     offsetof(struct api_config, jwt_secret_previous),
+     "the secret before a rotation: verifies staff tokens only, never signs", NULL},
+    {"JIANGXIN_VOTE_PUSH_KEY", CONFIG_STRING, false, NULL, 1, 4096,
+     offsetof(struct api_config, vote_push_key),
+     "path of the PEM EC P-256 private key the session pushes are signed with (ES256)", NULL},
+    {"JIANGXIN_POSTER_PUBLIC_KEY", CONFIG_STRING, false, NULL, 1, 4096,
+     offsetof(struct api_config, poster_public_key),
+     "paths (comma-separated) of the tally poster's PEM public keys; unset: no poster", NULL},
     {"JIANGXIN_PII_KEY", CONFIG_KEY, true, NULL, 0, 0, offsetof(struct api_config, pii_key),
      "64 hex characters: key for personal data at rest", NULL},
     {"JIANGXIN_LISTEN", CONFIG_LISTEN, false, "127.0.0.1:8080", 0, 0,
@@ -78,6 +87,11 @@ static bool load_config(struct api_config *cfg, bool serving)
                  "JIANGXIN_LOG_LEVEL: must be debug, info, warn or error\n");
         problems = 1;
     }
+    if (problems == 0 && serving && cfg->vote_url != NULL && cfg->vote_push_key == NULL) {
+        snprintf(errors, sizeof(errors),
+                 "JIANGXIN_VOTE_PUSH_KEY: required with JIANGXIN_VOTE_URL\n");
+        problems = 1;
+    }
     if (problems > 0) {
         fprintf(stderr, "jiangxin-api: %d configuration problem%s:\n%s", problems,
                 problems == 1 ? "" : "s", errors);
@@ -96,7 +110,12 @@ static int serve(const struct api_config *cfg)
     struct http_server *server = NULL;
     sigset_t set;
     int sig = 0;
+    char why[512];
 
+    if (!api_auth_configure(&ctx, why, sizeof(why))) {
+        fprintf(stderr, "jiangxin-api: configuration problem:\n%s", why);
+        return 2;
+    }
     /* Block the stop signals before any thread starts, then wait for one. */
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -118,16 +137,19 @@ static int serve(const struct api_config *cfg)
         .after_handler = db_thread_finish,
     };
     if (vote_push_start(cfg) != APP_OK) {
+        api_auth_release(&ctx);
         return 1;
     }
     if (http_server_start(&conf, &server) != APP_OK) {
         vote_push_stop();
+        api_auth_release(&ctx);
         return 1;
     }
     sigwait(&set, &sig);
     log_info("stopping on signal %d", sig);
     http_server_stop(server);
     vote_push_stop();
+    api_auth_release(&ctx);
     return 0;
 }
 

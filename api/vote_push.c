@@ -4,6 +4,8 @@
  * thread has a database connection of its own (db_thread() is per thread,
  * closed when the worker ends); a stop wakes it at once and lets the push
  * in flight finish.
+ * Each push carries a short-lived ES256 token signed with the API's push key
+ * (JIANGXIN_VOTE_PUSH_KEY); the voting service holds only its public half.
  * Attempts, the last error (the status and problem type, never a body
  * member that could carry a name) and pushed_at are kept in the row.
  */
@@ -18,6 +20,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "auth_keys.h"
 #include "http_client.h"
 #include "log.h"
 #include "ops/ops.h"
@@ -28,6 +31,7 @@
 static struct {
     const struct api_config *cfg;
     struct worker *worker; /* NULL without a voting URL */
+    struct auth_key key;   /* the push signing key (ES256) */
 } push;
 
 /* "HTTP 409 urn:jiangxin:problem:conflict", or why no answer came. */
@@ -74,10 +78,15 @@ void vote_push_now(struct db *db, const char *id)
         vote_session_store_push_body(db, id, &body_text) != APP_OK) {
         goto cleanup;
     }
+    struct auth_grant g = {.iss = API_ISSUER,
+                           .aud = VOTE_PUSH_AUDIENCE,
+                           .sub = API_ISSUER,
+                           .role = auth_role_name(ROLE_SERVICE),
+                           .ttl = VOTE_PUSH_TOKEN_TTL_S,
+                           .tv = -1};
     if ((body = json_loads(body_text, 0, NULL)) == NULL ||
-        auth_token_issue((const unsigned char *)cfg->jwt_secret, strlen(cfg->jwt_secret),
-                         API_ISSUER, VOTE_PUSH_AUDIENCE, API_ISSUER, auth_role_name(ROLE_SERVICE),
-                         VOTE_PUSH_TOKEN_TTL_S, (long)time(NULL), &token) != APP_OK) {
+        auth_token_sign(AUTH_ALG_ES256, push.key.key, push.key.len, &g, (long)time(NULL), &token) !=
+            APP_OK) {
         log_error("vote push %s: cannot build the request", id);
         goto cleanup;
     }
@@ -150,18 +159,27 @@ enum app_err vote_push_start(const struct api_config *cfg)
                              .step = push_due,
                              .thread_end = push_thread_end};
 
+    char why[512];
+
     push.cfg = cfg;
     if (cfg->vote_url == NULL) {
         log_warn("JIANGXIN_VOTE_URL is not set: vote sessions are recorded but not pushed");
         return APP_OK;
     }
+    if (!auth_private_key_load("JIANGXIN_VOTE_PUSH_KEY", cfg->vote_push_key, &push.key, why,
+                               sizeof(why))) {
+        log_error("%.*s", (int)strcspn(why, "\n"), why);
+        return APP_ERR_INTERNAL;
+    }
     /* libcurl's global set-up is not thread-safe: once, before any push. */
     if (http_client_global_init() != APP_OK) {
+        auth_key_free(&push.key);
         return APP_ERR_INTERNAL;
     }
     enum app_err err = worker_start(&wc, &push.worker);
     if (err != APP_OK) {
         http_client_global_close();
+        auth_key_free(&push.key);
     }
     return err;
 }
@@ -174,4 +192,5 @@ void vote_push_stop(void)
     worker_stop(push.worker);
     push.worker = NULL;
     http_client_global_close();
+    auth_key_free(&push.key);
 }

@@ -16,7 +16,7 @@
 struct api_config;
 
 #define VOTE_PUSH_AUDIENCE    "jiangxin-vote"
-#define VOTE_PUSH_TOKEN_TTL_S 300
+#define VOTE_PUSH_TOKEN_TTL_S 120
 #define VOTE_PUSH_INTERVAL_MS 2000
 #define VOTE_PUSH_BATCH       20 /* sessions per scan */
 

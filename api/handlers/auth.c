@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Sign-in and the caller's own record. Tokens are short-lived HS256 JWTs;
- * every request re-reads the user, so a disabled or deleted user's token
- * stops working at once and role changes apply to the next request.
+ * Sign-in and the caller's own record. Tokens are short-lived HS256 JWTs
+ * carrying the user's token version; every request re-reads the user, so a
+ * disabled or deleted user's token stops working at once, role changes apply
+ * to the next request, and a token from before a password change, disable
+ * or scope change stays dead. The tally poster signs its own ES256 tokens:
+ * a service principal scoped to the ROUTE_KEY_SCOPED routes.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -41,6 +44,48 @@ static const char *dummy_hash(void)
     return dummy_hash_text;
 }
 
+bool api_auth_configure(struct api_ctx *ctx, char *err, size_t errlen)
+{
+    const struct api_config *cfg = ctx->cfg;
+
+    ctx->n_staff_keys = 0;
+    ctx->staff_keys[ctx->n_staff_keys++] = (struct auth_key){
+        AUTH_ALG_HS256, (const unsigned char *)cfg->jwt_secret, strlen(cfg->jwt_secret)};
+    if (cfg->jwt_secret_previous != NULL) {
+        ctx->staff_keys[ctx->n_staff_keys++] =
+            (struct auth_key){AUTH_ALG_HS256, (const unsigned char *)cfg->jwt_secret_previous,
+                              strlen(cfg->jwt_secret_previous)};
+    }
+    ctx->poster_keys.n = 0;
+    return cfg->poster_public_key == NULL ||
+           auth_keyring_load("JIANGXIN_POSTER_PUBLIC_KEY", cfg->poster_public_key,
+                             &ctx->poster_keys, err, errlen);
+}
+
+void api_auth_release(struct api_ctx *ctx)
+{
+    auth_keyring_free(&ctx->poster_keys);
+}
+
+/* The tally poster's token: the principal "vote-poster", role service,
+ * scoped (no user row: audit events name it, with no actor id). */
+static bool
+poster_principal(const struct api_ctx *ctx, const char *token, long now, struct principal *ret)
+{
+    struct auth_claims c;
+
+    if (ctx->poster_keys.n == 0 ||
+        auth_token_verify_keys(ctx->poster_keys.keys, ctx->poster_keys.n, POSTER_ISSUER,
+                               API_AUDIENCE, token, now, AUTH_SUB_MAX - 1, &c) != APP_OK ||
+        strcmp(c.sub, POSTER_SUBJECT) != 0 || strcmp(c.role, "service") != 0 || c.iat == 0 ||
+        c.exp - c.iat > POSTER_TOKEN_MAX_S) {
+        return false;
+    }
+    *ret = (struct principal){.role = ROLE_SERVICE, .key_scoped = true, .expires_at = c.exp};
+    snprintf(ret->username, sizeof(ret->username), "%s", POSTER_SUBJECT);
+    return true;
+}
+
 enum app_err
 api_authenticate(void *app, const char *token, struct principal *ret, struct problem *reterr)
 {
@@ -48,11 +93,14 @@ api_authenticate(void *app, const char *token, struct principal *ret, struct pro
     struct auth_claims claims;
     struct db *db;
     enum app_err err;
+    long now = (long)time(NULL), tv = -1;
 
-    err =
-        auth_token_verify((const unsigned char *)ctx->cfg->jwt_secret, strlen(ctx->cfg->jwt_secret),
-                          API_ISSUER, API_AUDIENCE, token, (long)time(NULL), &claims);
+    err = auth_token_verify_keys(ctx->staff_keys, ctx->n_staff_keys, API_ISSUER, API_AUDIENCE,
+                                 token, now, AUTH_SUB_MAX - 1, &claims);
     if (err != APP_OK) {
+        if (poster_principal(ctx, token, now, ret)) {
+            return APP_OK;
+        }
         return problem_fail(reterr, APP_ERR_UNAUTHORIZED, "token_invalid", "令牌无效或已过期",
                             "the token is invalid or expired");
     }
@@ -60,7 +108,7 @@ api_authenticate(void *app, const char *token, struct principal *ret, struct pro
     if (db == NULL) {
         return reterr->err;
     }
-    err = user_store_principal(db, claims.sub, ret);
+    err = user_store_principal(db, claims.sub, ret, &tv);
     if (err == APP_ERR_UNAVAILABLE) {
         return ops_store_problem(err, reterr);
     }
@@ -68,6 +116,14 @@ api_authenticate(void *app, const char *token, struct principal *ret, struct pro
         return problem_fail(reterr, APP_ERR_UNAUTHORIZED, "user_disabled",
                             "令牌所属用户已停用或已删除",
                             "the token's user is disabled or deleted");
+    }
+    /* Same row, same round trip: the token must carry the user's current
+     * version (a password, disable or scope change since voids it). */
+    if (claims.tv != tv) {
+        return problem_fail(reterr, APP_ERR_UNAUTHORIZED, "token_revoked",
+                            "令牌已失效（密码、状态或权限已变更），请重新登录",
+                            "the token was revoked (password, status or scope changed); sign in "
+                            "again");
     }
     ret->expires_at = claims.exp;
     return APP_OK;
@@ -88,10 +144,22 @@ static enum app_err reply_token(struct http_call *call, const char *id, long now
     const struct api_ctx *ctx = call->app;
     char *token = NULL, expires[RFC3339_TEXT_MAX];
     json_t *body = NULL;
+    struct db *db = api_db(p);
+    struct auth_grant g = {.iss = API_ISSUER,
+                           .aud = API_AUDIENCE,
+                           .sub = id,
+                           .role = "user",
+                           .ttl = ctx->cfg->token_ttl};
 
-    p->err =
-        auth_token_issue((const unsigned char *)ctx->cfg->jwt_secret, strlen(ctx->cfg->jwt_secret),
-                         API_ISSUER, API_AUDIENCE, id, "user", ctx->cfg->token_ttl, now, &token);
+    if (db == NULL) {
+        return p->err;
+    }
+    /* The token carries the user's token version (see api_authenticate). */
+    if ((p->err = user_store_token_version(db, id, &g.tv)) != APP_OK) {
+        return ops_store_problem(p->err == APP_ERR_NOT_FOUND ? APP_ERR_INTERNAL : p->err, p);
+    }
+    p->err = auth_token_sign(AUTH_ALG_HS256, (const unsigned char *)ctx->cfg->jwt_secret,
+                             strlen(ctx->cfg->jwt_secret), &g, now, &token);
     if (p->err != APP_OK) {
         return p->err;
     }

@@ -16,12 +16,15 @@ const struct db_statement user_store_statements[] = {
     {"user_store_login", "SELECT id::text, password_hash FROM users"
                          " WHERE username = $1 AND deleted_at IS NULL AND NOT disabled"},
     {"user_store_principal", "SELECT u.role::text, u.username, coalesce(u.unit_id::text, ''),"
-                             "       coalesce(string_agg(p.code, ',' ORDER BY p.code), '')"
+                             "       coalesce(string_agg(p.code, ',' ORDER BY p.code), ''),"
+                             "       u.token_version"
                              "  FROM users u"
                              "  LEFT JOIN user_programmes up ON up.user_id = u.id"
                              "  LEFT JOIN programmes p ON p.id = up.programme_id"
                              " WHERE u.id = $1::uuid AND u.deleted_at IS NULL AND NOT u.disabled"
                              " GROUP BY u.id"},
+    {"user_store_token_version", "SELECT token_version FROM users"
+                                 " WHERE id = $1::uuid AND deleted_at IS NULL AND NOT disabled"},
     {"user_store_get", "SELECT api_user(u)::text FROM users u"
                        " WHERE id = $1::uuid AND deleted_at IS NULL"},
     {"user_store_get_for_update", "SELECT api_user(u)::text FROM users u"
@@ -33,6 +36,16 @@ const struct db_statement user_store_statements[] = {
                         " ORDER BY username LIMIT $3::int"},
     {"user_store_insert", "INSERT INTO users (username, password_hash, role, unit_id)"
                           " VALUES ($1, $2, $3::user_role, $4::uuid) RETURNING id::text"},
+    /* A programme scope that changes ends the user's tokens. */
+    {"user_store_scope_changed",
+     "UPDATE users SET token_version = token_version + 1"
+     " WHERE id = $1::uuid"
+     "   AND coalesce((SELECT array_agg(p.code ORDER BY p.code) FROM user_programmes up"
+     "                   JOIN programmes p ON p.id = up.programme_id WHERE up.user_id = $1::uuid),"
+     "                '{}')"
+     "       IS DISTINCT FROM"
+     "       coalesce((SELECT array_agg(p.code ORDER BY p.code) FROM programmes p"
+     "                  WHERE p.code IN (SELECT jsonb_array_elements_text($2::jsonb))), '{}')"},
     {"user_store_clear_programmes", "DELETE FROM user_programmes WHERE user_id = $1::uuid"},
     {"user_store_add_programmes",
      "INSERT INTO user_programmes (user_id, programme_id)"
@@ -41,10 +54,16 @@ const struct db_statement user_store_statements[] = {
     {"user_store_update",
      "UPDATE users SET role = $3::user_role, unit_id = $4::uuid, disabled = $5::boolean,"
      "       password_hash = coalesce($6, password_hash),"
+     /* Tokens end with a new password, a disable, a role or unit change. */
+     "       token_version = token_version + CASE WHEN $6 IS NOT NULL"
+     "           OR (disabled IS DISTINCT FROM $5::boolean)"
+     "           OR role IS DISTINCT FROM $3::user_role OR unit_id IS DISTINCT FROM $4::uuid"
+     "           THEN 1 ELSE 0 END,"
      "       version = version + 1, updated_at = now()"
      " WHERE id = $1::uuid AND version = $2::int AND deleted_at IS NULL"
      " RETURNING api_user(users)::text"},
     {"user_store_delete", "UPDATE users SET deleted_at = now(), disabled = true,"
+                          "       token_version = token_version + 1,"
                           "       version = version + 1, updated_at = now()"
                           " WHERE id = $1::uuid AND deleted_at IS NULL"
                           " RETURNING api_user(users)::text"},
@@ -133,7 +152,8 @@ cleanup:
     return err;
 }
 
-enum app_err user_store_principal(struct db *db, const char *id, struct principal *ret)
+enum app_err
+user_store_principal(struct db *db, const char *id, struct principal *ret, long *ret_tv)
 {
     const char *params[] = {id};
     struct principal p = {0};
@@ -159,8 +179,27 @@ enum app_err user_store_principal(struct db *db, const char *id, struct principa
          c != NULL && p.n_programmes < AUTH_PROGRAMMES_MAX; c = strtok_r(NULL, ",", &save)) {
         snprintf(p.programmes[p.n_programmes++], AUTH_CODE_MAX, "%s", c);
     }
+    *ret_tv = strtol(PQgetvalue(res, 0, 4), NULL, 10);
     PQclear(res);
     *ret = p;
+    return APP_OK;
+}
+
+enum app_err user_store_token_version(struct db *db, const char *id, long *ret_tv)
+{
+    const char *params[] = {id};
+    PGresult *res = NULL;
+    enum app_err err = db_exec(db, "user_store_token_version", 1, params, PGRES_TUPLES_OK, &res);
+
+    if (err != APP_OK) {
+        return err;
+    }
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return APP_ERR_NOT_FOUND;
+    }
+    *ret_tv = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
     return APP_OK;
 }
 
@@ -214,8 +253,13 @@ enum app_err user_store_set_programmes(struct db *db, const char *id, const char
 {
     const char *params[] = {id, codes_json};
     PGresult *res = NULL;
-    enum app_err err =
-        db_exec(db, "user_store_clear_programmes", 1, params, PGRES_COMMAND_OK, &res);
+    enum app_err err = db_exec(db, "user_store_scope_changed", 2, params, PGRES_COMMAND_OK, &res);
+
+    PQclear(res);
+    res = NULL;
+    if (err == APP_OK) {
+        err = db_exec(db, "user_store_clear_programmes", 1, params, PGRES_COMMAND_OK, &res);
+    }
 
     PQclear(res);
     res = NULL;

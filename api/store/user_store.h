@@ -24,7 +24,12 @@ enum app_err user_store_login_locked(
     struct db *db, const char *username, int max_failures, int window_s, int *ret_retry_after);
 /* Records a sign-in outcome: a failure counts towards the lock, a success clears it. */
 enum app_err user_store_login_result(struct db *db, const char *username, bool ok, int window_s);
-enum app_err user_store_principal(struct db *db, const char *id, struct principal *ret);
+/* The principal of an enabled user, and its token version (tokens carrying
+ * another version are void: see db/migrations/0012). */
+enum app_err
+user_store_principal(struct db *db, const char *id, struct principal *ret, long *ret_tv);
+/* The token version of an enabled user; APP_ERR_NOT_FOUND otherwise. */
+enum app_err user_store_token_version(struct db *db, const char *id, long *ret_tv);
 enum app_err user_store_get(struct db *db, const char *id, bool for_update, char **ret_json);
 enum app_err user_store_list(struct db *db,
                              const char *role,
