@@ -7,13 +7,14 @@
 #include <stddef.h>
 
 #include "auth.h"
+#include "auth_keys.h"
 #include "client_ip.h"
 #include "config.h"
 #include "http.h"
 
 struct vote_config {
     const char *redis_url;
-    const char *jwt_secret;
+    const char *api_public_key; /* paths: the API's PEM public keys (session pushes) */
     const char *listen;
     const char *log_level;
     long threads;
@@ -26,11 +27,11 @@ struct vote_config {
     const char *voter_jwt_secret;                  /* HS256, or … */
     const char *voter_jwt_public_key;              /* … path of a PEM P-256 key (ES256) */
     const char *voter_jwt_issuer;
+    long voter_token_max_ttl; /* seconds: the longest exp - iat of a voter token */
     const char *trusted_proxies;
     const char *test_clock; /* JIANGXIN_TEST_CLOCK (clock.h); NULL: off */
     const char *api_url;    /* tally posting (voting/poster.c); NULL: no poster */
-    const char *api_username;
-    const char *api_password;
+    const char *poster_key; /* path: the poster's PEM EC private key */
     long tally_interval_ms;
 };
 
@@ -44,14 +45,16 @@ struct vote_ctx {
     unsigned char *voter_key; /* the secret or the PEM text (malloc'd by vote_auth_configure) */
     size_t voter_key_len;
     struct client_ip_trust trusted;
+    struct auth_keyring api_keys; /* verify the API's service tokens (ES256) */
+    struct auth_key poster_key;   /* signs the poster's tokens; len 0 without a poster */
 };
 
 /* voting/auth.c: the voter key and trusted proxies from the configuration;
  * false with the reason in err. vote_auth_release frees what it loaded. */
 bool vote_auth_configure(struct vote_ctx *ctx, char *err, size_t errlen);
 void vote_auth_release(struct vote_ctx *ctx);
-/* The http_auth_fn: a service token (HS256, JIANGXIN_JWT_SECRET, role
- * service) first, then a voter token. A voter's principal id is the keyed
+/* The http_auth_fn: a voter token first, then a service token of the API
+ * (ES256, JIANGXIN_API_PUBLIC_KEY, role service). A voter's principal id is the keyed
  * voter hash, never the subject itself. */
 http_auth_fn vote_authenticate;
 

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -25,9 +26,9 @@
 static const struct config_var vote_vars[] = {
     {"JIANGXIN_REDIS_URL", CONFIG_URL, true, NULL, 0, 0, offsetof(struct vote_config, redis_url),
      "redis://host:port[/db]", "redis://"},
-    {"JIANGXIN_JWT_SECRET", CONFIG_SECRET, true, NULL, 32, 1024,
-     offsetof(struct vote_config, jwt_secret), "HS256 secret shared with the API, >= 32 bytes",
-     NULL},
+    {"JIANGXIN_API_PUBLIC_KEY", CONFIG_STRING, true, NULL, 1, 4096,
+     offsetof(struct vote_config, api_public_key),
+     "paths (comma-separated) of the API's PEM EC P-256 public keys: verify its pushes", NULL},
     {"JIANGXIN_LISTEN", CONFIG_LISTEN, false, "127.0.0.1:8081", 0, 0,
      offsetof(struct vote_config, listen), "IPv4:port to listen on", NULL},
     {"JIANGXIN_LOG_LEVEL", CONFIG_STRING, false, "info", 4, 5,
@@ -48,10 +49,9 @@ static const struct config_var vote_vars[] = {
      offsetof(struct vote_config, cors_origin), "Access-Control-Allow-Origin value", NULL},
     {"JIANGXIN_API_URL", CONFIG_URL, false, NULL, 0, 0, offsetof(struct vote_config, api_url),
      "jiangxin-api base URL for tally posting; unset: no posting", "http:// https://"},
-    {"JIANGXIN_API_USERNAME", CONFIG_STRING, false, NULL, 1, 64,
-     offsetof(struct vote_config, api_username), "service user the poster signs in as", NULL},
-    {"JIANGXIN_API_PASSWORD", CONFIG_SECRET, false, NULL, 1, 1024,
-     offsetof(struct vote_config, api_password), "that user's password", NULL},
+    {"JIANGXIN_POSTER_KEY", CONFIG_STRING, false, NULL, 1, 4096,
+     offsetof(struct vote_config, poster_key),
+     "path of the tally poster's PEM EC P-256 private key (ES256)", NULL},
     {"JIANGXIN_TALLY_INTERVAL_MS", CONFIG_INT, false, "2000", 100, 60000,
      offsetof(struct vote_config, tally_interval_ms), "tally posting interval", NULL},
     {"JIANGXIN_MAX_SESSION_BODY", CONFIG_INT, false, "1048576", 4096, 16777216,
@@ -68,6 +68,9 @@ static const struct config_var vote_vars[] = {
      "path of the PEM EC P-256 public key of voter tokens (ES256)", NULL},
     {"JIANGXIN_VOTER_JWT_ISSUER", CONFIG_STRING, false, "jiangxin-identity", 1, 256,
      offsetof(struct vote_config, voter_jwt_issuer), "iss of voter tokens", NULL},
+    {"JIANGXIN_VOTER_TOKEN_MAX_TTL", CONFIG_INT, false, "86400", 60, 2592000,
+     offsetof(struct vote_config, voter_token_max_ttl),
+     "longest voter token lifetime in seconds (exp - iat, or exp - now without iat)", NULL},
     {"JIANGXIN_TRUSTED_PROXIES", CONFIG_STRING, false, NULL, 0, 4096,
      offsetof(struct vote_config, trusted_proxies),
      "comma-separated addresses or CIDRs whose X-Forwarded-For is believed", NULL},
@@ -106,7 +109,22 @@ static int configure(struct vote_config *cfg, struct vote_ctx *ctx, char *errors
 {
     int problems =
         config_load(vote_vars, sizeof(vote_vars) / sizeof(vote_vars[0]), cfg, errors, len);
+    static const char *const retired[] = {"JIANGXIN_JWT_SECRET", "JIANGXIN_API_USERNAME",
+                                          "JIANGXIN_API_PASSWORD"};
 
+    /* The staff-token secret must not live on the voting host: refuse to
+     * start while it is still configured here. */
+    for (size_t i = 0; i < sizeof(retired) / sizeof(retired[0]); i++) {
+        if (getenv(retired[i]) != NULL) {
+            size_t used = strlen(errors);
+            snprintf(errors + used, len - used,
+                     "%s: no longer read by jiangxin-vote; remove it from this host (the API's "
+                     "pushes are verified with JIANGXIN_API_PUBLIC_KEY, the poster signs with "
+                     "JIANGXIN_POSTER_KEY)\n",
+                     retired[i]);
+            problems++;
+        }
+    }
     if (problems == 0 && !redis_store_configure(cfg->redis_url)) {
         snprintf(errors, len, "JIANGXIN_REDIS_URL: must be redis://host:port[/db]\n");
         problems = 1;
@@ -119,10 +137,8 @@ static int configure(struct vote_config *cfg, struct vote_ctx *ctx, char *errors
         snprintf(errors, len, "JIANGXIN_LOG_LEVEL: must be debug, info, warn or error\n");
         problems = 1;
     }
-    if (problems == 0 && cfg->api_url != NULL &&
-        (cfg->api_username == NULL || cfg->api_password == NULL)) {
-        snprintf(errors, len,
-                 "JIANGXIN_API_USERNAME, JIANGXIN_API_PASSWORD: required with JIANGXIN_API_URL\n");
+    if (problems == 0 && cfg->api_url != NULL && cfg->poster_key == NULL) {
+        snprintf(errors, len, "JIANGXIN_POSTER_KEY: required with JIANGXIN_API_URL\n");
         problems = 1;
     }
     if (problems == 0 && !vote_auth_configure(ctx, errors, len)) {
@@ -132,12 +148,11 @@ static int configure(struct vote_config *cfg, struct vote_ctx *ctx, char *errors
 }
 
 /* The tally poster, when JIANGXIN_API_URL is set (*ret stays NULL otherwise). */
-static enum app_err start_poster(const struct vote_config *cfg, struct poster **ret)
+static enum app_err
+start_poster(const struct vote_config *cfg, const struct vote_ctx *ctx, struct poster **ret)
 {
-    struct poster_conf pc = {.api_url = cfg->api_url,
-                             .username = cfg->api_username,
-                             .password = cfg->api_password,
-                             .interval_ms = cfg->tally_interval_ms};
+    struct poster_conf pc = {
+        .api_url = cfg->api_url, .key = &ctx->poster_key, .interval_ms = cfg->tally_interval_ms};
 
     *ret = NULL;
     if (cfg->api_url == NULL) {
@@ -178,7 +193,7 @@ static int serve(const struct vote_config *cfg, struct vote_ctx *ctx)
     if (http_server_start(&conf, &server) != APP_OK) {
         return 1;
     }
-    if (start_poster(cfg, &poster) != APP_OK) {
+    if (start_poster(cfg, ctx, &poster) != APP_OK) {
         http_server_stop(server);
         return 1;
     }
@@ -204,14 +219,14 @@ int main(int argc, char **argv)
     if (offline_command(argc, argv, &rc)) {
         return rc;
     }
+    /* libsodium first: loading the poster's key signs a probe token. */
+    if (!crypto_init()) {
+        return 1;
+    }
     if ((problems = configure(&cfg, &ctx, errors, sizeof(errors))) > 0) {
         fprintf(stderr, "jiangxin-vote: %d configuration problem%s:\n%s", problems,
                 problems == 1 ? "" : "s", errors);
         return 2;
-    }
-    if (!crypto_init()) {
-        vote_auth_release(&ctx);
-        return 1;
     }
     log_init("vote", (enum log_level)log_level_from_name(cfg.log_level));
     clock_log_start();

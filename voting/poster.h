@@ -9,15 +9,19 @@
 #define JIANGXIN_POSTER_H
 
 #include "app_err.h"
+#include "auth.h"
 
 #define POSTER_BACKOFF_MIN_MS 500
 #define POSTER_BACKOFF_MAX_MS 30000
-#define POSTER_TOKEN_MARGIN_S 60 /* sign in again this long before expiry */
+#define POSTER_TOKEN_TTL_S    300 /* the poster's own tokens (the API accepts up to 900 s) */
+#define POSTER_TOKEN_MARGIN_S 60  /* mint a new one this long before expiry */
+#define POSTER_TOKEN_ISSUER   "jiangxin-vote"
+#define POSTER_TOKEN_AUDIENCE "jiangxin-api"
+#define POSTER_TOKEN_SUBJECT  "vote-poster"
 
 struct poster_conf {
-    const char *api_url; /* "http://host:port", no trailing slash needed */
-    const char *username;
-    const char *password;
+    const char *api_url;        /* "http://host:port", no trailing slash needed */
+    const struct auth_key *key; /* ES256 private key the poster signs its tokens with */
     long interval_ms;
 };
 
