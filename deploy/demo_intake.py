@@ -20,8 +20,9 @@ Candidates are synthetic: ID numbers with valid check characters and the
 impossible birth year 1900 (so every 环翠 candidate shows the age warning,
 which the office overrides with a reason).
 
-Usage: demo_intake.py API_URL VOTE_URL (JIANGXIN_JWT_SECRET in the
-environment, for the voting service's clock)"""
+Usage: demo_intake.py API_URL VOTE_URL (JIANGXIN_VOTE_PUSH_KEY in the
+environment: the path of the API's ES256 push key, for the voting service's
+clock)"""
 
 import datetime
 import json
@@ -96,9 +97,11 @@ class Clocks:
 
     def _service_token(self):
         now = int(time.time())  # token lifetimes are real time
+        with open(os.environ["JIANGXIN_VOTE_PUSH_KEY"], encoding="ascii") as f:
+            key = f.read()
         return jwt.encode({"iss": "jiangxin-api", "aud": "jiangxin-vote", "sub": "demo-loader",
-                           "role": "service", "iat": now, "exp": now + 300},
-                          os.environ["JIANGXIN_JWT_SECRET"], algorithm="HS256")
+                           "role": "service", "iat": now, "exp": now + 120},
+                          key, algorithm="ES256")
 
     def now(self):
         return time.time() + self.baseline

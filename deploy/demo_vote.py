@@ -21,7 +21,7 @@ live through the closed vote, then puts them back at today. Skipped when
 the programme exists.
 
 Usage: demo_vote.py API_URL VOTE_URL (JIANGXIN_VOTER_JWT_SECRET and
-JIANGXIN_JWT_SECRET in the environment)"""
+JIANGXIN_VOTE_PUSH_KEY in the environment)"""
 
 import datetime
 import json

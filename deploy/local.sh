@@ -83,6 +83,33 @@ local_secrets() {
     chmod 600 "$SECRETS"
     # shellcheck source=/dev/null
     . "$SECRETS"
+    # The ES256 key pairs between the services (mode 600, never committed):
+    # the API signs its session pushes with push.pem, the voting service's
+    # tally poster signs its tokens with poster.pem; each side holds only
+    # the other's public key.
+    KEYS=$LOCAL/keys
+    jx_ec_keypair "$KEYS" push || exit 1
+    jx_ec_keypair "$KEYS" poster || exit 1
+}
+
+# jx_ec_keypair DIR NAME — DIR/NAME.pem (EC P-256 private key, mode 600)
+# and DIR/NAME.pub.pem, made once with openssl.
+jx_ec_keypair() {
+    (
+        umask 077
+        mkdir -p "$1"
+        chmod 700 "$1"
+        if [ ! -s "$1/$2.pem" ]; then
+            openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1/$2.pem.tmp" 2>/dev/null &&
+                mv "$1/$2.pem.tmp" "$1/$2.pem" || jx_die "openssl could not make the $2 key"
+            rm -f "$1/$2.pub.pem"
+        fi
+        if [ ! -s "$1/$2.pub.pem" ]; then
+            openssl pkey -in "$1/$2.pem" -pubout -out "$1/$2.pub.pem" 2>/dev/null ||
+                jx_die "openssl could not write the $2 public key"
+        fi
+        chmod 600 "$1/$2.pem"
+    )
 }
 
 # The cluster home: .local/postgres, or (when root and the postgres user
@@ -151,19 +178,20 @@ api_env() {
         "JIANGXIN_LISTEN=127.0.0.1:$API_PORT" \
         "JIANGXIN_MIGRATIONS_DIR=$JX_ROOT/db/migrations" \
         "JIANGXIN_VOTE_URL=$VOTE_URL" \
+        "JIANGXIN_VOTE_PUSH_KEY=$KEYS/push.pem" \
+        "JIANGXIN_POSTER_PUBLIC_KEY=$KEYS/poster.pub.pem" \
         "JIANGXIN_TEST_CLOCK=$(demo_clock)"
 }
 
 vote_env() {
     printf '%s\n' \
         "JIANGXIN_REDIS_URL=$REDIS_URL" \
-        "JIANGXIN_JWT_SECRET=$JIANGXIN_JWT_SECRET" \
+        "JIANGXIN_API_PUBLIC_KEY=$KEYS/push.pub.pem" \
         "JIANGXIN_LISTEN=127.0.0.1:$VOTE_PORT" \
         "JIANGXIN_VOTE_HASH_KEY=$JIANGXIN_VOTE_HASH_KEY" \
         "JIANGXIN_VOTER_JWT_SECRET=$JIANGXIN_VOTER_JWT_SECRET" \
         "JIANGXIN_API_URL=$API_URL" \
-        "JIANGXIN_API_USERNAME=service" \
-        "JIANGXIN_API_PASSWORD=demo-service-pw" \
+        "JIANGXIN_POSTER_KEY=$KEYS/poster.pem" \
         "JIANGXIN_TEST_CLOCK=$(demo_clock)"
 }
 
@@ -312,7 +340,6 @@ expert expert demo-expert-pw
 leader leader demo-leader-pw
 finance finance demo-finance-pw
 auditor auditor demo-auditor-pw
-service service demo-service-pw
 EOF
 }
 
@@ -453,14 +480,14 @@ demo_load() {
     done < <(demo_users)
 
     # Rounds with nominations in several states (skipped when rounds exist).
-    if [ "$ok" = 1 ] && ! JIANGXIN_JWT_SECRET=$JIANGXIN_JWT_SECRET \
+    if [ "$ok" = 1 ] && ! JIANGXIN_VOTE_PUSH_KEY=$KEYS/push.pem \
         "$JX_PY" "$JX_ROOT/deploy/demo_intake.py" "$API_URL" "$VOTE_URL"; then
         jx_warn "could not load the demo rounds and nominations"
         ok=0
     fi
     # An open public vote and a closed one (skipped when loaded).
     if [ "$ok" = 1 ] && ! JIANGXIN_VOTER_JWT_SECRET=$JIANGXIN_VOTER_JWT_SECRET \
-        JIANGXIN_JWT_SECRET=$JIANGXIN_JWT_SECRET \
+        JIANGXIN_VOTE_PUSH_KEY=$KEYS/push.pem \
         "$JX_PY" "$JX_ROOT/deploy/demo_vote.py" "$API_URL" "$VOTE_URL"; then
         jx_warn "could not load the demo votes"
         ok=0
@@ -598,11 +625,12 @@ cmd_clock() {
         *) jx_die "usage: deploy/local.sh clock [advance DURATION | set RFC3339 | reset]" ;;
     esac
     local service
-    service=$(JIANGXIN_JWT_SECRET=$JIANGXIN_JWT_SECRET "$JX_PY" -c '
+    service=$(JIANGXIN_VOTE_PUSH_KEY=$KEYS/push.pem "$JX_PY" -c '
 import os, time, jwt
 t = int(time.time())
+key = open(os.environ["JIANGXIN_VOTE_PUSH_KEY"]).read()
 print(jwt.encode({"iss": "jiangxin-api", "aud": "jiangxin-vote", "sub": "local-sh", "role": "service",
-                  "iat": t, "exp": t + 120}, os.environ["JIANGXIN_JWT_SECRET"], algorithm="HS256"))')
+                  "iat": t, "exp": t + 120}, key, algorithm="ES256"))')
     local name url tok
     for name in api vote; do
         if [ "$name" = api ]; then url=$API_URL tok=$token; else url=$VOTE_URL tok=$service; fi
@@ -828,8 +856,8 @@ cmd_test() {
     jwt=$(jx_hex32) pii=$(jx_hex32) dbpw=$(jx_hex32 | cut -c1-32) supw=$(jx_hex32 | cut -c1-32)
     ownerpw=$(jx_hex32 | cut -c1-32)
     admin_pw=$(jx_hex32 | cut -c1-24)
-    local svc_pw vote_hash_key voter_secret
-    svc_pw=$(jx_hex32 | cut -c1-24) vote_hash_key=$(jx_hex32) voter_secret=$(jx_hex32)
+    local vote_hash_key voter_secret
+    vote_hash_key=$(jx_hex32) voter_secret=$(jx_hex32)
     local pghome=$T_TMP/postgres
     local db_url="postgresql://jiangxin:$dbpw@127.0.0.1:$T_PG_PORT/jiangxin"
     local owner_url="postgresql://jiangxin_owner:$ownerpw@127.0.0.1:$T_PG_PORT/jiangxin"
@@ -871,6 +899,15 @@ cmd_test() {
         jx_log "services' clocks start at $test_clock (JIANGXIN_TEST_TODAY)"
     fi
 
+    # The ES256 key pairs between the services, made for this run: the
+    # API's push key and the tally poster's key (the voting service never
+    # holds JIANGXIN_JWT_SECRET).
+    local keys=$T_TMP/keys
+    if ! jx_ec_keypair "$keys" push || ! jx_ec_keypair "$keys" poster; then
+        t_fail "keys: openssl could not make the ES256 key pairs"
+        t_finish
+    fi
+
     # Uploads get a limit above JIANGXIN_MAX_BODY's default (1 MiB) and below
     # their own default, so the tests can tell the two limits apart cheaply.
     local t_max_upload=2097152
@@ -878,15 +915,17 @@ cmd_test() {
         "JIANGXIN_DATABASE_URL=$db_url" "JIANGXIN_JWT_SECRET=$jwt" "JIANGXIN_PII_KEY=$pii"
         "JIANGXIN_LISTEN=127.0.0.1:$api_port" "JIANGXIN_MIGRATIONS_DIR=$JX_ROOT/db/migrations"
         "JIANGXIN_MAX_UPLOAD=$t_max_upload" "JIANGXIN_VOTE_URL=$vote_url"
+        "JIANGXIN_VOTE_PUSH_KEY=$keys/push.pem" "JIANGXIN_POSTER_PUBLIC_KEY=$keys/poster.pub.pem"
         "JIANGXIN_TEST_CLOCK=$test_clock"
     )
     # The voting service trusts X-Forwarded-For from loopback here, so the
     # tests can vote from many client addresses.
     local -a vote_envs=(
-        "JIANGXIN_REDIS_URL=$redis_url" "JIANGXIN_JWT_SECRET=$jwt" "JIANGXIN_LISTEN=127.0.0.1:$vote_port"
+        "JIANGXIN_REDIS_URL=$redis_url" "JIANGXIN_API_PUBLIC_KEY=$keys/push.pub.pem"
+        "JIANGXIN_LISTEN=127.0.0.1:$vote_port"
         "JIANGXIN_VOTE_HASH_KEY=$vote_hash_key" "JIANGXIN_VOTER_JWT_SECRET=$voter_secret"
         "JIANGXIN_TRUSTED_PROXIES=127.0.0.1" "JIANGXIN_API_URL=$api_url"
-        "JIANGXIN_API_USERNAME=vote-service" "JIANGXIN_API_PASSWORD=$svc_pw"
+        "JIANGXIN_POSTER_KEY=$keys/poster.pem"
         "JIANGXIN_TALLY_INTERVAL_MS=500" "JIANGXIN_TEST_CLOCK=$test_clock"
     )
     # For tests that start more voting instances on the same Redis.
@@ -919,12 +958,6 @@ cmd_test() {
         t_pass "CLI: user add (admin)"
     else
         t_fail "CLI: user add (admin)"
-    fi
-    if printf '%s' "$svc_pw" | env "${san_envs[@]}" "${api_envs[@]}" "$api_bin" user add \
-        --username vote-service --role service --password-stdin; then
-        t_pass "CLI: user add (service account of the voting service)"
-    else
-        t_fail "CLI: user add (service account of the voting service)"
     fi
 
     local api_log=$T_TMP/api.log api_err=$T_TMP/api.err vote_log=$T_TMP/vote.log vote_err=$T_TMP/vote.err
@@ -967,8 +1000,10 @@ cmd_test() {
             JIANGXIN_TEST_VOTER_JWT_SECRET="$voter_secret" \
             JIANGXIN_TEST_VOTE_HASH_KEY="$vote_hash_key" \
             JIANGXIN_TEST_VOTE_ENV_FILE="$T_TMP/vote.env" \
-            JIANGXIN_TEST_SERVICE_USER=vote-service \
-            JIANGXIN_TEST_SERVICE_PASSWORD="$svc_pw" \
+            JIANGXIN_TEST_VOTE_PUSH_KEY="$keys/push.pem" \
+            JIANGXIN_TEST_API_PUBLIC_KEY="$keys/push.pub.pem" \
+            JIANGXIN_TEST_POSTER_KEY="$keys/poster.pem" \
+            JIANGXIN_TEST_POSTER_PUBLIC_KEY="$keys/poster.pub.pem" \
             JIANGXIN_TEST_PII_KEY="$pii" \
             JIANGXIN_TEST_MAX_UPLOAD="$t_max_upload" \
             JIANGXIN_TEST_API_LOG="$api_log" \

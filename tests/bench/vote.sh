@@ -42,7 +42,11 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 free_port() { $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 rport=$(free_port) vport=$(free_port) nport=$(free_port)
-svc_secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# The API's push key pair: the service token that creates the sessions is
+# signed with it (ES256); the voting service holds only the public half.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/push.pem" 2>/dev/null
+chmod 600 "$tmp/push.pem"
+openssl pkey -in "$tmp/push.pem" -pubout -out "$tmp/push.pub.pem" 2>/dev/null
 voter_secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 hash_key=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
@@ -54,7 +58,7 @@ redis-server --port "$rport" --bind 127.0.0.1 --dir "$tmp/redis" --appendonly ye
 for _ in $(seq 50); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 # ---- the voting service (no API: tally posting off)
-env JIANGXIN_REDIS_URL="redis://127.0.0.1:$rport/0" JIANGXIN_JWT_SECRET="$svc_secret" \
+env JIANGXIN_REDIS_URL="redis://127.0.0.1:$rport/0" JIANGXIN_API_PUBLIC_KEY="$tmp/push.pub.pem" \
     JIANGXIN_LISTEN="127.0.0.1:$vport" JIANGXIN_VOTE_HASH_KEY="$hash_key" \
     JIANGXIN_VOTER_JWT_SECRET="$voter_secret" JIANGXIN_TRUSTED_PROXIES=127.0.0.1 \
     JIANGXIN_LOG_LEVEL=warn JIANGXIN_MAX_CONNECTIONS=8192 JIANGXIN_THREADS=${JIANGXIN_THREADS:-4} \
@@ -64,15 +68,15 @@ for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$vport/readyz" >/dev/null 2>
 
 # ---- three open sessions (one per run, so no run meets the previous run's
 # votes) with 20 nominees each; tokens for `voters` voters
-$py - "$tmp" "$vport" "$svc_secret" "$voter_secret" "$voters" <<'PY'
+$py - "$tmp" "$vport" "$tmp/push.pem" "$voter_secret" "$voters" <<'PY'
 import datetime, json, sys, time, urllib.request, uuid
 import jwt
-tmp, port, svc, voter, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+tmp, port, svc, voter, n = sys.argv[1], sys.argv[2], open(sys.argv[3]).read(), sys.argv[4], int(sys.argv[5])
 tz = datetime.timezone(datetime.timedelta(hours=8))
 now = datetime.datetime.now(tz).replace(microsecond=0)
 t = int(time.time())
 tok = jwt.encode({"iss": "jiangxin-api", "aud": "jiangxin-vote", "sub": "bench", "role": "service",
-                  "iat": t, "exp": t + 300}, svc, algorithm="HS256")
+                  "iat": t, "exp": t + 300}, svc, algorithm="ES256")
 with open(f"{tmp}/tokens.lua", "w") as f:
     f.write("tokens = {\n")
     for i in range(n):

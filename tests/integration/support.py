@@ -119,6 +119,28 @@ def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
+def es256_token(claims, key_env="JIANGXIN_TEST_VOTE_PUSH_KEY"):
+    """A JWT signed ES256 with the PEM private key whose path is in key_env:
+    JIANGXIN_TEST_VOTE_PUSH_KEY (the API's push key: service tokens for the
+    voting service) or JIANGXIN_TEST_POSTER_KEY (the tally poster's key:
+    tokens for the API's tally route)."""
+    import jwt  # python3-jwt with python3-cryptography
+    with open(need_env(key_env), encoding="ascii") as f:
+        return jwt.encode(claims, f.read(), algorithm="ES256")
+
+
+def poster_token(**claims):
+    """A token of the voting service's tally poster for the API (ES256, the
+    test stack's poster key): a service principal scoped to the tally route.
+    claims: overrides; a None value drops the claim."""
+    now = int(time.time())  # token times are real time, as the API checks them
+    payload = {"iss": "jiangxin-vote", "aud": "jiangxin-api", "sub": "vote-poster",
+               "role": "service", "iat": now, "exp": now + 300}
+    payload.update(claims)
+    return es256_token({k: v for k, v in payload.items() if v is not None},
+                       "JIANGXIN_TEST_POSTER_KEY")
+
+
 def b64url_decode(text):
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 

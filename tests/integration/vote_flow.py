@@ -148,6 +148,8 @@ def api_env(port, vote_url):
            "JIANGXIN_JWT_SECRET": support.need_env("JIANGXIN_TEST_JWT_SECRET"),
            "JIANGXIN_PII_KEY": support.need_env("JIANGXIN_TEST_PII_KEY"),
            "JIANGXIN_LISTEN": f"127.0.0.1:{port}", "JIANGXIN_VOTE_URL": vote_url,
+           "JIANGXIN_VOTE_PUSH_KEY": support.need_env("JIANGXIN_TEST_VOTE_PUSH_KEY"),
+           "JIANGXIN_POSTER_PUBLIC_KEY": support.need_env("JIANGXIN_TEST_POSTER_PUBLIC_KEY"),
            "JIANGXIN_TEST_CLOCK": "1"}
     for name in ("JIANGXIN_TEST_MIGRATIONS_DIR",):
         if os.environ.get(name):
@@ -328,6 +330,7 @@ def create_session(api, w, *, expect=201, **kw):
 
 
 def service_login(api):
-    """An API token of the voting service's own account (role service)."""
-    return support.login(api, support.need_env("JIANGXIN_TEST_SERVICE_USER"),
-                         support.need_env("JIANGXIN_TEST_SERVICE_PASSWORD"))
+    """An API token of the voting service's tally poster (ES256 with the test
+    stack's poster key; no account, no password): role service, scoped to
+    the tally route."""
+    return support.poster_token()

@@ -73,11 +73,15 @@ def shanghai_midnight_after(ts):
 
 # ------------------------------------------------------------- tokens
 def service_token(*, role="service", secret=None, **claims):
-    secret = secret or support.need_env("JIANGXIN_TEST_JWT_SECRET")
+    """A service token of the API for the voting service: ES256 with the test
+    stack's push key (JIANGXIN_TEST_VOTE_PUSH_KEY). With `secret`, HS256 with
+    that secret instead (tokens the voting service must refuse)."""
     payload = {"iss": "jiangxin-api", "aud": AUD, "sub": str(uuid.uuid4()), "role": role,
-               "iat": real_s(), "exp": real_s() + 300}
+               "iat": real_s(), "exp": real_s() + 120}
     payload.update(claims)
-    return jwt.encode(payload, secret, algorithm="HS256")
+    if secret is not None:
+        return jwt.encode(payload, secret, algorithm="HS256")
+    return support.es256_token(payload)
 
 
 def voter_payload(sub=None, **claims):
