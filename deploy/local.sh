@@ -100,8 +100,11 @@ jx_ec_keypair() {
         mkdir -p "$1"
         chmod 700 "$1"
         if [ ! -s "$1/$2.pem" ]; then
-            openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1/$2.pem.tmp" 2>/dev/null &&
-                mv "$1/$2.pem.tmp" "$1/$2.pem" || jx_die "openssl could not make the $2 key"
+            if ! openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+                -out "$1/$2.pem.tmp" 2>/dev/null; then
+                jx_die "openssl could not make the $2 key"
+            fi
+            mv "$1/$2.pem.tmp" "$1/$2.pem"
             rm -f "$1/$2.pub.pem"
         fi
         if [ ! -s "$1/$2.pub.pem" ]; then
