@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "client_ip.h"
 #include "config.h"
 #include "http.h"
 
@@ -27,8 +28,14 @@ struct api_config {
     long max_upload; /* evidence files (ROUTE_UPLOAD routes) */
     long token_ttl;
     const char *cors_origin;
-    const char *vote_url;   /* jiangxin-vote base URL; NULL: sessions are not pushed */
-    const char *test_clock; /* JIANGXIN_TEST_CLOCK (clock.h); NULL: off */
+    const char *vote_url;         /* jiangxin-vote base URL; NULL: sessions are not pushed */
+    const char *test_clock;       /* JIANGXIN_TEST_CLOCK (clock.h); NULL: off */
+    const char *trusted_proxies;  /* JIANGXIN_TRUSTED_PROXIES (client_ip.h) */
+    long hash_concurrency;        /* password hashes running at once */
+    long signin_free_failures;    /* per (username, address) before delays */
+    long signin_delay_max;        /* seconds: the doubling delay's cap */
+    long signin_address_failures; /* an address's budget of failed sign-ins ... */
+    long signin_address_window;   /* ... regained over this many seconds */
 };
 
 struct api_ctx {
@@ -37,6 +44,7 @@ struct api_ctx {
     size_t openapi_len;
     const char *docs_html; /* the /docs page (openapi/docs/api.html) */
     size_t docs_len;
+    struct client_ip_trust trusted; /* parsed JIANGXIN_TRUSTED_PROXIES */
 };
 
 extern const struct route api_routes[];
