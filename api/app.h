@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "auth_keys.h"
+#include "client_ip.h"
 #include "config.h"
 #include "http.h"
 
@@ -36,8 +37,14 @@ struct api_config {
     long max_upload; /* evidence files (ROUTE_UPLOAD routes) */
     long token_ttl;
     const char *cors_origin;
-    const char *vote_url;   /* jiangxin-vote base URL; NULL: sessions are not pushed */
-    const char *test_clock; /* JIANGXIN_TEST_CLOCK (clock.h); NULL: off */
+    const char *vote_url;         /* jiangxin-vote base URL; NULL: sessions are not pushed */
+    const char *test_clock;       /* JIANGXIN_TEST_CLOCK (clock.h); NULL: off */
+    const char *trusted_proxies;  /* JIANGXIN_TRUSTED_PROXIES (client_ip.h) */
+    long hash_concurrency;        /* password hashes running at once */
+    long signin_free_failures;    /* per (username, address) before delays */
+    long signin_delay_max;        /* seconds: the doubling delay's cap */
+    long signin_address_failures; /* an address's budget of failed sign-ins ... */
+    long signin_address_window;   /* ... regained over this many seconds */
 };
 
 struct api_ctx {
@@ -49,6 +56,7 @@ struct api_ctx {
     struct auth_key staff_keys[2];   /* JIANGXIN_JWT_SECRET[_PREVIOUS] (HS256) */
     size_t n_staff_keys;             /* set by api_auth_configure */
     struct auth_keyring poster_keys; /* empty: no poster tokens accepted */
+    struct client_ip_trust trusted; /* parsed JIANGXIN_TRUSTED_PROXIES */
 };
 
 extern const struct route api_routes[];

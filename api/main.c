@@ -13,6 +13,7 @@
 #include "build_config.h"
 #include "clock.h"
 #include "crypto.h"
+#include "hash_pool.h"
 #include "log.h"
 #include "openapi_docs.h"
 #include "openapi_spec.h"
@@ -50,8 +51,8 @@ static const struct config_var serve_vars[] = {
      "64 hex characters: key for personal data at rest", NULL},
     {"JIANGXIN_LISTEN", CONFIG_LISTEN, false, "127.0.0.1:8080", 0, 0,
      offsetof(struct api_config, listen), "IPv4:port to listen on", NULL},
-    {"JIANGXIN_THREADS", CONFIG_INT, false, "2", 1, 64, offsetof(struct api_config, threads),
-     "HTTP worker threads (epoll pool)", NULL},
+    {"JIANGXIN_THREADS", CONFIG_INT, false, "8", 1, 64, offsetof(struct api_config, threads),
+     "HTTP worker threads (epoll pool); above JIANGXIN_HASH_CONCURRENCY", NULL},
     {"JIANGXIN_MAX_CONNECTIONS", CONFIG_INT, false, "4096", 16, 100000,
      offsetof(struct api_config, max_connections), "concurrent connections", NULL},
     {"JIANGXIN_MAX_BODY", CONFIG_INT, false, "1048576", 1024, 67108864,
@@ -64,6 +65,24 @@ static const struct config_var serve_vars[] = {
      offsetof(struct api_config, cors_origin), "Access-Control-Allow-Origin value", NULL},
     {"JIANGXIN_VOTE_URL", CONFIG_URL, false, NULL, 0, 0, offsetof(struct api_config, vote_url),
      "jiangxin-vote base URL for session pushes; unset: sessions stay pending", "http:// https://"},
+    {"JIANGXIN_TRUSTED_PROXIES", CONFIG_STRING, false, NULL, 0, 4096,
+     offsetof(struct api_config, trusted_proxies),
+     "addresses or CIDRs whose X-Forwarded-For is believed (sign-in throttling)", NULL},
+    {"JIANGXIN_HASH_CONCURRENCY", CONFIG_INT, false, "1", 1, 64,
+     offsetof(struct api_config, hash_concurrency),
+     "password hashes at once; more sign-ins get 503 at once", NULL},
+    {"JIANGXIN_SIGNIN_FREE_FAILURES", CONFIG_INT, false, "5", 1, 100,
+     offsetof(struct api_config, signin_free_failures),
+     "failed sign-ins of a username from one address before delays start", NULL},
+    {"JIANGXIN_SIGNIN_DELAY_MAX", CONFIG_INT, false, "900", 1, 86400,
+     offsetof(struct api_config, signin_delay_max),
+     "seconds: cap of the delay that doubles with each further failure", NULL},
+    {"JIANGXIN_SIGNIN_ADDRESS_FAILURES", CONFIG_INT, false, "30", 1, 100000,
+     offsetof(struct api_config, signin_address_failures),
+     "failed sign-ins one address may make per JIANGXIN_SIGNIN_ADDRESS_WINDOW", NULL},
+    {"JIANGXIN_SIGNIN_ADDRESS_WINDOW", CONFIG_INT, false, "600", 1, 86400,
+     offsetof(struct api_config, signin_address_window),
+     "seconds in which an address's failure budget is regained", NULL},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -80,6 +99,13 @@ static bool load_config(struct api_config *cfg, bool serving)
     }
     if (problems == 0 && !clock_configure(cfg->test_clock)) {
         snprintf(errors, sizeof(errors), CLOCK_SETTING_ERROR);
+        problems = 1;
+    }
+    struct client_ip_trust trusted;
+    char why[160];
+    if (problems == 0 && serving &&
+        !client_ip_parse_trusted(cfg->trusted_proxies, &trusted, why, sizeof(why))) {
+        snprintf(errors, sizeof(errors), "JIANGXIN_TRUSTED_PROXIES: %s\n", why);
         problems = 1;
     }
     if (problems == 0 && log_level_from_name(cfg->log_level) < 0) {
@@ -112,6 +138,9 @@ static int serve(const struct api_config *cfg)
     int sig = 0;
     char why[512];
 
+    if (!client_ip_parse_trusted(cfg->trusted_proxies, &ctx.trusted, why, sizeof(why))) {
+        return 2; /* load_config checked it */
+    }
     if (!api_auth_configure(&ctx, why, sizeof(why))) {
         fprintf(stderr, "jiangxin-api: configuration problem:\n%s", why);
         return 2;
@@ -136,12 +165,23 @@ static int serve(const struct api_config *cfg)
         .authenticate = api_authenticate,
         .after_handler = db_thread_finish,
     };
+    if (cfg->hash_concurrency >= cfg->threads) {
+        log_warn("JIANGXIN_HASH_CONCURRENCY (%ld) is not below JIANGXIN_THREADS (%ld): sign-ins"
+                 " can hold every request thread",
+                 cfg->hash_concurrency, cfg->threads);
+    }
+    if (hash_pool_start((unsigned)cfg->hash_concurrency) != APP_OK) {
+        api_auth_release(&ctx);
+        return 1;
+    }
     if (vote_push_start(cfg) != APP_OK) {
+        hash_pool_stop();
         api_auth_release(&ctx);
         return 1;
     }
     if (http_server_start(&conf, &server) != APP_OK) {
         vote_push_stop();
+        hash_pool_stop();
         api_auth_release(&ctx);
         return 1;
     }
@@ -149,6 +189,7 @@ static int serve(const struct api_config *cfg)
     log_info("stopping on signal %d", sig);
     http_server_stop(server);
     vote_push_stop();
+    hash_pool_stop();
     api_auth_release(&ctx);
     return 0;
 }

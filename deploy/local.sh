@@ -919,10 +919,10 @@ cmd_test() {
         "JIANGXIN_LISTEN=127.0.0.1:$api_port" "JIANGXIN_MIGRATIONS_DIR=$JX_ROOT/db/migrations"
         "JIANGXIN_MAX_UPLOAD=$t_max_upload" "JIANGXIN_VOTE_URL=$vote_url"
         "JIANGXIN_VOTE_PUSH_KEY=$keys/push.pem" "JIANGXIN_POSTER_PUBLIC_KEY=$keys/poster.pub.pem"
-        "JIANGXIN_TEST_CLOCK=$test_clock"
+        "JIANGXIN_TEST_CLOCK=$test_clock" "JIANGXIN_TRUSTED_PROXIES=127.0.0.1"
     )
-    # The voting service trusts X-Forwarded-For from loopback here, so the
-    # tests can vote from many client addresses.
+    # Both services trust X-Forwarded-For from loopback here, so the tests
+    # can vote and sign in from many client addresses (sign-in throttling).
     local -a vote_envs=(
         "JIANGXIN_REDIS_URL=$redis_url" "JIANGXIN_API_PUBLIC_KEY=$keys/push.pub.pem"
         "JIANGXIN_LISTEN=127.0.0.1:$vote_port"

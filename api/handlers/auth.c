@@ -6,43 +6,21 @@
  * to the next request, and a token from before a password change, disable
  * or scope change stays dead. The tally poster signs its own ES256 tokens:
  * a service principal scoped to the ROUTE_KEY_SCOPED routes.
+ * Sign-in is throttled per (username, client address) and per address
+ * (db/migrations/0011), and password hashes run a bounded number at once.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include <sodium.h>
 
 #include "app.h"
 #include "civil_time.h"
 #include "crypto.h"
 #include "handlers.h"
+#include "hash_pool.h"
 #include "json_fields.h"
+#include "log.h"
 #include "store/user_store.h"
-
-/* A valid argon2id hash of a random password: verified when the user does
- * not exist, so both failures take the same time. */
-static char dummy_hash_text[CRYPTO_HASH_STR_BYTES];
-static pthread_once_t dummy_hash_once = PTHREAD_ONCE_INIT;
-
-static void make_dummy_hash(void)
-{
-    unsigned char raw[16];
-    char pw[33];
-
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(pw, sizeof(pw), raw, sizeof(raw));
-    if (crypto_password_hash(pw, dummy_hash_text) != APP_OK) {
-        dummy_hash_text[0] = '\0';
-    }
-}
-
-static const char *dummy_hash(void)
-{
-    pthread_once(&dummy_hash_once, make_dummy_hash);
-    return dummy_hash_text;
-}
 
 bool api_auth_configure(struct api_ctx *ctx, char *err, size_t errlen)
 {
@@ -129,9 +107,105 @@ api_authenticate(void *app, const char *token, struct principal *ret, struct pro
     return APP_OK;
 }
 
-/* Sign-in throttling (see db/migrations/0006): per username, not per IP. */
-#define AUTH_LOGIN_MAX_FAILURES 10
-#define AUTH_LOGIN_WINDOW_S     900
+/* 503 at once when every hasher is busy; the client retries in a second. */
+static enum app_err sign_in_busy(struct problem *p)
+{
+    problem_fail(p, APP_ERR_UNAVAILABLE, "sign_in_busy", "登录请求繁忙，请稍后再试",
+                 "too many sign-ins at once; try again shortly");
+    p->retry_after = 1;
+    return p->err;
+}
+
+/* The client address (the peer, or X-Forwarded-For from a trusted proxy)
+ * and the throttle keys derived from it: keyed hashes, so neither the
+ * address nor the username is stored. */
+static bool sign_in_keys(const struct http_call *call,
+                         const char *username,
+                         char pair_key[CRYPTO_KEYED_HEX],
+                         char address_key[CRYPTO_KEYED_HEX])
+{
+    const struct api_ctx *ctx = call->app;
+    char peer[CLIENT_IP_TEXT_MAX], address[CLIENT_IP_TEXT_MAX];
+    char pair[CLIENT_IP_TEXT_MAX + 1 + 64 + 1];
+
+    if (!http_peer_address(call, peer, sizeof(peer)) ||
+        !client_ip_resolve(&ctx->trusted, peer, http_header(call, "X-Forwarded-For"), address)) {
+        return false;
+    }
+    /* An address holds no blank, so "address username" is unambiguous. */
+    snprintf(pair, sizeof(pair), "%s %s", address, username);
+    crypto_keyed_hash(ctx->cfg->pii_key, "jiangxin sign-in pair", pair, pair_key);
+    crypto_keyed_hash(ctx->cfg->pii_key, "jiangxin sign-in address", address, address_key);
+    return true;
+}
+
+static void sign_in_limits_of(const struct api_config *cfg, struct sign_in_limits *ret)
+{
+    ret->free_failures = (int)cfg->signin_free_failures;
+    ret->delay_max_s = (int)cfg->signin_delay_max;
+    ret->address_failures = (int)cfg->signin_address_failures;
+    ret->address_window_s = (int)cfg->signin_address_window;
+}
+
+/* 429 when the address has used its budget or the pair must still wait;
+ * checked before the user is read and before any hashing. */
+static enum app_err sign_in_throttled(struct db *db,
+                                      const char *pair_key,
+                                      const char *address_key,
+                                      const struct sign_in_limits *lim,
+                                      struct problem *p)
+{
+    int pair_wait = 0, address_wait = 0;
+    enum app_err err =
+        user_store_sign_in_wait(db, pair_key, address_key, lim, &pair_wait, &address_wait);
+
+    if (err != APP_OK) {
+        return ops_store_problem(err, p);
+    }
+    if (address_wait > 0) {
+        problem_fail(p, APP_ERR_RATE_LIMITED, "sign_in_address_throttled",
+                     "来自此网络地址的登录失败次数过多，请稍后再试",
+                     "too many failed sign-ins from this network address; try again later");
+        p->retry_after = (unsigned)address_wait;
+        return p->err;
+    }
+    if (pair_wait > 0) {
+        problem_fail(p, APP_ERR_RATE_LIMITED, "sign_in_throttled",
+                     "该用户名登录失败次数过多，请稍后再试",
+                     "too many failed sign-ins for this username; try again later");
+        p->retry_after = (unsigned)pair_wait;
+        return p->err;
+    }
+    return APP_OK;
+}
+
+/* Counts a failure; logs (without username or address) when a pair's
+ * delays begin and when an address uses up its budget. */
+static enum app_err sign_in_failed(struct http_call *call,
+                                   struct db *db,
+                                   const char *pair_key,
+                                   const char *address_key,
+                                   const struct sign_in_limits *lim)
+{
+    int failures = 0;
+    double before = 0;
+    enum app_err err =
+        user_store_sign_in_failed(db, pair_key, address_key, lim, &failures, &before);
+
+    if (err != APP_OK) {
+        return err;
+    }
+    if (failures == lim->free_failures + 1) {
+        log_warn("sign-in: %d failures for one username from one address, delays begin"
+                 " (request %s)",
+                 failures, call->request_id);
+    }
+    if (before < lim->address_failures && before + 1 >= lim->address_failures) {
+        log_warn("sign-in: an address used its budget of %d failed sign-ins (request %s)",
+                 lim->address_failures, call->request_id);
+    }
+    return APP_OK;
+}
 
 static const struct json_field token_fields[] = {
     {"username", JF_STRING, true, 1, 64},
@@ -178,36 +252,54 @@ static enum app_err reply_token(struct http_call *call, const char *id, long now
 
 enum app_err auth_token(struct http_call *call, struct problem *p)
 {
+    const struct api_ctx *ctx = call->app;
+    struct sign_in_limits lim;
     struct db *db = NULL;
     char *id = NULL, *hash = NULL;
+    char pair_key[CRYPTO_KEYED_HEX], address_key[CRYPTO_KEYED_HEX];
     long now = (long)time(NULL);
 
     if (!json_fields_check(call->body, token_fields, 2, "", p)) {
+        goto cleanup;
+    }
+    const char *username = json_string_value(json_object_get(call->body, "username"));
+    const char *password = json_string_value(json_object_get(call->body, "password"));
+    if (!sign_in_keys(call, username, pair_key, address_key)) {
+        log_error("sign-in: the client address is unknown (request %s)", call->request_id);
+        problem_kind(p, APP_ERR_INTERNAL);
+        goto cleanup;
+    }
+    /* Cheap first: no database work while the hashers are busy. */
+    if (hash_pool_full()) {
+        sign_in_busy(p);
         goto cleanup;
     }
     db = api_db(p);
     if (db == NULL) {
         goto cleanup;
     }
-    const char *username = json_string_value(json_object_get(call->body, "username"));
-    const char *password = json_string_value(json_object_get(call->body, "password"));
-    int locked = 0;
-    if ((p->err = user_store_login_locked(db, username, AUTH_LOGIN_MAX_FAILURES,
-                                          AUTH_LOGIN_WINDOW_S, &locked)) != APP_OK) {
-        goto cleanup;
-    }
-    if (locked > 0) {
-        problem_fail(p, APP_ERR_RATE_LIMITED, "sign_in_locked", "登录失败次数过多，请稍后再试",
-                     "too many failed sign-ins; try again later");
-        p->retry_after = (unsigned)locked;
+    sign_in_limits_of(ctx->cfg, &lim);
+    if (sign_in_throttled(db, pair_key, address_key, &lim, p) != APP_OK) {
         goto cleanup;
     }
     p->err = user_store_login(db, username, &id, &hash);
     if (p->err != APP_OK && p->err != APP_ERR_NOT_FOUND) {
+        ops_store_problem(p->err, p);
         goto cleanup;
     }
-    bool ok = crypto_password_verify(hash != NULL ? hash : dummy_hash(), password) && id != NULL;
-    if ((p->err = user_store_login_result(db, username, ok, AUTH_LOGIN_WINDOW_S)) != APP_OK) {
+    p->err = APP_OK;
+    /* Unknown users (hash NULL) cost the same argon2id time as wrong
+     * passwords. At most JIANGXIN_HASH_CONCURRENCY run at once. */
+    bool ok = false;
+    if (!hash_pool_verify(hash, password, &ok)) {
+        sign_in_busy(p);
+        goto cleanup;
+    }
+    ok = ok && id != NULL;
+    p->err = ok ? user_store_sign_in_succeeded(db, pair_key)
+                : sign_in_failed(call, db, pair_key, address_key, &lim);
+    if (p->err != APP_OK) {
+        ops_store_problem(p->err, p);
         goto cleanup;
     }
     if (!ok) {

@@ -67,56 +67,108 @@ const struct db_statement user_store_statements[] = {
                           "       version = version + 1, updated_at = now()"
                           " WHERE id = $1::uuid AND deleted_at IS NULL"
                           " RETURNING api_user(users)::text"},
-    /* Seconds left in a locked window, when the username is locked. */
-    {"user_store_login_locked",
-     "SELECT greatest(1, ceil(extract(epoch FROM"
-     "         window_start + make_interval(secs => $3::int) - now())))::int"
-     "  FROM login_failures"
-     " WHERE username = $1 AND failures >= $2::int"
-     "   AND window_start > now() - make_interval(secs => $3::int)"},
-    {"user_store_login_failed",
-     "WITH sweep AS (DELETE FROM login_failures"
-     "                WHERE window_start <= now() - make_interval(secs => $2::int)"
-     "                  AND username <> $1)"
-     "INSERT INTO login_failures (username, failures, window_start) VALUES ($1, 1, now())"
-     " ON CONFLICT (username) DO UPDATE SET"
-     "   failures = CASE WHEN login_failures.window_start > now() - make_interval(secs => $2::int)"
-     "                   THEN login_failures.failures + 1 ELSE 1 END,"
-     "   window_start = CASE WHEN login_failures.window_start > now() - make_interval(secs => "
-     "$2::int)"
-     "                       THEN login_failures.window_start ELSE now() END"},
-    {"user_store_login_succeeded", "DELETE FROM login_failures WHERE username = $1"},
+    /* Sign-in throttling (0011_create_sign_in_throttle.sql). $1 the pair's
+     * key, $2 the address's key, $3 the address budget (failures), $4 its
+     * window (s): the bucket drains $3 per $4 seconds. Seconds to wait
+     * for the pair, and for the address (0: not blocked). */
+    {"user_store_sign_in_wait",
+     "SELECT coalesce((SELECT greatest(1, ceil(extract(epoch FROM blocked_until - now())))::int"
+     "                   FROM sign_in_failures WHERE key = $1 AND blocked_until > now()), 0),"
+     "       coalesce((SELECT greatest(1, ceil((lvl - ($3::int::float8 - 1)) * $4::int::float8"
+     "                                         / $3::int::float8))::int"
+     "                   FROM (SELECT level - extract(epoch FROM now() - updated_at)"
+     "                                        * $3::int::float8 / $4::int::float8 AS lvl"
+     "                           FROM sign_in_address_failures WHERE key = $2) b"
+     "                  WHERE lvl > $3::int::float8 - 1), 0)"},
+    /* A failure: the pair's count and block (after $5 free failures, 1 s
+     * doubling per failure up to $6 s; a row idle 24 h past its block
+     * starts again), the address's bucket; expired rows are swept. Returns
+     * the pair's failures and the address's level before this failure. */
+    {"user_store_sign_in_failed",
+     "WITH sweep_pairs AS (DELETE FROM sign_in_failures"
+     "                      WHERE blocked_until < now() - interval '24 hours' AND key <> $1),"
+     "     sweep_addresses AS (DELETE FROM sign_in_address_failures"
+     "                          WHERE updated_at < now() - make_interval(secs => 2 * $4::int)"
+     "                            AND key <> $2),"
+     "     address AS (INSERT INTO sign_in_address_failures AS a (key, level, updated_at)"
+     "                 VALUES ($2, 1, now())"
+     "                 ON CONFLICT (key) DO UPDATE SET"
+     "                   level = greatest(0, a.level - extract(epoch FROM now() - a.updated_at)"
+     "                                                 * $3::int::float8 / $4::int::float8) + 1,"
+     "                   updated_at = now()"
+     "                 RETURNING a.level),"
+     "     pair AS (INSERT INTO sign_in_failures AS f (key, failures, blocked_until)"
+     "              VALUES ($1, 1, now() + make_interval(secs => CASE WHEN 1 > $5::int"
+     "                                                       THEN 1 ELSE 0 END))"
+     "              ON CONFLICT (key) DO UPDATE SET"
+     "                failures = CASE WHEN f.blocked_until < now() - interval '24 hours'"
+     "                                THEN 1 ELSE f.failures + 1 END,"
+     "                blocked_until = now() + make_interval(secs =>"
+     "                  CASE WHEN f.blocked_until < now() - interval '24 hours'"
+     "                            OR f.failures + 1 <= $5::int THEN 0"
+     "                       ELSE least($6::int, power(2, least(f.failures - $5::int, 30)))"
+     "                  END)"
+     "              RETURNING f.failures)"
+     "SELECT (SELECT failures FROM pair), (SELECT level - 1 FROM address)"},
+    {"user_store_sign_in_succeeded", "DELETE FROM sign_in_failures WHERE key = $1"},
     {NULL, NULL},
 };
 
-enum app_err user_store_login_locked(
-    struct db *db, const char *username, int max_failures, int window_s, int *ret_retry_after)
+enum app_err user_store_sign_in_wait(struct db *db,
+                                     const char *pair_key,
+                                     const char *address_key,
+                                     const struct sign_in_limits *lim,
+                                     int *ret_pair_wait,
+                                     int *ret_address_wait)
 {
-    char maxf[16], win[16];
-    const char *params[] = {username, maxf, win};
+    char budget[16], window[16];
+    const char *params[] = {pair_key, address_key, budget, window};
     PGresult *res = NULL;
     enum app_err err;
 
-    snprintf(maxf, sizeof(maxf), "%d", max_failures);
-    snprintf(win, sizeof(win), "%d", window_s);
-    err = db_exec(db, "user_store_login_locked", 3, params, PGRES_TUPLES_OK, &res);
+    snprintf(budget, sizeof(budget), "%d", lim->address_failures);
+    snprintf(window, sizeof(window), "%d", lim->address_window_s);
+    err = db_exec(db, "user_store_sign_in_wait", 4, params, PGRES_TUPLES_OK, &res);
     if (err == APP_OK) {
-        *ret_retry_after = PQntuples(res) == 1 ? atoi(PQgetvalue(res, 0, 0)) : 0;
+        *ret_pair_wait = atoi(PQgetvalue(res, 0, 0));
+        *ret_address_wait = atoi(PQgetvalue(res, 0, 1));
     }
     PQclear(res);
     return err;
 }
 
-enum app_err user_store_login_result(struct db *db, const char *username, bool ok, int window_s)
+enum app_err user_store_sign_in_failed(struct db *db,
+                                       const char *pair_key,
+                                       const char *address_key,
+                                       const struct sign_in_limits *lim,
+                                       int *ret_failures,
+                                       double *ret_address_level)
 {
-    char win[16];
-    const char *params[] = {username, win};
+    char budget[16], window[16], free_failures[16], delay_max[16];
+    const char *params[] = {pair_key, address_key, budget, window, free_failures, delay_max};
     PGresult *res = NULL;
     enum app_err err;
 
-    snprintf(win, sizeof(win), "%d", window_s);
-    err = db_exec(db, ok ? "user_store_login_succeeded" : "user_store_login_failed", ok ? 1 : 2,
-                  params, PGRES_COMMAND_OK, &res);
+    snprintf(budget, sizeof(budget), "%d", lim->address_failures);
+    snprintf(window, sizeof(window), "%d", lim->address_window_s);
+    snprintf(free_failures, sizeof(free_failures), "%d", lim->free_failures);
+    snprintf(delay_max, sizeof(delay_max), "%d", lim->delay_max_s);
+    err = db_exec(db, "user_store_sign_in_failed", 6, params, PGRES_TUPLES_OK, &res);
+    if (err == APP_OK) {
+        *ret_failures = atoi(PQgetvalue(res, 0, 0));
+        *ret_address_level = strtod(PQgetvalue(res, 0, 1), NULL);
+    }
+    PQclear(res);
+    return err;
+}
+
+enum app_err user_store_sign_in_succeeded(struct db *db, const char *pair_key)
+{
+    const char *params[] = {pair_key};
+    PGresult *res = NULL;
+    enum app_err err =
+        db_exec(db, "user_store_sign_in_succeeded", 1, params, PGRES_COMMAND_OK, &res);
+
     PQclear(res);
     return err;
 }

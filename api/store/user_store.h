@@ -18,12 +18,31 @@
 
 /* users */
 enum app_err user_store_login(struct db *db, const char *username, char **ret_id, char **ret_hash);
-/* Seconds the username stays locked (0 when it is not): locked after
- * max_failures failed sign-ins within window_s seconds. */
-enum app_err user_store_login_locked(
-    struct db *db, const char *username, int max_failures, int window_s, int *ret_retry_after);
-/* Records a sign-in outcome: a failure counts towards the lock, a success clears it. */
-enum app_err user_store_login_result(struct db *db, const char *username, bool ok, int window_s);
+/* Sign-in throttling (db/migrations/0011): keys are keyed hashes of
+ * "address username" (the pair) and of the address, never the text. */
+struct sign_in_limits {
+    int free_failures;    /* failures of a pair before delays start */
+    int delay_max_s;      /* the doubling delay's cap */
+    int address_failures; /* an address's budget of failures ... */
+    int address_window_s; /* ... regained over this many seconds */
+};
+/* Seconds the pair, and the address, must still wait (0: none). */
+enum app_err user_store_sign_in_wait(struct db *db,
+                                     const char *pair_key,
+                                     const char *address_key,
+                                     const struct sign_in_limits *lim,
+                                     int *ret_pair_wait,
+                                     int *ret_address_wait);
+/* Counts a failed sign-in for the pair and the address; the pair's
+ * failures so far and the address's level before this one. */
+enum app_err user_store_sign_in_failed(struct db *db,
+                                       const char *pair_key,
+                                       const char *address_key,
+                                       const struct sign_in_limits *lim,
+                                       int *ret_failures,
+                                       double *ret_address_level);
+/* A success clears the pair's failures (the address's stay counted). */
+enum app_err user_store_sign_in_succeeded(struct db *db, const char *pair_key);
 /* The principal of an enabled user, and its token version (tokens carrying
  * another version are void: see db/migrations/0012). */
 enum app_err

@@ -302,10 +302,17 @@ def new_password():
 
 
 def login(api, username, password, **kw):
-    """POST /v1/auth/token; returns the access token."""
-    r = api.post("/v1/auth/token", json={"username": username, "password": password},
-                 expect=200, **kw)
-    return r.body["access_token"]
+    """POST /v1/auth/token; returns the access token. Retries, as a client
+    should, when the API's password hashers are busy (503 sign_in_busy: a
+    voting service's poster may be signing in at the same moment)."""
+    for _ in range(10):
+        r = api.post("/v1/auth/token", json={"username": username, "password": password},
+                     expect=(200, 503), **kw)
+        if r.status_code == 200:
+            return r.body["access_token"]
+        assert r.body.get("code") == "sign_in_busy", r.body
+        time.sleep(0.2)
+    raise AssertionError(f"sign-in as {username}: the API stayed busy")
 
 
 def etag_of(resp):

@@ -36,7 +36,11 @@ ALLOWED = [
      "vote_session_state(s), replaced in 0009 by vote_session_state(s, at)"),
     ("db/migrations/0008_create_vote_sessions.sql", "now() < s.closes_at",
      "vote_session_state(s), replaced in 0009 by vote_session_state(s, at)"),
-    ("api/store/user_store.c", "window_start",
+    ("api/store/user_store.c", "blocked_until",
+     "sign-in throttling is security, on real time like token lifetimes"),
+    ("api/store/user_store.c", "VALUES ($1, 1, now() + make_interval",
+     "sign-in throttling is security, on real time like token lifetimes"),
+    ("api/store/user_store.c", "VALUES ($2, 1, now())",
      "sign-in throttling is security, on real time like token lifetimes"),
 ]
 
