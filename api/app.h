@@ -33,6 +33,8 @@ struct api_config {
     const char *listen;
     long threads;
     long max_connections;
+    long max_connections_per_ip;
+    long idle_timeout;
     long max_body;
     long max_upload; /* evidence files (ROUTE_UPLOAD routes) */
     long token_ttl;

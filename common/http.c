@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The HTTP server and its dispatcher. ulfius gets a single default endpoint;
- * routing happens here so that 404, 405 with Allow, CORS preflight, body
- * limits, JSON parsing, authentication, role checks, metrics and the access
- * log are each done once, for every route of both services. Replies and
- * request accessors are in http_io.c.
+ * The dispatcher. Routing happens here so that 404, 405 with Allow, CORS
+ * preflight, body limits, JSON parsing, authentication, role checks,
+ * metrics and the access log are each done once, for every route of both
+ * services. http_conn.c drives libmicrohttpd and calls the head and reply
+ * steps below; replies and request accessors are in http_io.c.
  */
 #include "http.h"
 
@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/resource.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -27,8 +26,6 @@
 #include "http_internal.h"
 #include "log.h"
 #include "metrics.h"
-
-#define HTTP_PATH_MAX 1024
 
 static double now_seconds(void)
 {
@@ -118,13 +115,6 @@ cleanup:
 
 /* ---- Routing ---- */
 
-struct match {
-    const struct route *route; /* route for the method, or NULL */
-    size_t route_index;
-    bool path_known; /* some route has this path */
-    char allow[96];
-};
-
 /* Finds the best route for segs: literal segments outrank parameters,
  * earlier segments outrank later ones. Fills call params for the winner. */
 static void route_match(const struct http_server *s,
@@ -132,7 +122,7 @@ static void route_match(const struct http_server *s,
                         char **segs,
                         size_t n_segs,
                         struct http_call *call,
-                        struct match *ret)
+                        struct http_match *ret)
 {
     long best = -1;
 
@@ -229,25 +219,16 @@ static void reply_preflight(struct http_call *call, const char *allow)
     http_reply_empty(call, 204);
 }
 
-/* Body size (max_upload for ROUTE_UPLOAD routes, max_body for the rest),
- * then media type and JSON syntax for ROUTE_BODY routes, before any
- * handler runs. An upload's type is its handler's to judge. */
+/* Media type and JSON syntax for ROUTE_BODY routes, before any handler
+ * runs (the size was checked while the body arrived). An upload's type is
+ * its handler's to judge. */
 static enum app_err
 check_body(struct http_call *call, const struct http_server *s, struct problem *prob)
 {
-    const char *clen = http_header(call, "Content-Length");
     const char *ctype = http_header(call, "Content-Type");
     json_error_t jerr;
 
-    size_t limit = call->route->flags & ROUTE_UPLOAD ? s->conf.max_upload : s->conf.max_body;
-
-    /* ulfius truncates silently at max_post_body_size (one byte more than
-     * the larger of the two limits), so the route's own limit is checked
-     * here, against both the declared and the received length. */
-    if ((clen != NULL && strtoull(clen, NULL, 10) > limit) || call->body_len > limit) {
-        return problem_fail(prob, APP_ERR_TOO_LARGE, "payload_too_large", "请求体超过 %zu 字节",
-                            "the body is larger than %zu bytes", limit);
-    }
+    (void)s;
     if (!(call->route->flags & ROUTE_BODY)) {
         return APP_OK;
     }
@@ -352,136 +333,148 @@ static void call_handler(struct http_call *call,
     }
 }
 
-static int dispatch(const struct _u_request *req, struct _u_response *res, void *user_data)
+/* The body limit of a route for this caller: uploads only once the caller
+ * is known to be allowed on the route, anonymous bodies (the sign-in) at
+ * most HTTP_ANONYMOUS_BODY_MAX. */
+static size_t body_limit(const struct http_server *s, const struct http_call *call)
 {
-    struct http_server *s = user_data;
-    struct http_call call = {.req = req, .res = res, .app = s->conf.app, .server = s};
-    struct problem prob = {.err = APP_OK};
-    char path[HTTP_PATH_MAX];
+    size_t limit = s->conf.max_body;
+
+    if ((call->route->flags & ROUTE_UPLOAD) && call->who.role != ROLE_NONE) {
+        limit = s->conf.max_upload;
+    }
+    if (call->who.role == ROLE_NONE && limit > HTTP_ANONYMOUS_BODY_MAX) {
+        limit = HTTP_ANONYMOUS_BODY_MAX;
+    }
+    return limit;
+}
+
+void http_exchange_refuse(struct http_exchange *x, struct problem *p)
+{
+    if (x->refusal == NULL) {
+        x->refusal = calloc(1, sizeof(*x->refusal));
+    }
+    x->keep_body = false;
+    if (x->refusal == NULL) {
+        problem_clear(p);
+        return; /* answered 500 by http_exchange_reply */
+    }
+    problem_move(x->refusal, p);
+}
+
+void http_exchange_refuse_size(struct http_exchange *x)
+{
+    struct problem p = {.err = APP_OK};
+
+    problem_fail(&p, APP_ERR_TOO_LARGE, "payload_too_large", "请求体超过 %zu 字节",
+                 "the body is larger than %zu bytes", x->limit);
+    http_exchange_refuse(x, &p);
+}
+
+void http_exchange_head(const struct http_server *s,
+                        struct http_exchange *x,
+                        bool has_length,
+                        uint64_t length)
+{
+    const char *path = x->req.url_path != NULL ? x->req.url_path : "/";
     char *segs[HTTP_MAX_SEGMENTS];
     size_t n_segs = 0;
-    struct match m = {0};
+    struct problem p = {.err = APP_OK};
+
+    x->call.req = &x->req;
+    x->call.app = s->conf.app;
+    x->call.server = s;
+    x->keep_body = false;
+    if (x->refusal != NULL) {
+        return;
+    }
+    if (strlen(path) < sizeof(x->path)) {
+        memcpy(x->path, path, strlen(path) + 1);
+        if (split_path(x->path, segs, &n_segs)) {
+            route_match(s, x->req.http_verb, segs, n_segs, &x->call, &x->m);
+        }
+    }
+    if (x->m.route == NULL) {
+        return; /* 404, 405 or a preflight: the body, if any, is dropped */
+    }
+    x->call.route = x->m.route;
+    /* Who is calling decides how much body is read: before any of it. */
+    if (check_auth(&x->call, s, &p) != APP_OK) {
+        http_exchange_refuse(x, &p);
+        return;
+    }
+    x->auth_done = true;
+    x->limit = body_limit(s, &x->call);
+    if (has_length && length > x->limit) {
+        http_exchange_refuse_size(x);
+        return;
+    }
+    x->keep_body = true;
+}
+
+void http_exchange_reply(const struct http_server *s,
+                         struct http_exchange *x,
+                         struct _u_response *res)
+{
+    struct http_call *call = &x->call;
+    const struct _u_request *req = &x->req;
+    struct problem prob = {.err = APP_OK};
+    const struct http_match *m = &x->m;
     double t0 = now_seconds();
 
-    call.path = req->url_path != NULL ? req->url_path : "/";
-    call.body_text = req->binary_body;
-    call.body_len = req->binary_body_length;
-    call.lang = problem_lang_from_header(http_header(&call, "Accept-Language"));
-    set_request_id(&call);
-    http_set_header(&call, "X-Request-Id", call.request_id);
-    set_cors(&call, s);
+    call->req = req;
+    call->res = res;
+    call->app = s->conf.app;
+    call->server = s;
+    call->path = req->url_path != NULL ? req->url_path : "/";
+    call->body_text = req->binary_body;
+    call->body_len = req->binary_body_length;
+    call->lang = problem_lang_from_header(http_header(call, "Accept-Language"));
+    set_request_id(call);
+    http_set_header(call, "X-Request-Id", call->request_id);
+    set_cors(call, s);
 
-    if (strlen(call.path) < sizeof(path)) {
-        memcpy(path, call.path, strlen(call.path) + 1);
-        if (split_path(path, segs, &n_segs)) {
-            route_match(s, req->http_verb, segs, n_segs, &call, &m);
-        }
-    }
-    if (m.route == NULL) {
-        if (!m.path_known) {
+    if (x->refusal != NULL) {
+        problem_move(&prob, x->refusal);
+    } else if (x->keep_body == false && m->route != NULL) {
+        problem_kind(&prob, APP_ERR_INTERNAL); /* no memory for the refusal */
+    } else if (m->route == NULL) {
+        if (!m->path_known) {
             problem_fail(&prob, APP_ERR_NOT_FOUND, "unknown_path", "路径不存在", "no such path");
         } else if (strcmp(req->http_verb, "OPTIONS") == 0) {
-            reply_preflight(&call, m.allow);
+            reply_preflight(call, m->allow);
         } else {
             problem_fail(&prob, APP_ERR_METHOD_NOT_ALLOWED, "method_not_allowed", "允许的方法：%s",
-                         "allowed: %s", m.allow);
-            snprintf(prob.allow, sizeof(prob.allow), "%s", m.allow);
+                         "allowed: %s", m->allow);
+            snprintf(prob.allow, sizeof(prob.allow), "%s", m->allow);
         }
-    } else {
-        call.route = m.route;
-        if (check_body(&call, s, &prob) == APP_OK && check_auth(&call, s, &prob) == APP_OK) {
-            call_handler(&call, s, m.route, &prob);
-        }
+    } else if (check_body(call, s, &prob) == APP_OK &&
+               (x->auth_done || check_auth(call, s, &prob) == APP_OK)) {
+        call_handler(call, s, m->route, &prob);
     }
-    if (prob.err != APP_OK && call.status == 0) {
-        http_reply_problem(&call, &prob);
+    if (prob.err != APP_OK && call->status == 0) {
+        http_reply_problem(call, &prob);
     }
     double dt = now_seconds() - t0;
-    size_t slot = m.route != NULL ? m.route_index : s->conf.n_routes;
-    metrics_observe(s->metrics, slot, call.status, dt);
-    access_log(&call, m.route != NULL ? s->info[m.route_index].label : "unmatched", dt);
-    json_decref(call.body);
+    size_t slot = m->route != NULL ? m->route_index : s->conf.n_routes;
+    metrics_observe(s->metrics, slot, call->status, dt);
+    access_log(call, m->route != NULL ? s->info[m->route_index].label : "unmatched", dt);
+    json_decref(call->body);
+    call->body = NULL;
     problem_clear(&prob);
-    return U_CALLBACK_COMPLETE;
 }
 
 /* ---- Start and stop ---- */
 
-static void raise_fd_limit(void)
+enum app_err http_server_prepare(struct http_server *s)
 {
-    struct rlimit rl;
-
-    /* >1000 concurrent connections need more than the usual soft limit. */
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
+    return prepare_routes(s);
 }
 
-enum app_err http_server_start(const struct http_server_conf *conf, struct http_server **ret)
-{
-    struct http_server *s = calloc(1, sizeof(*s));
-    char host[64];
-    unsigned port;
-
-    if (s == NULL) {
-        return APP_ERR_INTERNAL;
-    }
-    s->conf = *conf;
-    if (!config_split_listen(conf->listen, host, sizeof(host), &port) ||
-        inet_pton(AF_INET, host, &s->addr.sin_addr) != 1) {
-        log_error("bad listen address");
-        goto fail;
-    }
-    s->addr.sin_family = AF_INET;
-    s->addr.sin_port = htons((uint16_t)port);
-    if (prepare_routes(s) != APP_OK ||
-        ulfius_init_instance(&s->inst, port, &s->addr, NULL) != U_OK) {
-        goto fail;
-    }
-    s->inst_ready = true;
-    s->inst.max_post_body_size =
-        (conf->max_upload > conf->max_body ? conf->max_upload : conf->max_body) + 1;
-    s->inst.allowed_post_processor = U_POST_PROCESS_NONE;
-    ulfius_set_default_endpoint(&s->inst, dispatch, s);
-    raise_fd_limit();
-
-    struct MHD_OptionItem ops[] = {
-        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
-        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
-        {MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)conf->threads, NULL},
-        {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)conf->max_connections, NULL},
-        {MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
-        {MHD_OPTION_LISTEN_BACKLOG_SIZE, 2048, NULL},
-        {MHD_OPTION_SOCK_ADDR, 0, &s->addr},
-        {conf->conn_memory > 0 ? MHD_OPTION_CONNECTION_MEMORY_LIMIT : MHD_OPTION_END,
-         (intptr_t)conf->conn_memory, NULL},
-        {MHD_OPTION_END, 0, NULL},
-    };
-    if (ulfius_start_framework_with_mhd_options(
-            &s->inst, MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, ops) != U_OK) {
-        log_error("cannot listen on %s: %s", conf->listen, strerror(errno));
-        goto fail;
-    }
-    log_info("listening on %s with %u threads", conf->listen, conf->threads);
-    *ret = s;
-    return APP_OK;
-
-fail:
-    http_server_stop(s);
-    return APP_ERR_INTERNAL;
-}
-
-void http_server_stop(struct http_server *s)
+void http_server_free(struct http_server *s)
 {
     if (s == NULL) {
         return;
-    }
-    if (s->inst_ready) {
-        if (s->inst.status == U_STATUS_RUNNING) {
-            ulfius_stop_framework(&s->inst);
-        }
-        ulfius_clean_instance(&s->inst);
     }
     for (size_t i = 0; s->info != NULL && i < s->conf.n_routes; i++) {
         free(s->info[i].copy);

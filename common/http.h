@@ -27,6 +27,9 @@ struct _u_response;
 #define HTTP_LIST_LIMIT_MAX 200
 #define HTTP_LIST_LIMIT_DEF 50
 #define HTTP_CURSOR_MAX     256 /* decoded bytes */
+/* Body limit of a caller without a token (whatever max_body says): the
+ * only such body is a sign-in, well under 1 KiB. */
+#define HTTP_ANONYMOUS_BODY_MAX (64 * 1024)
 
 /* Route flags. */
 #define ROUTE_BODY (1u << 0) /* takes a JSON object body (415/400 checked before the handler) */
@@ -95,8 +98,13 @@ struct http_server_conf {
     const char *listen;  /* "127.0.0.1:8080" */
     unsigned threads;    /* MHD epoll thread pool size */
     unsigned max_connections;
+    unsigned max_connections_per_ip; /* per client address; 0 = no limit */
+    unsigned idle_timeout;           /* seconds without traffic before a connection is closed */
+    /* Body limits, decided from the head (Content-Length) before any body
+     * byte is kept, and from the running count for chunked bodies. */
     size_t max_body;    /* bytes; larger bodies get 413 */
-    size_t max_upload;  /* bytes, for ROUTE_UPLOAD routes only; 0 when the service has none */
+    size_t max_upload;  /* bytes, for ROUTE_UPLOAD routes only and only for an authenticated
+                           caller allowed on the route; 0 when the service has none */
     size_t conn_memory; /* libmicrohttpd's per-connection pool (headers, buffers); 0 = its
                            default of 32 KiB. Bodies do not live there. */
     const char *cors_origin;

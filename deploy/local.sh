@@ -914,12 +914,18 @@ cmd_test() {
     # Uploads get a limit above JIANGXIN_MAX_BODY's default (1 MiB) and below
     # their own default, so the tests can tell the two limits apart cheaply.
     local t_max_upload=2097152
+    # Every test connects from 127.0.0.1 (test_system holds 1,100 connections
+    # at once), and the suite's clients keep pooled connections idle across
+    # long steps (sign-ins hash on the request threads): per-address limit
+    # and idle timeout are raised here. test_security_edge.py checks the
+    # real ones on instances of its own.
+    local -a edge_envs=("JIANGXIN_MAX_CONNECTIONS_PER_IP=2048" "JIANGXIN_IDLE_TIMEOUT=60")
     local -a api_envs=(
         "JIANGXIN_DATABASE_URL=$db_url" "JIANGXIN_JWT_SECRET=$jwt" "JIANGXIN_PII_KEY=$pii"
         "JIANGXIN_LISTEN=127.0.0.1:$api_port" "JIANGXIN_MIGRATIONS_DIR=$JX_ROOT/db/migrations"
         "JIANGXIN_MAX_UPLOAD=$t_max_upload" "JIANGXIN_VOTE_URL=$vote_url"
         "JIANGXIN_VOTE_PUSH_KEY=$keys/push.pem" "JIANGXIN_POSTER_PUBLIC_KEY=$keys/poster.pub.pem"
-        "JIANGXIN_TEST_CLOCK=$test_clock" "JIANGXIN_TRUSTED_PROXIES=127.0.0.1"
+        "JIANGXIN_TEST_CLOCK=$test_clock" "JIANGXIN_TRUSTED_PROXIES=127.0.0.1" "${edge_envs[@]}"
     )
     # Both services trust X-Forwarded-For from loopback here, so the tests
     # can vote and sign in from many client addresses (sign-in throttling).
@@ -929,7 +935,7 @@ cmd_test() {
         "JIANGXIN_VOTE_HASH_KEY=$vote_hash_key" "JIANGXIN_VOTER_JWT_SECRET=$voter_secret"
         "JIANGXIN_TRUSTED_PROXIES=127.0.0.1" "JIANGXIN_API_URL=$api_url"
         "JIANGXIN_POSTER_KEY=$keys/poster.pem"
-        "JIANGXIN_TALLY_INTERVAL_MS=500" "JIANGXIN_TEST_CLOCK=$test_clock"
+        "JIANGXIN_TALLY_INTERVAL_MS=500" "JIANGXIN_TEST_CLOCK=$test_clock" "${edge_envs[@]}"
     )
     # For tests that start more voting instances on the same Redis.
     printf '%s\n' "${vote_envs[@]}" >"$T_TMP/vote.env"

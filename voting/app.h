@@ -19,6 +19,8 @@ struct vote_config {
     const char *log_level;
     long threads;
     long max_connections;
+    long max_connections_per_ip;
+    long idle_timeout;
     long max_body;
     long conn_memory;
     const char *cors_origin;
