@@ -314,7 +314,9 @@ static void check_tally_values(const json_t *b, struct vote_tally_post *t, struc
     if (json_is_integer(entries) && t->log_entries < 0) {
         problem_field(p, APP_ERR_VALIDATION, "/log_entries", "out_of_range", "不得为负数",
                       "must not be negative");
-    } else if (json_is_integer(entries) && json_is_integer(total) && t->log_entries != t->total) {
+    } else if (json_is_integer(entries) && json_is_integer(json_object_get(b, "total")) &&
+               t->log_entries != t->total) {
+        /* Compared also when total is out of range: both are reported. */
         problem_field(p, APP_ERR_VALIDATION, "/log_entries", "log_entries_mismatch",
                       "须等于 total（每计一票记一条日志）",
                       "must equal total (one log entry per counted vote)");
