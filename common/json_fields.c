@@ -5,6 +5,7 @@
  */
 #include "json_fields.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,33 @@ size_t json_utf8_length(const char *s)
         n += ((unsigned char)*s & 0xC0) != 0x80; /* count lead bytes only */
     }
     return n;
+}
+
+bool json_int_range(const json_t *v, json_int_t lo, json_int_t hi, json_int_t *ret)
+{
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
+        return false;
+    }
+    *ret = json_integer_value(v);
+    return true;
+}
+
+bool json_int_value(const json_t *v, int lo, int hi, int *ret)
+{
+    json_int_t n;
+
+    if (!json_int_range(v, lo, hi, &n)) {
+        return false;
+    }
+    *ret = (int)n; /* lo..hi: within int */
+    return true;
+}
+
+int json_int_or(const json_t *obj, const char *name, int lo, int hi, int dflt)
+{
+    int n;
+
+    return json_int_value(json_object_get(obj, name), lo, hi, &n) ? n : dflt;
 }
 
 /* What a member must be, in each language. */
@@ -85,6 +113,8 @@ check_value(const json_t *v, const struct json_field *f, const char *ptr, struct
                : json_is_array(v) ? json_array_size(v)
                                   : 0;
     bool bounded = f->max_len > 0 && (json_is_string(v) || json_is_array(v));
+    json_int_t lo = f->max_len > 0 ? (json_int_t)f->min_len : INT_MIN;
+    json_int_t hi = f->max_len > 0 ? (json_int_t)f->max_len : INT_MAX, n_int;
     const char *zh, *en;
 
     if (!type_ok(v, f->types)) {
@@ -92,6 +122,9 @@ check_value(const json_t *v, const struct json_field *f, const char *ptr, struct
         /* Both formats take both names; each prints its own (%.0s prints nothing). */
         problem_field(p, APP_ERR_VALIDATION, ptr, "wrong_type", "应为%s%.0s", "must be %.0s%s", zh,
                       en);
+    } else if (json_is_integer(v) && !json_int_range(v, lo, hi, &n_int)) {
+        problem_field(p, APP_ERR_VALIDATION, ptr, "out_of_range", "须为 %lld 至 %lld 之间的整数",
+                      "must be an integer from %lld to %lld", (long long)lo, (long long)hi);
     } else if (!bounded || (n >= f->min_len && n <= f->max_len)) {
         return;
     } else if (json_is_string(v) && n < f->min_len) {

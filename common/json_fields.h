@@ -5,8 +5,10 @@
  * Unknown members are reported first (400 unknown-field), then wrong types
  * and missing members (422 validation-failed), each with a JSON Pointer and
  * a code: unknown_field, required, wrong_type, too_short/too_long (string
- * code points), too_few_items/too_many_items (array elements), and
- * not_an_object when the value checked is not an object at all.
+ * code points), too_few_items/too_many_items (array elements), out_of_range
+ * (integers), and not_an_object when the value checked is not an object at
+ * all. Integers are range-checked here, before anyone narrows them; the
+ * json_int_* readers below are the only way to narrow one.
  */
 #ifndef JIANGXIN_JSON_FIELDS_H
 #define JIANGXIN_JSON_FIELDS_H
@@ -30,7 +32,11 @@ struct json_field {
     const char *name;
     unsigned types;
     bool required;
-    size_t min_len; /* strings: code points; arrays: elements (when max_len > 0) */
+    /* When max_len > 0: strings, min_len..max_len code points; arrays,
+     * elements; integers, the value's range (min_len..max_len). An integer
+     * row with max_len 0 accepts the range of int, so its value always
+     * survives narrowing to int. */
+    size_t min_len;
     size_t max_len;
 };
 
@@ -52,6 +58,17 @@ bool json_fields_unknown(const json_t *obj,
                          size_t n,
                          const char *prefix,
                          struct problem *reterr);
+
+/* The one way to read a JSON integer into a narrower type: true with the
+ * value in *ret when v is an integer within lo..hi; false (and *ret left
+ * alone) for anything else, so a value past the range never wraps into
+ * it (4294967299 does not become 3). */
+bool json_int_range(const json_t *v, json_int_t lo, json_int_t hi, json_int_t *ret);
+/* The same into an int; lo..hi lie within int. */
+bool json_int_value(const json_t *v, int lo, int hi, int *ret);
+/* The member's value when it is an integer within lo..hi, else dflt (for
+ * readers of stored, already validated JSON). */
+int json_int_or(const json_t *obj, const char *name, int lo, int hi, int dflt);
 
 /* Number of Unicode code points in a valid UTF-8 string. */
 size_t json_utf8_length(const char *s);

@@ -34,9 +34,12 @@ cleanup:
 }
 
 static const struct json_field year_fields[] = {
-    {"$schema", JF_STRING, false, 1, 500}, {"$id", JF_STRING, false, 1, 500},
-    {"year", JF_INT, true, 0, 0},          {"papers", JF_ARRAY, false, 0, 50},
-    {"days", JF_ARRAY, true, 0, 0},        {"source", JF_STRING, false, 1, 200},
+    {"$schema", JF_STRING, false, 1, 500},
+    {"$id", JF_STRING, false, 1, 500},
+    {"year", JF_INT, true, CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX},
+    {"papers", JF_ARRAY, false, 0, 50},
+    {"days", JF_ARRAY, true, 0, 0},
+    {"source", JF_STRING, false, 1, 200},
 };
 
 static const struct json_field day_fields[] = {

@@ -4,6 +4,7 @@
  * (draft-ietf-httpapi-idempotency-key-header): per caller, 24 hours, the
  * stored answer replayed for the same request, 422 for another request.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "civil_time.h"
 #include "clock.h"
 #include "handlers.h"
+#include "json_fields.h"
 #include "log.h"
 #include "ops/calendar.h"
 #include "ops/ops.h"
@@ -40,10 +42,10 @@ json_t *api_parse(const char *text, struct problem *p)
 
 void api_reply_resource(struct http_call *call, unsigned status, const json_t *obj)
 {
-    json_t *version = json_object_get(obj, "version");
+    int version;
 
-    if (json_is_integer(version)) {
-        http_set_etag(call, (int)json_integer_value(version));
+    if (json_int_value(json_object_get(obj, "version"), 0, INT_MAX, &version)) {
+        http_set_etag(call, version);
     }
     http_reply_json(call, status, obj);
 }
@@ -190,14 +192,14 @@ static void request_hash(const struct http_call *call, char out[65])
 static void idem_replay(struct http_call *call, const struct idem_record *rec)
 {
     json_t *body = json_loads(rec->body, 0, NULL);
-    json_t *version = json_object_get(body, "version");
+    int version;
 
     if (rec->location[0] != '\0') {
         http_set_header(call, "Location", rec->location);
     }
     http_set_header(call, "Idempotent-Replayed", "true");
-    if (json_is_integer(version)) {
-        http_set_etag(call, (int)json_integer_value(version));
+    if (json_int_value(json_object_get(body, "version"), 0, INT_MAX, &version)) {
+        http_set_etag(call, version);
     }
     http_reply_text(call, (unsigned)rec->status, "application/json", rec->body, strlen(rec->body));
     json_decref(body);

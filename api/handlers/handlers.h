@@ -61,7 +61,7 @@ enum app_err api_programme_code_ok(const char *code, struct problem *p);
 /* A decimal integer parameter lo..hi (no sign games, no trailing text). */
 bool api_parse_long(const char *s, long lo, long hi, long *ret);
 
-/* True for a canonical lowercase-or-uppercase 8-4-4-4-12 UUID text. */
+/* True for a canonical (lower-case) 8-4-4-4-12 UUID text (model/uuid.h). */
 bool api_is_uuid(const char *s);
 
 /* APP_OK for a UUID path parameter; otherwise a 400 (not_uuid) in p. */

@@ -23,7 +23,7 @@ static const struct json_field transition_fields[] = {
     {"to", JF_STRING, true, 1, 32},
     {"note", JF_STRING, false, 1, 2000},
     {"publicity_start", JF_STRING, false, 1, 10},
-    {"publicity_workdays", JF_INT, false, 0, 0},
+    {"publicity_workdays", JF_INT, false, 1, POLICY_WORKDAYS_MAX},
     {"overrides", JF_ARRAY, false, 0, 20},
 };
 
@@ -259,7 +259,7 @@ enum app_err nominations_transition(struct http_call *call, struct problem *p)
         .if_match = -1,
         .note = json_string_value(json_object_get(b, "note")),
         .publicity_start = json_string_value(json_object_get(b, "publicity_start")),
-        .publicity_workdays = wd != NULL ? (int)json_integer_value(wd) : -1,
+        .publicity_workdays = json_int_or(b, "publicity_workdays", 1, POLICY_WORKDAYS_MAX, -1),
         .overrides = json_object_get(b, "overrides"),
         .sent = {json_object_get(b, "publicity_start") != NULL, wd != NULL,
                  json_object_get(b, "overrides") != NULL, json_object_get(b, "note") != NULL},

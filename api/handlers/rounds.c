@@ -18,7 +18,7 @@
 #include "store/scope_store.h"
 
 static const struct json_field create_fields[] = {
-    {"year", JF_INT, true, 0, 0},
+    {"year", JF_INT, true, ROUND_YEAR_MIN, ROUND_YEAR_MAX},
     {"reference_date", JF_STRING, true, 0, 0},
     {"window_opens", JF_STRING, true, 0, 0},
     {"window_closes", JF_STRING, true, 0, 0},
@@ -43,7 +43,7 @@ parse_new(const json_t *b, const char *code, struct round_new *ret, struct probl
         .programme = code,
         .draft =
             {
-                .year = (int)json_integer_value(json_object_get(b, "year")),
+                .year = json_int_or(b, "year", ROUND_YEAR_MIN, ROUND_YEAR_MAX, 0),
                 .reference_date = json_string_value(json_object_get(b, "reference_date")),
                 .window_opens = json_string_value(json_object_get(b, "window_opens")),
                 .window_closes = json_string_value(json_object_get(b, "window_closes")),

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_fields.h"
 #include "workdays.h"
 
 /* Indexes into policy_members[]; the cross rules name members by these. */
@@ -514,7 +515,7 @@ check_criterion(struct check *c, const json_t *x, const char *idx, int *ret_weig
         ok = false;
     }
     if (ok) {
-        *ret_weight = (int)json_integer_value(weight);
+        json_int_value(weight, 0, 100, ret_weight);
         *ret_gate = json_is_true(gate);
     }
     return ok;

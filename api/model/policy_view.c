@@ -4,17 +4,17 @@
  * from a policy that policy_validate() accepted. Kept apart from the
  * validator so each file stays one concern.
  */
+#include <limits.h>
 #include <string.h>
 
+#include "json_fields.h"
 #include "policy.h"
 #include "workdays.h"
 
 /* Readers for a validated policy: `dflt` stands for JSON null. */
 static int int_or(const json_t *policy, const char *name, int dflt)
 {
-    const json_t *v = json_object_get(policy, name);
-
-    return json_is_integer(v) ? (int)json_integer_value(v) : dflt;
+    return json_int_or(policy, name, INT_MIN, INT_MAX, dflt);
 }
 
 static bool bool_of(const json_t *policy, const char *name)

@@ -5,10 +5,12 @@
  */
 #include "status.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "civil_time.h"
+#include "json_fields.h"
 
 static bool year_loaded(const json_t *years, int year)
 {
@@ -100,7 +102,7 @@ static bool version_of(const json_t *v, struct version *ret)
     ret->programme = json_string_value(json_object_get(v, "programme"));
     ret->document_no = json_string_value(json_object_get(v, "document_no"));
     ret->article = json_string_value(json_object_get(v, "article"));
-    ret->number = (int)json_integer_value(json_object_get(v, "number"));
+    ret->number = json_int_or(v, "number", 0, INT_MAX, 0);
     return ret->programme != NULL &&
            date_parse(json_string_value(json_object_get(v, "in_force_from")), &ret->from) &&
            date_parse(json_string_value(json_object_get(v, "in_force_to")), &ret->to);

@@ -9,7 +9,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "clock.h"
 #include "json_fields.h"
@@ -46,11 +45,11 @@ static const struct json_field limit_fields[VOTE_LIMITS_N] = {
     {"ip_burst",                  JF_INT, false, 0, 0},
 };
 static const struct json_field tally_fields[] = {
-    {"sequence",    JF_INT,              true,  0, 0},
+    {"sequence",    JF_INT,              true,  1, VOTE_SEQUENCE_MAX},
     {"counts",      JF_OBJECT,           true,  0, 0},
-    {"total",       JF_INT,              true,  0, 0},
+    {"total",       JF_INT,              true,  0, VOTE_COUNT_MAX},
     {"final",       JF_BOOL,             true,  0, 0},
-    {"log_entries", JF_INT | JF_NULL,    false, 0, 0},
+    {"log_entries", JF_INT | JF_NULL,    false, 0, VOTE_COUNT_MAX},
     {"log_sha256",  JF_STRING | JF_NULL, false, 0, 0},
     {"as_of",       JF_STRING,           true,  1, 64},
 };
@@ -131,7 +130,7 @@ static void check_ids(const json_t *ids, struct problem *p)
         }
         for (size_t j = 0; j < i && !repeated; j++) {
             const char *other = json_string_value(json_array_get(ids, j));
-            repeated = other != NULL && strcasecmp(id, other) == 0;
+            repeated = other != NULL && strcmp(id, other) == 0; /* both canonical */
         }
     }
     if (repeated) {
@@ -315,7 +314,9 @@ static void check_tally_values(const json_t *b, struct vote_tally_post *t, struc
     if (json_is_integer(entries) && t->log_entries < 0) {
         problem_field(p, APP_ERR_VALIDATION, "/log_entries", "out_of_range", "不得为负数",
                       "must not be negative");
-    } else if (json_is_integer(entries) && json_is_integer(total) && t->log_entries != t->total) {
+    } else if (json_is_integer(entries) && json_is_integer(json_object_get(b, "total")) &&
+               t->log_entries != t->total) {
+        /* Compared also when total is out of range: both are reported. */
         problem_field(p, APP_ERR_VALIDATION, "/log_entries", "log_entries_mismatch",
                       "须等于 total（每计一票记一条日志）",
                       "must equal total (one log entry per counted vote)");
@@ -339,6 +340,26 @@ static void check_tally_values(const json_t *b, struct vote_tally_post *t, struc
     }
 }
 
+/* Every count's value is in range here, with the body's other members,
+ * before anything reads it; whose ids they are is the session's question
+ * (vote_rules_tally_counts). */
+static void check_count_values(const json_t *counts, struct problem *p)
+{
+    const char *key;
+    json_t *v;
+    json_int_t n;
+
+    json_object_foreach((json_t *)counts, key, v)
+    {
+        if (!json_int_range(v, 0, VOTE_COUNT_MAX, &n)) {
+            char ptr[PROBLEM_POINTER_MAX];
+            problem_pointer(ptr, sizeof(ptr), "/counts", key);
+            problem_field(p, APP_ERR_VALIDATION, ptr, "not_vote_count", "须为非负整数票数",
+                          "must be a count of votes");
+        }
+    }
+}
+
 enum app_err
 vote_rules_tally_body(const json_t *body, struct vote_tally_post *ret, struct problem *p)
 {
@@ -358,6 +379,7 @@ vote_rules_tally_body(const json_t *body, struct vote_tally_post *ret, struct pr
     t.log_sha256 = json_string_value(json_object_get(body, "log_sha256"));
     t.as_of = json_string_value(json_object_get(body, "as_of"));
     check_tally_values(body, &t, p);
+    check_count_values(t.counts, p);
     if (result(p, n_before) != APP_OK) {
         return p->err;
     }

@@ -32,6 +32,9 @@
 #define VOTE_LENGTH_MAX_DAYS 60
 /* A tally's count per nominee; far above any real vote. */
 #define VOTE_COUNT_MAX 1000000000000LL
+/* A tally's sequence (Redis INCR): at most the largest integer every JSON
+ * reader holds exactly, 2^53 - 1. */
+#define VOTE_SEQUENCE_MAX 9007199254740991LL
 
 enum vote_limit {
     VOTE_LIMIT_PER_DAY = 0,

@@ -6,10 +6,12 @@
  */
 #include "calendar.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "civil_time.h"
+#include "json_fields.h"
 #include "ops.h"
 #include "store/calendar_store.h"
 
@@ -129,7 +131,7 @@ load_year(struct db *db, int year, json_t **ret_cur, char **ret_before, struct p
 static enum app_err
 check_year_version(const struct calendar_year_input *in, const json_t *cur, struct problem *p)
 {
-    int current = cur != NULL ? (int)json_integer_value(json_object_get(cur, "version")) : 0;
+    int current = cur != NULL ? json_int_or(cur, "version", 0, INT_MAX, 0) : 0;
 
     if (cur != NULL && !in->if_match) {
         return problem_fail(p, APP_ERR_PRECONDITION_REQUIRED, "year_loaded",

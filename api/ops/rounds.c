@@ -8,11 +8,13 @@
  */
 #include "ops/rounds.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "flow.h"
+#include "json_fields.h"
 #include "log.h"
 #include "store/policy_version_store.h"
 #include "store/programme_store.h"
@@ -210,7 +212,7 @@ load_years(const struct op_ctx *ctx, const char *code, int **ret, size_t *ret_n,
     } else {
         json_array_foreach(arr, i, v)
         {
-            (*ret)[i] = (int)json_integer_value(v);
+            json_int_value(v, INT_MIN, INT_MAX, &(*ret)[i]);
         }
         *ret_n = json_array_size(arr);
     }

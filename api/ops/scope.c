@@ -15,8 +15,9 @@ enum app_err ops_check_uuid(const char *id, struct problem *p)
     if (uuid_valid(id)) {
         return APP_OK;
     }
-    return problem_fail(p, APP_ERR_BAD_PARAMETER, "not_uuid", "路径中的 id 须为 UUID",
-                        "id must be a UUID");
+    return problem_fail(p, APP_ERR_BAD_PARAMETER, "not_uuid",
+                        "路径中的 id 须为小写的 UUID（8-4-4-4-12 位十六进制数字）",
+                        "id must be a UUID in lower case (8-4-4-4-12 hex digits)");
 }
 
 static enum app_err not_found(

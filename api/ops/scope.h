@@ -36,7 +36,7 @@ enum app_err ops_nomination_scope(const struct op_ctx *ctx,
                                   struct round_ref *ret_round,
                                   struct problem *p);
 
-/* A UUID path id, else 400 not_uuid. */
+/* A canonical (lower-case) UUID path id, else 400 not_uuid. */
 enum app_err ops_check_uuid(const char *id, struct problem *p);
 
 #endif

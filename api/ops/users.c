@@ -11,6 +11,7 @@
 
 #include "auth.h"
 #include "ops.h"
+#include "scope.h"
 #include "store/policy_version_store.h"
 #include "store/unit_store.h"
 #include "store/user_store.h"
@@ -114,10 +115,16 @@ cleanup:
     return p->err;
 }
 
-/* 409 when the caller would disable themself or leave the admin role. */
+/* 409 when the caller would disable themself or leave the admin role.
+ * Ids compare as text only in their canonical spelling (model/uuid.h):
+ * anything else is refused before the comparison, so an upper-case
+ * spelling of one's own id cannot pass as someone else's. */
 static enum app_err check_self(
     const struct op_ctx *ctx, const char *id, const char *role, bool disabled, struct problem *p)
 {
+    if (ops_check_uuid(id, p) != APP_OK) {
+        return p->err;
+    }
     if (strcmp(id, ctx->actor->id) == 0 && (disabled || strcmp(role, "admin") != 0)) {
         return problem_fail(p, APP_ERR_CONFLICT, "self_lockout",
                             "不能停用本人账号或取消本人的系统管理员角色",
@@ -175,6 +182,9 @@ enum app_err user_delete(const struct op_ctx *ctx, const char *id, struct proble
     char *before = NULL, *after = NULL;
     enum app_err err;
 
+    if (ops_check_uuid(id, p) != APP_OK) {
+        return p->err;
+    }
     if (strcmp(id, ctx->actor->id) == 0) {
         return problem_fail(p, APP_ERR_CONFLICT, "self_delete", "不能删除本人账号",
                             "you cannot delete yourself");

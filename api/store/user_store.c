@@ -17,7 +17,7 @@ const struct db_statement user_store_statements[] = {
                          " WHERE username = $1 AND deleted_at IS NULL AND NOT disabled"},
     {"user_store_principal", "SELECT u.role::text, u.username, coalesce(u.unit_id::text, ''),"
                              "       coalesce(string_agg(p.code, ',' ORDER BY p.code), ''),"
-                             "       u.token_version"
+                             "       u.token_version, u.id::text"
                              "  FROM users u"
                              "  LEFT JOIN user_programmes up ON up.user_id = u.id"
                              "  LEFT JOIN programmes p ON p.id = up.programme_id"
@@ -223,7 +223,8 @@ user_store_principal(struct db *db, const char *id, struct principal *ret, long 
         return APP_ERR_UNAUTHORIZED;
     }
     p.role = auth_role_from_name(PQgetvalue(res, 0, 0));
-    snprintf(p.id, sizeof(p.id), "%s", id);
+    /* The id as PostgreSQL prints it (canonical), not as the token spelt it. */
+    snprintf(p.id, sizeof(p.id), "%s", PQgetvalue(res, 0, 5));
     snprintf(p.username, sizeof(p.username), "%s", PQgetvalue(res, 0, 1));
     snprintf(p.unit_id, sizeof(p.unit_id), "%s", PQgetvalue(res, 0, 2));
     char *codes = PQgetvalue(res, 0, 3);

@@ -359,6 +359,89 @@ static void test_long_unknown_member_renders(void)
     json_decref(obj);
 }
 
+/* Integers: a row's range (max_len > 0), else the range of int; never a
+ * value that would wrap when narrowed (issue 11: 4294967299 read as 3). */
+static void test_integer_ranges(void)
+{
+    static const struct json_field rows[] = {
+        {"days", JF_INT, false, 1, 60},
+        {"any", JF_INT | JF_NULL, false, 0, 0},
+        {"big", JF_INT, false, 1, 9007199254740991ULL},
+    };
+    static const struct {
+        const char *json;
+        const char *pointer; /* NULL: accepted */
+        const char *code;
+    } vectors[] = {
+        {"{\"days\":1,\"any\":-2147483648,\"big\":9007199254740991}", NULL, NULL},
+        {"{\"days\":60,\"any\":2147483647}", NULL, NULL},
+        {"{\"any\":null}", NULL, NULL},
+        {"{\"days\":0}", "/days", "out_of_range"},
+        {"{\"days\":61}", "/days", "out_of_range"},
+        {"{\"days\":4294967299}", "/days", "out_of_range"},
+        {"{\"days\":-4294967293}", "/days", "out_of_range"},
+        {"{\"days\":3.5}", "/days", "wrong_type"},
+        {"{\"days\":1e300}", "/days", "wrong_type"},
+        {"{\"any\":4294967299}", "/any", "out_of_range"},
+        {"{\"any\":-2147483649}", "/any", "out_of_range"},
+        {"{\"big\":9007199254740992}", "/big", "out_of_range"},
+        {"{\"big\":0}", "/big", "out_of_range"},
+    };
+
+    for (size_t i = 0; i < TEST_COUNT(vectors); i++) {
+        struct problem p = PROBLEM_INIT;
+        json_t *obj = json_loads(vectors[i].json, JSON_DECODE_ANY, NULL);
+        bool ok = obj != NULL && json_fields_check(obj, rows, TEST_COUNT(rows), "", &p);
+
+        if (vectors[i].pointer == NULL) {
+            CHECKF(ok, "row %zu %s: refused", i, vectors[i].json);
+        } else {
+            CHECKF(!ok && p.n_errors == 1, "row %zu %s: accepted", i, vectors[i].json);
+            CHECKF(p.n_errors == 0 || strcmp(p.errors[0].pointer, vectors[i].pointer) == 0,
+                   "row %zu: pointer %s", i, p.errors[0].pointer);
+            CHECKF(p.n_errors == 0 || strcmp(p.errors[0].code, vectors[i].code) == 0,
+                   "row %zu: code %s, want %s", i, p.errors[0].code, vectors[i].code);
+        }
+        json_decref(obj);
+        problem_clear(&p);
+    }
+    {
+        struct problem p = PROBLEM_INIT;
+        json_t *obj = json_loads("{\"days\":0}", 0, NULL);
+
+        CHECK(!json_fields_check(obj, rows, TEST_COUNT(rows), "", &p));
+        CHECK_EQ_STR(p.errors[0].detail[PROBLEM_LANG_EN], "must be an integer from 1 to 60");
+        CHECK_EQ_STR(p.errors[0].detail[PROBLEM_LANG_ZH], "须为 1 至 60 之间的整数");
+        json_decref(obj);
+        problem_clear(&p);
+    }
+}
+
+/* The narrowing readers: a value outside the range is never read. */
+static void test_integer_readers(void)
+{
+    json_t *obj = json_loads("{\"a\":4294967299,\"b\":7,\"c\":-1,\"d\":2.0,\"e\":\"7\"}", 0, NULL);
+    json_int_t big = -5;
+    int n = -5;
+
+    CHECK(obj != NULL);
+    CHECK(!json_int_value(json_object_get(obj, "a"), 1, 60, &n));
+    CHECK_EQ_INT(n, -5); /* untouched: no 3 */
+    CHECK(!json_int_value(json_object_get(obj, "a"), -2147483647 - 1, 2147483647, &n));
+    CHECK(json_int_range(json_object_get(obj, "a"), 0, 4294967299LL, &big));
+    CHECK(big == 4294967299LL);
+    CHECK(json_int_value(json_object_get(obj, "b"), 1, 60, &n));
+    CHECK_EQ_INT(n, 7);
+    CHECK(!json_int_value(json_object_get(obj, "c"), 0, 60, &n));
+    CHECK(!json_int_value(json_object_get(obj, "d"), 0, 60, &n));
+    CHECK(!json_int_value(json_object_get(obj, "e"), 0, 60, &n));
+    CHECK(!json_int_value(NULL, 0, 60, &n));
+    CHECK_EQ_INT(json_int_or(obj, "a", 1, 60, -1), -1);
+    CHECK_EQ_INT(json_int_or(obj, "b", 1, 60, -1), 7);
+    CHECK_EQ_INT(json_int_or(obj, "missing", 1, 60, -1), -1);
+    json_decref(obj);
+}
+
 struct utf8_vector {
     const char *s;
     size_t want;
@@ -392,6 +475,8 @@ int main(void)
 {
     static const struct test_case cases[] = {
         {"body vectors", test_body_vectors},
+        {"integer ranges", test_integer_ranges},
+        {"integer readers", test_integer_readers},
         {"error details", test_error_details},
         {"unbounded string", test_unbounded_string},
         {"many unknown members", test_many_unknown_members},

@@ -31,13 +31,11 @@ static const struct json_field nominee_fields[] = {
     {"summary",    JF_STRING | JF_NULL, false, 0, VOTE_SESSION_SUMMARY_MAX},
 };
 static const struct json_field limit_fields[] = {
-    {"votes_per_day",             JF_INT, true, 0, 0},
-    {"votes_per_nominee_per_day", JF_INT, true, 0, 0},
-    {"ip_rate_per_minute",        JF_INT, true, 0, 0},
-    {"ip_burst",                  JF_INT, true, 0, 0},
+    {"votes_per_day",             JF_INT, true, 1, VOTE_LIMIT_DAY_MAX},
+    {"votes_per_nominee_per_day", JF_INT, true, 1, VOTE_LIMIT_DAY_MAX},
+    {"ip_rate_per_minute",        JF_INT, true, 1, VOTE_LIMIT_RATE_MAX},
+    {"ip_burst",                  JF_INT, true, 1, VOTE_LIMIT_RATE_MAX},
 };
-static const long limit_max[] = {VOTE_LIMIT_DAY_MAX, VOTE_LIMIT_DAY_MAX, VOTE_LIMIT_RATE_MAX,
-                                 VOTE_LIMIT_RATE_MAX};
 /* clang-format on */
 
 /* Pass 1: members no table names, at every level (400 before any 422). */
@@ -105,14 +103,12 @@ static void check_limits(const json_t *limits, struct vote_session_input *in, st
         !json_fields_check(limits, limit_fields, N_OF(limit_fields), "/limits", p)) {
         return;
     }
+    /* The table's ranges were checked above: each value fits. */
     for (size_t i = 0; i < N_OF(limit_fields); i++) {
-        json_int_t v = json_integer_value(json_object_get(limits, limit_fields[i].name));
-        if (v < 1 || v > limit_max[i]) {
-            char ptr[PROBLEM_POINTER_MAX];
-            snprintf(ptr, sizeof(ptr), "/limits/%s", limit_fields[i].name);
-            problem_field(p, APP_ERR_VALIDATION, ptr, "out_of_range", "应为 1 至 %ld 的整数",
-                          "must be from 1 to %ld", limit_max[i]);
-        }
+        json_int_t v = 0;
+        json_int_range(json_object_get(limits, limit_fields[i].name),
+                       (json_int_t)limit_fields[i].min_len, (json_int_t)limit_fields[i].max_len,
+                       &v);
         *out[i] = (long)v;
     }
 }
