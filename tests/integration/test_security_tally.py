@@ -118,11 +118,12 @@ def _seal(s, sess):
 
 @pytest.fixture(scope="module")
 def closed(stack, factory, api):
-    """Two sessions that close a few seconds from now, with 3, 1, 0 and
-    2, 2, 1 votes, sealed: (session, log bytes, counts) each."""
-    a = _session(stack, factory, api, closes_in=10, votes=(3, 1, 0))
-    b = _session(stack, factory, api, closes_in=10, votes=(2, 2, 1))
-    return [(sess, *_seal(stack, sess)) for sess in (a, b)]
+    """Three sessions that close a few seconds from now, with 3, 1, 0;
+    2, 2, 1 and 1, 0, 1 votes, sealed: (session, log bytes, counts) each."""
+    a = _session(stack, factory, api, closes_in=15, votes=(3, 1, 0))
+    b = _session(stack, factory, api, closes_in=15, votes=(2, 2, 1))
+    c = _session(stack, factory, api, closes_in=15, votes=(1, 0, 1))
+    return [(sess, *_seal(stack, sess)) for sess in (a, b, c)]
 
 
 def _audit(api, admin_token, entity_id):
@@ -264,3 +265,32 @@ def test_verification_needs_a_closed_vote(stack, factory, api, admin_token):
     r = stack.api.post(f"/v1/vote-sessions/{sess.id}/resolution", token=admin_token,
                        json={"note": "无记录"}, expect=409)
     assert r.body["code"] == "log_not_verified"
+
+
+def test_final_waits_for_the_log_and_verification_freezes_it(stack, closed, admin_token):
+    """With the voting service unreachable the real final is not frozen on
+    trust: 503 vote_log_unavailable, kept as the last final, public results
+    not final. Once the log can be had, the admin's verification recounts
+    it and freezes that final because it agrees. (Runs last: it stops our
+    voting service for a moment.)"""
+    sess, log, counts = closed[2]
+    sha = hashlib.sha256(log).hexdigest()
+    real = _tally(sess, 40, counts, final=True, sha=sha)
+    stack.vote_srv.stop()
+    try:
+        r = _put(stack, sess, real, expect=503)
+        assert r.body["code"] == "vote_log_unavailable"
+        stack.api.post(f"/v1/vote-sessions/{sess.id}/verification", token=admin_token,
+                       expect=503)
+    finally:
+        stack.vote_srv.start()
+    pub = _results(stack, sess)
+    assert pub["final"] is False and pub["integrity"] == "pending" and pub["sequence"] == 0
+    integ = _session_view(stack, sess, sess.office.token)["integrity"]
+    assert integ["last_final"]["sequence"] == 40 and integ["refused_finals"] == 0
+    v = stack.api.post(f"/v1/vote-sessions/{sess.id}/verification", token=admin_token,
+                       expect=200).body
+    assert v["integrity"]["state"] == "agreed" and v["tally_final"] is True
+    pub = _results(stack, sess)
+    assert pub["final"] is True and pub["sequence"] == 40 and pub["log_sha256"] == sha
+    assert {n["id"]: n["votes"] for n in pub["nominees"] if n["votes"]} == counts
