@@ -37,5 +37,5 @@ ALTER TABLE vote_sessions
         (log_verified_sha256 IS NULL) = (log_invalid_entries IS NULL));
 
 UPDATE vote_sessions SET tally_epoch = created_at;
-ALTER TABLE vote_sessions ALTER COLUMN tally_epoch SET NOT NULL,
-                          ALTER COLUMN tally_epoch SET DEFAULT now();
+-- No default: the API sets it from its service clock on insert.
+ALTER TABLE vote_sessions ALTER COLUMN tally_epoch SET NOT NULL;
