@@ -66,6 +66,40 @@ static void record(struct db *db, const char *id, const char *error)
     problem_clear(&p);
 }
 
+enum app_err vote_service_token(char **ret)
+{
+    struct auth_grant g = {.iss = API_ISSUER,
+                           .aud = VOTE_PUSH_AUDIENCE,
+                           .sub = API_ISSUER,
+                           .role = auth_role_name(ROLE_SERVICE),
+                           .ttl = VOTE_PUSH_TOKEN_TTL_S,
+                           .tv = -1};
+
+    if (push.cfg == NULL || push.key.key == NULL) {
+        return APP_ERR_INTERNAL;
+    }
+    return auth_token_sign(AUTH_ALG_ES256, push.key.key, push.key.len, &g, (long)time(NULL), ret);
+}
+
+char *vote_service_url(const char *path, const char *id)
+{
+    const struct api_config *cfg = push.cfg;
+    char *url;
+
+    if (cfg == NULL || cfg->vote_url == NULL) {
+        return NULL;
+    }
+    size_t base = strlen(cfg->vote_url);
+    while (base > 0 && cfg->vote_url[base - 1] == '/') {
+        base--;
+    }
+    size_t len = base + strlen(path) + strlen(id) + 1;
+    if ((url = malloc(len)) != NULL) {
+        snprintf(url, len, "%.*s%s%s", (int)base, cfg->vote_url, path, id);
+    }
+    return url;
+}
+
 void vote_push_now(struct db *db, const char *id)
 {
     const struct api_config *cfg = push.cfg;
@@ -78,27 +112,11 @@ void vote_push_now(struct db *db, const char *id)
         vote_session_store_push_body(db, id, &body_text) != APP_OK) {
         goto cleanup;
     }
-    struct auth_grant g = {.iss = API_ISSUER,
-                           .aud = VOTE_PUSH_AUDIENCE,
-                           .sub = API_ISSUER,
-                           .role = auth_role_name(ROLE_SERVICE),
-                           .ttl = VOTE_PUSH_TOKEN_TTL_S,
-                           .tv = -1};
-    if ((body = json_loads(body_text, 0, NULL)) == NULL ||
-        auth_token_sign(AUTH_ALG_ES256, push.key.key, push.key.len, &g, (long)time(NULL), &token) !=
-            APP_OK) {
+    if ((body = json_loads(body_text, 0, NULL)) == NULL || vote_service_token(&token) != APP_OK ||
+        (url = vote_service_url("/internal/v1/sessions/", id)) == NULL) {
         log_error("vote push %s: cannot build the request", id);
         goto cleanup;
     }
-    size_t base = strlen(cfg->vote_url);
-    while (base > 0 && cfg->vote_url[base - 1] == '/') {
-        base--;
-    }
-    size_t len = base + sizeof("/internal/v1/sessions/") + strlen(id);
-    if ((url = malloc(len)) == NULL) {
-        goto cleanup;
-    }
-    snprintf(url, len, "%.*s/internal/v1/sessions/%s", (int)base, cfg->vote_url, id);
     err = http_client_send("PUT", url, token, body, NULL, NULL, &reply);
     if (err == APP_OK && reply.status >= 200 && reply.status < 300) {
         log_info("vote push %s: HTTP %ld", id, reply.status);

@@ -25,6 +25,11 @@ struct api_config;
 enum app_err vote_push_start(const struct api_config *cfg);
 /* Wakes the thread, lets it finish the push in flight and joins it. */
 void vote_push_stop(void);
+/* A service token for jiangxin-vote (malloc'd): the one place that mints
+ * what the API sends it, for session pushes and log fetches alike. */
+enum app_err vote_service_token(char **ret);
+/* "<JIANGXIN_VOTE_URL><path><id>" (malloc'd); NULL without a voting URL. */
+char *vote_service_url(const char *path, const char *id);
 /* One push attempt for session id on the caller's connection, outside any
  * transaction (it makes its own). No-op without a voting URL. */
 void vote_push_now(struct db *db, const char *id);

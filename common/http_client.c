@@ -7,6 +7,7 @@
 #include "http_client.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <ulfius.h>
@@ -78,6 +79,71 @@ cleanup:
     ulfius_clean_request(&req);
     ulfius_clean_response(&res);
     return err;
+}
+
+enum app_err http_client_get_raw(
+    const char *url, const char *token, long timeout_s, size_t max, struct http_client_raw *ret)
+{
+    struct _u_request req;
+    struct _u_response res;
+    enum app_err err = APP_ERR_UNAVAILABLE;
+    char *authz = NULL;
+
+    memset(ret, 0, sizeof(*ret));
+    if (ulfius_init_request(&req) != U_OK) {
+        return APP_ERR_INTERNAL;
+    }
+    if (ulfius_init_response(&res) != U_OK) {
+        ulfius_clean_request(&req);
+        return APP_ERR_INTERNAL;
+    }
+    if (ulfius_set_request_properties(&req, U_OPT_HTTP_VERB, "GET", U_OPT_HTTP_URL, url,
+                                      U_OPT_TIMEOUT, (unsigned long)timeout_s,
+                                      U_OPT_NONE) != U_OK) {
+        err = APP_ERR_INTERNAL;
+        goto cleanup;
+    }
+    if (token != NULL) {
+        authz = msprintf("Bearer %s", token);
+        if (authz == NULL || u_map_put(req.map_header, "Authorization", authz) != U_OK) {
+            err = APP_ERR_INTERNAL;
+            goto cleanup;
+        }
+    }
+    if (ulfius_send_http_request(&req, &res) != U_OK || res.status <= 0) {
+        log_warn("http client: no answer from GET %s", url);
+        goto cleanup;
+    }
+    ret->status = res.status;
+    if (res.binary_body_length > max) {
+        err = APP_ERR_TOO_LARGE;
+        goto cleanup;
+    }
+    ret->body = malloc(res.binary_body_length + 1);
+    if (ret->body == NULL) {
+        err = APP_ERR_INTERNAL;
+        goto cleanup;
+    }
+    if (res.binary_body_length > 0) {
+        memcpy(ret->body, res.binary_body, res.binary_body_length);
+    }
+    ret->body[res.binary_body_length] = '\0';
+    ret->len = res.binary_body_length;
+    err = APP_OK;
+cleanup:
+    o_free(authz);
+    ulfius_clean_request(&req);
+    ulfius_clean_response(&res);
+    return err;
+}
+
+void http_client_raw_clear(struct http_client_raw *raw)
+{
+    if (raw != NULL) {
+        free(raw->body);
+        raw->body = NULL;
+        raw->len = 0;
+    }
 }
 
 enum app_err http_client_global_init(void)

@@ -33,6 +33,22 @@ enum app_err http_client_send(const char *method,
                               const char *extra_value,
                               struct http_client_reply *ret);
 
+/* A raw answer: the status and the body's bytes (malloc'd, owned). */
+struct http_client_raw {
+    long status;
+    char *body;
+    size_t len;
+};
+
+/* GET `url` (bearer token when not NULL) within timeout_s seconds and keeps
+ * the body as bytes, at most max of them (a longer one: APP_ERR_TOO_LARGE).
+ * APP_OK when an answer arrived (look at ret->status); APP_ERR_UNAVAILABLE
+ * when the peer could not be reached or did not answer in time. Free with
+ * http_client_raw_clear. */
+enum app_err http_client_get_raw(
+    const char *url, const char *token, long timeout_s, size_t max, struct http_client_raw *ret);
+void http_client_raw_clear(struct http_client_raw *raw);
+
 /* libcurl's global set-up, which is not thread-safe: call once in main
  * before any thread starts, and http_client_global_close() at exit. */
 enum app_err http_client_global_init(void);

@@ -53,6 +53,9 @@ static const struct json_field tally_fields[] = {
     {"log_sha256",  JF_STRING | JF_NULL, false, 0, 0},
     {"as_of",       JF_STRING,           true,  1, 64},
 };
+static const struct json_field resolution_fields[] = {
+    {"note", JF_STRING, true, 1, VOTE_NOTE_MAX},
+};
 /* clang-format on */
 
 const char *vote_limit_name(enum vote_limit l)
@@ -425,6 +428,90 @@ enum app_err vote_rules_tally_counts(const json_t *counts,
                       "须等于各候选人票数之和（%lld）", "must be the sum of counts (%lld)", sum);
     }
     return result(p, n_before);
+}
+
+/* ---- the sequence, the close and the log ---- */
+
+long long vote_rules_sequence_max(long long now_ms, long long epoch_ms)
+{
+    long long life = now_ms > epoch_ms ? now_ms - epoch_ms : 0;
+
+    return VOTE_SEQ_SLACK + life / VOTE_SEQ_STEP_MS;
+}
+
+enum app_err vote_rules_tally_timing(const struct vote_tally_post *t,
+                                     long long now_ms,
+                                     long long closes_ms,
+                                     long long epoch_ms,
+                                     struct problem *p)
+{
+    long long max = vote_rules_sequence_max(now_ms, epoch_ms);
+
+    if (t->final && now_ms < closes_ms) {
+        return problem_fail(p, APP_ERR_CONFLICT, "tally_final_before_close",
+                            "投票尚未结束，不接受最终计票结果",
+                            "a final tally is accepted only once the vote has closed");
+    }
+    if (t->sequence > max) {
+        return problem_fail(p, APP_ERR_CONFLICT, "tally_sequence_implausible",
+                            "计票序号 %lld 超出本场投票可能达到的上限 %lld",
+                            "sequence %lld is beyond what this session can have reached (%lld)",
+                            t->sequence, max);
+    }
+    return APP_OK;
+}
+
+const char *vote_rules_final_vs_log(const json_t *counts,
+                                    long long log_entries,
+                                    const char *log_sha256,
+                                    const json_t *log_counts,
+                                    long long log_total_entries,
+                                    long long log_invalid,
+                                    const char *log_digest)
+{
+    const char *key;
+    json_t *v;
+
+    if (log_invalid > 0) {
+        return "log_invalid_entries";
+    }
+    if (log_entries != log_total_entries) {
+        return "log_entries_mismatch";
+    }
+    if (log_sha256 == NULL || log_digest == NULL || strcmp(log_sha256, log_digest) != 0) {
+        return "log_digest_mismatch";
+    }
+    if (json_object_size(counts) != json_object_size(log_counts)) {
+        return "log_counts_mismatch";
+    }
+    json_object_foreach((json_t *)log_counts, key, v)
+    {
+        const json_t *c = json_object_get(counts, key);
+        if (!json_is_integer(c) || json_integer_value(c) != json_integer_value(v)) {
+            return "log_counts_mismatch";
+        }
+    }
+    return NULL;
+}
+
+enum app_err
+vote_rules_resolution_body(const json_t *body, const char **ret_note, struct problem *p)
+{
+    if (!json_fields_check(body, resolution_fields, N_OF(resolution_fields), "", p)) {
+        return p->err;
+    }
+    *ret_note = json_string_value(json_object_get(body, "note"));
+    return APP_OK;
+}
+
+enum app_err vote_rules_log_mismatch(const char *reason, struct problem *p)
+{
+    problem_fail(p, APP_ERR_CONFLICT, "tally_log_mismatch",
+                 "最终计票结果与封存的投票记录不符（%s），未予采用",
+                 "the final tally does not agree with the sealed vote log (%s); not taken", reason);
+    json_decref(p->extra);
+    p->extra = json_pack("{s:s}", "reason", reason);
+    return p->err;
 }
 
 /* ---- state and results ---- */

@@ -126,6 +126,55 @@ enum app_err vote_rules_tally_counts(const json_t *counts,
                                      long long total,
                                      struct problem *p);
 
+/*
+ * The sequence bound (SPEC §5): jiangxin-vote takes one sequence number per
+ * snapshot of a session, at most one per JIANGXIN_TALLY_INTERVAL_MS (at
+ * least 100 ms). A tally's sequence may therefore not exceed
+ * VOTE_SEQ_SLACK + (now − the session's epoch) / VOTE_SEQ_STEP_MS, the
+ * epoch being when the API recorded the session, on its clock.
+ */
+#define VOTE_SEQ_SLACK   10000LL
+#define VOTE_SEQ_STEP_MS 50LL
+
+/* The highest sequence a tally may carry at now_ms. */
+long long vote_rules_sequence_max(long long now_ms, long long epoch_ms);
+
+/*
+ * A tally against the session's clock: `final` only once closes_ms has
+ * passed (409 tally_final_before_close), the sequence at most
+ * vote_rules_sequence_max (409 tally_sequence_implausible).
+ */
+enum app_err vote_rules_tally_timing(const struct vote_tally_post *t,
+                                     long long now_ms,
+                                     long long closes_ms,
+                                     long long epoch_ms,
+                                     struct problem *p);
+
+/*
+ * A final tally (counts, log_entries, log_sha256) against the API's own
+ * recount of the sealed log: NULL when they agree, else why not, as a code:
+ * log_invalid_entries (the log names no nominee of the session on some
+ * line), log_entries_mismatch, log_digest_mismatch, log_counts_mismatch.
+ */
+const char *vote_rules_final_vs_log(const json_t *counts,
+                                    long long log_entries,
+                                    const char *log_sha256,
+                                    const json_t *log_counts,
+                                    long long log_total_entries,
+                                    long long log_invalid,
+                                    const char *log_digest);
+
+/* POST /v1/vote-sessions/{id}/resolution: {"note": 1..VOTE_NOTE_MAX
+ * characters}, required (400 unknown members, 422 otherwise). *ret_note is
+ * borrowed from the body. */
+#define VOTE_NOTE_MAX 500
+enum app_err
+vote_rules_resolution_body(const json_t *body, const char **ret_note, struct problem *p);
+
+/* 409 tally_log_mismatch naming the reason (a code from
+ * vote_rules_final_vs_log) as the extension member `reason`. */
+enum app_err vote_rules_log_mismatch(const char *reason, struct problem *p);
+
 /* A session's state as of now_ms, from its window. */
 enum vote_window_state {
     VOTE_WINDOW_SCHEDULED = 0,

@@ -16,6 +16,7 @@
 #include "vote_rules.h"
 
 struct round_ref;
+struct vote_log_count; /* store/vote_session_store.h */
 
 /*
  * Opens `round`'s vote session from a checked draft: the round's policy
@@ -44,19 +45,69 @@ enum app_err vote_session_of_round(const struct op_ctx *ctx,
                                    struct problem *p);
 
 /*
- * Takes a checked tally for session `id` inside the caller's open
- * transaction (the row locked until commit): the counts must fit the
- * session (422); a higher sequence than the stored one replaces the tally
- * unless it is final already (audit event vote_session.tally), anything
- * else changes nothing. *ret_ack: {applied, session_id, sequence, final}
- * with the stored sequence (a new reference). 404 not_found for an unknown
- * session.
+ * What a tally post (t) or a verification (t NULL) needs before any
+ * transaction: 404 not_found; for a tally its counts (422), the close and
+ * the sequence bound (409, vote_rules_tally_timing); for a verification a
+ * closed vote (409 vote_not_closed). *ret_needs_log: the caller should
+ * fetch and recount the sealed log first (a final for a session not final
+ * yet and not recounted, or any verification). *ret_nominee_ids: the
+ * session's nominee ids (a new reference).
+ */
+enum app_err vote_session_log_target(const struct op_ctx *ctx,
+                                     const char *id,
+                                     const struct vote_tally_post *t,
+                                     json_t **ret_nominee_ids,
+                                     bool *ret_needs_log,
+                                     struct problem *p);
+
+/*
+ * Takes a checked tally for session `id` in a transaction of its own (the
+ * row locked): the checks of vote_session_log_target again, then
+ * - not final: a higher sequence than the stored one replaces the tally
+ *   unless it is final already (audit event vote_session.tally), anything
+ *   else changes nothing;
+ * - final, the session not final yet: `fetched` (the caller's recount of
+ *   the sealed log, or NULL) is stored unless one is; a final that agrees
+ *   with the recount is frozen whatever the stored live sequence
+ *   (vote_session.tally, integrity agreed); one that disagrees is kept as
+ *   the last final, counted, disputes the result (vote_session.final_refused)
+ *   and is answered 409 tally_log_mismatch; without a recount it is kept
+ *   (vote_session.final_unverified) and answered 503 vote_log_unavailable.
+ * *ret_ack: {applied, session_id, sequence, final} with the stored sequence
+ * (a new reference).
  */
 enum app_err vote_session_post_tally(const struct op_ctx *ctx,
                                      const char *id,
                                      const struct vote_tally_post *t,
+                                     const struct vote_log_count *fetched,
                                      json_t **ret_ack,
                                      struct problem *p);
+
+/*
+ * An admin's re-verification with a fresh recount of the sealed log, in a
+ * transaction of its own: stores the recount; a stored final that agrees
+ * → integrity agreed, one that does not → disputed (with the reason); no
+ * final yet: the last final posted is frozen when it agrees, else the
+ * result is disputed; nothing posted: pending. Audit event
+ * vote_session.verify. *ret_session: the session (with its integrity).
+ */
+enum app_err vote_session_verify(const struct op_ctx *ctx,
+                                 const char *id,
+                                 const struct vote_log_count *log,
+                                 json_t **ret_session,
+                                 struct problem *p);
+
+/*
+ * An admin's resolution: the stored recount of the log becomes the frozen
+ * final (integrity agreed, reason resolved_from_log, the admin and `note`
+ * kept; audit event vote_session.resolve). 409 log_not_verified without a
+ * recount, 409 integrity_agreed when there is nothing to resolve.
+ */
+enum app_err vote_session_resolve(const struct op_ctx *ctx,
+                                  const char *id,
+                                  const char *note,
+                                  json_t **ret_session,
+                                  struct problem *p);
 
 /* `round`'s results (a new reference) when the context's actor may see
  * them now (vote_rules_results_access); 404 no_vote_session. `state` is the

@@ -47,7 +47,16 @@ vote_session_store_insert(struct db *db, const struct vote_session_new *s, char 
 enum app_err vote_session_store_get(struct db *db, const char *id, char **ret_json);
 enum app_err vote_session_store_by_round(struct db *db, const char *round_id, char **ret_json);
 enum app_err vote_session_store_results(struct db *db, const char *round_id, char **ret_json);
-/* {"nominee_ids": [...], "tally": api_vote_tally}, the row locked FOR UPDATE. */
+/* The API's own recount of a sealed vote log (api/vote_log.c). */
+struct vote_log_count {
+    long long entries;       /* lines */
+    long long invalid;       /* lines naming no nominee of the session */
+    const char *sha256;      /* of the log as published (hex) */
+    const char *counts_json; /* {"<nominee id>": n, ...}, every nominee */
+};
+/* {"nominee_ids": [...], "closes_at", "epoch" (the sequence bound's start),
+ * "integrity": api_vote_integrity, "tally": api_vote_tally}, the row locked
+ * FOR UPDATE. */
 enum app_err vote_session_store_tally_target(struct db *db, const char *id, char **ret_json);
 /* Stores the tally unless the session is final or has this sequence or a
  * higher one (NOT_FOUND then); *ret_json is the new api_vote_tally. */
@@ -55,6 +64,34 @@ enum app_err vote_session_store_tally_apply(struct db *db,
                                             const char *id,
                                             const struct vote_tally *t,
                                             char **ret_json);
+/* Freezes a final that agrees with the log (sequence: the higher of the
+ * stored and the posted one; integrity agreed; posted_json kept as the last
+ * final); NOT_FOUND when final already. *ret_json: api_vote_tally. */
+enum app_err vote_session_store_tally_freeze(struct db *db,
+                                             const char *id,
+                                             const struct vote_tally *t,
+                                             const char *posted_json,
+                                             char **ret_json);
+/* Stores the API's recount of the sealed log. *ret_json: api_vote_integrity. */
+enum app_err vote_session_store_log_verified(struct db *db,
+                                             const char *id,
+                                             const struct vote_log_count *c,
+                                             char **ret_json);
+/* Keeps a final that was not frozen as the last one posted; with a reason
+ * (a refusal) it is counted and disputes a result not agreed yet.
+ * *ret_json: api_vote_integrity. */
+enum app_err vote_session_store_final_not_frozen(struct db *db,
+                                                 const char *id,
+                                                 const char *posted_json,
+                                                 const char *refused_reason,
+                                                 char **ret_json);
+/* Sets the integrity state and reason. *ret_json: api_vote_integrity. */
+enum app_err vote_session_store_integrity_set(
+    struct db *db, const char *id, const char *state, const char *reason, char **ret_json);
+/* Freezes the stored recount of the log as the final (an admin's
+ * resolution); NOT_FOUND without a recount. *ret_json: api_vote_tally. */
+enum app_err vote_session_store_resolve(
+    struct db *db, const char *id, const char *admin_id, const char *note, char **ret_json);
 /* JSON array text of the ids of pending sessions due for a push attempt. */
 enum app_err vote_session_store_push_due(struct db *db, int limit, char **ret_array);
 /* The PUT body for jiangxin-vote; NOT_FOUND unless the session is pending. */

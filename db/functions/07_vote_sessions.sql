@@ -50,6 +50,28 @@ LANGUAGE sql STABLE AS $$
                 ELSE 'closed' END
 $$;
 
+-- Whether the result agrees with the sealed log (db/migrations/0013): the
+-- state, why, the API's own recount of the log (null before one), the last
+-- final tally posted, how many finals were refused, and an admin's
+-- resolution.
+CREATE OR REPLACE FUNCTION api_vote_integrity(s vote_sessions) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'state', s.integrity_state,
+        'reason', s.integrity_reason,
+        'checked_at', api_ts(s.integrity_checked_at),
+        'log', CASE WHEN s.log_verified_sha256 IS NULL THEN 'null'::jsonb
+                    ELSE jsonb_build_object('entries', s.log_verified_entries,
+                                            'sha256', s.log_verified_sha256,
+                                            'invalid_entries', s.log_invalid_entries,
+                                            'counts', s.log_verified_counts) END,
+        'last_final', s.last_final,
+        'refused_finals', s.refused_finals,
+        'resolved_by', s.integrity_resolved_by,
+        'resolved_at', api_ts(s.integrity_resolved_at),
+        'note', s.integrity_note)
+$$;
+
 CREATE OR REPLACE FUNCTION api_vote_session(s vote_sessions, at timestamptz) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
@@ -69,6 +91,7 @@ LANGUAGE sql STABLE AS $$
         'tally_sequence', s.tally_sequence,
         'tally_final', s.tally_final,
         'tally_as_of', api_ts(s.tally_as_of),
+        'integrity', api_vote_integrity(s),
         'version', s.version,
         'created_at', api_ts(s.created_at),
         'updated_at', api_ts(s.updated_at))
@@ -104,7 +127,9 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The results: every nominee with its votes and rank (1, 2, 2, 4 …; ties
--- share a rank and are listed by number), most votes first.
+-- share a rank and are listed by number), most votes first. `final` only
+-- when the frozen final agrees with the sealed log (integrity `agreed`):
+-- a disputed or unverified final is never shown as the result.
 CREATE OR REPLACE FUNCTION api_vote_results(s vote_sessions, at timestamptz) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
@@ -115,7 +140,8 @@ LANGUAGE sql STABLE AS $$
         'opens_at', api_ts(s.opens_at),
         'closes_at', api_ts(s.closes_at),
         'sequence', s.tally_sequence,
-        'final', s.tally_final,
+        'final', s.tally_final AND s.integrity_state = 'agreed',
+        'integrity', s.integrity_state,
         'total_votes', coalesce(s.tally_total, 0),
         'log_entries', s.log_entries,
         'log_sha256', s.log_sha256,

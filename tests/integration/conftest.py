@@ -172,7 +172,8 @@ def jwt_secret():
 
 # Audit events the services write on their own in the background (the push
 # retry thread, the voting service's tally posts) while any test runs.
-BACKGROUND_AUDIT = ("vote_session.push", "vote_session.tally")
+BACKGROUND_AUDIT = ("vote_session.push", "vote_session.tally", "vote_session.final_refused",
+                    "vote_session.final_unverified")
 
 
 @pytest.fixture

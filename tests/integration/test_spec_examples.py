@@ -165,6 +165,24 @@ def _vote_sessions_put_tally(w, ex):
                 subs={NOMINEE: nominee})
 
 
+def _vote_sessions_resolve(w, ex):
+    # A session whose result disputes its log's recount: the recount is
+    # written as the API's verification would (issue 11), so the example
+    # does not wait for a real vote to close.
+    world = _review_world(w)
+    nominee = world.qualified[0]["id"]
+    create = _api_example("vote_sessions_create")
+    session = w.api.post(f"/v1/rounds/{world.round['id']}/vote-session",
+                         token=world.office.token, json=_subst(create, {NOMINEE: nominee}),
+                         headers={"Idempotency-Key": str(uuid.uuid4())}, expect=201).body
+    support.psql(support.need_env("JIANGXIN_TEST_DATABASE_URL"), (
+        "UPDATE vote_sessions SET log_verified_entries = 1, log_verified_sha256 = '%s',"
+        " log_verified_counts = '{\"%s\": 1}'::jsonb, log_invalid_entries = 0,"
+        " integrity_state = 'disputed', integrity_reason = 'log_counts_mismatch'"
+        " WHERE id = '%s'") % ("ab" * 32, nominee, session["id"]))
+    return _req(token=w.admin, path={"id": session["id"]})
+
+
 def _calendar_years_put(w, ex):
     # 2038 has 2027's weekdays: the example's days keep their meaning in a
     # year no other test uses.
@@ -260,6 +278,7 @@ SETUPS = {
     ("api", "rounds_transition"): _rounds_transition,
     ("api", "vote_sessions_create"): _vote_sessions_create,
     ("api", "vote_sessions_put_tally"): _vote_sessions_put_tally,
+    ("api", "vote_sessions_resolve"): _vote_sessions_resolve,
     ("api", "calendar_years_put"): _calendar_years_put,
     ("api", "calendar_put_day"): _calendar_put_day,
     ("api", "attachments_create"): _attachments_create,
@@ -278,6 +297,7 @@ CLOCKS = {
     ("api", "rounds_create", "example"): "2026-08-14",
     ("api", "vote_sessions_create", "example"): "2026-11-20",
     ("api", "vote_sessions_put_tally", "example"): "2026-11-20",
+    ("api", "vote_sessions_resolve", "example"): "2026-11-20",
     ("api", "nominations_transition", "publicity"): "2026-09-25",
     ("vote", "session_put", "example"): "2026-11-20",
 }

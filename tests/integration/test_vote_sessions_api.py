@@ -300,21 +300,24 @@ def test_tally_keeps_the_highest_sequence_and_freezes_on_final(api, factory, svc
         put_tally(api, svc, s, body, expect=422)
     put_tally(api, svc, s, dict(tally(w, s, 1001, [1, 1, 1]), surprise=1), expect=400)
     assert api.get(results_path(w), token=w.office.token).body == res
-    # A newer one replaces; final freezes with the digest.
+    # A final before the close is refused (issue 11: test_security_tally.py
+    # freezes real finals after the close); a newer live one replaces.
     digest = "ab" * 32
-    f = put_tally(api, svc, s, tally(w, s, 1005, [7, 9, 8], final=True, log_sha256=digest)).body
-    assert f == {"applied": True, "session_id": s["id"], "sequence": 1005, "final": True}
-    later = put_tally(api, svc, s, tally(w, s, 1006, [70, 90, 80])).body
-    assert later == {"applied": False, "session_id": s["id"], "sequence": 1005, "final": True}
+    r = put_tally(api, svc, s, tally(w, s, 1005, [7, 9, 8], final=True, log_sha256=digest),
+                  expect=409)
+    assert r.body["code"] == "tally_final_before_close"
+    f = put_tally(api, svc, s, tally(w, s, 1005, [7, 9, 8], log_sha256=digest)).body
+    assert f == {"applied": True, "session_id": s["id"], "sequence": 1005, "final": False}
     res = api.get(results_path(w), token=w.office.token, expect=200).body
-    assert res["final"] is True and res["total_votes"] == 24 and res["log_entries"] == 24
-    assert res["log_sha256"] == digest and res["as_of"] and res["received_at"]
+    assert res["final"] is False and res["total_votes"] == 24 and res["log_entries"] == 24
+    assert res["integrity"] == "pending" and res["as_of"] and res["received_at"]
     assert [n["votes"] for n in res["nominees"]] == [9, 8, 7]
     assert [n["rank"] for n in res["nominees"]] == [1, 2, 3]
     acts = audit_actions(api, admin_token, s["id"])
     assert acts.count("vote_session.tally") == 2
     got = api.get(session_path(w), token=w.office.token).body
-    assert got["tally_sequence"] == 1005 and got["tally_final"] is True
+    assert got["tally_sequence"] == 1005 and got["tally_final"] is False
+    assert got["integrity"]["state"] == "pending"
     put_tally(api, svc, {"id": str(uuid.uuid4())}, tally(w, s, 1, [0, 0, 0]), expect=404)
 
 
@@ -400,6 +403,9 @@ MATRIX = {
     "GET /v1/rounds/{id}/vote-session":  (401, 200, 200, 404, 403, 403, 200, 403, 403, 403),
     "GET /v1/rounds/{id}/vote-results":  (401, 200, 200, 404, 403, 403, 200, 403, 403, 403),
     "PUT /v1/vote-sessions/{id}/tally":  (401, 403, 403, 403, 403, 403, 403, 403, 200, 403),
+    # issue 11: the open session has no sealed log yet, so an admin gets 409 vote_not_closed
+    "POST /v1/vote-sessions/{id}/verification": (401, 409, 403, 403, 403, 403, 403, 403, 403, 403),
+    "POST /v1/vote-sessions/{id}/resolution":   (401, 409, 403, 403, 403, 403, 403, 403, 403, 403),
 }
 # fmt: on
 CASES = [(e, p, st) for e, row in MATRIX.items() for p, st in zip(PRINCIPALS, row)]
@@ -434,12 +440,15 @@ def test_access(api, factory, staff, svc, world, endpoint, principal, status):
         w = vote_flow.review_round(api, factory, qualified=1, vote_nominees=1)
     token = w.office.token if principal == "office" else token_for(principal, w, staff, svc)
     kw = {}
-    if method == "POST":
+    if method == "POST" and template.endswith("/resolution"):
+        kw["json"] = {"note": "矩阵测试"}
+    elif method == "POST" and template.endswith("/vote-session"):
         kw["json"] = vote_flow.session_body(w)
     if method == "PUT":
         seq = 5000 + PRINCIPALS.index(principal)
         kw["json"] = tally(w, w.session, seq, [1])
-    path = template.replace("{id}", w.session["id"] if method == "PUT" else w.round["id"])
+    on_session = template.startswith("/v1/vote-sessions/")
+    path = template.replace("{id}", w.session["id"] if on_session else w.round["id"])
     r = api.request(method, path, token=token, **kw)
     assert r.status_code == status, f"{endpoint} as {principal}: {r.status_code} {r.text[:300]}"
     if status in (401, 403, 404):

@@ -399,6 +399,47 @@ static void test_state_and_results_access(void)
     }
 }
 
+/* Issue 11: no final before the close, the sequence bound, a final
+ * against the recount of the sealed log. */
+static void test_tally_timing_and_log(void)
+{
+    struct vote_tally_post t = {.sequence = 5, .final = true};
+    struct problem p = {0};
+    const char *sha = "abababababababababababababababababababababababababababababababab";
+    json_t *log = json_pack("{s:i, s:i}", ID_A, 2, ID_B, 1);
+    json_t *same = json_pack("{s:i, s:i}", ID_A, 2, ID_B, 1);
+    json_t *moved = json_pack("{s:i, s:i}", ID_A, 1, ID_B, 2);
+
+    CHECK_EQ_INT(vote_rules_tally_timing(&t, NOW, NOW + 1, NOW - MINUTE, &p), APP_ERR_CONFLICT);
+    CHECK_EQ_STR(p.code, "tally_final_before_close");
+    problem_clear(&p);
+    CHECK_EQ_INT(vote_rules_tally_timing(&t, NOW, NOW, NOW - MINUTE, &p), APP_OK);
+    CHECK(vote_rules_sequence_max(NOW, NOW - MINUTE) == VOTE_SEQ_SLACK + 1200);
+    CHECK(vote_rules_sequence_max(NOW, NOW + MINUTE) == VOTE_SEQ_SLACK); /* clock moved back */
+    t.final = false;
+    t.sequence = 4611686018427387904LL; /* 2^62, the forged one */
+    CHECK_EQ_INT(vote_rules_tally_timing(&t, NOW, NOW + 1, NOW - MINUTE, &p), APP_ERR_CONFLICT);
+    CHECK_EQ_STR(p.code, "tally_sequence_implausible");
+    problem_clear(&p);
+    t.sequence = VOTE_SEQ_SLACK + 1200;
+    CHECK_EQ_INT(vote_rules_tally_timing(&t, NOW, NOW + 1, NOW - MINUTE, &p), APP_OK);
+    t.sequence++;
+    CHECK_EQ_INT(vote_rules_tally_timing(&t, NOW, NOW + 1, NOW - MINUTE, &p), APP_ERR_CONFLICT);
+    problem_clear(&p);
+
+    CHECK(vote_rules_final_vs_log(same, 3, sha, log, 3, 0, sha) == NULL);
+    CHECK_EQ_STR(vote_rules_final_vs_log(same, 3, sha, log, 4, 1, sha), "log_invalid_entries");
+    CHECK_EQ_STR(vote_rules_final_vs_log(same, 2, sha, log, 3, 0, sha), "log_entries_mismatch");
+    CHECK_EQ_STR(vote_rules_final_vs_log(same, 3, NULL, log, 3, 0, sha), "log_digest_mismatch");
+    CHECK_EQ_STR(vote_rules_final_vs_log(moved, 3, sha, log, 3, 0, sha), "log_counts_mismatch");
+    CHECK_EQ_INT(vote_rules_log_mismatch("log_counts_mismatch", &p), APP_ERR_CONFLICT);
+    CHECK_EQ_STR(json_string_value(json_object_get(p.extra, "reason")), "log_counts_mismatch");
+    problem_clear(&p);
+    json_decref(log);
+    json_decref(same);
+    json_decref(moved);
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
@@ -410,6 +451,7 @@ int main(void)
         {"nominees", test_nominees},
         {"tally_body", test_tally_body},
         {"tally_counts", test_tally_counts},
+        {"tally_timing_and_log", test_tally_timing_and_log},
         {"state_and_results_access", test_state_and_results_access},
     };
 
