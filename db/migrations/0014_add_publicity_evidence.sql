@@ -19,10 +19,21 @@ ALTER TYPE evidence_kind ADD VALUE 'unit_publicity' BEFORE 'other';
 ALTER TABLE nominations ADD COLUMN created_on date;
 UPDATE nominations SET created_on = (created_at AT TIME ZONE 'Asia/Shanghai')::date;
 ALTER TABLE nominations ALTER COLUMN created_on SET NOT NULL;
--- The API always writes the service clock's date; the default (database
--- time) serves rows written by other means (imports, tests).
-ALTER TABLE nominations ALTER COLUMN created_on
-    SET DEFAULT (now() AT TIME ZONE 'Asia/Shanghai')::date;
+
+-- The API always writes the service clock's date; a row written by other
+-- means (an import, a test) takes the date of its row timestamp
+-- (db/functions/06_nominations.sql keeps the function current).
+CREATE FUNCTION nominations_created_on() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.created_on := coalesce(NEW.created_on,
+                               (NEW.created_at AT TIME ZONE 'Asia/Shanghai')::date);
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER nominations_created_on BEFORE INSERT ON nominations
+    FOR EACH ROW EXECUTE FUNCTION nominations_created_on();
 
 -- The two seeded programmes require the evidence wherever they require the
 -- unit publicity, citing the article that requires the publicity: the
