@@ -50,7 +50,7 @@ describe_failure(enum app_err err, const struct http_client_reply *reply, char *
 }
 
 /* Records the outcome; a success is an audit event of the service itself. */
-static void record(struct db *db, const char *id, const char *error)
+static void record(struct db *db, const char *id, const char *body, const char *error)
 {
     struct principal job;
     struct op_ctx ctx;
@@ -58,7 +58,7 @@ static void record(struct db *db, const char *id, const char *error)
     enum app_err err;
 
     ops_ctx_job(&ctx, db, &job, API_ISSUER, ROLE_SERVICE);
-    err = vote_session_record_push(&ctx, id, error, &p);
+    err = vote_session_record_push(&ctx, id, body, error, &p);
     /* NOT_FOUND: another attempt recorded its success first. */
     if (err != APP_OK && err != APP_ERR_NOT_FOUND) {
         log_warn("vote push %s: could not record the attempt", id);
@@ -120,11 +120,11 @@ void vote_push_now(struct db *db, const char *id)
     err = http_client_send("PUT", url, token, body, NULL, NULL, &reply);
     if (err == APP_OK && reply.status >= 200 && reply.status < 300) {
         log_info("vote push %s: HTTP %ld", id, reply.status);
-        record(db, id, NULL);
+        record(db, id, body_text, NULL);
     } else {
         describe_failure(err, &reply, error, sizeof(error));
         log_warn("vote push %s: %s", id, error);
-        record(db, id, error);
+        record(db, id, body_text, error);
     }
 
 cleanup:

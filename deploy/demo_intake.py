@@ -8,9 +8,12 @@ windows hold today whatever day the demo is loaded.
 The demo stack runs with the test clock on (JIANGXIN_TEST_CLOCK=1), so the
 loader lives through the weeks before today: it puts both services' clocks
 60 days back, opens the rounds (window: 60 days before today to 60 after),
-files nominations and their unit publicity, moves the clocks on to 20 days
-before today for approvals, submissions and the office's review, and puts
-the clocks back at today. A seed policy that has expired by then (岚山's
+files nominations and starts their unit publicity that same day (a
+publicity may not start before its nomination exists, nor be approved
+without its evidence: the unit uploads a photo of the posted notice,
+evidence kind unit_publicity), then moves the clocks on through the
+publicity's working days back to today for approvals, submissions and the
+office's review. A seed policy that has expired by then (岚山's
 ends 2027-03-25, 环翠's 2027-11-30) gets a successor version whose document
 number says it is fictitious demo data, as an admin would add the real one.
 Working days need the State Council calendar: where a year has none yet,
@@ -167,12 +170,32 @@ def move(nom, token, to, **body):
 MISSING_YEARS = set()
 
 
+# A stand-in for the photo of the posted notice (a minimal PDF).
+NOTICE_PDF = b"%PDF-1.4\n1 0 obj\n(demo: unit publicity notice)\nendobj\n%%EOF\n"
+
+
+def upload_notice(nom, unit):
+    """The publicity's evidence (kind unit_publicity), which the seed
+    policies require before the unit approves its publicity."""
+    req = urllib.request.Request(
+        f"{API}/v1/nominations/{nom}/attachments?kind=unit_publicity&filename=notice.pdf",
+        method="POST", data=NOTICE_PDF,
+        headers={"Content-Type": "application/pdf", "Authorization": f"Bearer {unit}"})
+    try:
+        with urllib.request.urlopen(req, timeout=15) as r:
+            r.read()
+    except urllib.error.HTTPError as e:
+        raise SystemExit(f"demo: evidence upload: {e.code} {e.read()[:300]!r}") from None
+
+
 def publicize(nom, unit, start, **extra):
-    """The unit publicity from `start`; False (with a message) when the
-    calendar lacks the year it needs."""
+    """The unit publicity from `start` (the clocks' today: never before the
+    nomination was created) with its evidence; False (with a message) when
+    the calendar lacks the year it needs."""
     try:
         call("POST", f"/v1/nominations/{nom}/transitions", unit,
              dict(extra, to="unit_publicity", publicity_start=day(start)))
+        upload_notice(nom, unit)
         return True
     except Refused as e:
         if e.body.get("type", "").endswith(":calendar-unavailable"):
@@ -223,11 +246,12 @@ def window_for(code, today):
 
 def open_round(code, office, unit, clocks, n, **publicity):
     """A round opened on its window's first day (the clocks put there) with
-    n nominations, the last n - 1 of them in unit publicity from two days
-    later (or that day). Returns (round, window, ids, publicized)."""
+    n nominations, the last n - 1 of them in unit publicity from that same
+    day, with their evidence. The clocks then go back to today, through
+    the publicity's working days. Returns (round, window, ids, publicized)."""
     window = window_for(code, clocks.today)
     opens = datetime.date.fromisoformat(window["window_opens"])
-    start = min(opens + datetime.timedelta(days=2), clocks.today)
+    start = opens  # the clocks' today while the nominations are filed
     clocks.days_back((clocks.today - opens).days)
     try:
         rnd = must("POST", f"/v1/programmes/{code}/rounds", office, window)["id"]

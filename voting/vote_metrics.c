@@ -18,8 +18,8 @@
 static const double redis_bounds[REDIS_BUCKETS] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
                                                    0.005,  0.01,    0.025,  0.1,   0.5};
 static const char *const outcome_names[VOTE_OUTCOME__MAX] = {
-    "accepted", "replay", "duplicate",   "rate_limited", "daily_limit",
-    "not_open", "closed", "bad_nominee", "no_session",   "unavailable",
+    "accepted", "replay",      "duplicate",  "rate_limited", "daily_limit", "not_open",
+    "closed",   "bad_nominee", "no_session", "unavailable",  "withdrawn",
 };
 static const char *const post_names[TALLY_POST__MAX] = {"ok", "stale", "failed"};
 

@@ -19,6 +19,7 @@ enum vote_outcome {
     VOTE_BAD_NOMINEE,  /* 404 */
     VOTE_NO_SESSION,   /* 404 */
     VOTE_UNAVAILABLE,  /* Redis did not answer (503) */
+    VOTE_WITHDRAWN,    /* the nominee was withdrawn during the vote (409) */
     VOTE_OUTCOME__MAX
 };
 

@@ -18,6 +18,7 @@
 #include "ops/scope.h"
 #include "store/nomination_store.h"
 #include "store/scope_store.h"
+#include "vote_push.h"
 
 static const struct json_field transition_fields[] = {
     {"to", JF_STRING, true, 1, 32},
@@ -267,6 +268,7 @@ enum app_err nominations_transition(struct http_call *call, struct problem *p)
     struct op_ctx ctx;
     struct db *db = NULL;
     json_t *obj = NULL;
+    char vote_session[VOTE_SESSION_ID_MAX] = "";
 
     if (!json_fields_check(b, transition_fields, 5, "", p) ||
         (http_header(call, "If-Match") != NULL &&
@@ -275,8 +277,11 @@ enum app_err nominations_transition(struct http_call *call, struct problem *p)
         goto cleanup;
     }
     api_op_ctx(call, db, &ctx);
-    if (nomination_move(&ctx, &in, &obj, p) == APP_OK) {
-        p->err = reply_committed(call, db, 200, obj);
+    if (nomination_move(&ctx, &in, &obj, vote_session, p) == APP_OK &&
+        (p->err = reply_committed(call, db, 200, obj)) == APP_OK && vote_session[0] != '\0') {
+        /* Committed: the ballot's change goes to jiangxin-vote now; the
+         * push job retries it until the voting service has it. */
+        vote_push_now(db, vote_session);
     }
 
 cleanup:

@@ -149,6 +149,8 @@ static const struct enums_entry evidence_kinds[] = {
     [EVIDENCE_HONOUR]            = {"honour", "荣誉获奖证明", "Honour or award"},
     [EVIDENCE_PATENT]            = {"patent", "专利及技术成果", "Patent or technical result"},
     [EVIDENCE_COMPETITION]       = {"competition", "技能竞赛成绩", "Competition result"},
+    [EVIDENCE_UNIT_PUBLICITY]    = {"unit_publicity", "推荐单位公示材料（公示照片或文件）",
+                                    "Unit publicity evidence (photo or document of the notice)"},
     [EVIDENCE_OTHER]             = {"other", "其他证明材料", "Other evidence"},
 };
 

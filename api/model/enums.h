@@ -163,6 +163,7 @@ enum evidence_kind {
     EVIDENCE_HONOUR,               /* 荣誉、获奖证明 */
     EVIDENCE_PATENT,               /* 专利、技术成果 */
     EVIDENCE_COMPETITION,          /* 技能竞赛成绩 */
+    EVIDENCE_UNIT_PUBLICITY,       /* 推荐单位公示材料 */
     EVIDENCE_OTHER,                /* 其他 */
     EVIDENCE__COUNT
 };

@@ -23,8 +23,10 @@
 const struct nomination_move flow_nomination_moves[] = {
     /* The unit publicises its nomination (第五条（一）: ≥ 3 working days). */
     {NOM_DRAFT,          NOM_UNIT_PUBLICITY, UNIT,   ACCEPTING, GUARD_PUBLICITY_START},
-    /* … and approves it once the publicity has ended. */
-    {NOM_UNIT_PUBLICITY, NOM_UNIT_APPROVED,  UNIT,   ACCEPTING, GUARD_PUBLICITY_PASSED},
+    /* … and approves it once the publicity has ended, with its evidence
+     * (a photo or document of the notice) when the policy asks for it. */
+    {NOM_UNIT_PUBLICITY, NOM_UNIT_APPROVED,  UNIT,   ACCEPTING, GUARD_PUBLICITY_PASSED |
+                                                                GUARD_PUBLICITY_FILE},
     /* Submission to the office runs the eligibility checklist. */
     {NOM_UNIT_APPROVED,  NOM_SUBMITTED,      UNIT,   ACCEPTING,
                                              GUARD_COMPLETE | GUARD_RUN_CHECKS},

@@ -28,6 +28,7 @@
 #define GUARD_NOTE_REQUIRED    (1u << 6) /* body: note (a reason or a comment) */
 #define GUARD_NOTE_ALLOWED     (1u << 7) /* body: note, optional */
 #define GUARD_NONE_OPEN        (1u << 8) /* round: no nomination submitted or returned */
+#define GUARD_PUBLICITY_FILE   (1u << 9) /* the publicity's evidence file, if policy asks */
 
 struct nomination_move {
     enum nomination_state from, to;

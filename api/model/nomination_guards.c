@@ -106,9 +106,12 @@ enum app_err nomination_guard_publicity_start(bool start_ok,
                                               const struct policy *pol,
                                               int32_t opens,
                                               int32_t closes,
+                                              int32_t created_on,
                                               int *ret_n,
                                               struct problem *p)
 {
+    char created[11];
+
     int min = pol->unit_publicity_min_workdays;
     int n = workdays >= 0 ? workdays : min;
     int lo = min > 0 ? min : 1;
@@ -120,6 +123,13 @@ enum app_err nomination_guard_publicity_start(bool start_ok,
     } else if (start < opens || start > closes) {
         problem_field(p, APP_ERR_VALIDATION, "/publicity_start", "publicity_outside_window",
                       "须在本批次申报期内", "must lie in the round's application window");
+    } else if (start < created_on) {
+        date_format(created_on, created);
+        problem_field(p, APP_ERR_VALIDATION, "/publicity_start", "publicity_before_nomination",
+                      "不得早于推荐创建之日（%s）：公示不能在推荐之前进行",
+                      "must not be before the day the nomination was created (%s): a publicity "
+                      "cannot precede its nomination",
+                      created);
     }
     if (n < 0) {
         problem_field(p, APP_ERR_VALIDATION, "/publicity_workdays", "publicity_workdays_required",
@@ -150,6 +160,25 @@ enum app_err nomination_guard_publicity_passed(enum nomination_state state,
     date_format(end, date);
     return nomination_conflict(p, state, "publicity_running", "推荐单位公示至 %s 24 时结束",
                                "the unit publicity runs until 24:00 on %s", date);
+}
+
+enum app_err nomination_guard_publicity_evidence(enum nomination_state state,
+                                                 const struct policy *pol,
+                                                 const char *article,
+                                                 long files,
+                                                 struct problem *p)
+{
+    if (!pol->publicity_evidence_required || files > 0) {
+        return APP_OK;
+    }
+    article = article != NULL ? article : "policy";
+    return nomination_conflict(
+        p, state, "publicity_evidence_required",
+        "本项目须上传推荐单位公示的证明材料（公示照片或文件，类型 "
+        "unit_publicity）后方可确认公示结束（%s）",
+        "this programme requires the unit publicity's evidence (a photo or document of the notice, "
+        "kind unit_publicity) before the publicity is approved (%s)",
+        article);
 }
 
 enum app_err nomination_guard_no_publicity(enum nomination_state state,

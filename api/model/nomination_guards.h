@@ -51,8 +51,11 @@ enum app_err nomination_guard_members(const struct nomination_move *move,
  * GUARD_PUBLICITY_START: the unit's publicity starts on `start` (false
  * parse: not a date) for `workdays` working days (-1: not sent, the
  * policy's minimum applies). It must lie in the application window
- * [opens, closes] and last from the policy's minimum (at least 1) to
- * POLICY_WORKDAYS_MAX working days. *ret_n: the length to use.
+ * [opens, closes], not before `created_on` (the day the nomination was
+ * created, on the service clock: a publicity cannot have run before
+ * there was a nomination to publicise), and last from the policy's
+ * minimum (at least 1) to POLICY_WORKDAYS_MAX working days. *ret_n: the
+ * length to use.
  */
 enum app_err nomination_guard_publicity_start(bool start_ok,
                                               int32_t start,
@@ -60,8 +63,18 @@ enum app_err nomination_guard_publicity_start(bool start_ok,
                                               const struct policy *pol,
                                               int32_t opens,
                                               int32_t closes,
+                                              int32_t created_on,
                                               int *ret_n,
                                               struct problem *p);
+
+/* GUARD_PUBLICITY_FILE: when the policy requires it, the nomination
+ * holds at least one evidence file of kind unit_publicity (`files`); else
+ * 409 publicity_evidence_required citing `article`. */
+enum app_err nomination_guard_publicity_evidence(enum nomination_state state,
+                                                 const struct policy *pol,
+                                                 const char *article,
+                                                 long files,
+                                                 struct problem *p);
 
 /* GUARD_PUBLICITY_PASSED: the publicity ending on `end` (24:00) is over on
  * `today`; else 409 publicity_running. */

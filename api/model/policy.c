@@ -54,6 +54,7 @@ enum member_id {
     M_REVOCATION_REASONS,
     M_DEEDS_MIN_CHARS,
     M_DEEDS_MAX_CHARS,
+    M_PUBLICITY_EVIDENCE_REQUIRED,
     M_ARTICLES,
     M__COUNT
 };
@@ -110,6 +111,8 @@ const struct policy_member policy_members[] = {
                                          POLICY_REASONS_MAX, ENUMS_ROLES},
     [M_DEEDS_MIN_CHARS]               = INTN("deeds_min_chars", 0, 100000),
     [M_DEEDS_MAX_CHARS]               = INTN("deeds_max_chars", 1, 100000),
+    [M_PUBLICITY_EVIDENCE_REQUIRED]   = {"publicity_evidence_required", POLICY_BOOL, false, 0, 0,
+                                         ENUMS_ROLES, true},
     [M_ARTICLES]                      = {"articles", POLICY_ARTICLES, false, 1, 100, ENUMS_ROLES},
 };
 /* clang-format on */
@@ -595,6 +598,9 @@ static bool check_member(struct check *c, const struct policy_member *m, const j
     enum fault fault;
     char values[160];
 
+    if (v == NULL && m->optional) {
+        return true;
+    }
     if (v == NULL) {
         report(c, APP_ERR_VALIDATION, m->name, NULL, F_REQUIRED, "为必填项", "required");
         return false;

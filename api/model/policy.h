@@ -19,8 +19,9 @@
 #include "problem.h"
 
 /*
- * The members. Every member is required (a nullable one as JSON null) and no
- * other member is allowed. "int a..b" is a JSON integer (1.0 is refused),
+ * The members. Every member is required (a nullable one as JSON null),
+ * except an optional one (marked "optional", absent = its stated default),
+ * and no other member is allowed. "int a..b" is a JSON integer (1.0 is refused),
  * string lengths count Unicode code points, dates are `YYYY-MM-DD`. "iff"
  * rules and comparisons are reported on the member in the first column.
  *
@@ -79,6 +80,10 @@
  *   revocation_reasons            array 1..20 of code        distinct
  *   deeds_min_chars               int 0..100000 or null      null: no lower bound
  *   deeds_max_chars               int 1..100000 or null      null: no upper bound; >= min
+ *   publicity_evidence_required   bool, optional (false)     the unit's publicity (公示)
+ *                                                            needs an evidence file of
+ *                                                            kind unit_publicity before
+ *                                                            unit_approved
  *   articles                      object                     member name -> citation
  *
  * "skill level" is a value of enum skill_level (enums.h); "code" is a
@@ -119,6 +124,7 @@ struct policy_member {
     bool nullable;
     long long min, max; /* bounds per type, as in the comments above */
     enum enums_set set; /* POLICY_ENUM only */
+    bool optional;      /* may be absent (added after the first documents were stored) */
 };
 
 /* The member table, in the order above; policy_members_count entries. */
@@ -186,6 +192,7 @@ struct policy {
     int recheck_apprentice_min_level; /* enum skill_level, -1: none */
     int deeds_min_chars;              /* -1: no bound */
     int deeds_max_chars;              /* -1: no bound */
+    bool publicity_evidence_required; /* false when absent */
 };
 
 /*

@@ -55,6 +55,8 @@ enum app_err policy_from_json(const json_t *policy, struct policy *ret)
     v.vote_weight = int_or(policy, "vote_weight", -1);
     v.unit_publicity_required = bool_of(policy, "unit_publicity_required");
     v.unit_publicity_min_workdays = int_or(policy, "unit_publicity_min_workdays", -1);
+    v.publicity_evidence_required =
+        json_is_true(json_object_get(policy, "publicity_evidence_required"));
     v.final_notice_workdays = int_or(policy, "final_notice_workdays", 0);
     v.notice_counts_publication_day = bool_of(policy, "notice_counts_publication_day");
     v.notice_before_decision = bool_of(policy, "notice_before_decision");

@@ -7,6 +7,7 @@
 #include "attachments.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "enums.h"
 #include "flow.h"
@@ -16,14 +17,20 @@
 
 /* 409 unless the unit may still change the nomination's files. The
  * details name states and phases by their Chinese labels or their values
- * (English): "%.0s" takes an argument and writes nothing. */
-static enum app_err
-editable(const struct nomination_ref *nom, const struct round_ref *round, struct problem *p)
+ * (English): "%.0s" takes an argument and writes nothing. `publicity`: the
+ * file is the unit publicity's evidence, which is also taken while the
+ * publicity runs (it is made once the notice is posted). */
+static enum app_err editable(const struct nomination_ref *nom,
+                             const struct round_ref *round,
+                             bool publicity,
+                             struct problem *p)
 {
     int state = (int)nom->state, phase = (int)round->phase;
-    unsigned phases = nom->state == NOM_DRAFT ? FLOW_INTAKE_PHASES : FLOW_CORRECTION_PHASES;
+    bool during_publicity = publicity && nom->state == NOM_UNIT_PUBLICITY;
+    unsigned phases =
+        nom->state == NOM_DRAFT || during_publicity ? FLOW_INTAKE_PHASES : FLOW_CORRECTION_PHASES;
 
-    if (!flow_nomination_editable(nom->state)) {
+    if (!flow_nomination_editable(nom->state) && !during_publicity) {
         return problem_fail(
             p, APP_ERR_CONFLICT, "nomination_not_editable",
             "该推荐当前为“%s”状态%.0s，证明材料仅在草稿或退回补正状态下可以修改",
@@ -54,7 +61,10 @@ enum app_err attachment_add(const struct op_ctx *ctx,
     long count = 0;
     enum app_err err;
 
-    if (editable(nom, round, p) != APP_OK) {
+    bool publicity = a->kind != NULL && strcmp(a->kind, enums_value(ENUMS_EVIDENCE_KINDS,
+                                                                    EVIDENCE_UNIT_PUBLICITY)) == 0;
+
+    if (editable(nom, round, publicity, p) != APP_OK) {
         return p->err;
     }
     if ((err = attachment_store_count(ctx->db, nom->id, &count)) != APP_OK) {
@@ -97,7 +107,7 @@ enum app_err attachment_remove(const struct op_ctx *ctx,
     json_t *obj = NULL;
     enum app_err err;
 
-    if (editable(nom, round, p) != APP_OK) {
+    if (editable(nom, round, false, p) != APP_OK) {
         return p->err;
     }
     err = attachment_store_delete(ctx->db, nom->id, id, &before);

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "mask.h"
 #include "scope.h"
+#include "store/attachment_store.h"
 #include "store/nomination_store.h"
 #include "store/policy_version_store.h"
 #include "store/scope_store.h"
@@ -422,8 +423,8 @@ enum app_err nomination_create(const struct op_ctx *ctx,
         candidate_values(ctx, body, &pol, round.reference_date, &values, p) != APP_OK) {
         goto cleanup;
     }
-    if ((err = nomination_store_insert(ctx->db, round.id, ctx->actor->unit_id, values, &id)) !=
-            APP_OK ||
+    if ((err = nomination_store_insert(ctx->db, round.id, ctx->actor->unit_id, values, ctx->today,
+                                       &id)) != APP_OK ||
         (err = nomination_store_add_transition(ctx->db, id, NULL, "draft", ctx->actor, NULL)) !=
             APP_OK) {
         duplicate_person(err, p);
@@ -593,8 +594,8 @@ static enum app_err guard_publicity(struct move *m, struct problem *p)
     int n;
 
     if (nomination_guard_publicity_start(start_ok, start, in->publicity_workdays, &m->pol.p,
-                                         m->round.window_opens, m->round.window_closes, &n,
-                                         p) != APP_OK ||
+                                         m->round.window_opens, m->round.window_closes,
+                                         m->nom.created_on, &n, p) != APP_OK ||
         calendar_workdays_end(m->ctx->db, start, n, &end, p) != APP_OK) {
         return p->err;
     }
@@ -604,6 +605,29 @@ static enum app_err guard_publicity(struct move *m, struct problem *p)
     json_object_set_new(m->values, "publicity_end", json_string(date));
     json_object_set_new(m->values, "publicity_workdays", json_integer(n));
     return APP_OK;
+}
+
+/* The article of policy member `member`, or NULL. */
+static const char *article_of(const struct move *m, const char *member)
+{
+    return json_string_value(json_object_get(json_object_get(m->pol.json, "articles"), member));
+}
+
+static enum app_err guard_publicity_evidence(struct move *m, struct problem *p)
+{
+    long files = 0;
+    enum app_err err;
+
+    if (!m->pol.p.publicity_evidence_required) {
+        return APP_OK;
+    }
+    err = attachment_store_count_kind(
+        m->ctx->db, m->nom.id, enums_value(ENUMS_EVIDENCE_KINDS, EVIDENCE_UNIT_PUBLICITY), &files);
+    if (err != APP_OK) {
+        return ops_store_problem(err, p);
+    }
+    return nomination_guard_publicity_evidence(
+        m->nom.state, &m->pol.p, article_of(m, "publicity_evidence_required"), files, p);
 }
 
 static enum app_err guard_complete(struct move *m, struct problem *p)
@@ -639,6 +663,9 @@ static enum app_err run_guards(struct move *m, struct problem *p)
         if (nomination_guard_publicity_passed(m->nom.state, end, m->ctx->today, p) != APP_OK) {
             return p->err;
         }
+    }
+    if ((g & GUARD_PUBLICITY_FILE) && guard_publicity_evidence(m, p) != APP_OK) {
+        return p->err;
     }
     if ((g & GUARD_NO_PUBLICITY) &&
         nomination_guard_no_publicity(
@@ -716,6 +743,7 @@ write_move(struct move *m, const char *before, json_t **ret_obj, struct problem 
 enum app_err nomination_move(const struct op_ctx *ctx,
                              const struct nomination_move_input *in,
                              json_t **ret_obj,
+                             char ret_vote_session[VOTE_SESSION_ID_MAX],
                              struct problem *p)
 {
     struct move m = {.ctx = ctx, .in = in};
@@ -747,7 +775,12 @@ enum app_err nomination_move(const struct op_ctx *ctx,
     }
     if (run_guards(&m, p) == APP_OK) {
         put_outcome(m.values, (enum nomination_state)to, in->note);
-        write_move(&m, before, ret_obj, p);
+        /* A nominee on a ballot that is no longer a candidate leaves the vote. */
+        if (write_move(&m, before, ret_obj, p) == APP_OK &&
+            vote_session_withdraw_nominee(ctx, m.nom.id, ret_vote_session, p) != APP_OK) {
+            json_decref(*ret_obj);
+            *ret_obj = NULL;
+        }
     }
 
 cleanup:

@@ -17,6 +17,7 @@
 #include "ops.h"
 #include "policy.h"
 #include "store/scope_store.h"
+#include "vote_sessions.h" /* VOTE_SESSION_ID_MAX */
 
 struct programme_policy {
     json_t *json; /* the round's policy version's rules (owned) */
@@ -65,10 +66,14 @@ struct nomination_move_input {
     struct nomination_move_members sent;
 };
 
-/* POST /v1/nominations/{id}/transitions. */
+/* POST /v1/nominations/{id}/transitions. When the move takes a nominee
+ * off its round's vote session (disqualified or withdrawn during the
+ * vote), the session marks it withdrawn and ret_vote_session gets the
+ * session's id, to push after commit (vote_push_now); else it is left alone. */
 enum app_err nomination_move(const struct op_ctx *ctx,
                              const struct nomination_move_input *in,
                              json_t **ret_obj,
+                             char ret_vote_session[VOTE_SESSION_ID_MAX],
                              struct problem *p);
 
 /* GET /v1/nominations/{id}/eligibility: the checklist as of today. */

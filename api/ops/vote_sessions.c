@@ -722,6 +722,7 @@ cleanup:
 
 enum app_err vote_session_record_push(const struct op_ctx *ctx,
                                       const char *id,
+                                      const char *body,
                                       const char *error,
                                       struct problem *p)
 {
@@ -729,7 +730,7 @@ enum app_err vote_session_record_push(const struct op_ctx *ctx,
     enum app_err err = db_begin(ctx->db);
 
     if (err == APP_OK) {
-        err = vote_session_store_push_result(ctx->db, id, error, &row);
+        err = vote_session_store_push_result(ctx->db, id, body, error, &row);
     }
     if (err == APP_OK && error == NULL) {
         err = ops_audit(ctx, "vote_session.push", "vote_session", id, NULL, row);
@@ -740,4 +741,47 @@ enum app_err vote_session_record_push(const struct op_ctx *ctx,
     db_rollback(ctx->db);
     free(row);
     return err == APP_OK ? APP_OK : ops_store_problem(err, p);
+}
+
+enum app_err vote_session_withdraw_nominee(const struct op_ctx *ctx,
+                                           const char *nomination_id,
+                                           char ret_session_id[VOTE_SESSION_ID_MAX],
+                                           struct problem *p)
+{
+    char *text = NULL, *before = NULL, *after = NULL;
+    json_t *res = NULL;
+    const char *sid;
+    enum app_err err = vote_session_store_withdraw(ctx->db, nomination_id, &text);
+
+    if (err == APP_ERR_NOT_FOUND) {
+        return APP_OK; /* not on a ballot, or marked already */
+    }
+    if (err != APP_OK) {
+        return ops_store_problem(err, p);
+    }
+    if ((res = ops_json(text, p)) == NULL) {
+        goto cleanup;
+    }
+    sid = json_string_value(json_object_get(res, "id"));
+    before = json_dumps(json_object_get(res, "before"), JSON_COMPACT);
+    after = json_dumps(json_object_get(res, "after"), JSON_COMPACT);
+    if (sid == NULL || strlen(sid) >= VOTE_SESSION_ID_MAX || before == NULL || after == NULL) {
+        problem_kind(p, APP_ERR_INTERNAL);
+        goto cleanup;
+    }
+    if ((err = ops_audit(ctx, "vote_session.withdraw_nominee", "vote_session", sid, before,
+                         after)) != APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    if (ret_session_id != NULL) {
+        snprintf(ret_session_id, VOTE_SESSION_ID_MAX, "%s", sid);
+    }
+
+cleanup:
+    json_decref(res);
+    free(text);
+    free(before);
+    free(after);
+    return p->err;
 }

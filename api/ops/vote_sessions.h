@@ -119,7 +119,8 @@ enum app_err vote_session_results(const struct op_ctx *ctx,
 
 /*
  * Records one push attempt of session `id` in a transaction of its own:
- * error NULL = jiangxin-vote took it (state pushed, audit event
+ * `body` is the push body as sent; error NULL = jiangxin-vote took it
+ * (state pushed unless the session changed since `body` was read; audit event
  * vote_session.push by the context's actor), else the reason (a status and
  * problem type, never personal data) and the next attempt after a backoff.
  * NOT_FOUND when the session is no longer pending (another attempt
@@ -128,7 +129,24 @@ enum app_err vote_session_results(const struct op_ctx *ctx,
  */
 enum app_err vote_session_record_push(const struct op_ctx *ctx,
                                       const char *id,
+                                      const char *body,
                                       const char *error,
                                       struct problem *p);
+
+#define VOTE_SESSION_ID_MAX 40 /* a uuid + NUL, with room */
+
+/*
+ * A nomination left the vote candidates (disqualified, withdrawn) inside
+ * the caller's open transaction: when its round's session lists it, the
+ * nominee is marked withdrawn there and the session becomes pending for a
+ * push (audit event vote_session.withdraw_nominee), and ret_session_id (may
+ * be NULL) gets the session's id for the caller to push after commit;
+ * otherwise nothing changes and ret_session_id is left alone. The voting
+ * service then refuses new votes for the nominee and keeps the earlier ones.
+ */
+enum app_err vote_session_withdraw_nominee(const struct op_ctx *ctx,
+                                           const char *nomination_id,
+                                           char ret_session_id[VOTE_SESSION_ID_MAX],
+                                           struct problem *p);
 
 #endif

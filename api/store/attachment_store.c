@@ -18,6 +18,8 @@
 
 const struct db_statement attachment_store_statements[] = {
     {"attachment_store_count", "SELECT count(*) FROM attachments WHERE nomination_id = $1::uuid"},
+    {"attachment_store_count_kind",
+     "SELECT count(*) FROM attachments WHERE nomination_id = $1::uuid AND kind::text = $2"},
     {"attachment_store_insert",
      "INSERT INTO attachments (nomination_id, kind, filename, media_type, size_bytes, sha256,"
      "                         content_sealed, uploaded_by)"
@@ -44,6 +46,23 @@ enum app_err attachment_store_count(struct db *db, const char *nomination_id, lo
     const char *params[] = {nomination_id};
     PGresult *res = NULL;
     enum app_err err = db_exec(db, "attachment_store_count", 1, params, PGRES_TUPLES_OK, &res);
+
+    if (err != APP_OK) {
+        return err;
+    }
+    *ret_count = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return APP_OK;
+}
+
+enum app_err attachment_store_count_kind(struct db *db,
+                                         const char *nomination_id,
+                                         const char *kind,
+                                         long *ret_count)
+{
+    const char *params[] = {nomination_id, kind};
+    PGresult *res = NULL;
+    enum app_err err = db_exec(db, "attachment_store_count_kind", 2, params, PGRES_TUPLES_OK, &res);
 
     if (err != APP_OK) {
         return err;

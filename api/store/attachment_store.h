@@ -38,6 +38,11 @@ struct attachment_content {
     size_t sealed_len;
 };
 enum app_err attachment_store_count(struct db *db, const char *nomination_id, long *ret_count);
+/* The nomination's files of one evidence_kind value. */
+enum app_err attachment_store_count_kind(struct db *db,
+                                         const char *nomination_id,
+                                         const char *kind,
+                                         long *ret_count);
 enum app_err
 attachment_store_insert(struct db *db, const struct attachment_new *a, char **ret_json);
 /* Oldest first. */

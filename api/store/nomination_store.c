@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil_time.h"
 #include "db_internal.h"
 
 /* The columns a write may set, from the prepared object d. */
@@ -44,7 +45,7 @@ const struct db_statement nomination_store_statements[] = {
      "INSERT INTO nominations (round_id, unit_id, channel, name, id_number_sealed, id_number_hash,"
      "  id_number_masked, gender, birth_date, age, phone_sealed, phone_masked, occupation,"
      "  skill_level, skill_certificate_no, front_line, post, innovation_studio_lead, honours,"
-     "  patents, competitions, apprentices, deeds)"
+     "  patents, competitions, apprentices, deeds, created_on)"
      " SELECT $1::uuid, $2::uuid, coalesce(d->>'channel', 'unit'), d->>'name',"
      "  decode(d->>'id_number_sealed', 'hex'), d->>'id_number_hash', d->>'id_number_masked',"
      "  d->>'gender', (d->>'birth_date')::date, (d->>'age')::int,"
@@ -53,7 +54,7 @@ const struct db_statement nomination_store_statements[] = {
      "  d->>'post', coalesce((d->>'innovation_studio_lead')::boolean, false),"
      "  coalesce(d->'honours', '[]'), coalesce(d->'patents', '[]'),"
      "  coalesce(d->'competitions', '[]'), coalesce(d->'apprentices', '[]'),"
-     "  coalesce(d->>'deeds', '')"
+     "  coalesce(d->>'deeds', ''), $4::date"
      "  FROM (SELECT $3::jsonb AS d) s"
      " RETURNING id::text"},
     {"nomination_store_update",
@@ -107,7 +108,9 @@ const struct db_statement nomination_store_statements[] = {
      "  u.kind::text, length(n.deeds),"
      "  (SELECT count(*) FROM jsonb_array_elements(n.honours || n.competitions) e"
      "    WHERE e->>'level' IN ('national', 'provincial', 'municipal', 'district')),"
-     "  (SELECT count(*) FROM attachments a WHERE a.nomination_id = n.id),"
+     /* Evidence of the candidate: the unit publicity's evidence is not. */
+     "  (SELECT count(*) FROM attachments a WHERE a.nomination_id = n.id"
+     "      AND a.kind <> 'unit_publicity'),"
      "  (SELECT count(*) FROM nominations o JOIN rounds ro ON ro.id = o.round_id"
      "    WHERE o.id_number_hash = n.id_number_hash AND ro.programme_id = r.programme_id"
      "      AND o.round_id <> n.round_id AND o.state = 'recognized'),"
@@ -145,11 +148,16 @@ enum app_err nomination_store_insert(struct db *db,
                                      const char *round_id,
                                      const char *unit_id,
                                      const char *values_json,
+                                     int32_t created_on,
                                      char **ret_id)
 {
-    const char *params[] = {round_id, unit_id, values_json};
+    char day[11];
+    const char *params[] = {round_id, unit_id, values_json, day};
     PGresult *res = NULL;
-    enum app_err err = db_exec(db, "nomination_store_insert", 3, params, PGRES_TUPLES_OK, &res);
+    enum app_err err;
+
+    date_format(created_on, day);
+    err = db_exec(db, "nomination_store_insert", 4, params, PGRES_TUPLES_OK, &res);
 
     if (err == APP_OK) {
         *ret_id = db_strdup(res, 0, 0);

@@ -46,11 +46,13 @@ struct nomination_facts {
     int publicity_workdays; /* -1 when none */
 };
 enum app_err nomination_store_get(struct db *db, const char *id, char **ret_json);
-/* values_json: the prepared columns (see nomination_store.c). *ret_id is malloc'd. */
+/* values_json: the prepared columns (see nomination_store.c); created_on:
+ * today on the service clock (days since 1970). *ret_id is malloc'd. */
 enum app_err nomination_store_insert(struct db *db,
                                      const char *round_id,
                                      const char *unit_id,
                                      const char *values_json,
+                                     int32_t created_on,
                                      char **ret_id);
 /* PRECONDITION_FAILED when the row's version is no longer `version`. */
 enum app_err

@@ -32,10 +32,12 @@ const struct db_statement scope_store_statements[] = {
      "       r.version, r.year"
      "  FROM rounds r JOIN programmes p ON p.id = r.programme_id WHERE r.id = $1::uuid"
      "   FOR SHARE OF r"},
-    {"scope_store_nomination", "SELECT n.id, n.round_id, n.unit_id, n.state::text, n.version"
+    {"scope_store_nomination", "SELECT n.id, n.round_id, n.unit_id, n.state::text, n.version,"
+                               "       to_char(n.created_on, 'YYYY-MM-DD')"
                                "  FROM nominations n WHERE n.id = $1::uuid"},
     {"scope_store_nomination_for_update",
-     "SELECT n.id, n.round_id, n.unit_id, n.state::text, n.version"
+     "SELECT n.id, n.round_id, n.unit_id, n.state::text, n.version,"
+     "       to_char(n.created_on, 'YYYY-MM-DD')"
      "  FROM nominations n WHERE n.id = $1::uuid FOR UPDATE"},
     {NULL, NULL},
 };
@@ -104,6 +106,9 @@ scope_store_nomination(struct db *db, const char *id, bool for_update, struct no
     ret->state =
         (enum nomination_state)enums_from_value(ENUMS_NOMINATION_STATES, PQgetvalue(res, 0, 3));
     ret->version = atoi(PQgetvalue(res, 0, 4));
+    if (!date_parse(PQgetvalue(res, 0, 5), &ret->created_on)) {
+        ret->created_on = 0;
+    }
     PQclear(res);
     return APP_OK;
 }

@@ -31,6 +31,7 @@ struct nomination_ref {
     char unit_id[40];
     enum nomination_state state;
     int version;
+    int32_t created_on; /* the day it was created, on the service clock (days since 1970) */
 };
 /* Row locks for the scope reads, taken inside the caller's transaction. */
 enum scope_lock {

@@ -109,6 +109,9 @@ const struct db_statement vote_session_store_statements[] = {
      "       push_attempts = push_attempts + 1, push_error = NULL,"
      "       version = version + 1, updated_at = now()"
      " WHERE id = $1::uuid AND push_state = 'pending'"
+     /* Only when the body pushed is still the session's: a change made
+      * while the push was in flight (a withdrawn nominee) stays pending. */
+     "   AND api_vote_push(vote_sessions) = $3::jsonb"
      " RETURNING api_vote_session(vote_sessions, $2::timestamptz)::text"},
     {"vote_session_store_push_failed",
      "UPDATE vote_sessions SET push_attempts = push_attempts + 1, push_error = $2,"
@@ -117,6 +120,8 @@ const struct db_statement vote_session_store_statements[] = {
      "       version = version + 1, updated_at = now()"
      " WHERE id = $1::uuid AND push_state = 'pending'"
      " RETURNING api_vote_session(vote_sessions, $4::timestamptz)::text"},
+    {"vote_session_store_withdraw",
+     "SELECT vote_session_withdraw($1::uuid, $2::timestamptz)::text"},
     {NULL, NULL},
 };
 
@@ -281,17 +286,26 @@ enum app_err vote_session_store_push_body(struct db *db, const char *id, char **
     return db_json_one(db, "vote_session_store_push_body", 1, params, ret_json);
 }
 
-enum app_err
-vote_session_store_push_result(struct db *db, const char *id, const char *error, char **ret_json)
+enum app_err vote_session_store_push_result(
+    struct db *db, const char *id, const char *body, const char *error, char **ret_json)
 {
     char cap[16], now[RFC3339_TEXT_MAX];
-    const char *ok_params[] = {id, now};
+    const char *ok_params[] = {id, now, body};
     const char *failed_params[] = {id, error, cap, now};
 
     db_clock_now(now);
     if (error == NULL) {
-        return db_json_one(db, "vote_session_store_push_ok", 2, ok_params, ret_json);
+        return db_json_one(db, "vote_session_store_push_ok", 3, ok_params, ret_json);
     }
     snprintf(cap, sizeof(cap), "%d", VOTE_PUSH_BACKOFF_MAX_S);
     return db_json_one(db, "vote_session_store_push_failed", 4, failed_params, ret_json);
+}
+
+enum app_err vote_session_store_withdraw(struct db *db, const char *nomination_id, char **ret_json)
+{
+    char now[RFC3339_TEXT_MAX];
+    const char *params[] = {nomination_id, now};
+
+    db_clock_now(now);
+    return db_json_one(db, "vote_session_store_withdraw", 2, params, ret_json);
 }

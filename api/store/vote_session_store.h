@@ -96,9 +96,15 @@ enum app_err vote_session_store_resolve(
 enum app_err vote_session_store_push_due(struct db *db, int limit, char **ret_array);
 /* The PUT body for jiangxin-vote; NOT_FOUND unless the session is pending. */
 enum app_err vote_session_store_push_body(struct db *db, const char *id, char **ret_json);
-/* Records a push attempt: error NULL = pushed, else the reason (no personal
- * data) and the next attempt after a backoff. NOT_FOUND when no longer pending. */
-enum app_err
-vote_session_store_push_result(struct db *db, const char *id, const char *error, char **ret_json);
+/* Records a push attempt of `body` (the push body as sent): error NULL =
+ * pushed, else the reason (no personal data) and the next attempt after a
+ * backoff. NOT_FOUND when no longer pending, or (success) when the session
+ * changed since `body` was read (it stays pending for the next push). */
+enum app_err vote_session_store_push_result(
+    struct db *db, const char *id, const char *body, const char *error, char **ret_json);
+/* Marks nomination `nomination_id` withdrawn in its round's session when it
+ * is listed there and no longer a vote candidate (SQL vote_session_withdraw):
+ * {"id", "before", "after"}; NOT_FOUND when nothing was marked. */
+enum app_err vote_session_store_withdraw(struct db *db, const char *nomination_id, char **ret_json);
 
 #endif

@@ -81,3 +81,15 @@ LANGUAGE sql STABLE AS $$
         'sha256', a.sha256,
         'created_at', api_ts(a.created_at))
 $$;
+
+-- Trigger of migration 0014: a nomination's creation day. The API writes
+-- the service clock's date; a row written by other means (an import, a
+-- test) takes the date of its row timestamp.
+CREATE OR REPLACE FUNCTION nominations_created_on() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.created_on := coalesce(NEW.created_on,
+                               (NEW.created_at AT TIME ZONE 'Asia/Shanghai')::date);
+    RETURN NEW;
+END
+$$;

@@ -41,6 +41,41 @@ LANGUAGE sql STABLE AS $$
         'candidates', (SELECT count(*) FROM vote_candidates(round)))
 $$;
 
+-- A nomination that is no longer a vote candidate (disqualified for fraud,
+-- withdrawn) while its round's session lists it: the nominee is marked
+-- `"withdrawn": true` in the session's list, and the session becomes
+-- `pending` again so the push job (api/vote_push.c) carries the change to
+-- jiangxin-vote, which then refuses new votes for it and keeps the earlier
+-- ones. Nothing else of the session changes. Returns {"id", "before",
+-- "after"} (the session representations, for the audit event), or NULL
+-- when there was nothing to mark. `at` is the API's clock.
+CREATE OR REPLACE FUNCTION vote_session_withdraw(nom uuid, at timestamptz) RETURNS jsonb
+LANGUAGE sql VOLATILE AS $$
+    WITH old AS (
+        SELECT s.* FROM vote_sessions s JOIN nominations n ON n.round_id = s.round_id
+         WHERE n.id = nom
+           AND s.nominees @> jsonb_build_array(jsonb_build_object('id', nom::text))
+           AND NOT s.nominees @> jsonb_build_array(
+                   jsonb_build_object('id', nom::text, 'withdrawn', true))
+           AND NOT EXISTS (SELECT 1 FROM vote_candidates(s.round_id) c WHERE c.id = nom)
+           FOR UPDATE OF s
+    ), upd AS (
+        UPDATE vote_sessions v
+           SET nominees = (SELECT jsonb_agg(CASE WHEN x.e ->> 'id' = nom::text
+                                                 THEN x.e || '{"withdrawn": true}'::jsonb
+                                                 ELSE x.e END ORDER BY x.ord)
+                             FROM jsonb_array_elements(v.nominees) WITH ORDINALITY AS x(e, ord)),
+               push_state = 'pending', pushed_at = NULL, push_error = NULL, next_push_at = at,
+               version = v.version + 1, updated_at = now()
+          FROM old WHERE v.id = old.id
+        RETURNING v.*
+    )
+    SELECT jsonb_build_object('id', upd.id,
+                              'before', api_vote_session(ROW(old.*)::vote_sessions, at),
+                              'after', api_vote_session(ROW(upd.*)::vote_sessions, at))
+      FROM upd JOIN old ON old.id = upd.id
+$$;
+
 -- A vote session's state as of `at` (the API's clock); the voting service
 -- decides votes by its own clock.
 CREATE OR REPLACE FUNCTION vote_session_state(s vote_sessions, at timestamptz) RETURNS text
@@ -127,9 +162,11 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The results: every nominee with its votes and rank (1, 2, 2, 4 …; ties
--- share a rank and are listed by number), most votes first. `final` only
--- when the frozen final agrees with the sealed log (integrity `agreed`):
--- a disputed or unverified final is never shown as the result.
+-- share a rank and are listed by number), most votes first. A nominee
+-- withdrawn during the vote keeps its votes and `withdrawn: true`, and is
+-- ranked after every remaining nominee. `final` only when the frozen final
+-- agrees with the sealed log (integrity `agreed`): a disputed or unverified
+-- final is never shown as the result.
 CREATE OR REPLACE FUNCTION api_vote_results(s vote_sessions, at timestamptz) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
@@ -151,7 +188,8 @@ LANGUAGE sql STABLE AS $$
             SELECT jsonb_agg(r.nominee || jsonb_build_object('votes', r.votes, 'rank', r.rank)
                              ORDER BY r.rank, (r.nominee ->> 'number')::int)
               FROM (SELECT e AS nominee, v.votes,
-                           rank() OVER (ORDER BY v.votes DESC) AS rank
+                           rank() OVER (ORDER BY coalesce((e ->> 'withdrawn')::boolean, false),
+                                              v.votes DESC) AS rank
                       FROM jsonb_array_elements(s.nominees) e
                       CROSS JOIN LATERAL (SELECT coalesce((s.tally_counts ->> (e ->> 'id'))::bigint,
                                                           0) AS votes) v) r),

@@ -197,18 +197,41 @@ def synthetic_year(year):
     return {"year": year, "source": SYNTHETIC_SOURCE, "days": days}
 
 
-def publicity_start_ended(api, window_opens, workdays=3):
-    """A unit publicity start (YYYY-MM-DD) on or after `window_opens` whose
-    `workdays` working days have ended before today (the services'), found
-    on the calendar through GET /v1/calendar/workdays."""
-    today = clock().today()
-    opens = datetime.date.fromisoformat(window_opens)
-    day = today - datetime.timedelta(days=workdays + 4)
-    while day >= opens:
-        w = api.get(f"/v1/calendar/workdays?from={day.isoformat()}&days={workdays}",
-                    expect=200).body
-        if w["end_date"] < today.isoformat():
-            return day.isoformat()
-        day -= datetime.timedelta(days=3)
-    raise AssertionError(f"no {workdays}-working-day publicity from {window_opens} has ended "
-                         f"before {today}")
+# A made-up photo of a posted notice: a minimal PDF, the kind the API takes.
+PUBLICITY_EVIDENCE = b"%PDF-1.4\n1 0 obj\n(unit publicity notice)\nendobj\n%%EOF\n"
+
+
+def upload_publicity_evidence(api, token, nom_id, *, expect=201):
+    """Uploads the unit publicity's evidence (kind unit_publicity)."""
+    return api.post(f"/v1/nominations/{nom_id}/attachments", token=token,
+                    params={"kind": "unit_publicity", "filename": "公示照片.pdf"},
+                    data=PUBLICITY_EVIDENCE, headers={"Content-Type": "application/pdf"},
+                    expect=expect)
+
+
+def past_publicity(nom):
+    """Moves both clocks to 10:00 on the day after the publicity of `nom` (a
+    nomination representation in unit_publicity) ended."""
+    end = datetime.date.fromisoformat(nom["publicity_end"])
+    clock().set(end + datetime.timedelta(days=1))
+
+
+def publicise(api, unit, nom_id, *, workdays=None, evidence=True, approve=True, start=None):
+    """Takes a draft through its unit publicity by the rules (security issue
+    11: no backdating): the publicity starts today (the services'; or on
+    `start`, not before the nomination was created), the unit uploads its
+    evidence (a photo of the notice), both clocks move past its last
+    working day, and the unit approves it. Returns the nomination as the
+    last move left it. The clocks stay moved (the per-test fixture puts
+    them back)."""
+    body = {"to": "unit_publicity", "publicity_start": start or clock().today().isoformat()}
+    if workdays is not None:
+        body["publicity_workdays"] = workdays
+    path = f"/v1/nominations/{nom_id}/transitions"
+    nom = api.post(path, token=unit.token, json=body, expect=200).body
+    if evidence:
+        upload_publicity_evidence(api, unit.token, nom_id)
+    past_publicity(nom)
+    if approve:
+        nom = api.post(path, token=unit.token, json={"to": "unit_approved"}, expect=200).body
+    return nom

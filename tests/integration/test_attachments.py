@@ -18,6 +18,7 @@ import uuid
 
 import pytest
 
+import clock_support
 import support
 
 # The scenarios use publicity dates in 2026: both clocks are on 2026-11-20 for the
@@ -234,7 +235,7 @@ def test_longest_filename_is_accepted(api, env):
 def test_every_evidence_kind_is_accepted(api, env):
     kinds = [e["value"] for e in api.get("/v1/enums", expect=200).body["evidence_kinds"]]
     assert kinds == ["application_form", "skill_certificate", "honour", "patent", "competition",
-                     "other"]
+                     "unit_publicity", "other"]
     for kind in kinds:
         upload(api, env.unit.token, env.base, png(), "image/png", kind=kind, filename="x.png")
     listed = api.get(env.base, token=env.unit.token, expect=200).body["items"]
@@ -435,9 +436,8 @@ def test_anonymous_is_401(api, env, db_url):
 # ---------------------------------------------------- nomination state
 def _submit(api, env):
     path = f"/v1/nominations/{env.nom['id']}/transitions"
-    for body in ({"to": "unit_publicity", "publicity_start": "2026-09-01"},
-                 {"to": "unit_approved"}, {"to": "submitted"}):
-        api.post(path, token=env.unit.token, json=body, expect=200)
+    clock_support.publicise(api, env.unit, env.nom["id"])
+    api.post(path, token=env.unit.token, json={"to": "submitted"}, expect=200)
 
 
 def test_no_changes_once_submitted(api, env, db_url):
@@ -450,9 +450,10 @@ def test_no_changes_once_submitted(api, env, db_url):
                    headers={"Accept-Language": "en"})
     assert r.body["code"] == "nomination_not_editable"
     assert "submitted" in r.body["detail"]
-    assert stored(db_url, env.nom["id"]) == 1
+    assert stored(db_url, env.nom["id"]) == 2  # a and the publicity's evidence
     # Still readable by the unit and the office.
-    assert api.get(env.base, token=env.office.token, expect=200).body["items"] == [a]
+    items = api.get(env.base, token=env.office.token, expect=200).body["items"]
+    assert items[0] == a and items[1]["kind"] == "unit_publicity"
 
 
 def test_draft_is_frozen_outside_intake(api, env):

@@ -28,6 +28,7 @@ import uuid
 
 import pytest
 
+import clock_support
 import support
 
 # The scenarios use publicity dates in 2026: both clocks are on 2026-11-20 for the
@@ -122,8 +123,7 @@ def build_world(api, factory, staff, *, stage="accepting", unit_other=True):
     w.file = pdf()
     w.att = upload(api, w.unit.token, w.nom["id"], w.file, expect=201).body
     if stage == "qualification":
-        nom_move(api, w.unit, w.nom["id"], "unit_publicity", publicity_start="2026-09-01")
-        nom_move(api, w.unit, w.nom["id"], "unit_approved")
+        clock_support.publicise(api, w.unit, w.nom["id"])
         w.nom = nom_move(api, w.unit, w.nom["id"], "submitted")
         w.round = api.post(f"/v1/rounds/{w.round['id']}/transitions", token=w.office.token,
                            json={"to": "qualification"}, expect=200).body
@@ -338,7 +338,8 @@ def new_programme_body(w):
 def req_nomination_move(w, principal):
     if principal == "office":
         return {"json": {"to": "returned", "note": "请补充职业技能等级证书"}}
-    return {"json": {"to": "unit_publicity", "publicity_start": "2026-09-01"}}
+    return {"json": {"to": "unit_publicity",
+                     "publicity_start": clock_support.clock().today().isoformat()}}
 
 
 # For each endpoint: the path; the request (a function of the world and the
@@ -470,7 +471,8 @@ def iso(api, factory):
     e.a_draft = factory.nomination(e.round["id"], e.a, name=e.a_name, id_number=e.a_idn,
                                    skill_level="technician")
     e.a_pub = factory.nomination(e.round["id"], e.a, name=e.a_name + "二")
-    nom_move(api, e.a, e.a_pub["id"], "unit_publicity", publicity_start="2026-09-01")
+    nom_move(api, e.a, e.a_pub["id"], "unit_publicity",
+             publicity_start=clock_support.clock().today().isoformat())
     e.a_att = upload(api, e.a.token, e.a_draft["id"], pdf(), expect=201).body
     e.keyed_body = factory.nomination_body()
     e.create_key, e.upload_key = f"iso-{support.rand_hex(12)}", f"iso-{support.rand_hex(12)}"
@@ -591,7 +593,8 @@ def _probe_requests(nom_id, att_id, version):
                                "headers": {"If-Match": f'"{version}"'}}),
         ("withdraw", "POST", f"{n}/transitions", {"json": {"to": "withdrawn"}}),
         ("publicise", "POST", f"{n}/transitions",
-         {"json": {"to": "unit_publicity", "publicity_start": "2026-09-01"}}),
+         {"json": {"to": "unit_publicity",
+                   "publicity_start": clock_support.clock().today().isoformat()}}),
         ("eligibility", "GET", f"{n}/eligibility", {}),
         ("attachments", "GET", f"{n}/attachments", {}),
         ("upload", "POST", f"{n}/attachments",

@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 
+import clock_support
 import support
 
 DAY = 86400
@@ -85,6 +86,7 @@ def test_approval_waits_for_the_end_of_the_publicity(api, factory, clock):
     assert (r["publicity_start"], r["publicity_end"]) == (d(today), end)
     r = move(api, unit, n["id"], "unit_approved", expect=409)
     assert end in r.body["detail"] and r.body["current_state"] == "unit_publicity"
+    clock_support.upload_publicity_evidence(api, unit.token, n["id"])
     clock.set(f"{end}T23:59:30+08:00")
     move(api, unit, n["id"], "unit_approved", expect=409)
     after = datetime.date.fromisoformat(end) + datetime.timedelta(days=1)

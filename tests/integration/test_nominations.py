@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 
+import clock_support
 import support
 from support import etag_of, pointers
 
@@ -60,11 +61,9 @@ def to_submitted(api, factory, env, unit=None, workdays=None, **changes):
     """A nomination driven by its unit through publicity to submission."""
     unit = unit or env.a
     n = factory.nomination(env.round["id"], unit, **changes)
-    extra = {"publicity_workdays": workdays} if workdays else {}
     if env.code.startswith("t-huancui") and not workdays:
-        extra = {"publicity_workdays": 5}
-    move(api, unit, n["id"], "unit_publicity", publicity_start="2026-09-01", **extra)
-    move(api, unit, n["id"], "unit_approved")
+        workdays = 5
+    clock_support.publicise(api, unit, n["id"], workdays=workdays)
     return move(api, unit, n["id"], "submitted").body
 
 
@@ -331,7 +330,7 @@ def test_patch_needs_if_match_and_only_edits_drafts(api, factory, ls):
     r = api.patch(path, token=ls.a.token, json={"id_number": new_id},
                   headers={"If-Match": '"2"'}, expect=200)
     assert r.body["id_number"] == support.mask_id(new_id) and r.body["gender"] == "male"
-    move(api, ls.a, n["id"], "unit_publicity", publicity_start="2026-09-01")
+    move(api, ls.a, n["id"], "unit_publicity", publicity_start="2026-11-20")
     r = api.patch(path, token=ls.a.token, json={"occupation": "焊工"},
                   headers={"If-Match": '"4"'}, expect=409)
     assert r.body["current_state"] == "unit_publicity"
@@ -349,17 +348,22 @@ def test_patch_needs_if_match_and_only_edits_drafts(api, factory, ls):
     # An ordinary week: from Mon 11-02: 11-03, 11-04, 11-05.
     ("2026-11-02", "2026-11-05", "no holiday"),
 ])
-def test_lanshan_unit_publicity_end_on_the_calendar(api, factory, ls, start, end, why):
+def test_lanshan_unit_publicity_end_on_the_calendar(api, factory, clock, ls, start, end, why):
     # 岚山 第五条（一）: 公示时间不少于3个工作日, counted from the next working day.
+    # The nomination exists on the publicity's first day (no backdating).
+    clock.set(start)
     n = factory.nomination(ls.round["id"], ls.a)
     r = move(api, ls.a, n["id"], "unit_publicity", publicity_start=start).body
     assert (r["publicity_start"], r["publicity_end"], r["publicity_workdays"]) == \
         (start, end, 3), why
+    clock_support.upload_publicity_evidence(api, ls.a.token, n["id"])
+    clock_support.past_publicity(r)
     approved = move(api, ls.a, n["id"], "unit_approved").body
     assert approved["state"] == "unit_approved"
 
 
-def test_publicity_rules(api, factory, ls, hc):
+def test_publicity_rules(api, factory, clock, ls, hc):
+    clock.set("2026-09-01")  # the nominations exist when their publicity starts
     n = factory.nomination(ls.round["id"], ls.a)
     # fewer working days than 岚山's minimum of 3
     r = move(api, ls.a, n["id"], "unit_publicity", publicity_start="2026-09-01",
@@ -406,8 +410,7 @@ def test_programme_without_publicity_submits_drafts(api, factory):
 # ------------------------------------------------------------- submission and checklist
 def test_submission_needs_a_complete_nomination(api, factory, ls):
     n = factory.nomination(ls.round["id"], ls.a, phone=None, post=None)
-    move(api, ls.a, n["id"], "unit_publicity", publicity_start="2026-09-01")
-    move(api, ls.a, n["id"], "unit_approved")
+    clock_support.publicise(api, ls.a, n["id"])
     r = move(api, ls.a, n["id"], "submitted", expect=422)
     assert {"/phone", "/post"} <= set(pointers(r.body))
     assert api.get(f"/v1/nominations/{n['id']}", token=ls.a.token).body["state"] == \
@@ -585,7 +588,7 @@ def test_transition_bad_input(api, factory, ls):
 
 def test_every_transition_is_audited(api, factory, ls, admin_token):
     n = factory.nomination(ls.round["id"], ls.a)
-    move(api, ls.a, n["id"], "unit_publicity", publicity_start="2026-09-01")
+    move(api, ls.a, n["id"], "unit_publicity", publicity_start="2026-11-20")
     events = api.get(f"/v1/audit?entity_type=nomination&entity_id={n['id']}",
                      token=admin_token, expect=200).body["items"]
     events.sort(key=lambda e: e["seq"])

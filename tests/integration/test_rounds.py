@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 
+import clock_support
 import support
 from support import etag_of, pointers
 
@@ -615,10 +616,9 @@ def test_review_guard_through_the_nominations_api(api, factory, prog):
     rd = factory.round(code, office, phase="accepting")
     unit = factory.user("unit")
     n = factory.nomination(rd["id"], unit)
-    for step in ({"to": "unit_publicity", "publicity_start": "2026-09-01"},
-                 {"to": "unit_approved"}, {"to": "submitted"}):
-        api.post(f"/v1/nominations/{n['id']}/transitions", token=unit.token, json=step,
-                 expect=200)
+    clock_support.publicise(api, unit, n["id"])
+    api.post(f"/v1/nominations/{n['id']}/transitions", token=unit.token,
+             json={"to": "submitted"}, expect=200)
     move(api, office, rd["id"], "qualification")
     r = move(api, office, rd["id"], "review", expect=409, headers={"Accept-Language": "en"})
     assert r.body["current_phase"] == "qualification" and "1 nomination" in r.body["detail"]

@@ -71,13 +71,22 @@ def qualified_round(factory, api, n=3, *, base="lanshan-craftsman"):
     rnd = factory.round(code, office, phase="accepting")
     unit = factory.user("unit", unit_id=factory.unit()["id"])
     ids = []
-    start = clock_support.publicity_start_ended(api, rnd["window_opens"])
+    # The publicity runs from today with its evidence (no backdating); the
+    # clocks go past its end for the approval, then back where they were.
+    clk = clock_support.clock()
+    began, began_real = clk.now(), time.time()
+    today = clk.today().isoformat()
+    publicised = []
     for i in range(n):
         nom = factory.nomination(rnd["id"], unit, name=f"测试候选人{i + 1}")
-        _move(api, unit, nom["id"], "unit_publicity", publicity_start=start)
-        _move(api, unit, nom["id"], "unit_approved")
-        _move(api, unit, nom["id"], "submitted")
+        publicised.append(_move(api, unit, nom["id"], "unit_publicity", publicity_start=today))
+        clock_support.upload_publicity_evidence(api, unit.token, nom["id"])
         ids.append(nom["id"])
+    if publicised:
+        clock_support.past_publicity(max(publicised, key=lambda x: x["publicity_end"]))
+    for nom_id in ids:
+        _move(api, unit, nom_id, "unit_approved")
+        _move(api, unit, nom_id, "submitted")
     api.post(f"/v1/rounds/{rnd['id']}/transitions", token=office.token,
              json={"to": "qualification"}, expect=200)
     for nom_id in ids:
@@ -89,6 +98,7 @@ def qualified_round(factory, api, n=3, *, base="lanshan-craftsman"):
         assert _move(api, office, nom_id, "qualified", **body)["state"] == "qualified"
     api.post(f"/v1/rounds/{rnd['id']}/transitions", token=office.token,
              json={"to": "review"}, expect=200)
+    clk.set(began + time.time() - began_real)
     return rnd, office, ids
 
 

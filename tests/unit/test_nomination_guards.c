@@ -108,12 +108,42 @@ static void test_publicity_start(void)
         struct problem p = {0};
         int n = 0;
         enum app_err err = nomination_guard_publicity_start(
-            rows[i].start_ok, rows[i].start, rows[i].workdays, &pol, opens, closes, &n, &p);
+            rows[i].start_ok, rows[i].start, rows[i].workdays, &pol, opens, closes, opens, &n, &p);
 
         CHECKF(err == rows[i].want, "row %zu: %d, want %d", i, err, rows[i].want);
         CHECKF(p.n_errors == rows[i].n_errors, "row %zu: %zu errors", i, p.n_errors);
         CHECKF(err != APP_OK || n == rows[i].want_n, "row %zu: n %d", i, n);
     }
+}
+
+/* Backdating: a publicity cannot start before its nomination existed
+ * (security issue 11), and the evidence the policy asks for. */
+static void test_publicity_backdated_and_evidence(void)
+{
+    struct policy pol = {.unit_publicity_min_workdays = 3};
+    struct problem p = {0};
+    int n = 0;
+
+    CHECK_EQ_INT(nomination_guard_publicity_start(true, D(2031, 3, 1), -1, &pol, D(2031, 3, 1),
+                                                  D(2031, 3, 31), D(2031, 3, 10), &n, &p),
+                 APP_ERR_VALIDATION);
+    CHECK_EQ_STR(p.errors[0].code, "publicity_before_nomination");
+    CHECK(strstr(p.errors[0].detail[PROBLEM_LANG_EN], "2031-03-10") != NULL);
+    problem_clear(&p);
+    CHECK_EQ_INT(nomination_guard_publicity_start(true, D(2031, 3, 10), -1, &pol, D(2031, 3, 1),
+                                                  D(2031, 3, 31), D(2031, 3, 10), &n, &p),
+                 APP_OK);
+    CHECK_EQ_INT(n, 3);
+    CHECK_EQ_INT(nomination_guard_publicity_evidence(NOM_UNIT_PUBLICITY, &pol, "x", 0, &p), APP_OK);
+    pol.publicity_evidence_required = true;
+    CHECK_EQ_INT(
+        nomination_guard_publicity_evidence(NOM_UNIT_PUBLICITY, &pol, "岚山 第五条（一）", 0, &p),
+        APP_ERR_CONFLICT);
+    CHECK_EQ_STR(problem_code(&p), "publicity_evidence_required");
+    CHECK(strstr(p.detail[PROBLEM_LANG_ZH], "岚山 第五条（一）") != NULL);
+    problem_clear(&p);
+    CHECK_EQ_INT(nomination_guard_publicity_evidence(NOM_UNIT_PUBLICITY, &pol, NULL, 1, &p),
+                 APP_OK);
 }
 
 static void test_dates(void)
@@ -193,6 +223,7 @@ int main(void)
         {"move: table, role, phase", test_move},
         {"members a move does not use, all at once", test_members},
         {"publicity start and length", test_publicity_start},
+        {"publicity not backdated, its evidence", test_publicity_backdated_and_evidence},
         {"publicity passed and the application window", test_dates},
         {"complete and the deeds' bounds", test_complete_and_deeds},
         {"editable, no publicity", test_editable_and_no_publicity},

@@ -60,6 +60,7 @@ static void view_of(const struct vote_info *in, struct vote_view *v, const char 
         .total = in->total,
         .log_entries = in->log_entries,
         .log_sha256 = in->log_sha256,
+        .withdrawn = in->withdrawn,
     };
     v->show_counts =
         v->state == VOTE_STATE_CLOSED || (v->state == VOTE_STATE_OPEN && in->show_counts);
@@ -103,7 +104,7 @@ cleanup:
 
 static const unsigned setup_status[] = {
     [VOTE_SETUP_CREATED] = 201,      [VOTE_SETUP_REPLACED] = 200, [VOTE_SETUP_UNCHANGED] = 200,
-    [VOTE_SETUP_CLOSED_EARLY] = 200, [VOTE_SETUP_LOCKED] = 409,
+    [VOTE_SETUP_CLOSED_EARLY] = 200, [VOTE_SETUP_LOCKED] = 409,   [VOTE_SETUP_WITHDRAWN] = 200,
 };
 
 enum app_err session_put(struct http_call *call, struct problem *p)
@@ -126,6 +127,7 @@ enum app_err session_put(struct http_call *call, struct problem *p)
                            .ip_burst = in.ip_burst,
                            .show_counts = in.show_counts,
                            .doc = in.doc,
+                           .withdrawn = in.withdrawn,
                            .n_nominees = in.n_nominees,
                            .nominee_ids = in.nominee_ids};
     err = vote_store_setup(id, &s, clock_offset_ms(), &result);
@@ -135,9 +137,9 @@ enum app_err session_put(struct http_call *call, struct problem *p)
     }
     if (result == VOTE_SETUP_LOCKED) {
         problem_fail(p, APP_ERR_CONFLICT, "session_locked",
-                     "投票已开始，只能将 closes_at 提前且不得早于当前时间",
-                     "the session has opened: the only change allowed is an earlier closes_at "
-                     "that is not in the past");
+                     "投票已开始，只能将 closes_at 提前且不得早于当前时间，或增加退出的候选人",
+                     "the session has opened: the only changes allowed are an earlier closes_at "
+                     "that is not in the past and more withdrawn nominees");
         goto cleanup;
     }
     if (result == VOTE_SETUP_CREATED) {

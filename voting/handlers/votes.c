@@ -67,6 +67,13 @@ static const struct {
      .code = "already_voted_today",
      .zh = "您今天已为该候选人投过票",
      .en = "you have already voted for this nominee today"},
+    {.status = VOTE_CAST_WITHDRAWN,
+     .outcome = VOTE_WITHDRAWN,
+     .err = APP_ERR_CONFLICT,
+     .code = "nominee_withdrawn",
+     .zh = "该候选人已退出本场投票（被取消资格或撤回推荐），不再接受投票；此前的投票仍保留在记录中",
+     .en = "this nominee has been withdrawn from the vote (disqualified or withdrawn); no new "
+           "votes are taken, earlier votes stay in the log"},
     {.status = VOTE_CAST_DAILY_LIMIT,
      .outcome = VOTE_DAILY_LIMIT,
      .err = APP_ERR_RATE_LIMITED,

@@ -41,7 +41,9 @@ struct vote_session_input {
     bool show_counts;
     size_t n_nominees;
     const char *nominee_ids[VOTE_SESSION_NOMINEES_MAX];
-    char *doc; /* malloc'd normalised public JSON (everything but closes_at and state) */
+    char *doc;       /* malloc'd normalised public JSON (everything but closes_at, state and the
+                        withdrawals) */
+    char *withdrawn; /* malloc'd: the ids of nominees with `withdrawn: true`, space-separated */
 };
 
 /* True for a lowercase canonical UUID (8-4-4-4-12 hex). */
@@ -75,6 +77,7 @@ struct vote_view {
     long total;
     long log_entries; /* < 0: no digest yet */
     const char *log_sha256;
+    const char *withdrawn; /* withdrawn nominee ids, space-separated; NULL: none */
 };
 
 /* The public session (new reference), NULL when the doc is unreadable. */

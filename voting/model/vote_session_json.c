@@ -29,6 +29,7 @@ static const struct json_field nominee_fields[] = {
     {"unit_name",  JF_STRING,           true,  1, VOTE_SESSION_UNIT_MAX},
     {"occupation", JF_STRING,           true,  1, VOTE_SESSION_NAME_MAX},
     {"summary",    JF_STRING | JF_NULL, false, 0, VOTE_SESSION_SUMMARY_MAX},
+    {"withdrawn",  JF_BOOL,             false, 0, 0},
 };
 static const struct json_field limit_fields[] = {
     {"votes_per_day",             JF_INT, true, 1, VOTE_LIMIT_DAY_MAX},
@@ -141,7 +142,22 @@ check_nominee(const json_t *n, const char *prefix, struct vote_session_input *in
     return ok;
 }
 
-/* Checks the nominees and builds their public list (number = position). */
+/* Appends `id` to the space-separated list *w (malloc'd); false when out of memory. */
+static bool add_withdrawn(char **w, const char *id)
+{
+    size_t old = *w != NULL ? strlen(*w) : 0;
+    char *n = realloc(*w, old + strlen(id) + 2);
+
+    if (n == NULL) {
+        return false;
+    }
+    snprintf(n + old, strlen(id) + 2, "%s%s", old > 0 ? " " : "", id);
+    *w = n;
+    return true;
+}
+
+/* Checks the nominees and builds their public list (number = position);
+ * the withdrawn ones go to in->withdrawn, not into the list. */
 static json_t *check_nominees(const json_t *list, struct vote_session_input *in, struct problem *p)
 {
     json_t *out = json_array();
@@ -172,6 +188,10 @@ static json_t *check_nominees(const json_t *list, struct vote_session_input *in,
             json_object_set(pub, "summary", (json_t *)summary);
         }
         if (pub == NULL || json_array_append_new(out, pub) != 0) {
+            ok = false;
+        }
+        if (json_is_true(json_object_get(n, "withdrawn")) &&
+            !add_withdrawn(&in->withdrawn, json_string_value(json_object_get(n, "id")))) {
             ok = false;
         }
     }
@@ -225,7 +245,7 @@ bool vote_session_parse(const json_t *body,
     if (reterr->n_errors + reterr->n_dropped > before) {
         goto cleanup;
     }
-    if (nominees == NULL) {
+    if (nominees == NULL || (in.withdrawn == NULL && (in.withdrawn = strdup("")) == NULL)) {
         problem_kind(reterr, APP_ERR_INTERNAL); /* out of memory */
         goto cleanup;
     }
@@ -242,9 +262,11 @@ bool vote_session_parse(const json_t *body,
         goto cleanup;
     }
     *ret = in;
+    in.withdrawn = NULL;
     ok = true;
 
 cleanup:
+    free(in.withdrawn);
     json_decref(nominees);
     json_decref(doc);
     return ok;
@@ -255,6 +277,8 @@ void vote_session_input_clear(struct vote_session_input *in)
     if (in != NULL) {
         free(in->doc);
         in->doc = NULL;
+        free(in->withdrawn);
+        in->withdrawn = NULL;
     }
 }
 
@@ -266,6 +290,19 @@ static long count_of(const struct vote_view *v, const char *id)
         }
     }
     return 0;
+}
+
+/* Whether nominee `id` is withdrawn in the view. */
+static bool is_withdrawn(const struct vote_view *v, const char *id)
+{
+    size_t n = id != NULL ? strlen(id) : 0;
+
+    for (const char *w = v->withdrawn; n > 0 && w != NULL && (w = strstr(w, id)) != NULL; w += n) {
+        if ((w == v->withdrawn || w[-1] == ' ') && (w[n] == ' ' || w[n] == '\0')) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static int add_log(json_t *out, const struct vote_view *v)
@@ -304,8 +341,11 @@ json_t *vote_session_public(const char *doc_text, const struct vote_view *v)
     nominees = json_object_get(out, "nominees");
     json_array_foreach(nominees, i, n)
     {
+        const char *id = json_string_value(json_object_get(n, "id"));
+        if (is_withdrawn(v, id)) {
+            rc |= json_object_set_new(n, "withdrawn", json_true());
+        }
         if (v->show_counts) {
-            const char *id = json_string_value(json_object_get(n, "id"));
             rc |= json_object_set_new(n, "votes", json_integer(count_of(v, id != NULL ? id : "")));
         }
     }
@@ -331,10 +371,13 @@ json_t *vote_session_tally(const char *doc_text, const struct vote_view *v)
     json_array_foreach(rc == 0 ? json_object_get(doc, "nominees") : NULL, i, n)
     {
         const char *id = json_string_value(json_object_get(n, "id"));
-        rc |=
-            json_array_append_new(counts, json_pack("{s:s?, s:O, s:I}", "nominee_id", id, "number",
-                                                    json_object_get(n, "number"), "votes",
-                                                    (json_int_t)count_of(v, id != NULL ? id : "")));
+        json_t *row =
+            json_pack("{s:s?, s:O, s:I}", "nominee_id", id, "number", json_object_get(n, "number"),
+                      "votes", (json_int_t)count_of(v, id != NULL ? id : ""));
+        if (row != NULL && is_withdrawn(v, id)) {
+            rc |= json_object_set_new(row, "withdrawn", json_true());
+        }
+        rc |= json_array_append_new(counts, row);
     }
     rfc3339_format(v->now_ms, true, as_of);
     if (rc == 0) {

@@ -16,12 +16,12 @@
 #include "vote_metrics.h"
 #include "vote_scripts.h"
 
-#define SETUP_ARGS 11
+#define SETUP_ARGS 12
 
 static const char *const setup_results[] = {
     [VOTE_SETUP_CREATED] = "CREATED",     [VOTE_SETUP_REPLACED] = "REPLACED",
     [VOTE_SETUP_UNCHANGED] = "UNCHANGED", [VOTE_SETUP_CLOSED_EARLY] = "CLOSED_EARLY",
-    [VOTE_SETUP_LOCKED] = "LOCKED",
+    [VOTE_SETUP_LOCKED] = "LOCKED",       [VOTE_SETUP_WITHDRAWN] = "WITHDRAWN",
 };
 
 enum app_err vote_store_setup(const char *session_id,
@@ -44,7 +44,9 @@ enum app_err vote_store_setup(const char *session_id,
                                                             t,
                                                             burst,
                                                             s->show_counts ? "1" : "0",
-                                                            s->doc};
+                                                            s->doc,
+                                                            s->withdrawn != NULL ? s->withdrawn
+                                                                                 : ""};
     redisReply *r = NULL;
     enum app_err err;
 
@@ -96,7 +98,7 @@ static const struct {
     {"NO_SESSION", VOTE_CAST_NO_SESSION},   {"NOT_OPEN", VOTE_CAST_NOT_OPEN},
     {"CLOSED", VOTE_CAST_CLOSED},           {"RATE_LIMITED", VOTE_CAST_RATE_LIMITED},
     {"BAD_NOMINEE", VOTE_CAST_BAD_NOMINEE}, {"NOMINEE_LIMIT", VOTE_CAST_NOMINEE_LIMIT},
-    {"DAILY_LIMIT", VOTE_CAST_DAILY_LIMIT},
+    {"DAILY_LIMIT", VOTE_CAST_DAILY_LIMIT}, {"WITHDRAWN", VOTE_CAST_WITHDRAWN},
 };
 
 /* {1, id, remaining[, 'REPLAY']} or {0, reason[, retry_ms]} (cast.lua). */
@@ -216,8 +218,12 @@ enum app_err vote_store_info(const char *session_id, long long offset_ms, struct
     in.sealed = v[0] == 1;
     in.show_counts = v[1] == 1;
     in.doc = strdup(r->element[VOTE_INFO_DOC]->str);
+    in.withdrawn = strdup(vote_reply_is_str(r->element[VOTE_INFO_WITHDRAWN])
+                              ? r->element[VOTE_INFO_WITHDRAWN]->str
+                              : "");
     freeReplyObject(r);
-    if (in.doc == NULL) {
+    if (in.doc == NULL || in.withdrawn == NULL) {
+        vote_info_clear(&in);
         return APP_ERR_INTERNAL;
     }
     *ret = in;
@@ -229,6 +235,8 @@ void vote_info_clear(struct vote_info *info)
     if (info != NULL) {
         free(info->doc);
         info->doc = NULL;
+        free(info->withdrawn);
+        info->withdrawn = NULL;
     }
 }
 

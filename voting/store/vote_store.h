@@ -98,7 +98,8 @@ struct vote_setup {
     double ip_t_ms; /* GCRA emission interval: 60000 / ip_rate_per_minute */
     long ip_burst;
     bool show_counts;
-    const char *doc; /* the normalised public JSON without closes_at */
+    const char *doc;       /* the normalised public JSON without closes_at */
+    const char *withdrawn; /* withdrawn nominee ids, space-separated; "" or NULL: none */
     size_t n_nominees;
     const char *const *nominee_ids;
 };
@@ -108,7 +109,9 @@ enum vote_setup_result {
     VOTE_SETUP_REPLACED,
     VOTE_SETUP_UNCHANGED,
     VOTE_SETUP_CLOSED_EARLY,
-    VOTE_SETUP_LOCKED, /* opened: only an identical doc with an earlier closes_at >= now */
+    VOTE_SETUP_LOCKED,    /* opened: only an identical doc with an earlier closes_at >= now,
+                             or more withdrawn nominees */
+    VOTE_SETUP_WITHDRAWN, /* opened: more nominees withdrawn (setup.lua) */
 };
 
 enum app_err vote_store_setup(const char *session_id,
@@ -134,6 +137,7 @@ enum vote_cast_status {
     VOTE_CAST_BAD_NOMINEE,
     VOTE_CAST_NOMINEE_LIMIT,
     VOTE_CAST_DAILY_LIMIT,
+    VOTE_CAST_WITHDRAWN, /* the nominee was withdrawn: votes cast before stay */
 };
 
 struct vote_cast_result {
@@ -160,6 +164,7 @@ struct vote_info {
     bool sealed;
     bool show_counts;
     char *doc;        /* malloc'd; vote_info_clear() frees */
+    char *withdrawn;  /* malloc'd: withdrawn nominee ids, space-separated ("" when none) */
     long log_entries; /* -1 when the digest is not stored yet */
     char log_sha256[VOTE_HEX_MAX];
     long total;

@@ -8,7 +8,8 @@
 -- log is the service's time; should the test clock have been set back below
 -- the log's last entry, the entry takes that entry's millisecond, so ids and
 -- times never decrease. The per-IP limit is a GCRA: ip_t_ms apart, bursts
--- of ip_burst.
+-- of ip_burst. A withdrawn nominee (cfg `withdrawn`) is refused; the votes
+-- cast for it before stay in the log and the tally.
 --
 -- KEYS: 1 cfg      v:{S}:cfg, the session (hash, written by setup.lua)
 --       2 nom      v:{S}:nom, the session's nominee ids (set)
@@ -27,14 +28,15 @@
 --   [0] ok            1 stored (now or by an earlier try), 0 refused
 --   [1] id            when stored: the log entry's stream id
 --   [1] reason        when refused: NO_SESSION, NOT_OPEN, CLOSED,
---                     RATE_LIMITED, BAD_NOMINEE, NOMINEE_LIMIT or DAILY_LIMIT
+--                     RATE_LIMITED, BAD_NOMINEE, WITHDRAWN, NOMINEE_LIMIT or
+--                     DAILY_LIMIT
 --   [2] remaining     when stored: the votes left to the voter today
 --   [2] retry_ms      when RATE_LIMITED or DAILY_LIMIT: ms until a vote may pass
 --   [3] replay_mark   'REPLAY': the receipt was stored by an earlier try
 
 -- include: now.lua offset=ARGV[5]
 local c = redis.call('HMGET', KEYS[1], 'opens_ms', 'closes_ms', 'sealed', 'max_day',
-  'max_nominee_day', 'ip_t_ms', 'ip_burst')
+  'max_nominee_day', 'ip_t_ms', 'ip_burst', 'withdrawn')
 if not c[1] then return {0, 'NO_SESSION'} end
 if now < tonumber(c[1]) then return {0, 'NOT_OPEN'} end
 if now >= tonumber(c[2]) or c[3] then return {0, 'CLOSED'} end
@@ -48,6 +50,10 @@ local wait = tat - T * tonumber(c[7]) - now
 if wait > 0 then return {0, 'RATE_LIMITED', math.ceil(wait)} end
 redis.call('SET', KEYS[4], string.format('%.3f', tat), 'PX', math.ceil(tat - now) + 1000)
 if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return {0, 'BAD_NOMINEE'} end
+-- A nominee withdrawn during the vote (setup.lua's `withdrawn`) takes no new vote.
+if c[8] and string.find(' ' .. c[8] .. ' ', ' ' .. ARGV[1] .. ' ', 1, true) then
+  return {0, 'WITHDRAWN'}
+end
 local day = math.floor((now + 28800000) / 86400000)
 local fresh = not v[1] or tonumber(v[1]) ~= day
 local nn, dn = 0, 0
