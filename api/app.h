@@ -58,7 +58,7 @@ struct api_ctx {
     struct auth_key staff_keys[2];   /* JIANGXIN_JWT_SECRET[_PREVIOUS] (HS256) */
     size_t n_staff_keys;             /* set by api_auth_configure */
     struct auth_keyring poster_keys; /* empty: no poster tokens accepted */
-    struct client_ip_trust trusted; /* parsed JIANGXIN_TRUSTED_PROXIES */
+    struct client_ip_trust trusted;  /* parsed JIANGXIN_TRUSTED_PROXIES */
 };
 
 extern const struct route api_routes[];
