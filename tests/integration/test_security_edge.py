@@ -427,7 +427,7 @@ def test_malformed_content_length_is_refused_before_the_handler(which, name, val
     overflows), Connection: close, and the request never reaches a
     handler (no problem document). libmicrohttpd 0.9.75 writes the head
     of that reply twice (its own defect, before any application callback;
-    SECURITY-edge.md): the reverse proxy in front refuses such requests
+    SECURITY.md, "The HTTP edge"): the reverse proxy in front refuses such requests
     itself, and the connection is closed either way."""
     base = _base(which, api_url, vote_url)
     s = _connect(base)

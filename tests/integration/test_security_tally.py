@@ -134,10 +134,15 @@ def _audit(api, admin_token, entity_id):
 
 def test_forged_final_before_close_is_refused_and_changes_nothing(stack, factory, api):
     """The defect as found: final, sequence 2^62, arbitrary counts and an
-    all-zero digest while the vote is open — today frozen and published."""
+    all-zero digest while the vote is open — today frozen and published.
+    2^62 is now outside the contract's range (at most 2^53 - 1: 422); the
+    largest sequence the contract admits is refused for the close."""
     sess = _session(stack, factory, api, closes_in=3600, votes=(1, 0, 0))
     before = _results(stack, sess, sess.office.token)
     forged = _tally(sess, 2 ** 62, {sess.ids[2]: 999}, final=True, sha=ZERO)
+    r = _put(stack, sess, forged, expect=422)
+    assert r.body["code"] == "out_of_range"
+    forged["sequence"] = 2 ** 53 - 1
     r = _put(stack, sess, forged, expect=409)
     assert r.body["code"] == "tally_final_before_close"
     # A small sequence does not help either.
@@ -150,9 +155,12 @@ def test_forged_final_before_close_is_refused_and_changes_nothing(stack, factory
 
 
 def test_implausible_sequence_jump_is_refused(stack, factory, api):
-    """Sequence 2^62 would make every real tally look stale."""
+    """Sequence 2^62 would make every real tally look stale (now outside
+    the contract, 422); the contract's largest, 2^53 - 1, is implausible."""
     sess = _session(stack, factory, api, closes_in=3600)
-    r = _put(stack, sess, _tally(sess, 2 ** 62, {sess.ids[0]: 5}), expect=409)
+    r = _put(stack, sess, _tally(sess, 2 ** 62, {sess.ids[0]: 5}), expect=422)
+    assert r.body["code"] == "out_of_range"
+    r = _put(stack, sess, _tally(sess, 2 ** 53 - 1, {sess.ids[0]: 5}), expect=409)
     assert r.body["code"] == "tally_sequence_implausible"
     r = _put(stack, sess, _tally(sess, 20000, {sess.ids[0]: 5}), expect=409)
     assert r.body["code"] == "tally_sequence_implausible"
