@@ -11,6 +11,7 @@
 #define UNIT    ROLE_BIT(ROLE_UNIT)
 #define AUDITOR ROLE_BIT(ROLE_AUDITOR)
 #define LEADER  ROLE_BIT(ROLE_LEADER)
+#define EXPERT  ROLE_BIT(ROLE_EXPERT)
 #define SERVICE ROLE_BIT(ROLE_SERVICE)
 #define PUBLIC  0u
 /* Who may read rounds and nominations (each within their scope). */

@@ -173,6 +173,13 @@ static const struct enums_entry nomination_channels[] = {
     [CHANNEL_COMPETITION] = {"competition", "技能竞赛成绩优异者推荐",
                              "Competition winner"},
 };
+
+static const struct enums_entry relation_kinds[] = {
+    [RELATION_MASTER_APPRENTICE] = {"master_apprentice", "师徒关系", "Master and apprentice"},
+    [RELATION_FAMILY]            = {"family", "亲属关系", "Family"},
+    [RELATION_FORMER_COLLEAGUE]  = {"former_colleague", "曾经同事", "Former colleague"},
+    [RELATION_OTHER]             = {"other", "其他利害关系", "Other"},
+};
 /* clang-format on */
 
 /* Staff roles only: ROLE_VOTER (a voter token) is no role a user can hold. */
@@ -198,6 +205,7 @@ _Static_assert(N_OF(evidence_kinds) == EVIDENCE__COUNT, "evidence kinds");
 _Static_assert(N_OF(honour_levels) == HONOUR__COUNT, "honour levels");
 _Static_assert(N_OF(patent_kinds) == PATENT__COUNT, "patent kinds");
 _Static_assert(N_OF(nomination_channels) == CHANNEL__COUNT, "channels");
+_Static_assert(N_OF(relation_kinds) == RELATION__COUNT, "relation kinds");
 
 /* Entry i of a set is C enum value base + i. */
 static const struct enums_table {
@@ -227,6 +235,7 @@ static const struct enums_table {
     [ENUMS_PATENT_KINDS] = {"patent_kinds", patent_kinds, N_OF(patent_kinds)},
     [ENUMS_NOMINATION_CHANNELS] = {"nomination_channels", nomination_channels,
                                    N_OF(nomination_channels)},
+    [ENUMS_RELATION_KINDS] = {"expert_relation_kinds", relation_kinds, N_OF(relation_kinds)},
 };
 
 /* Casting through unsigned makes one comparison reject negative values too. */

@@ -193,6 +193,16 @@ enum nomination_channel {
     CHANNEL__COUNT
 };
 
+/* What ties a review expert to a candidate (declared; the SQL type
+ * expert_relation_kind). */
+enum expert_relation_kind {
+    RELATION_MASTER_APPRENTICE = 0, /* 师徒 */
+    RELATION_FAMILY,                /* 亲属 */
+    RELATION_FORMER_COLLEAGUE,      /* 曾经同事 */
+    RELATION_OTHER,                 /* 其他利害关系 */
+    RELATION__COUNT
+};
+
 /* The enumerations, by the key they have in `GET /v1/enums`. */
 enum enums_set {
     ENUMS_ROLES = 0,           /* "roles": enum role of auth.h, ROLE_ADMIN..ROLE_SERVICE */
@@ -213,6 +223,7 @@ enum enums_set {
     ENUMS_HONOUR_LEVELS,       /* "honour_levels" */
     ENUMS_PATENT_KINDS,        /* "patent_kinds" */
     ENUMS_NOMINATION_CHANNELS, /* "nomination_channels" */
+    ENUMS_RELATION_KINDS,      /* "expert_relation_kinds" */
     ENUMS__COUNT
 };
 

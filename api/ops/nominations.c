@@ -292,7 +292,7 @@ static bool put_id_number(json_t *out,
     char hash[CRYPTO_KEYED_HEX], masked[IDCARD_LEN + 1], date[11];
     int y, m, d;
 
-    crypto_keyed_hash(ctx->pii_key, "id_number", card->number, hash);
+    ops_id_number_hash(ctx, card->number, hash);
     mask_id_number(card->number, masked, sizeof(masked));
     date_format(date_make(card->birth_year, card->birth_month, card->birth_day), date);
     date_split(reference_date, &y, &m, &d);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "crypto.h"
 #include "log.h"
 #include "store/audit_store.h"
 
@@ -95,4 +96,10 @@ enum app_err ops_store_problem(enum app_err err, struct problem *p)
         p->retry_after = 2;
     }
     return err;
+}
+
+void ops_id_number_hash(const struct op_ctx *ctx, const char *number, char ret[65])
+{
+    _Static_assert(CRYPTO_KEYED_HEX == 65, "the hash is 64 hex digits");
+    crypto_keyed_hash(ctx->pii_key, "id_number", number, ret);
 }

@@ -55,6 +55,11 @@ enum app_err ops_internal(struct problem *p);
  * naming the current ETag. The one stale-ETag refusal. */
 enum app_err ops_check_version(const json_t *obj, int version, struct problem *p);
 
+/* The keyed hash of a (checked) ID number under the PII key, as 64 hex
+ * digits: the one hash of a person's ID number, for "one per round",
+ * "recognised before" and experts' declared relations alike. */
+void ops_id_number_hash(const struct op_ctx *ctx, const char *number, char ret[65]);
+
 /* A store's JSON text as a new reference; NULL (logged) with 500 in p
  * when it does not parse. p may be NULL. */
 json_t *ops_json(const char *text, struct problem *p);

@@ -16,6 +16,11 @@ struct unit_input {
     const char *kind; /* unit_kind value */
 };
 
+/* Checks a 统一社会信用代码 (GB 32100 shape and check character, upper
+ * case) and adds one errors[] item at `pointer` when it is wrong: the one
+ * check of a unit code, for units and for experts' employers. No I/O. */
+void unit_code_check(const char *code, const char *pointer, struct problem *p);
+
 /* Checks every given value (the code's GB 32100 shape and check
  * character, the kind) and adds one errors[] item per fault to p, leaving
  * out members p already names. Returns p->err. No I/O. */
