@@ -458,3 +458,10 @@ def test_expert_pool_gives_the_draw_what_the_conflict_check_needs(api, factory, 
     assert all(len(h) == 64 for h in mine["hashes"])
     assert next(e for e in pool if e["id"] == linked.id)["hashes"] == []
     assert inactive.id not in out and elsewhere.id not in out and disabled.id not in out
+
+
+def test_relation_kinds_have_labels_in_enums(api):
+    kinds = api.get("/v1/enums", expect=200).body["expert_relation_kinds"]
+    assert [k["value"] for k in kinds] == ["master_apprentice", "family", "former_colleague",
+                                           "other"]
+    assert kinds[0]["label"] == "师徒关系" and all(k["label"] and k["label_en"] for k in kinds)

@@ -109,6 +109,19 @@ def _units_update(w, ex):
     return _req(token=w.admin, path={"id": unit["id"]}, etag=f"/v1/units/{unit['id']}")
 
 
+def _experts_put(w, ex):
+    u = w.factory.user("expert", login_now=False)
+    return _req(token=w.admin, path={"id": u.id})
+
+
+def _expert_relations_create(w, ex):
+    u = w.factory.user("expert", login_now=False)
+    w.api.put(f"/v1/experts/{u.id}", token=w.admin, expect=201,
+              json=_api_example("experts_put"))
+    return _req(token=w.admin, path={"id": u.id},
+                subs={ex["id_number"]: support.new_id_number()})
+
+
 def _programmes_create(w, ex):
     return _req(token=w.admin, subs={ex["code"]: f"t-ex-{support.rand_hex(8)}"})
 
@@ -270,6 +283,8 @@ SETUPS = {
     ("api", "users_update"): _users_update,
     ("api", "units_create"): _units_create,
     ("api", "units_update"): _units_update,
+    ("api", "experts_put"): _experts_put,
+    ("api", "expert_relations_create"): _expert_relations_create,
     ("api", "programmes_create"): _programmes_create,
     ("api", "programmes_update_policy"): _programmes_update_policy,
     ("api", "policy_versions_create"): _policy_versions_create,
