@@ -131,8 +131,8 @@ static void check_fields(const json_t *fields, struct problem *p)
         }
         for (j = 0; j < i; j++) {
             if (json_equal(json_array_get(fields, j), el)) {
-                problem_field(p, APP_ERR_VALIDATION, ptr, "duplicate_field", "与第 %zu 项重复",
-                              "repeats item %zu", j);
+                problem_field(p, APP_ERR_VALIDATION, ptr, "duplicate_field", "与 /fields/%zu 重复",
+                              "repeats /fields/%zu", j);
                 break;
             }
         }
