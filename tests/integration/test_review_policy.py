@@ -9,6 +9,7 @@ changes nothing."""
 
 import pytest
 
+import clock_support
 import support
 
 LANSHAN = "lanshan-craftsman"
@@ -21,10 +22,17 @@ def _policy(api, code):
     return prog, prog.body["policy"]
 
 
+def _later(years):
+    """1 January and 31 December of the year `years` after the services' today."""
+    year = clock_support.clock().today().year + years
+    return f"{year}-01-01", f"{year}-12-31"
+
+
 def _post_version(api, admin_token, code, policy, expect):
     prog = api.get(f"/v1/programmes/{code}", expect=200)
-    body = dict(policy, document_no=FICTITIOUS, in_force_from="2090-01-01",
-                in_force_to="2094-12-31")
+    start, _ = _later(10)
+    _, end = _later(14)
+    body = dict(policy, document_no=FICTITIOUS, in_force_from=start, in_force_to=end)
     return api.post(f"/v1/programmes/{code}/policy-versions", token=admin_token,
                     json={"policy": body}, headers={"If-Match": prog.headers["ETag"]},
                     expect=expect)
@@ -65,8 +73,9 @@ def test_valid_review_members_are_stored(api, factory, admin_token):
     bare["rubric"] = [{k: val for k, val in c.items() if k != "max_score"}
                       for c in policy["rubric"]]
     prog = api.get(f"/v1/programmes/{code}", expect=200)
-    body = dict(bare, document_no=FICTITIOUS, in_force_from="2095-01-01",
-                in_force_to="2096-12-31")
+    start, _ = _later(15)
+    _, end = _later(16)
+    body = dict(bare, document_no=FICTITIOUS, in_force_from=start, in_force_to=end)
     v3 = api.post(f"/v1/programmes/{code}/policy-versions", token=admin_token,
                   json={"policy": body}, headers={"If-Match": prog.headers["ETag"]},
                   expect=201).body
