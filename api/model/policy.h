@@ -87,7 +87,9 @@
  *   review_experts                int 1..50, optional (5)    experts drawn per nomination
  *   review_disagreement_stdev     int 1..50, optional (15)   flag a nomination whose review
  *                                                            totals' standard deviation
- *                                                            (points of 100) exceeds it
+ *                                                            (points of 100) exceeds it;
+ *                                                            totals in 0..100 spread 50
+ *                                                            at most
  *   shortlist_size                int 1..1000 or null,       null: vote_nominees sizes the
  *                                 optional (null)            shortlist, or without a vote
  *                                                            the office sets it when it
