@@ -29,6 +29,7 @@
 #include "store/nomination_store.h"
 #include "store/policy_version_store.h"
 #include "store/scope_store.h"
+#include "units.h"
 #include "workdays.h"
 
 #define ARRAY_MAX       50 /* honours, patents, competitions */
@@ -50,6 +51,8 @@
         {"honours", JF_ARRAY, false, 0, ARRAY_MAX}, {"patents", JF_ARRAY, false, 0, ARRAY_MAX}, \
         {"competitions", JF_ARRAY, false, 0, ARRAY_MAX},                                        \
         {"apprentices", JF_ARRAY, false, 0, APPRENTICES_MAX},                                   \
+        {"employer", JF_OBJECT | JF_NULL, false, 0, 0},                                         \
+        {"competition_result", JF_OBJECT | JF_NULL, false, 0, 0},                               \
     {                                                                                           \
         "deeds", JF_STRING, false, 0, 0                                                         \
     }
@@ -89,6 +92,18 @@ static const struct json_field apprentice_fields[] = {
     {"skill_level", JF_STRING, true, 1, 32},
     {"year", JF_INT, true, 0, 0},
 };
+
+/* 用人单位: the candidate's employer, apart from the recommending unit. */
+static const struct json_field employer_fields[] = {
+    {"name", JF_STRING, true, 1, 200},
+    {"code", JF_STRING, true, 1, 32}, /* 统一社会信用代码, checked as a unit's */
+    {"kind", JF_STRING, true, 1, 32}, /* unit_kinds */
+};
+
+/* Channel `competition` (环翠 第十条（二） "从各类职业技能竞赛成绩优异者中推荐"): the
+ * result the nomination rests on, shaped as a `competitions` element. */
+static const struct element_shape competition_result_shape = {
+    "competition_result", competition_fields, 4, "level", ENUMS_HONOUR_LEVELS};
 
 static const struct element_shape shapes[] = {
     {"honours", honour_fields, 3, "level", ENUMS_HONOUR_LEVELS},
@@ -174,12 +189,12 @@ static char *dump(const json_t *obj)
 
 /* ---- a candidate body into the prepared store values ---- */
 
+/* A closed object of shape s at `prefix`. */
 static void
-check_element(const struct element_shape *s, const json_t *el, size_t i, struct problem *p)
+check_object(const struct element_shape *s, const json_t *el, const char *prefix, struct problem *p)
 {
-    char prefix[PROBLEM_POINTER_MAX], ptr[PROBLEM_POINTER_MAX];
+    char ptr[PROBLEM_POINTER_MAX];
 
-    snprintf(prefix, sizeof(prefix), "/%s/%zu", s->array, i);
     if (!json_is_object(el)) {
         problem_field(p, APP_ERR_VALIDATION, prefix, "not_an_object", "须为对象",
                       "must be an object");
@@ -200,6 +215,27 @@ check_element(const struct element_shape *s, const json_t *el, size_t i, struct 
         problem_field(p, APP_ERR_VALIDATION, ptr, "year_range", "须在 %d 至 %d 之间",
                       "must be %d to %d", YEAR_MIN, YEAR_MAX);
     }
+}
+
+static void
+check_element(const struct element_shape *s, const json_t *el, size_t i, struct problem *p)
+{
+    char prefix[PROBLEM_POINTER_MAX];
+
+    snprintf(prefix, sizeof(prefix), "/%s/%zu", s->array, i);
+    check_object(s, el, prefix, p);
+}
+
+/* The employer's shape, its code's GB 32100 check (as a unit's) and its
+ * kind (a unit kind). */
+static void check_employer(const json_t *employer, struct problem *p)
+{
+    if (!json_is_object(employer) ||
+        !json_fields_check(employer, employer_fields, 3, "/employer", p)) {
+        return;
+    }
+    unit_code_problem(json_string_value(json_object_get(employer, "code")), "/employer/code", p);
+    unit_kind_problem(json_string_value(json_object_get(employer, "kind")), "/employer/kind", p);
 }
 
 static void check_id_number(const char *id, int32_t today, struct problem *p)
@@ -240,13 +276,13 @@ check_candidate(const json_t *body, const struct policy *pol, int32_t today, str
                       "技能等级未定义（见 GET /v1/enums 的 skill_levels）",
                       "unknown skill level (see GET /v1/enums skill_levels)");
     }
-    if ((s = json_string_value(json_object_get(body, "deeds"))) != NULL &&
-        nomination_deeds_check(pol, json_utf8_length(s)) == DEEDS_TOO_LONG) {
-        size_t max =
-            pol->deeds_max_chars >= 0 ? (size_t)pol->deeds_max_chars : NOMINATION_DEEDS_HARD_MAX;
-        problem_field(
-            p, APP_ERR_VALIDATION, "/deeds", "deeds_too_long", "现为 %zu 字，本项目最多 %zu 字",
-            "is %zu characters; this programme allows at most %zu", json_utf8_length(s), max);
+    if ((s = json_string_value(json_object_get(body, "deeds"))) != NULL) {
+        nomination_guard_deeds_storage(pol, json_utf8_length(s), p);
+    }
+    check_employer(json_object_get(body, "employer"), p);
+    if (json_is_object(json_object_get(body, "competition_result"))) {
+        check_object(&competition_result_shape, json_object_get(body, "competition_result"),
+                     "/competition_result", p);
     }
     if (json_is_string(phone) && !phone_is_valid(json_string_value(phone))) {
         problem_field(p, APP_ERR_VALIDATION, "/phone", "phone_format",
@@ -348,6 +384,8 @@ static enum app_err candidate_values(const struct op_ctx *ctx,
         "competitions",
         "apprentices",
         "deeds",
+        "employer",
+        "competition_result",
     };
     struct idcard card;
     json_t *out = NULL, *v;
@@ -520,7 +558,15 @@ static enum app_err run_checks(const struct op_ctx *ctx,
     date_parse(f.birth_date, &in.birth_date);
     in.skill_level = f.skill_level[0] ? skill_level_from_value(f.skill_level) : -1;
     in.front_line = f.front_line;
-    in.unit_kind = (enum unit_kind)enums_from_value(ENUMS_UNIT_KINDS, f.unit_kind);
+    in.employer_kind =
+        f.employer_kind[0] ? enums_from_value(ENUMS_UNIT_KINDS, f.employer_kind) : -1;
+    in.employer_name = f.employer_kind[0] ? f.employer_name : NULL;
+    in.channel = enums_from_value(ENUMS_NOMINATION_CHANNELS, f.channel);
+    in.competition.present = f.competition;
+    in.competition.name = f.competition_name;
+    in.competition.rank = f.competition_rank;
+    in.competition.level = enums_from_value(ENUMS_HONOUR_LEVELS, f.competition_level);
+    in.competition.year = f.competition_year;
     in.deeds_chars = (size_t)f.deeds_chars;
     in.honours_district_plus = f.honours_district_plus;
     in.attachments = f.attachments;
@@ -630,22 +676,33 @@ static enum app_err guard_publicity_evidence(struct move *m, struct problem *p)
         m->nom.state, &m->pol.p, article_of(m, "publicity_evidence_required"), files, p);
 }
 
+#define MISSING_MAX 12
+
+/* Appends the members of `required` that are null in the nomination. */
+static void
+find_missing(const json_t *cur, const char *const *required, const char **missing, size_t *n)
+{
+    for (const char *const *k = required; *k != NULL && *n < MISSING_MAX; k++) {
+        if (json_is_null(json_object_get(cur, *k))) {
+            missing[(*n)++] = *k;
+        }
+    }
+}
+
 static enum app_err guard_complete(struct move *m, struct problem *p)
 {
-    const char *missing[8];
+    const char *missing[MISSING_MAX];
     size_t n = 0;
 
     if (m->nom.state != NOM_RETURNED && nomination_window_open(m->ctx, &m->round, p) != APP_OK) {
         return p->err;
     }
-    for (const char *const *k = nomination_required_for_submission; *k != NULL && n < 8; k++) {
-        if (json_is_null(json_object_get(m->cur, *k))) {
-            missing[n++] = *k;
-        }
-    }
-    return nomination_guard_complete(
-        missing, n, (size_t)json_integer_value(json_object_get(m->cur, "deeds_chars")), &m->pol.p,
-        p);
+    find_missing(m->cur, nomination_required_for_submission, missing, &n);
+    find_missing(
+        m->cur,
+        nomination_required_for_channel(json_string_value(json_object_get(m->cur, "channel"))),
+        missing, &n);
+    return nomination_guard_complete(missing, n, p);
 }
 
 /* Each guard of the move's row, in the table's order. */

@@ -17,32 +17,32 @@
 
 /* The English details add the model's text; "%.0s" takes it in Chinese
  * and writes nothing. */
-static void check_code(const char *code, struct problem *p)
+void unit_code_problem(const char *code, const char *pointer, struct problem *p)
 {
     char norm[UNIT_CODE_LEN + 1];
 
     switch (unit_code_validate(code, norm)) {
     case UNIT_CODE_OK:
         if (strcmp(norm, code) != 0) {
-            problem_field(p, APP_ERR_VALIDATION, "/code", "unit_code_lower_case",
+            problem_field(p, APP_ERR_VALIDATION, pointer, "unit_code_lower_case",
                           "统一社会信用代码须使用大写字母",
                           "write the 统一社会信用代码 in upper case");
         }
         break;
     case UNIT_CODE_BAD_LENGTH:
-        problem_field(p, APP_ERR_VALIDATION, "/code", "unit_code_length",
+        problem_field(p, APP_ERR_VALIDATION, pointer, "unit_code_length",
                       "统一社会信用代码须为 18 位%.0s",
                       "not a valid 统一社会信用代码 (GB 32100): %s",
                       unit_code_status_text(UNIT_CODE_BAD_LENGTH));
         break;
     case UNIT_CODE_BAD_CHAR:
-        problem_field(p, APP_ERR_VALIDATION, "/code", "unit_code_character",
+        problem_field(p, APP_ERR_VALIDATION, pointer, "unit_code_character",
                       "统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V）%.0s",
                       "not a valid 统一社会信用代码 (GB 32100): %s",
                       unit_code_status_text(UNIT_CODE_BAD_CHAR));
         break;
     case UNIT_CODE_BAD_CHECK:
-        problem_field(p, APP_ERR_VALIDATION, "/code", "unit_code_check_character",
+        problem_field(p, APP_ERR_VALIDATION, pointer, "unit_code_check_character",
                       "统一社会信用代码校验位不符，请核对%.0s",
                       "not a valid 统一社会信用代码 (GB 32100): %s",
                       unit_code_status_text(UNIT_CODE_BAD_CHECK));
@@ -50,14 +50,21 @@ static void check_code(const char *code, struct problem *p)
     }
 }
 
+void unit_kind_problem(const char *kind, const char *pointer, struct problem *p)
+{
+    if (!enums_unit_kind_valid(kind)) {
+        problem_field(p, APP_ERR_VALIDATION, pointer, "unknown_unit_kind",
+                      "单位类别不在可选范围内（见 GET /v1/enums）", "unknown unit kind");
+    }
+}
+
 enum app_err unit_input_check(const struct unit_input *in, struct problem *p)
 {
     if (in->code != NULL && !problem_has_error(p, "/code")) {
-        check_code(in->code, p);
+        unit_code_problem(in->code, "/code", p);
     }
-    if (in->kind != NULL && !problem_has_error(p, "/kind") && !enums_unit_kind_valid(in->kind)) {
-        problem_field(p, APP_ERR_VALIDATION, "/kind", "unknown_unit_kind",
-                      "单位类别不在可选范围内（见 GET /v1/enums）", "unknown unit kind");
+    if (in->kind != NULL && !problem_has_error(p, "/kind")) {
+        unit_kind_problem(in->kind, "/kind", p);
     }
     return p->err;
 }

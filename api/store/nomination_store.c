@@ -45,7 +45,8 @@ const struct db_statement nomination_store_statements[] = {
      "INSERT INTO nominations (round_id, unit_id, channel, name, id_number_sealed, id_number_hash,"
      "  id_number_masked, gender, birth_date, age, phone_sealed, phone_masked, occupation,"
      "  skill_level, skill_certificate_no, front_line, post, innovation_studio_lead, honours,"
-     "  patents, competitions, apprentices, deeds, created_on)"
+     "  patents, competitions, apprentices, deeds, created_on, employer_name, employer_code,"
+     "  employer_kind, competition_result)"
      " SELECT $1::uuid, $2::uuid, coalesce(d->>'channel', 'unit'), d->>'name',"
      "  decode(d->>'id_number_sealed', 'hex'), d->>'id_number_hash', d->>'id_number_masked',"
      "  d->>'gender', (d->>'birth_date')::date, (d->>'age')::int,"
@@ -54,7 +55,8 @@ const struct db_statement nomination_store_statements[] = {
      "  d->>'post', coalesce((d->>'innovation_studio_lead')::boolean, false),"
      "  coalesce(d->'honours', '[]'), coalesce(d->'patents', '[]'),"
      "  coalesce(d->'competitions', '[]'), coalesce(d->'apprentices', '[]'),"
-     "  coalesce(d->>'deeds', ''), $4::date"
+     "  coalesce(d->>'deeds', ''), $4::date, d->'employer'->>'name', d->'employer'->>'code',"
+     "  (d->'employer'->>'kind')::unit_kind, nullif(d->'competition_result', 'null')"
      "  FROM (SELECT $3::jsonb AS d) s"
      " RETURNING id::text"},
     {"nomination_store_update",
@@ -80,6 +82,12 @@ const struct db_statement nomination_store_statements[] = {
      SET("competitions", "d->'competitions'")
      SET("apprentices", "d->'apprentices'")
      SET("deeds", "d->>'deeds'")
+     /* The employer is one member: an object sets the three, null clears them. */
+     " employer_name = CASE WHEN d ? 'employer' THEN d->'employer'->>'name' ELSE n.employer_name END,"
+     " employer_code = CASE WHEN d ? 'employer' THEN d->'employer'->>'code' ELSE n.employer_code END,"
+     " employer_kind = CASE WHEN d ? 'employer' THEN (d->'employer'->>'kind')::unit_kind"
+     "   ELSE n.employer_kind END,"
+     SET("competition_result", "nullif(d->'competition_result', 'null')")
      SET("publicity_start", "(d->>'publicity_start')::date")
      SET("publicity_workdays", "(d->>'publicity_workdays')::int")
      SET("publicity_end", "(d->>'publicity_end')::date")
@@ -121,7 +129,10 @@ const struct db_statement nomination_store_statements[] = {
      "      AND o.round_id <> n.round_id AND o.state = 'recognized' AND $2::int > 0),"
      "  (SELECT count(*) FROM nominations o WHERE o.round_id = n.round_id"
      "      AND o.id_number_hash = n.id_number_hash AND o.id <> n.id AND o.state <> 'withdrawn'),"
-     "  n.publicity_start IS NOT NULL, coalesce(n.publicity_workdays, -1)"
+     "  n.publicity_start IS NOT NULL, coalesce(n.publicity_workdays, -1),"
+     "  n.channel, n.employer_kind::text, n.employer_name,"
+     "  n.competition_result->>'name', n.competition_result->>'level',"
+     "  n.competition_result->>'rank', n.competition_result->>'year'"
      "  FROM nominations n JOIN units u ON u.id = n.unit_id JOIN rounds r ON r.id = n.round_id"
      " WHERE n.id = $1::uuid"},
     {"nomination_store_list_created",
@@ -259,6 +270,17 @@ enum app_err nomination_store_facts(struct db *db,
         ret->same_round_others = atoi(PQgetvalue(res, 0, 9));
         ret->publicity_done = strcmp(PQgetvalue(res, 0, 10), "t") == 0;
         ret->publicity_workdays = atoi(PQgetvalue(res, 0, 11));
+        snprintf(ret->channel, sizeof(ret->channel), "%s", PQgetvalue(res, 0, 12));
+        snprintf(ret->employer_kind, sizeof(ret->employer_kind), "%s", PQgetvalue(res, 0, 13));
+        snprintf(ret->employer_name, sizeof(ret->employer_name), "%s", PQgetvalue(res, 0, 14));
+        ret->competition = !PQgetisnull(res, 0, 15);
+        snprintf(ret->competition_name, sizeof(ret->competition_name), "%s",
+                 PQgetvalue(res, 0, 15));
+        snprintf(ret->competition_level, sizeof(ret->competition_level), "%s",
+                 PQgetvalue(res, 0, 16));
+        snprintf(ret->competition_rank, sizeof(ret->competition_rank), "%s",
+                 PQgetvalue(res, 0, 17));
+        ret->competition_year = atoi(PQgetvalue(res, 0, 18));
     }
     PQclear(res);
     return err;

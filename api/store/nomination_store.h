@@ -44,6 +44,12 @@ struct nomination_facts {
     int same_round_others;
     bool publicity_done;
     int publicity_workdays; /* -1 when none */
+    char channel[16];
+    char employer_kind[16];  /* "" when no employer is recorded */
+    char employer_name[808]; /* 200 code points of UTF-8 */
+    bool competition;        /* a competition result is recorded */
+    char competition_name[808], competition_level[32], competition_rank[208];
+    int competition_year;
 };
 enum app_err nomination_store_get(struct db *db, const char *id, char **ret_json);
 /* values_json: the prepared columns (see nomination_store.c); created_on:

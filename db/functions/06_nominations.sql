@@ -39,8 +39,9 @@ LANGUAGE sql STABLE AS $$
     SELECT api_nomination_list_item(n, (SELECT u.name FROM units u WHERE u.id = n.unit_id))::jsonb
 $$;
 
--- The full form: the summary plus everything the unit entered, the
--- checklist, the office's notes and the history.
+-- The full form: the summary plus everything the unit entered (with the
+-- employer and any competition result), the checklist, the office's notes
+-- and the history.
 CREATE OR REPLACE FUNCTION api_nomination(n nominations) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT api_nomination_summary(n) || jsonb_build_object(
@@ -54,6 +55,13 @@ LANGUAGE sql STABLE AS $$
         'apprentices', n.apprentices,
         'deeds', n.deeds,
         'deeds_chars', length(n.deeds),
+        -- 用人单位 (migration 0015), apart from the recommending unit; null
+        -- until the unit fills it in (required before submission).
+        'employer', CASE WHEN n.employer_name IS NOT NULL THEN jsonb_build_object(
+                        'name', n.employer_name, 'code', n.employer_code,
+                        'kind', n.employer_kind) END,
+        -- Channel `competition` (环翠 第十条（二）): the result it rests on.
+        'competition_result', n.competition_result,
         'publicity_workdays', n.publicity_workdays,
         'eligibility', n.eligibility,
         'overrides', n.overrides,
