@@ -340,7 +340,7 @@ office-lanshan office demo-office-lanshan-pw --programme lanshan-craftsman
 office-huancui office demo-office-huancui-pw --programme huancui-chief-technician
 unit unit demo-unit-pw --unit @UNIT@
 expert expert demo-expert-pw
-leader leader demo-leader-pw
+leader leader demo-leader-pw --programme lanshan-craftsman,huancui-chief-technician
 finance finance demo-finance-pw
 auditor auditor demo-auditor-pw
 EOF

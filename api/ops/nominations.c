@@ -20,6 +20,7 @@
 #include "civil_time.h"
 #include "crypto.h"
 #include "eligibility.h"
+#include "entry.h"
 #include "idcard.h"
 #include "json_fields.h"
 #include "log.h"
@@ -29,7 +30,9 @@
 #include "store/nomination_store.h"
 #include "store/policy_version_store.h"
 #include "store/scope_store.h"
+#include "store/unit_store.h"
 #include "units.h"
+#include "uuid.h"
 #include "workdays.h"
 
 #define ARRAY_MAX       50 /* honours, patents, competitions */
@@ -57,9 +60,12 @@
         "deeds", JF_STRING, false, 0, 0                                                         \
     }
 
-static const struct json_field create_fields[] = {CANDIDATE_FIELDS(true)};
+/* The office names the unit it enters a paper submission for (model/entry.h). */
+static const struct json_field create_fields[] = {CANDIDATE_FIELDS(true),
+                                                  {"unit_id", JF_STRING, false, 1, 64}};
 static const struct json_field patch_fields[] = {CANDIDATE_FIELDS(false)};
-#define N_FIELDS (sizeof(create_fields) / sizeof(create_fields[0]))
+#define N_CREATE_FIELDS (sizeof(create_fields) / sizeof(create_fields[0]))
+#define N_FIELDS        (sizeof(patch_fields) / sizeof(patch_fields[0]))
 
 /* The closed objects inside the arrays, with their enum-valued members. */
 struct element_shape {
@@ -122,7 +128,8 @@ static enum app_err body_shape(const json_t *body, bool create, struct problem *
 {
     char ptr[PROBLEM_POINTER_MAX];
 
-    if (!json_fields_check(body, create ? create_fields : patch_fields, N_FIELDS, "", p) &&
+    if (!json_fields_check(body, create ? create_fields : patch_fields,
+                           create ? N_CREATE_FIELDS : N_FIELDS, "", p) &&
         p->err == APP_ERR_UNKNOWN_FIELD) {
         return p->err;
     }
@@ -433,6 +440,42 @@ static enum app_err duplicate_person(enum app_err err, struct problem *p)
 
 /* ---- create, update ---- */
 
+/* The unit a create is for: the unit user's own; the one an office user
+ * names (unit_id, model/entry.h), which must exist. Field errors are
+ * added to p for the other value checks to join. */
+static enum app_err
+entry_unit(const struct op_ctx *ctx, const json_t *body, const char **ret_unit, struct problem *p)
+{
+    const json_t *v = json_object_get(body, "unit_id");
+    const char *id = json_string_value(v);
+    char *unit = NULL;
+    enum app_err err;
+
+    *ret_unit = ctx->actor->unit_id;
+    if (problem_has_error(p, "/unit_id")) {
+        return APP_OK;
+    }
+    entry_unit_check(ctx->actor->role, v != NULL, p);
+    if (problem_has_error(p, "/unit_id") || id == NULL) {
+        return APP_OK;
+    }
+    if (!uuid_valid(id)) {
+        problem_field(p, APP_ERR_VALIDATION, "/unit_id", "not_uuid",
+                      "须为小写的 UUID（8-4-4-4-12 位十六进制数字）",
+                      "must be a UUID in lower case (8-4-4-4-12 hex digits)");
+        return APP_OK;
+    }
+    err = unit_store_get(ctx->db, id, false, &unit);
+    free(unit);
+    if (err == APP_ERR_NOT_FOUND) {
+        problem_field(p, APP_ERR_VALIDATION, "/unit_id", "unknown_unit", "推荐单位不存在",
+                      "no such unit");
+        return APP_OK;
+    }
+    *ret_unit = id;
+    return err == APP_OK ? APP_OK : ops_store_problem(err, p);
+}
+
 enum app_err nomination_create(const struct op_ctx *ctx,
                                const char *round_id,
                                const json_t *body,
@@ -441,11 +484,15 @@ enum app_err nomination_create(const struct op_ctx *ctx,
 {
     struct round_ref round;
     struct programme_policy pol = {0};
+    struct nomination_entry entry = {.user_id = ctx->actor->id[0] ? ctx->actor->id : NULL,
+                                     .by_office = ctx->actor->role == ROLE_OFFICE};
+    const char *unit_id = NULL;
     char *values = NULL, *id = NULL, *text = NULL;
     enum app_err err;
 
     if (body_shape(body, true, p) != APP_OK ||
         ops_round_scope(ctx, round_id, false, &round, p) != APP_OK ||
+        entry_unit(ctx, body, &unit_id, p) != APP_OK ||
         nomination_load_policy(ctx->db, &round, &pol, p) != APP_OK ||
         check_candidate(body, &pol.p, ctx->today, p) != APP_OK) {
         goto cleanup;
@@ -461,10 +508,10 @@ enum app_err nomination_create(const struct op_ctx *ctx,
         candidate_values(ctx, body, &pol, round.reference_date, &values, p) != APP_OK) {
         goto cleanup;
     }
-    if ((err = nomination_store_insert(ctx->db, round.id, ctx->actor->unit_id, values, ctx->today,
+    if ((err = nomination_store_insert(ctx->db, round.id, unit_id, values, ctx->today, &entry,
                                        &id)) != APP_OK ||
-        (err = nomination_store_add_transition(ctx->db, id, NULL, "draft", ctx->actor, NULL)) !=
-            APP_OK) {
+        (err = nomination_store_add_transition(ctx->db, id, NULL, "draft", ctx->actor, NULL,
+                                               entry.by_office ? unit_id : NULL)) != APP_OK) {
         duplicate_person(err, p);
         goto cleanup;
     }
@@ -503,6 +550,7 @@ enum app_err nomination_update(const struct op_ctx *ctx,
 
     if (body_shape(body, false, p) != APP_OK ||
         ops_nomination_scope(ctx, id, true, &nom, &round, p) != APP_OK ||
+        entry_may_write(ctx->actor->role, nom.entered_by_office, p) != APP_OK ||
         nomination_load_policy(ctx->db, &round, &pol, p) != APP_OK ||
         check_candidate(body, &pol.p, ctx->today, p) != APP_OK) {
         goto cleanup;
@@ -627,6 +675,7 @@ struct move {
     struct nomination_ref nom;
     struct round_ref round;
     struct programme_policy pol;
+    bool on_behalf; /* the office takes the unit's step (model/entry.h) */
     json_t *cur;    /* the nomination before */
     json_t *values; /* the store values to write */
 };
@@ -783,7 +832,7 @@ write_move(struct move *m, const char *before, json_t **ret_obj, struct problem 
     }
     if (err == APP_OK) {
         err = nomination_store_add_transition(m->ctx->db, m->nom.id, from, m->in->to, m->ctx->actor,
-                                              m->in->note);
+                                              m->in->note, m->on_behalf ? m->nom.unit_id : NULL);
     }
     if (err != APP_OK) {
         ops_store_problem(err, p);
@@ -805,6 +854,7 @@ enum app_err nomination_move(const struct op_ctx *ctx,
 {
     struct move m = {.ctx = ctx, .in = in};
     int to = enums_from_value(ENUMS_NOMINATION_STATES, in->to);
+    enum role role;
     char *before = NULL;
 
     if (to < 0) {
@@ -820,8 +870,10 @@ enum app_err nomination_move(const struct op_ctx *ctx,
         stale(m.nom.version, p);
         goto cleanup;
     }
-    if (nomination_guard_move(m.nom.state, (enum nomination_state)to, ctx->actor->role,
-                              m.round.phase, &m.rule, p) != APP_OK ||
+    if (entry_acting_role(ctx->actor->role, m.nom.entered_by_office, m.nom.state,
+                          (enum nomination_state)to, &role, &m.on_behalf, p) != APP_OK ||
+        nomination_guard_move(m.nom.state, (enum nomination_state)to, role, m.round.phase, &m.rule,
+                              p) != APP_OK ||
         nomination_guard_members(m.rule, &in->sent, p) != APP_OK ||
         nomination_load_full(ctx->db, m.nom.id, &before, &m.cur, p) != APP_OK) {
         goto cleanup;

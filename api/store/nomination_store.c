@@ -46,7 +46,7 @@ const struct db_statement nomination_store_statements[] = {
      "  id_number_masked, gender, birth_date, age, phone_sealed, phone_masked, occupation,"
      "  skill_level, skill_certificate_no, front_line, post, innovation_studio_lead, honours,"
      "  patents, competitions, apprentices, deeds, created_on, employer_name, employer_code,"
-     "  employer_kind, competition_result)"
+     "  employer_kind, competition_result, entered_by, entered_by_office)"
      " SELECT $1::uuid, $2::uuid, coalesce(d->>'channel', 'unit'), d->>'name',"
      "  decode(d->>'id_number_sealed', 'hex'), d->>'id_number_hash', d->>'id_number_masked',"
      "  d->>'gender', (d->>'birth_date')::date, (d->>'age')::int,"
@@ -56,7 +56,8 @@ const struct db_statement nomination_store_statements[] = {
      "  coalesce(d->'honours', '[]'), coalesce(d->'patents', '[]'),"
      "  coalesce(d->'competitions', '[]'), coalesce(d->'apprentices', '[]'),"
      "  coalesce(d->>'deeds', ''), $4::date, d->'employer'->>'name', d->'employer'->>'code',"
-     "  (d->'employer'->>'kind')::unit_kind, nullif(d->'competition_result', 'null')"
+     "  (d->'employer'->>'kind')::unit_kind, nullif(d->'competition_result', 'null'),"
+     "  $5::uuid, $6::boolean"
      "  FROM (SELECT $3::jsonb AS d) s"
      " RETURNING id::text"},
     {"nomination_store_update",
@@ -104,9 +105,9 @@ const struct db_statement nomination_store_statements[] = {
      " RETURNING n.id::text"},
     {"nomination_store_add_transition",
      "INSERT INTO nomination_transitions (nomination_id, from_state, to_state, actor_id, actor,"
-     "  role, note, at)"
+     "  role, note, at, on_behalf_of)"
      " VALUES ($1::uuid, $2::nomination_state, $3::nomination_state, $4::uuid, $5,"
-     "  $6::user_role, $7, $8::timestamptz)"},
+     "  $6::user_role, $7, $8::timestamptz, $9::uuid)"},
     {"nomination_store_sealed",
      "SELECT encode(id_number_sealed, 'hex'), encode(phone_sealed, 'hex')"
      "  FROM nominations WHERE id = $1::uuid"},
@@ -160,15 +161,17 @@ enum app_err nomination_store_insert(struct db *db,
                                      const char *unit_id,
                                      const char *values_json,
                                      int32_t created_on,
+                                     const struct nomination_entry *entry,
                                      char **ret_id)
 {
     char day[11];
-    const char *params[] = {round_id, unit_id, values_json, day};
+    const char *params[] = {round_id, unit_id,        values_json,
+                            day,      entry->user_id, entry->by_office ? "true" : "false"};
     PGresult *res = NULL;
     enum app_err err;
 
     date_format(created_on, day);
-    err = db_exec(db, "nomination_store_insert", 4, params, PGRES_TUPLES_OK, &res);
+    err = db_exec(db, "nomination_store_insert", 6, params, PGRES_TUPLES_OK, &res);
 
     if (err == APP_OK) {
         *ret_id = db_strdup(res, 0, 0);
@@ -201,7 +204,8 @@ enum app_err nomination_store_add_transition(struct db *db,
                                              const char *from_state,
                                              const char *to_state,
                                              const struct principal *who,
-                                             const char *note)
+                                             const char *note,
+                                             const char *on_behalf_of)
 {
     char now[RFC3339_TEXT_MAX];
     const char *params[] = {id,
@@ -211,12 +215,13 @@ enum app_err nomination_store_add_transition(struct db *db,
                             who->username[0] ? who->username : "anonymous",
                             auth_role_name(who->role),
                             note,
-                            now};
+                            now,
+                            on_behalf_of};
     PGresult *res = NULL;
     enum app_err err;
 
     db_clock_now(now);
-    err = db_exec(db, "nomination_store_add_transition", 8, params, PGRES_COMMAND_OK, &res);
+    err = db_exec(db, "nomination_store_add_transition", 9, params, PGRES_COMMAND_OK, &res);
 
     PQclear(res);
     return err;
