@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "app.h"
@@ -52,35 +53,69 @@ static bool read_password(char *buf, size_t len)
     return true;
 }
 
+/* The --programme values (each one code or a comma-separated list) as a
+ * JSON array text of distinct codes, all of which exist; NULL (and a
+ * message) otherwise. malloc'd. */
+static char *programme_codes(struct db *db, char *const *given, size_t n)
+{
+    json_t *arr = json_array();
+    char *codes = NULL, buf[512];
+    long found = 0;
+    bool ok = arr != NULL;
+
+    for (size_t i = 0; ok && i < n; i++) {
+        snprintf(buf, sizeof(buf), "%s", given[i]);
+        for (char *save = NULL, *c = strtok_r(buf, ",", &save); ok && c != NULL;
+             c = strtok_r(NULL, ",", &save)) {
+            bool dup = false;
+            size_t k;
+            json_t *v;
+            json_array_foreach(arr, k, v)
+            {
+                dup = dup || strcmp(json_string_value(v), c) == 0;
+            }
+            ok = dup || json_array_append_new(arr, json_string(c)) == 0;
+        }
+    }
+    ok = ok && json_array_size(arr) > 0 && json_array_size(arr) <= AUTH_PROGRAMMES_MAX &&
+         (codes = json_dumps(arr, JSON_COMPACT)) != NULL &&
+         programme_store_count_codes(db, codes, &found) == APP_OK &&
+         found == (long)json_array_size(arr);
+    if (!ok) {
+        fprintf(stderr, "user add: unknown programme in --programme (1 to %d known codes)\n",
+                AUTH_PROGRAMMES_MAX);
+        free(codes);
+        codes = NULL;
+    }
+    json_decref(arr);
+    return codes;
+}
+
 static int user_add(struct db *db,
                     const char *username,
                     const char *role,
-                    const char *programme,
+                    char *const *programmes,
+                    size_t n_programmes,
                     const char *unit,
                     const char *password)
 {
-    char hash[CRYPTO_HASH_STR_BYTES], codes[128];
-    char *id = NULL, *after = NULL;
-    long found = 0;
+    char hash[CRYPTO_HASH_STR_BYTES];
+    char *id = NULL, *after = NULL, *codes = NULL;
     enum app_err err;
 
     if (auth_role_from_name(role) == ROLE_NONE) {
         fprintf(stderr, "user add: unknown role %s\n", role);
         return 2;
     }
-    if (programme != NULL) {
-        snprintf(codes, sizeof(codes), "[\"%s\"]", programme);
-        if (strchr(programme, '"') || programme_store_count_codes(db, codes, &found) != APP_OK ||
-            found != 1) {
-            fprintf(stderr, "user add: unknown programme %s\n", programme);
-            return 2;
-        }
+    if (n_programmes > 0 && (codes = programme_codes(db, programmes, n_programmes)) == NULL) {
+        return 2;
     }
     if (crypto_password_hash(password, hash) != APP_OK || db_begin(db) != APP_OK) {
+        free(codes);
         return 1;
     }
     err = user_store_insert(db, username, hash, role, unit, &id);
-    if (err == APP_OK && programme != NULL) {
+    if (err == APP_OK && codes != NULL) {
         err = user_store_set_programmes(db, id, codes);
     }
     if (err == APP_OK) {
@@ -104,6 +139,7 @@ static int user_add(struct db *db,
     }
     free(id);
     free(after);
+    free(codes);
     return err == APP_OK ? 0 : 1;
 }
 
@@ -114,7 +150,9 @@ int cli_user_add(const struct api_config *cfg, int argc, char **argv)
         {"programme", required_argument, NULL, 'p'}, {"unit", required_argument, NULL, 'n'},
         {"password-stdin", no_argument, NULL, 's'},  {NULL, 0, NULL, 0},
     };
-    const char *username = NULL, *role = NULL, *programme = NULL, *unit = NULL;
+    const char *username = NULL, *role = NULL, *unit = NULL;
+    char *programmes[AUTH_PROGRAMMES_MAX];
+    size_t n_programmes = 0;
     bool from_stdin = false;
     char password[CRYPTO_PASSWORD_MAX + 2];
     struct db *db;
@@ -130,8 +168,12 @@ int cli_user_add(const struct api_config *cfg, int argc, char **argv)
         case 'r':
             role = optarg;
             break;
-        case 'p':
-            programme = optarg;
+        case 'p': /* repeatable; each a code or a comma-separated list */
+            if (n_programmes == AUTH_PROGRAMMES_MAX) {
+                fprintf(stderr, "user add: at most %d --programme options\n", AUTH_PROGRAMMES_MAX);
+                return 2;
+            }
+            programmes[n_programmes++] = optarg;
             break;
         case 'n':
             unit = optarg;
@@ -157,7 +199,7 @@ int cli_user_add(const struct api_config *cfg, int argc, char **argv)
         fprintf(stderr, "user add: database unreachable\n");
         return 1;
     }
-    rc = user_add(db, username, role, programme, unit, password);
+    rc = user_add(db, username, role, programmes, n_programmes, unit, password);
     sodium_memzero(password, sizeof(password));
     return rc;
 }

@@ -203,14 +203,15 @@ static int serve(const struct api_config *cfg)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: jiangxin-api [serve]\n"
-                    "       jiangxin-api migrate\n"
-                    "       jiangxin-api user add --username U --role R [--programme CODE]"
-                    " [--unit ID] --password-stdin\n"
-                    "       jiangxin-api calendar load FILE...\n"
-                    "       jiangxin-api status [--json]\n"
-                    "       jiangxin-api statement [NAME]\n"
-                    "       jiangxin-api version\n");
+    fprintf(stderr,
+            "usage: jiangxin-api [serve]\n"
+            "       jiangxin-api migrate\n"
+            "       jiangxin-api user add --username U --role R [--programme CODE[,CODE]]..."
+            " [--unit ID] --password-stdin\n"
+            "       jiangxin-api calendar load FILE...\n"
+            "       jiangxin-api status [--json]\n"
+            "       jiangxin-api statement [NAME]\n"
+            "       jiangxin-api version\n");
 }
 
 int main(int argc, char **argv)

@@ -14,8 +14,11 @@
 #define EXPERT  ROLE_BIT(ROLE_EXPERT)
 #define SERVICE ROLE_BIT(ROLE_SERVICE)
 #define PUBLIC  0u
-/* Who may read rounds and nominations (each within their scope). */
-#define READERS (ADMIN | OFFICE | UNIT | AUDITOR)
+/* Who may read rounds and nominations (each within their scope; ops/scope.c). */
+#define READERS (ADMIN | OFFICE | UNIT | AUDITOR | LEADER)
+/* Who may download an evidence file: the readers but the leader, who
+ * reads the files' metadata only (a file may show a whole ID number). */
+#define FILE_READERS (ADMIN | OFFICE | UNIT | AUDITOR)
 
 const struct route api_routes[] = {
 #pragma push_macro("ROUTE")

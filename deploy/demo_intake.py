@@ -149,12 +149,18 @@ PEOPLE = [
 ]
 
 
+# The candidates' employer (用人单位, issue 12): the demo unit itself, an
+# enterprise recommending its own workers (deploy/local.sh DEMO_UNITS).
+EMPLOYER = {"name": "演示机械制造有限公司", "code": "91110108MA00000070", "kind": "enterprise"}
+
+
 def nominate(rnd, unit, i, year):
     name, occupation, level, post = PEOPLE[i % len(PEOPLE)]
     return must("POST", f"/v1/rounds/{rnd}/nominations", unit, {
         "name": name, "id_number": id_number(), "phone": phone(), "occupation": occupation,
         "skill_level": level, "skill_certificate_no": f"DEMO-{random.randint(10000, 99999)}",
         "front_line": True, "post": post, "innovation_studio_lead": i % 2 == 0,
+        "employer": EMPLOYER,
         "honours": [{"title": "区级技术能手", "level": "district", "year": year - 2}],
         "competitions": [{"name": "全市职业技能大赛", "level": "municipal", "rank": "二等奖",
                           "year": year - 1}],

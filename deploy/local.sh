@@ -23,7 +23,7 @@ STACK=$RUN/stack.env
 # dropped and the demo is loaded afresh. Bump DEMO_VERSION when the demo
 # changes.
 DEMO_MARKER=$LOCAL/demo-loaded
-DEMO_VERSION=4
+DEMO_VERSION=5
 DEMO_MAX_AGE_DAYS=3
 API_BIN=$JX_ROOT/build/api/jiangxin-api
 VOTE_BIN=$JX_ROOT/build/voting/jiangxin-vote
@@ -340,7 +340,7 @@ office-lanshan office demo-office-lanshan-pw --programme lanshan-craftsman
 office-huancui office demo-office-huancui-pw --programme huancui-chief-technician
 unit unit demo-unit-pw --unit @UNIT@
 expert expert demo-expert-pw
-leader leader demo-leader-pw
+leader leader demo-leader-pw --programme lanshan-craftsman,huancui-chief-technician
 finance finance demo-finance-pw
 auditor auditor demo-auditor-pw
 EOF

@@ -14,12 +14,13 @@
 
 #include "idcard.h"
 #include "json_fields.h"
+#include "nomination_guards.h"
 #include "workdays.h"
 
 #define DETAIL_MAX      256
 #define CHECK_CODE_MAX  48  /* bytes of an override's check code */
 #define REASON_MAX      500 /* code points of an override's reason */
-#define OVERRIDES_MAX   32  /* more cannot be meaningful: there are 12 checks */
+#define OVERRIDES_MAX   32  /* more cannot be meaningful: there are 14 checks */
 #define UNKNOWN_LABEL   "未知"
 #define DATE_TEXT_BYTES 11
 
@@ -37,7 +38,9 @@ enum check_code {
     CK_AGE_PREFERRED,
     CK_SKILL_LEVEL,
     CK_FRONT_LINE,
+    CK_EMPLOYER,
     CK_ENTERPRISE,
+    CK_COMPETITION,
     CK_REPEAT,
     CK_ONE_PER_ROUND,
     CK_UNIT_PUBLICITY,
@@ -55,7 +58,9 @@ static const struct {
     [CK_AGE_PREFERRED]  = {"age_preferred",  "优先年龄",     "Preferred age"},
     [CK_SKILL_LEVEL]    = {"skill_level",    "职业技能等级", "Skill level"},
     [CK_FRONT_LINE]     = {"front_line",     "一线岗位",     "Front-line post"},
+    [CK_EMPLOYER]       = {"employer",       "用人单位",     "Employer"},
     [CK_ENTERPRISE]     = {"enterprise",     "企业职工",     "Enterprise employee"},
+    [CK_COMPETITION]    = {"competition",    "竞赛成绩",     "Competition result"},
     [CK_REPEAT]         = {"repeat",         "重复申报",     "Repeat nomination"},
     [CK_ONE_PER_ROUND]  = {"one_per_round",  "本轮唯一申报", "One nomination per round"},
     [CK_UNIT_PUBLICITY] = {"unit_publicity", "单位公示",     "Unit publicity"},
@@ -206,18 +211,60 @@ static void check_front_line(struct checklist *cl)
     }
 }
 
-static void check_enterprise(struct checklist *cl)
+/* The 用人单位 the office (and later the review's conflicts) sees. */
+static void check_employer(struct checklist *cl)
 {
-    const char *kind = enums_label(ENUMS_UNIT_KINDS, (int)cl->in->unit_kind);
+    const struct eligibility_input *in = cl->in;
+    const char *kind = enums_label(ENUMS_UNIT_KINDS, in->employer_kind);
 
-    if (!cl->in->policy->enterprise_only) {
+    if (in->employer_name == NULL || in->employer_kind < 0) {
+        add(cl, CK_EMPLOYER, CHECK_FAIL, NULL, "未填写用人单位");
         return;
     }
-    add(cl, CK_ENTERPRISE, cl->in->unit_kind == UNIT_KIND_ENTERPRISE ? CHECK_PASS : CHECK_FAIL,
-        "enterprise_only",
-        cl->in->unit_kind == UNIT_KIND_ENTERPRISE ? "推荐单位类型为%s"
-                                                  : "推荐单位类型为%s，本项目仅面向企业",
+    add(cl, CK_EMPLOYER, CHECK_INFO, NULL, "用人单位为%s（%s）", in->employer_name,
         kind != NULL ? kind : UNKNOWN_LABEL);
+}
+
+/* 环翠 第六条 "全区各类所有制经济企业中…的高技能人才": the employer's kind
+ * decides, not the recommending unit's (a competition winner may be
+ * recommended by a body that is not an enterprise, 第十条（二）). */
+static void check_enterprise(struct checklist *cl)
+{
+    const struct eligibility_input *in = cl->in;
+    const char *kind = enums_label(ENUMS_UNIT_KINDS, in->employer_kind);
+    bool ok = in->employer_kind == UNIT_KIND_ENTERPRISE;
+
+    if (!in->policy->enterprise_only) {
+        return;
+    }
+    if (in->employer_kind < 0) {
+        add(cl, CK_ENTERPRISE, CHECK_FAIL, "enterprise_only",
+            "未填写用人单位，本项目仅面向企业职工");
+        return;
+    }
+    add(cl, CK_ENTERPRISE, ok ? CHECK_PASS : CHECK_FAIL, "enterprise_only",
+        ok ? "用人单位类型为%s" : "用人单位类型为%s，本项目仅面向企业职工",
+        kind != NULL ? kind : UNKNOWN_LABEL);
+}
+
+/* Channel competition (环翠 第十条（二） "从各类职业技能竞赛成绩优异者中推荐"): the
+ * result it rests on. No policy member sets it: nothing to cite. */
+static void check_competition(struct checklist *cl)
+{
+    const struct eligibility_input *in = cl->in;
+    const char *level = enums_label(ENUMS_HONOUR_LEVELS, in->competition.level);
+
+    if (in->channel != CHANNEL_COMPETITION) {
+        return;
+    }
+    if (!in->competition.present) {
+        add(cl, CK_COMPETITION, CHECK_FAIL, NULL, "经竞赛渠道推荐，但未填写竞赛成绩");
+        return;
+    }
+    add(cl, CK_COMPETITION, CHECK_PASS, NULL, "经竞赛渠道推荐：%d 年%s%s，%s", in->competition.year,
+        level != NULL ? level : UNKNOWN_LABEL,
+        in->competition.name != NULL ? in->competition.name : "",
+        in->competition.rank != NULL ? in->competition.rank : "");
 }
 
 static void check_repeat(struct checklist *cl)
@@ -280,6 +327,8 @@ static void check_unit_publicity(struct checklist *cl)
     }
 }
 
+/* Soft (环翠 第十条（二） "1000字左右", read as "5人左右" is): outside the
+ * bounds is a warning the office may override with a reason. */
 static void check_deeds(struct checklist *cl)
 {
     const struct policy *pol = cl->in->policy;
@@ -288,16 +337,22 @@ static void check_deeds(struct checklist *cl)
     if (pol->deeds_min_chars < 0 && pol->deeds_max_chars < 0) {
         return;
     }
-    if (pol->deeds_min_chars >= 0 && n < (size_t)pol->deeds_min_chars) {
-        add(cl, CK_DEEDS_LENGTH, CHECK_FAIL, "deeds_min_chars", "事迹材料 %zu 字，少于 %d 字", n,
+    switch (nomination_deeds_check(pol, n)) {
+    case DEEDS_TOO_SHORT:
+        add(cl, CK_DEEDS_LENGTH, CHECK_WARNING, "deeds_min_chars", "事迹材料 %zu 字，少于 %d 字", n,
             pol->deeds_min_chars);
-    } else if (pol->deeds_max_chars >= 0 && n > (size_t)pol->deeds_max_chars) {
-        add(cl, CK_DEEDS_LENGTH, CHECK_FAIL, "deeds_max_chars", "事迹材料 %zu 字，多于 %d 字", n,
-            pol->deeds_max_chars);
-    } else {
+        break;
+    case DEEDS_TOO_LONG:
+    case DEEDS_OVER_STORAGE:
+        add(cl, CK_DEEDS_LENGTH, CHECK_WARNING,
+            pol->deeds_max_chars >= 0 ? "deeds_max_chars" : NULL, "事迹材料 %zu 字，多于 %d 字", n,
+            pol->deeds_max_chars >= 0 ? pol->deeds_max_chars : NOMINATION_DEEDS_HARD_MAX);
+        break;
+    case DEEDS_OK:
         add(cl, CK_DEEDS_LENGTH, CHECK_PASS,
             pol->deeds_min_chars >= 0 ? "deeds_min_chars" : "deeds_max_chars",
             "事迹材料 %zu 字，符合字数要求", n);
+        break;
     }
 }
 
@@ -339,7 +394,9 @@ json_t *eligibility_run(const struct eligibility_input *in)
     }
     check_skill_level(&cl);
     check_front_line(&cl);
+    check_employer(&cl);
     check_enterprise(&cl);
+    check_competition(&cl);
     check_repeat(&cl);
     check_one_per_round(&cl);
     check_unit_publicity(&cl);

@@ -36,12 +36,21 @@ enum check_result {
 /* The facts about one nomination. */
 struct eligibility_input {
     const struct policy *policy;
-    const json_t *articles; /* the policy's "articles" object (citations); may be NULL */
-    int32_t reference_date; /* the round's reference date for age (days, workdays.h) */
-    int32_t birth_date;     /* from the ID number */
-    int skill_level;        /* enum skill_level, -1 when not given */
-    int front_line;         /* 1 yes, 0 no, -1 not given */
-    enum unit_kind unit_kind;
+    const json_t *articles;    /* the policy's "articles" object (citations); may be NULL */
+    int32_t reference_date;    /* the round's reference date for age (days, workdays.h) */
+    int32_t birth_date;        /* from the ID number */
+    int skill_level;           /* enum skill_level, -1 when not given */
+    int front_line;            /* 1 yes, 0 no, -1 not given */
+    int employer_kind;         /* enum unit_kind of the 用人单位, -1 when none is recorded */
+    const char *employer_name; /* NULL when none is recorded */
+    int channel;               /* enum nomination_channel */
+    /* Channel competition: the result it rests on (present false: none). */
+    struct {
+        bool present;
+        const char *name, *rank;
+        int level; /* enum honour_level, -1 unknown */
+        int year;
+    } competition;
     size_t deeds_chars;        /* Unicode code points */
     int honours_district_plus; /* honours and competition results at district level or above */
     int attachments;           /* evidence files */
@@ -74,13 +83,21 @@ struct eligibility_input {
  *   age_preferred   info: within / above age_preferred_max
  *   skill_level     level >= min_skill_level (fail when lower or not given)
  *   front_line      front_line_required: on a front-line post
- *   enterprise      enterprise_only: the unit is an enterprise
+ *   employer        info: the 用人单位 and its kind (fail when none is recorded)
+ *   enterprise      enterprise_only: the employer (用人单位) is an enterprise,
+ *                   whoever recommends (环翠 第六条; a competition winner's
+ *                   recommender need not be one, 第十条（二）)
+ *   competition     channel competition only: the competition result the
+ *                   nomination rests on (环翠 第十条（二） "从各类职业技能竞赛成绩
+ *                   优异者中推荐"); fail when none is recorded
  *   repeat          repeat_rule once: no earlier recognition (岚山 第六条);
  *                   after_management_period: no title still in its period
  *                   at the reference date (环翠 第十六条（二）)
  *   one_per_round   no other live nomination of the person in the round
  *   unit_publicity  unit_publicity_required: done, and >= the policy minimum
- *   deeds_length    deeds_min_chars <= chars <= deeds_max_chars
+ *   deeds_length    deeds_min_chars <= chars <= deeds_max_chars, soft: a
+ *                   warning outside (环翠 第十条（二） "1000字左右";
+ *                   nomination_deeds_check is the rule)
  *   honours         honours_considered: info with the count (岚山 第四条（五）)
  *   evidence        warning when no evidence file is attached (环翠 第十条（二）3)
  * NULL only when out of memory.

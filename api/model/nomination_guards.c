@@ -16,8 +16,20 @@
 #include "round_rules.h"
 
 const char *const nomination_required_for_submission[] = {
-    "phone", "occupation", "skill_level", "front_line", "post", NULL,
+    "phone", "occupation", "skill_level", "front_line", "post", "employer", NULL,
 };
+
+static const char *const required_for_competition[] = {"competition_result", NULL};
+static const char *const required_for_none[] = {NULL};
+
+const char *const *nomination_required_for_channel(const char *channel)
+{
+    if (channel != NULL &&
+        enums_from_value(ENUMS_NOMINATION_CHANNELS, channel) == CHANNEL_COMPETITION) {
+        return required_for_competition;
+    }
+    return required_for_none;
+}
 
 enum app_err nomination_conflict(struct problem *p,
                                  enum nomination_state state,
@@ -214,20 +226,33 @@ nomination_guard_window(int32_t opens, int32_t closes, int32_t today, struct pro
 
 enum nomination_deeds nomination_deeds_check(const struct policy *pol, size_t chars)
 {
-    size_t max =
-        pol->deeds_max_chars >= 0 ? (size_t)pol->deeds_max_chars : NOMINATION_DEEDS_HARD_MAX;
-
+    if (chars > NOMINATION_DEEDS_HARD_MAX) {
+        return DEEDS_OVER_STORAGE;
+    }
     if (pol->deeds_min_chars >= 0 && chars < (size_t)pol->deeds_min_chars) {
         return DEEDS_TOO_SHORT;
     }
-    return chars > max ? DEEDS_TOO_LONG : DEEDS_OK;
+    if (pol->deeds_max_chars >= 0 && chars > (size_t)pol->deeds_max_chars) {
+        return DEEDS_TOO_LONG;
+    }
+    return DEEDS_OK;
 }
 
-enum app_err nomination_guard_complete(const char *const *missing,
-                                       size_t n,
-                                       size_t deeds_chars,
-                                       const struct policy *pol,
-                                       struct problem *p)
+enum app_err
+nomination_guard_deeds_storage(const struct policy *pol, size_t chars, struct problem *p)
+{
+    if (nomination_deeds_check(pol, chars) != DEEDS_OVER_STORAGE) {
+        return APP_OK;
+    }
+    return problem_field(
+        p, APP_ERR_VALIDATION, "/deeds", "deeds_over_storage_limit",
+        "现为 %zu 字，超过存储上限 %d 字（本项目政策的字数要求只作提示，不在此处拒绝）",
+        "is %zu characters, over the storage limit of %d (the policy's bounds "
+        "are only a warning of the checklist)",
+        chars, NOMINATION_DEEDS_HARD_MAX);
+}
+
+enum app_err nomination_guard_complete(const char *const *missing, size_t n, struct problem *p)
 {
     char ptr[PROBLEM_POINTER_MAX];
 
@@ -235,12 +260,6 @@ enum app_err nomination_guard_complete(const char *const *missing,
         snprintf(ptr, sizeof(ptr), "/%s", missing[i]);
         problem_field(p, APP_ERR_VALIDATION, ptr, "required_before_submission", "报送前须填写",
                       "is required before submission");
-    }
-    if (nomination_deeds_check(pol, deeds_chars) == DEEDS_TOO_SHORT) {
-        problem_field(p, APP_ERR_VALIDATION, "/deeds", "deeds_too_short",
-                      "现为 %zu 字，报送前至少须 %d 字",
-                      "is %zu characters; at least %d are required before submission", deeds_chars,
-                      pol->deeds_min_chars);
     }
     if (p->n_errors == 0) {
         return APP_OK;

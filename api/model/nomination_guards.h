@@ -95,22 +95,35 @@ enum app_err nomination_guard_no_publicity(enum nomination_state state,
 enum app_err
 nomination_guard_window(int32_t opens, int32_t closes, int32_t today, struct problem *p);
 
-/* The deeds' length against the policy's bounds. */
-enum nomination_deeds { DEEDS_OK = 0, DEEDS_TOO_SHORT, DEEDS_TOO_LONG };
-#define NOMINATION_DEEDS_HARD_MAX 100000 /* code points, whatever the policy says */
+/*
+ * The one rule for the deeds' length (code points), used at save, at
+ * submission and in the checklist. The policy's bounds are soft: "1000字
+ * 左右" (环翠 第十条（二）) is read as "5人左右" is, so DEEDS_TOO_SHORT and
+ * DEEDS_TOO_LONG are a warning of the checklist (deeds_length) the office
+ * may override with a reason at qualification. Only the storage limit is
+ * hard: DEEDS_OVER_STORAGE, whatever the policy says, refused at save
+ * (nomination_guard_deeds_storage).
+ */
+enum nomination_deeds { DEEDS_OK = 0, DEEDS_TOO_SHORT, DEEDS_TOO_LONG, DEEDS_OVER_STORAGE };
+#define NOMINATION_DEEDS_HARD_MAX 100000 /* code points; the table's CHECK too (migration 0015) */
 enum nomination_deeds nomination_deeds_check(const struct policy *pol, size_t chars);
 
-/* GUARD_COMPLETE: the members the office needs (null ones named in
- * `missing`, n of them) and the deeds' minimum length; every gap at once
- * (required_before_submission, deeds_too_short). */
-enum app_err nomination_guard_complete(const char *const *missing,
-                                       size_t n,
-                                       size_t deeds_chars,
-                                       const struct policy *pol,
-                                       struct problem *p);
+/* The storage limit at save: 422 deeds_over_storage_limit at /deeds when
+ * nomination_deeds_check says DEEDS_OVER_STORAGE (added to p's errors). */
+enum app_err
+nomination_guard_deeds_storage(const struct policy *pol, size_t chars, struct problem *p);
 
-/* The members nomination_guard_complete needs (NULL-terminated). */
+/* GUARD_COMPLETE: the members the office needs (null ones named in
+ * `missing`, n of them), every gap at once (required_before_submission).
+ * The deeds' bounds are not among them: they are soft (see above). */
+enum app_err nomination_guard_complete(const char *const *missing, size_t n, struct problem *p);
+
+/* The members nomination_guard_complete needs (NULL-terminated): every
+ * nomination's, and besides them a nomination of `channel`'s (may be
+ * NULL). A competition nomination needs its competition result (环翠 第十条
+ * （二） "从各类职业技能竞赛成绩优异者中推荐"). */
 extern const char *const nomination_required_for_submission[];
+const char *const *nomination_required_for_channel(const char *channel);
 
 /* An edit (PATCH, evidence files) of a nomination in `state` while the
  * round is in `phase`; else 409 not_editable. */

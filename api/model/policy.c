@@ -55,6 +55,9 @@ enum member_id {
     M_DEEDS_MIN_CHARS,
     M_DEEDS_MAX_CHARS,
     M_PUBLICITY_EVIDENCE_REQUIRED,
+    M_REVIEW_EXPERTS,
+    M_REVIEW_DISAGREEMENT_STDEV,
+    M_SHORTLIST_SIZE,
     M_ARTICLES,
     M__COUNT
 };
@@ -113,6 +116,12 @@ const struct policy_member policy_members[] = {
     [M_DEEDS_MAX_CHARS]               = INTN("deeds_max_chars", 1, 100000),
     [M_PUBLICITY_EVIDENCE_REQUIRED]   = {"publicity_evidence_required", POLICY_BOOL, false, 0, 0,
                                          ENUMS_ROLES, true},
+    [M_REVIEW_EXPERTS]                = {"review_experts", POLICY_INT, false, 1,
+                                         POLICY_REVIEW_EXPERTS_MAX, ENUMS_ROLES, true},
+    [M_REVIEW_DISAGREEMENT_STDEV]     = {"review_disagreement_stdev", POLICY_INT, false, 1, 50,
+                                         ENUMS_ROLES, true},
+    [M_SHORTLIST_SIZE]                = {"shortlist_size", POLICY_INT, true, 1, 1000,
+                                         ENUMS_ROLES, true},
     [M_ARTICLES]                      = {"articles", POLICY_ARTICLES, false, 1, 100, ENUMS_ROLES},
 };
 /* clang-format on */
@@ -147,6 +156,8 @@ enum fault {
     F_PREFERRED_AGE_ABOVE_MAX,
     F_NEEDS_MANAGEMENT_PERIOD,
     F_DEEDS_MAX_BELOW_MIN,
+    F_GATE_MAX_SCORE,
+    F_FEWER_SHORTLISTED_THAN_AWARDS,
 };
 
 static const struct {
@@ -176,6 +187,8 @@ static const struct {
     [F_PREFERRED_AGE_ABOVE_MAX] = {.code = "preferred_age_above_max"},
     [F_NEEDS_MANAGEMENT_PERIOD] = {.code = "needs_management_period"},
     [F_DEEDS_MAX_BELOW_MIN] = {.code = "deeds_max_below_min"},
+    [F_GATE_MAX_SCORE] = {.code = "gate_max_score"},
+    [F_FEWER_SHORTLISTED_THAN_AWARDS] = {.code = "fewer_shortlisted_than_awards"},
 };
 
 /* One validation run: the problem, plus each member's value and verdict. */
@@ -421,7 +434,7 @@ static void check_unknown(struct check *c, const json_t *policy)
         {
             if (strcmp(key, "criterion") != 0 && strcmp(key, "label") != 0 &&
                 strcmp(key, "label_en") != 0 && strcmp(key, "weight") != 0 &&
-                strcmp(key, "gate") != 0) {
+                strcmp(key, "gate") != 0 && strcmp(key, "max_score") != 0) {
                 report_criterion(c, APP_ERR_UNKNOWN_FIELD, idx, key, F_UNKNOWN_FIELD, "未知字段",
                                  "unknown member");
             }
@@ -477,6 +490,7 @@ check_criterion(struct check *c, const json_t *x, const char *idx, int *ret_weig
 {
     const json_t *weight = json_object_get(x, "weight");
     const json_t *gate = json_object_get(x, "gate");
+    const json_t *max_score = json_object_get(x, "max_score");
     enum fault fault;
     bool ok = true;
 
@@ -510,11 +524,24 @@ check_criterion(struct check *c, const json_t *x, const char *idx, int *ret_weig
                          "must be an integer from 0 to 100");
         ok = false;
     }
+    /* Optional: the top of a scored criterion's range (scores run 0..max_score). */
+    if (max_score != NULL && (fault = int_fault(max_score, 1, POLICY_MAX_SCORE_MAX)) != F_NONE) {
+        report_criterion(c, APP_ERR_VALIDATION, idx, "max_score", fault, "应为 1 至 %d 的整数",
+                         "must be an integer from 1 to %d", POLICY_MAX_SCORE_MAX);
+        ok = false;
+    }
     /* A gate is pass/fail: giving it a weight would let it buy points. */
     if (ok && json_is_true(gate) != (json_integer_value(weight) == 0)) {
         report_criterion(c, APP_ERR_VALIDATION, idx, "weight", F_GATE_WEIGHT,
                          "门槛项的权重应为 0，计分项的权重应为 1 至 100",
                          "must be 0 for a gate and 1 to 100 for a scored criterion");
+        ok = false;
+    }
+    /* ... and has no score range either: it is answered true or false. */
+    if (ok && json_is_true(gate) && max_score != NULL) {
+        report_criterion(c, APP_ERR_VALIDATION, idx, "max_score", F_GATE_MAX_SCORE,
+                         "门槛项只判定通过与否，不应设置 max_score",
+                         "must be absent for a gate (a gate is pass/fail)");
         ok = false;
     }
     if (ok) {
@@ -713,6 +740,28 @@ static void check_dates(struct check *c)
     }
 }
 
+/* The shortlist (the review's outcome) has one size, set in one place: the
+ * vote's nominees when there is a public vote (the vote is on the shortlist),
+ * else shortlist_size, else the office's choice when it freezes the list
+ * (review_rules.h, review_shortlist_size). Either way it holds at least the
+ * round's awards. An absent shortlist_size is null. */
+static void check_shortlist(struct check *c)
+{
+    const json_t *v = c->val[M_SHORTLIST_SIZE];
+
+    if (!c->ok[M_SHORTLIST_SIZE] || v == NULL || json_is_null(v)) {
+        return;
+    }
+    if (c->ok[M_VOTE_NOMINEES] && !is_null(c, M_VOTE_NOMINEES)) {
+        report(c, APP_ERR_VALIDATION, "shortlist_size", NULL, F_MUST_BE_NULL,
+               "有网络投票时应为 null（提名人选人数由 vote_nominees 确定）",
+               "must be null when vote_nominees is set (it sizes the shortlist)");
+    } else if (c->ok[M_AWARDS_PER_ROUND] && json_integer_value(v) < int_of(c, M_AWARDS_PER_ROUND)) {
+        report(c, APP_ERR_VALIDATION, "shortlist_size", NULL, F_FEWER_SHORTLISTED_THAN_AWARDS,
+               "不得少于 awards_per_round", "must not be less than awards_per_round");
+    }
+}
+
 /* Pass 3: the rules between members (see the table in policy.h). */
 static void check_cross(struct check *c)
 {
@@ -724,6 +773,7 @@ static void check_cross(struct check *c)
         report(c, APP_ERR_VALIDATION, "vote_nominees", NULL, F_FEWER_NOMINEES_THAN_AWARDS,
                "不得少于 awards_per_round", "must not be less than awards_per_round");
     }
+    check_shortlist(c);
     if (both_ok(c, M_VOTE_WEIGHT, M_VOTE_NOMINEES)) {
         null_iff(c, M_VOTE_WEIGHT, is_null(c, M_VOTE_NOMINEES),
                  "vote_weight 与 vote_nominees 须同为 null 或同不为 null",

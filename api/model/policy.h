@@ -84,15 +84,29 @@
  *                                                            needs an evidence file of
  *                                                            kind unit_publicity before
  *                                                            unit_approved
+ *   review_experts                int 1..50, optional (5)    experts drawn per nomination
+ *   review_disagreement_stdev     int 1..50, optional (15)   flag a nomination whose review
+ *                                                            totals' standard deviation
+ *                                                            (points of 100) exceeds it;
+ *                                                            totals in 0..100 spread 50
+ *                                                            at most
+ *   shortlist_size                int 1..1000 or null,       null: vote_nominees sizes the
+ *                                 optional (null)            shortlist, or without a vote
+ *                                                            the office sets it when it
+ *                                                            freezes the list; non-null
+ *                                                            only if vote_nominees is
+ *                                                            null; >= awards_per_round
  *   articles                      object                     member name -> citation
  *
  * "skill level" is a value of enum skill_level (enums.h); "code" is a
  * snake_case string matching ^[a-z][a-z0-9]*(_[a-z0-9]+)*$, at most 48 bytes.
  *
  * A rubric criterion is a closed object {criterion: code, label: string
- * 1..50, label_en: string 1..100, weight: int 0..100, gate: bool}. A gate
- * (e.g. 品格) is pass/fail with weight 0; the scored criteria have weight
- * 1..100 and their weights sum to 100. Criterion codes are distinct.
+ * 1..50, label_en: string 1..100, weight: int 0..100, gate: bool,
+ * max_score: int 1..1000, optional}. A gate (e.g. 品格) is pass/fail with
+ * weight 0 and no max_score; the scored criteria have weight 1..100 and
+ * their weights sum to 100, and an expert scores each from 0 to its
+ * max_score (absent: 100). Criterion codes are distinct.
  *
  * `articles` maps a member name (not "articles" itself) to the article that
  * sets it, e.g. "cycle_years": "第二条"; values are strings of 1..100 code
@@ -106,6 +120,12 @@
 /* The longest notice or publicity a policy may set, in working days
  * (also the database CHECK on a nomination's publicity_workdays). */
 #define POLICY_WORKDAYS_MAX 60
+/* Review members: the panel size's bound and defaults, a criterion's top score. */
+#define POLICY_REVIEW_EXPERTS_MAX     50
+#define POLICY_REVIEW_EXPERTS_DEFAULT 5
+#define POLICY_DISAGREEMENT_DEFAULT   15
+#define POLICY_MAX_SCORE_MAX          1000
+#define POLICY_MAX_SCORE_DEFAULT      100
 
 enum policy_type {
     POLICY_STRING = 0, /* min..max code points */
@@ -155,6 +175,7 @@ struct policy_criterion {
     char criterion[POLICY_CODE_MAX + 1];
     int weight; /* 0 for a gate */
     bool gate;
+    int max_score; /* scores run 0..max_score; 0 for a gate */
 };
 
 /* The typed view. -1 stands for JSON null where the comment says so. */
@@ -193,6 +214,9 @@ struct policy {
     int deeds_min_chars;              /* -1: no bound */
     int deeds_max_chars;              /* -1: no bound */
     bool publicity_evidence_required; /* false when absent */
+    int review_experts;               /* POLICY_REVIEW_EXPERTS_DEFAULT when absent */
+    int review_disagreement_stdev;    /* points; POLICY_DISAGREEMENT_DEFAULT when absent */
+    int shortlist_size;               /* -1: null or absent */
 };
 
 /*

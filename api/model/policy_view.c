@@ -80,6 +80,7 @@ enum app_err policy_from_json(const json_t *policy, struct policy *ret)
                  json_string_value(json_object_get(x, "criterion")));
         k->weight = int_or(x, "weight", 0);
         k->gate = bool_of(x, "gate");
+        k->max_score = k->gate ? 0 : int_or(x, "max_score", POLICY_MAX_SCORE_DEFAULT);
         v.n_rubric = i + 1;
     }
     v.monthly_allowance = value_is(policy, "reward", "monthly_allowance");
@@ -92,6 +93,10 @@ enum app_err policy_from_json(const json_t *policy, struct policy *ret)
         enum_or(policy, "recheck_apprentice_min_level", ENUMS_SKILL_LEVELS);
     v.deeds_min_chars = int_or(policy, "deeds_min_chars", -1);
     v.deeds_max_chars = int_or(policy, "deeds_max_chars", -1);
+    v.review_experts = int_or(policy, "review_experts", POLICY_REVIEW_EXPERTS_DEFAULT);
+    v.review_disagreement_stdev =
+        int_or(policy, "review_disagreement_stdev", POLICY_DISAGREEMENT_DEFAULT);
+    v.shortlist_size = int_or(policy, "shortlist_size", -1);
     *ret = v;
     return APP_OK;
 }

@@ -2,13 +2,15 @@
 /*
  * The evidence files' writes. A unit changes a nomination's files under
  * the same rule as the nomination itself: draft in intake, returned in
- * correction.
+ * correction; so does the office on a nomination it entered for the unit
+ * (model/entry.h).
  */
 #include "attachments.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "entry.h"
 #include "enums.h"
 #include "flow.h"
 #include "ops.h"
@@ -64,7 +66,8 @@ enum app_err attachment_add(const struct op_ctx *ctx,
     bool publicity = a->kind != NULL && strcmp(a->kind, enums_value(ENUMS_EVIDENCE_KINDS,
                                                                     EVIDENCE_UNIT_PUBLICITY)) == 0;
 
-    if (editable(nom, round, publicity, p) != APP_OK) {
+    if (entry_may_write(ctx->actor->role, nom->entered_by_office, p) != APP_OK ||
+        editable(nom, round, publicity, p) != APP_OK) {
         return p->err;
     }
     if ((err = attachment_store_count(ctx->db, nom->id, &count)) != APP_OK) {
@@ -107,7 +110,8 @@ enum app_err attachment_remove(const struct op_ctx *ctx,
     json_t *obj = NULL;
     enum app_err err;
 
-    if (editable(nom, round, false, p) != APP_OK) {
+    if (entry_may_write(ctx->actor->role, nom->entered_by_office, p) != APP_OK ||
+        editable(nom, round, false, p) != APP_OK) {
         return p->err;
     }
     err = attachment_store_delete(ctx->db, nom->id, id, &before);

@@ -154,7 +154,7 @@ enum app_err expert_profile_body_check(const json_t *body, struct problem *p)
     }
     if (json_is_string(v = json_object_get(body, "employer_code")) &&
         !problem_has_error(p, "/employer_code")) {
-        unit_code_check(json_string_value(v), "/employer_code", p);
+        unit_code_problem(json_string_value(v), "/employer_code", p);
     }
     if (json_is_string(v = json_object_get(body, "employer_unit_id")) &&
         !problem_has_error(p, "/employer_unit_id") && !uuid_valid(json_string_value(v))) {

@@ -20,6 +20,7 @@
 #include "civil_time.h"
 #include "crypto.h"
 #include "eligibility.h"
+#include "entry.h"
 #include "idcard.h"
 #include "json_fields.h"
 #include "log.h"
@@ -29,6 +30,9 @@
 #include "store/nomination_store.h"
 #include "store/policy_version_store.h"
 #include "store/scope_store.h"
+#include "store/unit_store.h"
+#include "units.h"
+#include "uuid.h"
 #include "workdays.h"
 
 #define ARRAY_MAX       50 /* honours, patents, competitions */
@@ -50,13 +54,18 @@
         {"honours", JF_ARRAY, false, 0, ARRAY_MAX}, {"patents", JF_ARRAY, false, 0, ARRAY_MAX}, \
         {"competitions", JF_ARRAY, false, 0, ARRAY_MAX},                                        \
         {"apprentices", JF_ARRAY, false, 0, APPRENTICES_MAX},                                   \
+        {"employer", JF_OBJECT | JF_NULL, false, 0, 0},                                         \
+        {"competition_result", JF_OBJECT | JF_NULL, false, 0, 0},                               \
     {                                                                                           \
         "deeds", JF_STRING, false, 0, 0                                                         \
     }
 
-static const struct json_field create_fields[] = {CANDIDATE_FIELDS(true)};
+/* The office names the unit it enters a paper submission for (model/entry.h). */
+static const struct json_field create_fields[] = {CANDIDATE_FIELDS(true),
+                                                  {"unit_id", JF_STRING, false, 1, 64}};
 static const struct json_field patch_fields[] = {CANDIDATE_FIELDS(false)};
-#define N_FIELDS (sizeof(create_fields) / sizeof(create_fields[0]))
+#define N_CREATE_FIELDS (sizeof(create_fields) / sizeof(create_fields[0]))
+#define N_FIELDS        (sizeof(patch_fields) / sizeof(patch_fields[0]))
 
 /* The closed objects inside the arrays, with their enum-valued members. */
 struct element_shape {
@@ -90,6 +99,18 @@ static const struct json_field apprentice_fields[] = {
     {"year", JF_INT, true, 0, 0},
 };
 
+/* 用人单位: the candidate's employer, apart from the recommending unit. */
+static const struct json_field employer_fields[] = {
+    {"name", JF_STRING, true, 1, 200},
+    {"code", JF_STRING, true, 1, 32}, /* 统一社会信用代码, checked as a unit's */
+    {"kind", JF_STRING, true, 1, 32}, /* unit_kinds */
+};
+
+/* Channel `competition` (环翠 第十条（二） "从各类职业技能竞赛成绩优异者中推荐"): the
+ * result the nomination rests on, shaped as a `competitions` element. */
+static const struct element_shape competition_result_shape = {
+    "competition_result", competition_fields, 4, "level", ENUMS_HONOUR_LEVELS};
+
 static const struct element_shape shapes[] = {
     {"honours", honour_fields, 3, "level", ENUMS_HONOUR_LEVELS},
     {"patents", patent_fields, 4, "kind", ENUMS_PATENT_KINDS},
@@ -107,7 +128,8 @@ static enum app_err body_shape(const json_t *body, bool create, struct problem *
 {
     char ptr[PROBLEM_POINTER_MAX];
 
-    if (!json_fields_check(body, create ? create_fields : patch_fields, N_FIELDS, "", p) &&
+    if (!json_fields_check(body, create ? create_fields : patch_fields,
+                           create ? N_CREATE_FIELDS : N_FIELDS, "", p) &&
         p->err == APP_ERR_UNKNOWN_FIELD) {
         return p->err;
     }
@@ -174,12 +196,12 @@ static char *dump(const json_t *obj)
 
 /* ---- a candidate body into the prepared store values ---- */
 
+/* A closed object of shape s at `prefix`. */
 static void
-check_element(const struct element_shape *s, const json_t *el, size_t i, struct problem *p)
+check_object(const struct element_shape *s, const json_t *el, const char *prefix, struct problem *p)
 {
-    char prefix[PROBLEM_POINTER_MAX], ptr[PROBLEM_POINTER_MAX];
+    char ptr[PROBLEM_POINTER_MAX];
 
-    snprintf(prefix, sizeof(prefix), "/%s/%zu", s->array, i);
     if (!json_is_object(el)) {
         problem_field(p, APP_ERR_VALIDATION, prefix, "not_an_object", "须为对象",
                       "must be an object");
@@ -200,6 +222,27 @@ check_element(const struct element_shape *s, const json_t *el, size_t i, struct 
         problem_field(p, APP_ERR_VALIDATION, ptr, "year_range", "须在 %d 至 %d 之间",
                       "must be %d to %d", YEAR_MIN, YEAR_MAX);
     }
+}
+
+static void
+check_element(const struct element_shape *s, const json_t *el, size_t i, struct problem *p)
+{
+    char prefix[PROBLEM_POINTER_MAX];
+
+    snprintf(prefix, sizeof(prefix), "/%s/%zu", s->array, i);
+    check_object(s, el, prefix, p);
+}
+
+/* The employer's shape, its code's GB 32100 check (as a unit's) and its
+ * kind (a unit kind). */
+static void check_employer(const json_t *employer, struct problem *p)
+{
+    if (!json_is_object(employer) ||
+        !json_fields_check(employer, employer_fields, 3, "/employer", p)) {
+        return;
+    }
+    unit_code_problem(json_string_value(json_object_get(employer, "code")), "/employer/code", p);
+    unit_kind_problem(json_string_value(json_object_get(employer, "kind")), "/employer/kind", p);
 }
 
 static void check_id_number(const char *id, int32_t today, struct problem *p)
@@ -240,13 +283,13 @@ check_candidate(const json_t *body, const struct policy *pol, int32_t today, str
                       "技能等级未定义（见 GET /v1/enums 的 skill_levels）",
                       "unknown skill level (see GET /v1/enums skill_levels)");
     }
-    if ((s = json_string_value(json_object_get(body, "deeds"))) != NULL &&
-        nomination_deeds_check(pol, json_utf8_length(s)) == DEEDS_TOO_LONG) {
-        size_t max =
-            pol->deeds_max_chars >= 0 ? (size_t)pol->deeds_max_chars : NOMINATION_DEEDS_HARD_MAX;
-        problem_field(
-            p, APP_ERR_VALIDATION, "/deeds", "deeds_too_long", "现为 %zu 字，本项目最多 %zu 字",
-            "is %zu characters; this programme allows at most %zu", json_utf8_length(s), max);
+    if ((s = json_string_value(json_object_get(body, "deeds"))) != NULL) {
+        nomination_guard_deeds_storage(pol, json_utf8_length(s), p);
+    }
+    check_employer(json_object_get(body, "employer"), p);
+    if (json_is_object(json_object_get(body, "competition_result"))) {
+        check_object(&competition_result_shape, json_object_get(body, "competition_result"),
+                     "/competition_result", p);
     }
     if (json_is_string(phone) && !phone_is_valid(json_string_value(phone))) {
         problem_field(p, APP_ERR_VALIDATION, "/phone", "phone_format",
@@ -348,6 +391,8 @@ static enum app_err candidate_values(const struct op_ctx *ctx,
         "competitions",
         "apprentices",
         "deeds",
+        "employer",
+        "competition_result",
     };
     struct idcard card;
     json_t *out = NULL, *v;
@@ -395,6 +440,42 @@ static enum app_err duplicate_person(enum app_err err, struct problem *p)
 
 /* ---- create, update ---- */
 
+/* The unit a create is for: the unit user's own; the one an office user
+ * names (unit_id, model/entry.h), which must exist. Field errors are
+ * added to p for the other value checks to join. */
+static enum app_err
+entry_unit(const struct op_ctx *ctx, const json_t *body, const char **ret_unit, struct problem *p)
+{
+    const json_t *v = json_object_get(body, "unit_id");
+    const char *id = json_string_value(v);
+    char *unit = NULL;
+    enum app_err err;
+
+    *ret_unit = ctx->actor->unit_id;
+    if (problem_has_error(p, "/unit_id")) {
+        return APP_OK;
+    }
+    entry_unit_check(ctx->actor->role, v != NULL, p);
+    if (problem_has_error(p, "/unit_id") || id == NULL) {
+        return APP_OK;
+    }
+    if (!uuid_valid(id)) {
+        problem_field(p, APP_ERR_VALIDATION, "/unit_id", "not_uuid",
+                      "须为小写的 UUID（8-4-4-4-12 位十六进制数字）",
+                      "must be a UUID in lower case (8-4-4-4-12 hex digits)");
+        return APP_OK;
+    }
+    err = unit_store_get(ctx->db, id, false, &unit);
+    free(unit);
+    if (err == APP_ERR_NOT_FOUND) {
+        problem_field(p, APP_ERR_VALIDATION, "/unit_id", "unknown_unit", "推荐单位不存在",
+                      "no such unit");
+        return APP_OK;
+    }
+    *ret_unit = id;
+    return err == APP_OK ? APP_OK : ops_store_problem(err, p);
+}
+
 enum app_err nomination_create(const struct op_ctx *ctx,
                                const char *round_id,
                                const json_t *body,
@@ -403,11 +484,15 @@ enum app_err nomination_create(const struct op_ctx *ctx,
 {
     struct round_ref round;
     struct programme_policy pol = {0};
+    struct nomination_entry entry = {.user_id = ctx->actor->id[0] ? ctx->actor->id : NULL,
+                                     .by_office = ctx->actor->role == ROLE_OFFICE};
+    const char *unit_id = NULL;
     char *values = NULL, *id = NULL, *text = NULL;
     enum app_err err;
 
     if (body_shape(body, true, p) != APP_OK ||
         ops_round_scope(ctx, round_id, false, &round, p) != APP_OK ||
+        entry_unit(ctx, body, &unit_id, p) != APP_OK ||
         nomination_load_policy(ctx->db, &round, &pol, p) != APP_OK ||
         check_candidate(body, &pol.p, ctx->today, p) != APP_OK) {
         goto cleanup;
@@ -423,10 +508,10 @@ enum app_err nomination_create(const struct op_ctx *ctx,
         candidate_values(ctx, body, &pol, round.reference_date, &values, p) != APP_OK) {
         goto cleanup;
     }
-    if ((err = nomination_store_insert(ctx->db, round.id, ctx->actor->unit_id, values, ctx->today,
+    if ((err = nomination_store_insert(ctx->db, round.id, unit_id, values, ctx->today, &entry,
                                        &id)) != APP_OK ||
-        (err = nomination_store_add_transition(ctx->db, id, NULL, "draft", ctx->actor, NULL)) !=
-            APP_OK) {
+        (err = nomination_store_add_transition(ctx->db, id, NULL, "draft", ctx->actor, NULL,
+                                               entry.by_office ? unit_id : NULL)) != APP_OK) {
         duplicate_person(err, p);
         goto cleanup;
     }
@@ -465,6 +550,7 @@ enum app_err nomination_update(const struct op_ctx *ctx,
 
     if (body_shape(body, false, p) != APP_OK ||
         ops_nomination_scope(ctx, id, true, &nom, &round, p) != APP_OK ||
+        entry_may_write(ctx->actor->role, nom.entered_by_office, p) != APP_OK ||
         nomination_load_policy(ctx->db, &round, &pol, p) != APP_OK ||
         check_candidate(body, &pol.p, ctx->today, p) != APP_OK) {
         goto cleanup;
@@ -520,7 +606,15 @@ static enum app_err run_checks(const struct op_ctx *ctx,
     date_parse(f.birth_date, &in.birth_date);
     in.skill_level = f.skill_level[0] ? skill_level_from_value(f.skill_level) : -1;
     in.front_line = f.front_line;
-    in.unit_kind = (enum unit_kind)enums_from_value(ENUMS_UNIT_KINDS, f.unit_kind);
+    in.employer_kind =
+        f.employer_kind[0] ? enums_from_value(ENUMS_UNIT_KINDS, f.employer_kind) : -1;
+    in.employer_name = f.employer_kind[0] ? f.employer_name : NULL;
+    in.channel = enums_from_value(ENUMS_NOMINATION_CHANNELS, f.channel);
+    in.competition.present = f.competition;
+    in.competition.name = f.competition_name;
+    in.competition.rank = f.competition_rank;
+    in.competition.level = enums_from_value(ENUMS_HONOUR_LEVELS, f.competition_level);
+    in.competition.year = f.competition_year;
     in.deeds_chars = (size_t)f.deeds_chars;
     in.honours_district_plus = f.honours_district_plus;
     in.attachments = f.attachments;
@@ -581,6 +675,7 @@ struct move {
     struct nomination_ref nom;
     struct round_ref round;
     struct programme_policy pol;
+    bool on_behalf; /* the office takes the unit's step (model/entry.h) */
     json_t *cur;    /* the nomination before */
     json_t *values; /* the store values to write */
 };
@@ -630,22 +725,33 @@ static enum app_err guard_publicity_evidence(struct move *m, struct problem *p)
         m->nom.state, &m->pol.p, article_of(m, "publicity_evidence_required"), files, p);
 }
 
+#define MISSING_MAX 12
+
+/* Appends the members of `required` that are null in the nomination. */
+static void
+find_missing(const json_t *cur, const char *const *required, const char **missing, size_t *n)
+{
+    for (const char *const *k = required; *k != NULL && *n < MISSING_MAX; k++) {
+        if (json_is_null(json_object_get(cur, *k))) {
+            missing[(*n)++] = *k;
+        }
+    }
+}
+
 static enum app_err guard_complete(struct move *m, struct problem *p)
 {
-    const char *missing[8];
+    const char *missing[MISSING_MAX];
     size_t n = 0;
 
     if (m->nom.state != NOM_RETURNED && nomination_window_open(m->ctx, &m->round, p) != APP_OK) {
         return p->err;
     }
-    for (const char *const *k = nomination_required_for_submission; *k != NULL && n < 8; k++) {
-        if (json_is_null(json_object_get(m->cur, *k))) {
-            missing[n++] = *k;
-        }
-    }
-    return nomination_guard_complete(
-        missing, n, (size_t)json_integer_value(json_object_get(m->cur, "deeds_chars")), &m->pol.p,
-        p);
+    find_missing(m->cur, nomination_required_for_submission, missing, &n);
+    find_missing(
+        m->cur,
+        nomination_required_for_channel(json_string_value(json_object_get(m->cur, "channel"))),
+        missing, &n);
+    return nomination_guard_complete(missing, n, p);
 }
 
 /* Each guard of the move's row, in the table's order. */
@@ -726,7 +832,7 @@ write_move(struct move *m, const char *before, json_t **ret_obj, struct problem 
     }
     if (err == APP_OK) {
         err = nomination_store_add_transition(m->ctx->db, m->nom.id, from, m->in->to, m->ctx->actor,
-                                              m->in->note);
+                                              m->in->note, m->on_behalf ? m->nom.unit_id : NULL);
     }
     if (err != APP_OK) {
         ops_store_problem(err, p);
@@ -748,6 +854,7 @@ enum app_err nomination_move(const struct op_ctx *ctx,
 {
     struct move m = {.ctx = ctx, .in = in};
     int to = enums_from_value(ENUMS_NOMINATION_STATES, in->to);
+    enum role role;
     char *before = NULL;
 
     if (to < 0) {
@@ -763,8 +870,10 @@ enum app_err nomination_move(const struct op_ctx *ctx,
         stale(m.nom.version, p);
         goto cleanup;
     }
-    if (nomination_guard_move(m.nom.state, (enum nomination_state)to, ctx->actor->role,
-                              m.round.phase, &m.rule, p) != APP_OK ||
+    if (entry_acting_role(ctx->actor->role, m.nom.entered_by_office, m.nom.state,
+                          (enum nomination_state)to, &role, &m.on_behalf, p) != APP_OK ||
+        nomination_guard_move(m.nom.state, (enum nomination_state)to, role, m.round.phase, &m.rule,
+                              p) != APP_OK ||
         nomination_guard_members(m.rule, &in->sent, p) != APP_OK ||
         nomination_load_full(ctx->db, m.nom.id, &before, &m.cur, p) != APP_OK) {
         goto cleanup;

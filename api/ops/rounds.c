@@ -16,6 +16,7 @@
 #include "flow.h"
 #include "json_fields.h"
 #include "log.h"
+#include "ops/scope.h"
 #include "store/policy_version_store.h"
 #include "store/programme_store.h"
 #include "store/round_store.h"
@@ -37,14 +38,15 @@ static enum app_err no_programme(const char *code, struct problem *p)
 }
 
 /* Whether programme `code` exists for the actor (its row locked FOR UPDATE
- * when `lock`): office users act only on their programmes, and others'
- * look like unknown ones. The store's verdict; the problem is the caller's. */
+ * when `lock`): office users and leaders act only on their programmes
+ * (ops_programme_in_scope), and others' look like unknown ones. The
+ * store's verdict; the problem is the caller's. */
 static enum app_err programme_find(const struct op_ctx *ctx, const char *code, bool lock)
 {
     char *text = NULL;
     enum app_err err;
 
-    if (ctx->actor->role == ROLE_OFFICE && !auth_has_programme(ctx->actor, code)) {
+    if (!ops_programme_in_scope(ctx->actor, code)) {
         return APP_ERR_NOT_FOUND;
     }
     err = programme_store_get(ctx->db, code, lock, &text);

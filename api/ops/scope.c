@@ -20,6 +20,19 @@ enum app_err ops_check_uuid(const char *id, struct problem *p)
                         "id must be a UUID in lower case (8-4-4-4-12 hex digits)");
 }
 
+bool ops_programme_in_scope(const struct principal *who, const char *code)
+{
+    switch (who->role) {
+    case ROLE_OFFICE:
+        return auth_has_programme(who, code);
+    case ROLE_LEADER:
+        /* A leader given no programme oversees all of them. */
+        return who->n_programmes == 0 || auth_has_programme(who, code);
+    default:
+        return true;
+    }
+}
+
 static enum app_err not_found(
     enum app_err err, const char *what_zh, const char *what_en, const char *id, struct problem *p)
 {
@@ -43,7 +56,7 @@ enum app_err ops_round_scope(const struct op_ctx *ctx,
         return p->err;
     }
     err = scope_store_round(ctx->db, id, for_update ? SCOPE_LOCK_UPDATE : SCOPE_NO_LOCK, ret);
-    if (err == APP_OK && who->role == ROLE_OFFICE && !auth_has_programme(who, ret->programme)) {
+    if (err == APP_OK && !ops_programme_in_scope(who, ret->programme)) {
         err = APP_ERR_NOT_FOUND;
     }
     return err == APP_OK ? APP_OK : not_found(err, "评选轮次", "round", id, p);
@@ -70,8 +83,7 @@ enum app_err ops_nomination_scope(const struct op_ctx *ctx,
         err = scope_store_round(ctx->db, ret->round_id,
                                 for_update ? SCOPE_LOCK_SHARE : SCOPE_NO_LOCK, ret_round);
     }
-    if (err == APP_OK && who->role == ROLE_OFFICE &&
-        !auth_has_programme(who, ret_round->programme)) {
+    if (err == APP_OK && !ops_programme_in_scope(who, ret_round->programme)) {
         err = APP_ERR_NOT_FOUND;
     }
     return err == APP_OK ? APP_OK : not_found(err, "推荐", "nomination", id, p);

@@ -6,6 +6,8 @@
  *   - an office user sees the rounds of the programmes in their scope;
  *   - a unit user sees every round (to nominate in it) but only its own
  *     unit's nominations;
+ *   - a leader reads the rounds of the programmes in their scope, and all
+ *     programmes when given none (read-only by their routes);
  *   - admins and auditors see all (read-only by their routes).
  * Anything out of scope answers 404 exactly like an unknown id, so an
  * answer never tells a unit that another unit's nomination exists.
@@ -35,6 +37,11 @@ enum app_err ops_nomination_scope(const struct op_ctx *ctx,
                                   struct nomination_ref *ret,
                                   struct round_ref *ret_round,
                                   struct problem *p);
+
+/* Whether programme `code` is in the actor's scope: an office user's
+ * programmes; a leader's programmes, or all when given none; all for
+ * every other role (their routes and unit scope limit them). */
+bool ops_programme_in_scope(const struct principal *who, const char *code);
 
 /* A canonical (lower-case) UUID path id, else 400 not_uuid. */
 enum app_err ops_check_uuid(const char *id, struct problem *p);

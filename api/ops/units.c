@@ -17,7 +17,7 @@
 
 /* The English details add the model's text; "%.0s" takes it in Chinese
  * and writes nothing. */
-void unit_code_check(const char *code, const char *pointer, struct problem *p)
+void unit_code_problem(const char *code, const char *pointer, struct problem *p)
 {
     char norm[UNIT_CODE_LEN + 1];
 
@@ -50,14 +50,21 @@ void unit_code_check(const char *code, const char *pointer, struct problem *p)
     }
 }
 
+void unit_kind_problem(const char *kind, const char *pointer, struct problem *p)
+{
+    if (!enums_unit_kind_valid(kind)) {
+        problem_field(p, APP_ERR_VALIDATION, pointer, "unknown_unit_kind",
+                      "单位类别不在可选范围内（见 GET /v1/enums）", "unknown unit kind");
+    }
+}
+
 enum app_err unit_input_check(const struct unit_input *in, struct problem *p)
 {
     if (in->code != NULL && !problem_has_error(p, "/code")) {
-        unit_code_check(in->code, "/code", p);
+        unit_code_problem(in->code, "/code", p);
     }
-    if (in->kind != NULL && !problem_has_error(p, "/kind") && !enums_unit_kind_valid(in->kind)) {
-        problem_field(p, APP_ERR_VALIDATION, "/kind", "unknown_unit_kind",
-                      "单位类别不在可选范围内（见 GET /v1/enums）", "unknown unit kind");
+    if (in->kind != NULL && !problem_has_error(p, "/kind")) {
+        unit_kind_problem(in->kind, "/kind", p);
     }
     return p->err;
 }

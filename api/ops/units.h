@@ -16,15 +16,18 @@ struct unit_input {
     const char *kind; /* unit_kind value */
 };
 
-/* Checks a 统一社会信用代码 (GB 32100 shape and check character, upper
- * case) and adds one errors[] item at `pointer` when it is wrong: the one
- * check of a unit code, for units and for experts' employers. No I/O. */
-void unit_code_check(const char *code, const char *pointer, struct problem *p);
-
 /* Checks every given value (the code's GB 32100 shape and check
  * character, the kind) and adds one errors[] item per fault to p, leaving
  * out members p already names. Returns p->err. No I/O. */
 enum app_err unit_input_check(const struct unit_input *in, struct problem *p);
+
+/* The code's GB 32100 faults (length, character, check character, lower
+ * case) as an errors[] item at `pointer`: a unit's /code, a nomination's
+ * /employer/code. Nothing when the code is sound. */
+void unit_code_problem(const char *code, const char *pointer, struct problem *p);
+
+/* unknown_unit_kind at `pointer` unless `kind` is a unit_kinds value. */
+void unit_kind_problem(const char *kind, const char *pointer, struct problem *p);
 
 /* Adds a unit (all three fields, checked) and audits it; *ret_json is its
  * representation (malloc'd). 409 duplicate_unit_code when the code exists. */

@@ -45,7 +45,8 @@ const struct db_statement nomination_store_statements[] = {
      "INSERT INTO nominations (round_id, unit_id, channel, name, id_number_sealed, id_number_hash,"
      "  id_number_masked, gender, birth_date, age, phone_sealed, phone_masked, occupation,"
      "  skill_level, skill_certificate_no, front_line, post, innovation_studio_lead, honours,"
-     "  patents, competitions, apprentices, deeds, created_on)"
+     "  patents, competitions, apprentices, deeds, created_on, employer_name, employer_code,"
+     "  employer_kind, competition_result, entered_by, entered_by_office)"
      " SELECT $1::uuid, $2::uuid, coalesce(d->>'channel', 'unit'), d->>'name',"
      "  decode(d->>'id_number_sealed', 'hex'), d->>'id_number_hash', d->>'id_number_masked',"
      "  d->>'gender', (d->>'birth_date')::date, (d->>'age')::int,"
@@ -54,7 +55,9 @@ const struct db_statement nomination_store_statements[] = {
      "  d->>'post', coalesce((d->>'innovation_studio_lead')::boolean, false),"
      "  coalesce(d->'honours', '[]'), coalesce(d->'patents', '[]'),"
      "  coalesce(d->'competitions', '[]'), coalesce(d->'apprentices', '[]'),"
-     "  coalesce(d->>'deeds', ''), $4::date"
+     "  coalesce(d->>'deeds', ''), $4::date, d->'employer'->>'name', d->'employer'->>'code',"
+     "  (d->'employer'->>'kind')::unit_kind, nullif(d->'competition_result', 'null'),"
+     "  $5::uuid, $6::boolean"
      "  FROM (SELECT $3::jsonb AS d) s"
      " RETURNING id::text"},
     {"nomination_store_update",
@@ -80,6 +83,12 @@ const struct db_statement nomination_store_statements[] = {
      SET("competitions", "d->'competitions'")
      SET("apprentices", "d->'apprentices'")
      SET("deeds", "d->>'deeds'")
+     /* The employer is one member: an object sets the three, null clears them. */
+     " employer_name = CASE WHEN d ? 'employer' THEN d->'employer'->>'name' ELSE n.employer_name END,"
+     " employer_code = CASE WHEN d ? 'employer' THEN d->'employer'->>'code' ELSE n.employer_code END,"
+     " employer_kind = CASE WHEN d ? 'employer' THEN (d->'employer'->>'kind')::unit_kind"
+     "   ELSE n.employer_kind END,"
+     SET("competition_result", "nullif(d->'competition_result', 'null')")
      SET("publicity_start", "(d->>'publicity_start')::date")
      SET("publicity_workdays", "(d->>'publicity_workdays')::int")
      SET("publicity_end", "(d->>'publicity_end')::date")
@@ -96,9 +105,9 @@ const struct db_statement nomination_store_statements[] = {
      " RETURNING n.id::text"},
     {"nomination_store_add_transition",
      "INSERT INTO nomination_transitions (nomination_id, from_state, to_state, actor_id, actor,"
-     "  role, note, at)"
+     "  role, note, at, on_behalf_of)"
      " VALUES ($1::uuid, $2::nomination_state, $3::nomination_state, $4::uuid, $5,"
-     "  $6::user_role, $7, $8::timestamptz)"},
+     "  $6::user_role, $7, $8::timestamptz, $9::uuid)"},
     {"nomination_store_sealed",
      "SELECT encode(id_number_sealed, 'hex'), encode(phone_sealed, 'hex')"
      "  FROM nominations WHERE id = $1::uuid"},
@@ -121,7 +130,10 @@ const struct db_statement nomination_store_statements[] = {
      "      AND o.round_id <> n.round_id AND o.state = 'recognized' AND $2::int > 0),"
      "  (SELECT count(*) FROM nominations o WHERE o.round_id = n.round_id"
      "      AND o.id_number_hash = n.id_number_hash AND o.id <> n.id AND o.state <> 'withdrawn'),"
-     "  n.publicity_start IS NOT NULL, coalesce(n.publicity_workdays, -1)"
+     "  n.publicity_start IS NOT NULL, coalesce(n.publicity_workdays, -1),"
+     "  n.channel, n.employer_kind::text, n.employer_name,"
+     "  n.competition_result->>'name', n.competition_result->>'level',"
+     "  n.competition_result->>'rank', n.competition_result->>'year'"
      "  FROM nominations n JOIN units u ON u.id = n.unit_id JOIN rounds r ON r.id = n.round_id"
      " WHERE n.id = $1::uuid"},
     {"nomination_store_list_created",
@@ -149,15 +161,17 @@ enum app_err nomination_store_insert(struct db *db,
                                      const char *unit_id,
                                      const char *values_json,
                                      int32_t created_on,
+                                     const struct nomination_entry *entry,
                                      char **ret_id)
 {
     char day[11];
-    const char *params[] = {round_id, unit_id, values_json, day};
+    const char *params[] = {round_id, unit_id,        values_json,
+                            day,      entry->user_id, entry->by_office ? "true" : "false"};
     PGresult *res = NULL;
     enum app_err err;
 
     date_format(created_on, day);
-    err = db_exec(db, "nomination_store_insert", 4, params, PGRES_TUPLES_OK, &res);
+    err = db_exec(db, "nomination_store_insert", 6, params, PGRES_TUPLES_OK, &res);
 
     if (err == APP_OK) {
         *ret_id = db_strdup(res, 0, 0);
@@ -190,7 +204,8 @@ enum app_err nomination_store_add_transition(struct db *db,
                                              const char *from_state,
                                              const char *to_state,
                                              const struct principal *who,
-                                             const char *note)
+                                             const char *note,
+                                             const char *on_behalf_of)
 {
     char now[RFC3339_TEXT_MAX];
     const char *params[] = {id,
@@ -200,12 +215,13 @@ enum app_err nomination_store_add_transition(struct db *db,
                             who->username[0] ? who->username : "anonymous",
                             auth_role_name(who->role),
                             note,
-                            now};
+                            now,
+                            on_behalf_of};
     PGresult *res = NULL;
     enum app_err err;
 
     db_clock_now(now);
-    err = db_exec(db, "nomination_store_add_transition", 8, params, PGRES_COMMAND_OK, &res);
+    err = db_exec(db, "nomination_store_add_transition", 9, params, PGRES_COMMAND_OK, &res);
 
     PQclear(res);
     return err;
@@ -259,6 +275,17 @@ enum app_err nomination_store_facts(struct db *db,
         ret->same_round_others = atoi(PQgetvalue(res, 0, 9));
         ret->publicity_done = strcmp(PQgetvalue(res, 0, 10), "t") == 0;
         ret->publicity_workdays = atoi(PQgetvalue(res, 0, 11));
+        snprintf(ret->channel, sizeof(ret->channel), "%s", PQgetvalue(res, 0, 12));
+        snprintf(ret->employer_kind, sizeof(ret->employer_kind), "%s", PQgetvalue(res, 0, 13));
+        snprintf(ret->employer_name, sizeof(ret->employer_name), "%s", PQgetvalue(res, 0, 14));
+        ret->competition = !PQgetisnull(res, 0, 15);
+        snprintf(ret->competition_name, sizeof(ret->competition_name), "%s",
+                 PQgetvalue(res, 0, 15));
+        snprintf(ret->competition_level, sizeof(ret->competition_level), "%s",
+                 PQgetvalue(res, 0, 16));
+        snprintf(ret->competition_rank, sizeof(ret->competition_rank), "%s",
+                 PQgetvalue(res, 0, 17));
+        ret->competition_year = atoi(PQgetvalue(res, 0, 18));
     }
     PQclear(res);
     return err;

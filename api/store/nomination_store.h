@@ -44,8 +44,20 @@ struct nomination_facts {
     int same_round_others;
     bool publicity_done;
     int publicity_workdays; /* -1 when none */
+    char channel[16];
+    char employer_kind[16];  /* "" when no employer is recorded */
+    char employer_name[808]; /* 200 code points of UTF-8 */
+    bool competition;        /* a competition result is recorded */
+    char competition_name[808], competition_level[32], competition_rank[208];
+    int competition_year;
 };
 enum app_err nomination_store_get(struct db *db, const char *id, char **ret_json);
+/* Who entered a nomination: the user, and whether an office user entered
+ * it on the unit's behalf (a paper submission, migration 0016). */
+struct nomination_entry {
+    const char *user_id; /* NULL: unknown */
+    bool by_office;
+};
 /* values_json: the prepared columns (see nomination_store.c); created_on:
  * today on the service clock (days since 1970). *ret_id is malloc'd. */
 enum app_err nomination_store_insert(struct db *db,
@@ -53,6 +65,7 @@ enum app_err nomination_store_insert(struct db *db,
                                      const char *unit_id,
                                      const char *values_json,
                                      int32_t created_on,
+                                     const struct nomination_entry *entry,
                                      char **ret_id);
 /* PRECONDITION_FAILED when the row's version is no longer `version`. */
 enum app_err
@@ -62,7 +75,8 @@ enum app_err nomination_store_add_transition(struct db *db,
                                              const char *from_state,
                                              const char *to_state,
                                              const struct principal *who,
-                                             const char *note);
+                                             const char *note,
+                                             const char *on_behalf_of);
 /* The sealed ID number and phone as hex (*ret_phone_hex NULL when none). */
 enum app_err
 nomination_store_sealed(struct db *db, const char *id, char **ret_id_hex, char **ret_phone_hex);

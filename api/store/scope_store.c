@@ -33,11 +33,11 @@ const struct db_statement scope_store_statements[] = {
      "  FROM rounds r JOIN programmes p ON p.id = r.programme_id WHERE r.id = $1::uuid"
      "   FOR SHARE OF r"},
     {"scope_store_nomination", "SELECT n.id, n.round_id, n.unit_id, n.state::text, n.version,"
-                               "       to_char(n.created_on, 'YYYY-MM-DD')"
+                               "       to_char(n.created_on, 'YYYY-MM-DD'), n.entered_by_office"
                                "  FROM nominations n WHERE n.id = $1::uuid"},
     {"scope_store_nomination_for_update",
      "SELECT n.id, n.round_id, n.unit_id, n.state::text, n.version,"
-     "       to_char(n.created_on, 'YYYY-MM-DD')"
+     "       to_char(n.created_on, 'YYYY-MM-DD'), n.entered_by_office"
      "  FROM nominations n WHERE n.id = $1::uuid FOR UPDATE"},
     {NULL, NULL},
 };
@@ -109,6 +109,7 @@ scope_store_nomination(struct db *db, const char *id, bool for_update, struct no
     if (!date_parse(PQgetvalue(res, 0, 5), &ret->created_on)) {
         ret->created_on = 0;
     }
+    ret->entered_by_office = strcmp(PQgetvalue(res, 0, 6), "t") == 0;
     PQclear(res);
     return APP_OK;
 }

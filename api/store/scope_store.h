@@ -31,7 +31,8 @@ struct nomination_ref {
     char unit_id[40];
     enum nomination_state state;
     int version;
-    int32_t created_on; /* the day it was created, on the service clock (days since 1970) */
+    int32_t created_on;     /* the day it was created, on the service clock (days since 1970) */
+    bool entered_by_office; /* entered by the office on the unit's behalf (migration 0016) */
 };
 /* Row locks for the scope reads, taken inside the caller's transaction. */
 enum scope_lock {

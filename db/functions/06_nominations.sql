@@ -2,7 +2,9 @@
 -- The representations of nominations (list item, summary and full form)
 -- and of their evidence files.
 
--- The list form: what a table row in a front end shows. No deeds, no
+-- The list form: what a table row in a front end shows. `entry`: who
+-- entered the nomination, its unit or the office on the unit's behalf (a
+-- paper submission, migration 0016), and the user's id. No deeds, no
 -- nested lists, no personal data beyond the masked forms. Written as JSON
 -- text by concatenation because lists render thousands of these: it costs
 -- about a tenth of json(b)_build_object, which looks up every argument's
@@ -29,6 +31,8 @@ LANGUAGE sql STABLE AS $$
         || ',"publicity_start":' || coalesce('"' || n.publicity_start || '"', 'null')
         || ',"publicity_end":' || coalesce('"' || n.publicity_end || '"', 'null')
         || ',"submitted_at":' || coalesce('"' || api_ts(n.submitted_at) || '"', 'null')
+        || ',"entry":{"by":"' || CASE WHEN n.entered_by_office THEN 'office' ELSE 'unit' END
+        || '","user":' || coalesce('"' || n.entered_by || '"', 'null') || '}'
         || ',"version":' || n.version
         || ',"created_at":"' || api_ts(n.created_at)
         || '","updated_at":"' || api_ts(n.updated_at) || '"}'
@@ -39,8 +43,9 @@ LANGUAGE sql STABLE AS $$
     SELECT api_nomination_list_item(n, (SELECT u.name FROM units u WHERE u.id = n.unit_id))::jsonb
 $$;
 
--- The full form: the summary plus everything the unit entered, the
--- checklist, the office's notes and the history.
+-- The full form: the summary plus everything the unit entered (with the
+-- employer and any competition result), the checklist, the office's notes
+-- and the history.
 CREATE OR REPLACE FUNCTION api_nomination(n nominations) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT api_nomination_summary(n) || jsonb_build_object(
@@ -54,6 +59,13 @@ LANGUAGE sql STABLE AS $$
         'apprentices', n.apprentices,
         'deeds', n.deeds,
         'deeds_chars', length(n.deeds),
+        -- 用人单位 (migration 0015), apart from the recommending unit; null
+        -- until the unit fills it in (required before submission).
+        'employer', CASE WHEN n.employer_name IS NOT NULL THEN jsonb_build_object(
+                        'name', n.employer_name, 'code', n.employer_code,
+                        'kind', n.employer_kind) END,
+        -- Channel `competition` (环翠 第十条（二）): the result it rests on.
+        'competition_result', n.competition_result,
         'publicity_workdays', n.publicity_workdays,
         'eligibility', n.eligibility,
         'overrides', n.overrides,
@@ -63,7 +75,8 @@ LANGUAGE sql STABLE AS $$
         'attachments', (SELECT count(*) FROM attachments a WHERE a.nomination_id = n.id),
         'history', coalesce((SELECT jsonb_agg(jsonb_build_object(
                                  'from', t.from_state, 'to', t.to_state, 'actor', t.actor,
-                                 'role', t.role, 'note', t.note, 'at', api_ts(t.at))
+                                 'role', t.role, 'note', t.note, 'at', api_ts(t.at),
+                                 'on_behalf_of', t.on_behalf_of)
                                  ORDER BY t.id)
                                FROM nomination_transitions t
                               WHERE t.nomination_id = n.id), '[]'::jsonb))

@@ -49,7 +49,8 @@ $$;
 --   fields           职业（工种） labels, compared with nominations.occupation
 --                    as written (prefer matching fields);
 --   employer_code    the employer's 统一社会信用代码: conflicted when it equals
---                    the candidate's employer code or the code of the
+--                    the candidate's employer code (nominations.employer_code)
+--                    or the code of the
 --                    nomination's recommending unit (units.code);
 --   employer_unit_id the linked unit, or else the unit with that code (NULL
 --                    when none): conflicted when it is nominations.unit_id;

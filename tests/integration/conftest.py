@@ -302,8 +302,17 @@ class Factory:
                               json={"to": to}, expect=200).body
         return r
 
+    @staticmethod
+    def employer(**changes):
+        """An employer (用人单位, issue 12): an enterprise with a fresh valid code."""
+        employer = {"name": f"测试用人单位-{support.rand_hex(6)}有限公司",
+                    "code": support.new_uscc(), "kind": "enterprise"}
+        employer.update(changes)
+        return employer
+
     def nomination_body(self, **changes):
-        """A complete nomination (every field the office needs), synthetic ID."""
+        """A complete nomination (every field the office needs, the employer
+        included), synthetic ID."""
         body = {
             "name": "测试候选人",
             "id_number": support.new_id_number(),
@@ -313,6 +322,7 @@ class Factory:
             "skill_certificate_no": f"S{support.rand_hex(6).upper()}",
             "front_line": True,
             "post": "数控车间一线操作岗",
+            "employer": self.employer(),
             "deeds": "长期扎根生产一线，" * 60,
         }
         body.update(changes)

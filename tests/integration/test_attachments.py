@@ -412,7 +412,22 @@ def test_readers_and_scope(api, env, factory, admin_token):
         api.delete(item, token=token, expect=403)
 
 
-@pytest.mark.parametrize("role", ["expert", "leader", "finance", "service"])
+def test_leader_reads_the_list_only(api, env, factory):
+    """Issue 12: the leader reads the files' metadata, never their bytes,
+    and changes nothing."""
+    a = upload(api, env.unit.token, env.base, png(), "image/png").body
+    leader = factory.user("leader")
+    item = f"{env.base}/{a['id']}"
+    items = api.get(env.base, token=leader.token, expect=200).body["items"]
+    assert a["id"] in [x["id"] for x in items]
+    r = api.get(item, token=leader.token, expect=403)
+    assert r.body["type"] == "urn:jiangxin:problem:forbidden"
+    upload(api, leader.token, env.base, png(), "image/png", expect=403)
+    api.delete(item, token=leader.token, expect=403)
+    assert a["id"] in [x["id"] for x in api.get(env.base, token=env.unit.token).body["items"]]
+
+
+@pytest.mark.parametrize("role", ["expert", "finance", "service"])
 def test_other_roles_are_403(api, env, factory, role):
     a = upload(api, env.unit.token, env.base, png(), "image/png").body
     user = factory.user(role)

@@ -88,6 +88,21 @@ def test_user_add_office_with_programme(api, api_bin):
     assert me["role"] == "office" and me["programmes"] == ["huancui-chief-technician"]
 
 
+def test_user_add_leader_with_programmes(api, api_bin):
+    """A leader reads the programmes in its scope (issue 12): --programme is
+    repeatable and takes a comma-separated list (the demo leader gets both)."""
+    username = f"t-cli-{support.rand_hex(10)}"
+    password = support.new_password()
+    proc = run(api_bin, ["user", "add", "--username", username, "--role", "leader",
+                         "--programme", "lanshan-craftsman,huancui-chief-technician",
+                         "--programme", "lanshan-craftsman", "--password-stdin"],
+               stdin=password)
+    assert proc.returncode == 0, proc.stderr
+    me = api.get("/v1/me", token=support.login(api, username, password), expect=200).body
+    assert me["role"] == "leader"
+    assert sorted(me["programmes"]) == ["huancui-chief-technician", "lanshan-craftsman"]
+
+
 def test_user_add_unit_user(api, api_bin, factory):
     unit = factory.unit()
     username = f"t-cli-{support.rand_hex(10)}"
@@ -103,6 +118,8 @@ def test_user_add_unit_user(api, api_bin, factory):
     ("bad-role", ["--role", "wizard"], None),
     ("unit-without-unit", ["--role", "unit"], None),
     ("unknown-programme", ["--role", "office", "--programme", "no-such-programme"], None),
+    ("one-unknown-programme", ["--role", "leader", "--programme",
+                               "lanshan-craftsman,no-such-programme"], None),
     ("short-password", ["--role", "expert"], "short"),
     ("bad-username", ["--role", "expert", "--username", "Bad Name"], None),
 ])

@@ -6,8 +6,8 @@ must get. MATRIX below is the whole contract at a glance.
 Callers: anonymous (no token); admin; an office user whose scope is the
 programme ("office") and one scoped to another programme ("office_out");
 the unit user whose unit owns the nomination ("unit") and a user of another
-unit ("unit_other"); the roles with no business here (expert, leader,
-finance, service); the auditor (reads everything, masked, writes nothing).
+unit ("unit_other"); the roles with no business here (expert, finance,
+service); the leader and the auditor (read, masked, write nothing).
 
 An allowed read runs against one module-wide world and must change nothing;
 an allowed write runs against a fresh world of its own and must show its
@@ -42,28 +42,33 @@ PRINCIPALS = ("anonymous", "admin", "office", "office_out", "unit", "unit_other"
 # {code} the programme, {id} the round or nomination, {attachment_id} a file.
 # The reveal row is GET /v1/nominations/{id} with ?reveal=id_number (audited).
 # The role a route admits is checked first (api/routes.def), so a role the route
-# never admits gets 403 whatever its scope (office_out on PATCH, unit_other on
-# reveal); a role the route admits but whose scope excludes the object gets
-# 404, exactly as for an unknown id (api/handlers/scope.c).
+# never admits gets 403 whatever its scope (unit_other on reveal); a role the
+# route admits but whose scope excludes the object gets 404, exactly as for an
+# unknown id (api/ops/scope.c). The office writes a nomination only when it
+# entered it for the unit (a paper submission): the world's nomination is the
+# unit's own, so 403 unit_entered_nomination (test_intake_entry.py has the
+# office's own entries). The leader (no programme scope: all programmes) reads
+# rounds, nominations (masked) and the files' list, never a file's bytes, and
+# writes nothing.
 # fmt: off
 MATRIX = {
     #                                                         anon admin offc off✗ unit unit✗ expt lead fin  svc  audr
     "POST /v1/programmes":                                   (401, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "GET /v1/programmes/{code}/rounds":                      (401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 200),
+    "GET /v1/programmes/{code}/rounds":                      (401, 200, 200, 404, 200, 200, 403, 200, 403, 403, 200),
     "POST /v1/programmes/{code}/rounds":                     (401, 403, 201, 404, 403, 403, 403, 403, 403, 403, 403),
-    "GET /v1/rounds/{id}":                                   (401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 200),
+    "GET /v1/rounds/{id}":                                   (401, 200, 200, 404, 200, 200, 403, 200, 403, 403, 200),
     "POST /v1/rounds/{id}/transitions":                      (401, 403, 200, 404, 403, 403, 403, 403, 403, 403, 403),
-    "GET /v1/rounds/{id}/nominations":                       (401, 200, 200, 404, 200, 200, 403, 403, 403, 403, 200),
-    "POST /v1/rounds/{id}/nominations":                      (401, 403, 403, 403, 201, 201, 403, 403, 403, 403, 403),
-    "GET /v1/nominations/{id}":                              (401, 200, 200, 404, 200, 404, 403, 403, 403, 403, 200),
+    "GET /v1/rounds/{id}/nominations":                       (401, 200, 200, 404, 200, 200, 403, 200, 403, 403, 200),
+    "POST /v1/rounds/{id}/nominations":                      (401, 403, 201, 404, 201, 201, 403, 403, 403, 403, 403),
+    "GET /v1/nominations/{id}":                              (401, 200, 200, 404, 200, 404, 403, 200, 403, 403, 200),
     "GET /v1/nominations/{id}?reveal":                       (401, 403, 200, 404, 403, 403, 403, 403, 403, 403, 403),
-    "PATCH /v1/nominations/{id}":                            (401, 403, 403, 403, 200, 404, 403, 403, 403, 403, 403),
+    "PATCH /v1/nominations/{id}":                            (401, 403, 403, 404, 200, 404, 403, 403, 403, 403, 403),
     "POST /v1/nominations/{id}/transitions":                 (401, 403, 200, 404, 200, 404, 403, 403, 403, 403, 403),
-    "GET /v1/nominations/{id}/eligibility":                  (401, 200, 200, 404, 200, 404, 403, 403, 403, 403, 200),
-    "GET /v1/nominations/{id}/attachments":                  (401, 200, 200, 404, 200, 404, 403, 403, 403, 403, 200),
-    "POST /v1/nominations/{id}/attachments":                 (401, 403, 403, 403, 201, 404, 403, 403, 403, 403, 403),
+    "GET /v1/nominations/{id}/eligibility":                  (401, 200, 200, 404, 200, 404, 403, 200, 403, 403, 200),
+    "GET /v1/nominations/{id}/attachments":                  (401, 200, 200, 404, 200, 404, 403, 200, 403, 403, 200),
+    "POST /v1/nominations/{id}/attachments":                 (401, 403, 403, 404, 201, 404, 403, 403, 403, 403, 403),
     "GET /v1/nominations/{id}/attachments/{attachment_id}":  (401, 200, 200, 404, 200, 404, 403, 403, 403, 403, 200),
-    "DELETE /v1/nominations/{id}/attachments/{attachment_id}": (401, 403, 403, 403, 204, 404, 403, 403, 403, 403, 403),
+    "DELETE /v1/nominations/{id}/attachments/{attachment_id}": (401, 403, 403, 404, 204, 404, 403, 403, 403, 403, 403),
 }
 # fmt: on
 
@@ -260,7 +265,12 @@ def ok_nomination_create(c):
     n = c.resp.body
     actor = getattr(c.w, c.principal)
     assert n["state"] == "draft" and n["round_id"] == c.w.round["id"]
-    assert n["unit_id"] == actor.unit_id
+    if c.principal == "office":  # a paper submission, entered for the unit
+        assert n["unit_id"] == c.w.unit.unit_id
+        assert n["entry"] == {"by": "office", "user": actor.id}
+    else:
+        assert n["unit_id"] == actor.unit_id
+        assert n["entry"] == {"by": "unit", "user": actor.id}
     assert MASKED_ID.fullmatch(n["id_number"])
     assert n["id_number"] == support.mask_id(c.sent["json"]["id_number"])
     assert c.after["nominations"] == c.before["nominations"] + 1
@@ -368,7 +378,10 @@ ENDPOINTS = {
         "/v1/rounds/{round}/nominations", None, ok_nominations_list, None),
     "POST /v1/rounds/{id}/nominations": (
         "/v1/rounds/{round}/nominations",
-        lambda w, p: {"json": w.factory.nomination_body()},
+        # The office enters a paper submission for the world's unit.
+        lambda w, p: {"json": dict(w.factory.nomination_body(),
+                                   **({"unit_id": w.unit.unit_id}
+                                      if p in ("office", "office_out") else {}))},
         ok_nomination_create, "accepting"),
     "GET /v1/nominations/{id}": ("/v1/nominations/{nom}", None, ok_nomination_get, None),
     "GET /v1/nominations/{id}?reveal": (
@@ -624,8 +637,8 @@ def test_out_of_scope_404_is_identical_to_an_unknown_id(api, iso, db_url, who):
     rand_nom, rand_att = str(uuid.uuid4()), str(uuid.uuid4())
     fake = _probe_requests(rand_nom, rand_att, e.a_draft["version"])
     for (label, method, path, kw), (_, _, fpath, fkw) in zip(real, fake):
-        # The route's role check comes first: an office user may not patch
-        # or upload at all, known id or not (403 either way).
+        # The scope comes first: an office user out of the programme gets
+        # 404 on every probe, known id or not, writes included.
         r = api.request(method, path, token=caller.token, **kw)
         f = api.request(method, fpath, token=caller.token, **fkw)
         assert r.status_code == f.status_code, (label, r.text, f.text)

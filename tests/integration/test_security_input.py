@@ -161,6 +161,18 @@ def _sample(doc, schema):
     return "测试" + "x" * max(0, schema.get("minLength", 1) - 2)
 
 
+def _non_null(doc, schema):
+    """The first alternative of a oneOf/anyOf that is not null (an
+    object-or-null member such as a nomination's competition_result), else
+    the schema itself."""
+    schema = _resolve(doc, schema)
+    for kw in ("oneOf", "anyOf"):
+        for sub in schema.get(kw) or []:
+            if _types(_resolve(doc, sub)) != {"null"}:
+                return _resolve(doc, sub)
+    return schema
+
+
 def _set(doc, schema, body, ptr, value):
     """body with `value` at ptr (a copy); array elements and members the
     body lacks are made from the schema. Returns (body, concrete pointer)."""
@@ -178,7 +190,7 @@ def _set(doc, schema, body, ptr, value):
             sch = _resolve(doc, sch["additionalProperties"])
             key = next(iter(node))
         else:
-            sch = _resolve(doc, (sch.get("properties") or {})[part])
+            sch = _non_null(doc, (sch.get("properties") or {})[part])
             if part not in node or node[part] is None:
                 node[part] = _sample(doc, sch)
             key = part
@@ -196,8 +208,14 @@ class Target:
     state the request must not change."""
 
     def __init__(self, client, path, token, body, state, headers=None):
-        self.client, self.path, self.token, self.body = client, path, token, body
+        self.client, self.path, self._token, self.body = client, path, token, body
         self.state, self.headers = state, headers or {}
+
+    @property
+    def token(self):
+        """A callable token is made afresh for each request (the voting
+        service's tokens live 120 s, less than this module may take)."""
+        return self._token() if callable(self._token) else self._token
 
 
 def _status(client, path, token):
@@ -277,7 +295,7 @@ def int_targets(api, vote, factory, clock):
             {"to": "unit_publicity", "publicity_start": start},
             lambda: _status(api, f"/v1/nominations/{nom['id']}", unit.token)),
         ("PUT", "/internal/v1/sessions/{id}"): Target(
-            vote, f"/internal/v1/sessions/{sid}", vote_support.service_token(),
+            vote, f"/internal/v1/sessions/{sid}", vote_support.service_token,
             vote_support.session_body(),
             lambda: _status(vote, f"/v1/sessions/{sid}", None)),
     }

@@ -98,11 +98,26 @@ def test_an_address_has_a_budget_of_failed_sign_ins(api, factory):
     before any hashing, whatever it sends; other addresses are served."""
     user = factory.user("expert", login_now=False)
     bot, office = vote_flow.random_ip(), vote_flow.random_ip()
-    for _ in range(ADDRESS_FAILURES):
-        _fail(api, f"t-nobody-{support.rand_hex(10)}", bot)
+    # The bucket leaks one failure per ADDRESS_WINDOW / ADDRESS_FAILURES
+    # seconds of real time, so on a loaded machine the budget may admit a
+    # few more failures than ADDRESS_FAILURES: as many as leaked meanwhile.
+    leak = ADDRESS_WINDOW / ADDRESS_FAILURES
+    start, hashed, failures = time.monotonic(), [], 0
+    while True:
+        t0 = time.monotonic()
+        r = _sign_in(api, f"t-nobody-{support.rand_hex(10)}", "not-the-password-1", bot,
+                     expect=(401, 429))
+        if r.status_code == 429:
+            break
+        assert r.status_code == 401, r.status_code
+        hashed.append(time.monotonic() - t0)
+        failures += 1
+        assert failures <= ADDRESS_FAILURES + (time.monotonic() - start) / leak + 1
+    assert failures >= ADDRESS_FAILURES
+    assert r.body["code"] == "sign_in_address_throttled"
     t0 = time.monotonic()
     r = _sign_in(api, user.username, user.password, bot, expect=429)
-    assert time.monotonic() - t0 < 0.1  # no hash was computed
+    assert time.monotonic() - t0 < max(0.1, min(hashed) / 2)  # no hash was computed
     retry = _throttled(r, "sign_in_address_throttled")
     # The budget comes back gradually: one failure per window / budget.
     assert 1 <= retry <= ADDRESS_WINDOW // ADDRESS_FAILURES

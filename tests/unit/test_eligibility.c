@@ -91,7 +91,10 @@ static struct eligibility_input passing(const struct policy *pol, const json_t *
         .birth_date = date_make(1900, 7, 1),
         .skill_level = SKILL_TECHNICIAN,
         .front_line = 1,
-        .unit_kind = UNIT_KIND_ENTERPRISE,
+        .employer_kind = UNIT_KIND_ENTERPRISE,
+        .employer_name = "威海测试机械有限公司",
+        .channel = CHANNEL_UNIT,
+        .competition = {.level = -1},
         .deeds_chars = 1000,
         .honours_district_plus = 2,
         .attachments = 3,
@@ -157,12 +160,13 @@ static void test_passing_nominee(void)
 static void test_order_and_shape(void)
 {
     static const char *const hc_codes[] = {
-        "id_number", "age_max",       "age_preferred",  "skill_level",  "front_line", "enterprise",
-        "repeat",    "one_per_round", "unit_publicity", "deeds_length", "honours",    "evidence",
+        "id_number",    "age_max",    "age_preferred", "skill_level",   "front_line",
+        "employer",     "enterprise", "repeat",        "one_per_round", "unit_publicity",
+        "deeds_length", "honours",    "evidence",
     };
     static const char *const ls_codes[] = {
-        "id_number",      "front_line", "repeat",   "one_per_round",
-        "unit_publicity", "honours",    "evidence",
+        "id_number",     "front_line",     "employer", "repeat",
+        "one_per_round", "unit_publicity", "honours",  "evidence",
     };
     struct policy hc = huancui_policy(), ls = lanshan_policy();
     json_t *arts = huancui_articles(), *cl;
@@ -377,7 +381,8 @@ static void test_front_line(void)
     json_decref(arts);
 }
 
-/* 环翠 第六条: 全区各类所有制经济企业中. 岚山 第二条 is open to 乡镇（街道）. */
+/* 环翠 第六条: 全区各类所有制经济企业中 — judged on the employer (用人单位), not
+ * the recommending unit. 岚山 第二条 is open to 乡镇（街道）. */
 static void test_enterprise_only(void)
 {
     struct policy hc = huancui_policy(), ls = lanshan_policy();
@@ -385,13 +390,18 @@ static void test_enterprise_only(void)
     struct eligibility_input in = passing(&hc, arts);
 
     CHECK_EQ_STR(result_for(&in, "enterprise", &cl), "pass");
-    in.unit_kind = UNIT_KIND_TOWNSHIP;
+    CHECK_EQ_STR(field(cl, "enterprise", "detail"), "用人单位类型为企业");
+    in.employer_kind = UNIT_KIND_TOWNSHIP;
     CHECK_EQ_STR(result_for(&in, "enterprise", &cl), "fail");
     CHECK_EQ_STR(field(cl, "enterprise", "member"), "enterprise_only");
     CHECK_EQ_STR(field(cl, "enterprise", "article"), "第六条");
-    CHECK_EQ_STR(field(cl, "enterprise", "detail"), "推荐单位类型为乡镇，本项目仅面向企业");
+    CHECK_EQ_STR(field(cl, "enterprise", "detail"), "用人单位类型为乡镇，本项目仅面向企业职工");
+    in.employer_kind = -1;
+    in.employer_name = NULL;
+    CHECK_EQ_STR(result_for(&in, "enterprise", &cl), "fail");
+    CHECK_EQ_STR(result_for(&in, "employer", &cl), "fail");
     in = passing(&ls, NULL);
-    in.unit_kind = UNIT_KIND_TOWNSHIP;
+    in.employer_kind = UNIT_KIND_TOWNSHIP;
     CHECK(result_for(&in, "enterprise", &cl) == NULL);
     CHECK_EQ_STR(outcome(cl), "pass");
     json_decref(cl);
@@ -500,7 +510,52 @@ static void test_unit_publicity(void)
     json_decref(arts);
 }
 
-/* 环翠 第十条（二）2: 1000字左右的事迹材料 (500..1500); 岚山 sets no bounds. */
+/* The employer is shown to the office (info), a missing one fails. */
+static void test_employer(void)
+{
+    struct policy ls = lanshan_policy();
+    json_t *cl = NULL;
+    struct eligibility_input in = passing(&ls, NULL);
+
+    CHECK_EQ_STR(result_for(&in, "employer", &cl), "info");
+    CHECK_EQ_STR(field(cl, "employer", "detail"), "用人单位为威海测试机械有限公司（企业）");
+    CHECK(json_is_null(json_object_get(check_of(cl, "employer"), "member")));
+    CHECK_EQ_STR(outcome(cl), "pass");
+    in.employer_name = NULL;
+    in.employer_kind = -1;
+    CHECK_EQ_STR(result_for(&in, "employer", &cl), "fail");
+    CHECK_EQ_STR(field(cl, "employer", "detail"), "未填写用人单位");
+    json_decref(cl);
+}
+
+/* 环翠 第十条（二） "从各类职业技能竞赛成绩优异者中推荐": channel competition shows
+ * its result, and a non-enterprise recommender does not matter (the employer does). */
+static void test_competition(void)
+{
+    struct policy hc = huancui_policy();
+    json_t *arts = huancui_articles(), *cl = NULL;
+    struct eligibility_input in = passing(&hc, arts);
+
+    CHECK(result_for(&in, "competition", &cl) == NULL); /* channel unit */
+    in.channel = CHANNEL_COMPETITION;
+    CHECK_EQ_STR(result_for(&in, "competition", &cl), "fail");
+    CHECK_EQ_STR(field(cl, "competition", "detail"), "经竞赛渠道推荐，但未填写竞赛成绩");
+    in.competition.present = true;
+    in.competition.name = "威海市数控技能大赛";
+    in.competition.rank = "一等奖";
+    in.competition.level = HONOUR_MUNICIPAL;
+    in.competition.year = 1948;
+    CHECK_EQ_STR(result_for(&in, "competition", &cl), "pass");
+    CHECK_EQ_STR(field(cl, "competition", "detail"),
+                 "经竞赛渠道推荐：1948 年市级威海市数控技能大赛，一等奖");
+    CHECK_EQ_STR(result_for(&in, "enterprise", &cl), "pass");
+    CHECK_EQ_STR(outcome(cl), "pass");
+    json_decref(cl);
+    json_decref(arts);
+}
+
+/* 环翠 第十条（二）2: 1000字左右的事迹材料 (500..1500), soft: "左右" is read as
+ * "5人左右" is, so outside the bounds is a warning; 岚山 sets no bounds. */
 static void test_deeds_length(void)
 {
     struct policy hc = huancui_policy(), ls = lanshan_policy();
@@ -510,9 +565,9 @@ static void test_deeds_length(void)
         size_t chars;
         const char *result, *member;
     } rows[] = {
-        {0, "fail", "deeds_min_chars"},    {499, "fail", "deeds_min_chars"},
-        {500, "pass", "deeds_min_chars"},  {1500, "pass", "deeds_min_chars"},
-        {1501, "fail", "deeds_max_chars"}, {100000, "fail", "deeds_max_chars"},
+        {0, "warning", "deeds_min_chars"},    {499, "warning", "deeds_min_chars"},
+        {500, "pass", "deeds_min_chars"},     {1500, "pass", "deeds_min_chars"},
+        {1501, "warning", "deeds_max_chars"}, {100000, "warning", "deeds_max_chars"},
     };
 
     for (size_t i = 0; i < TEST_COUNT(rows); i++) {
@@ -524,6 +579,7 @@ static void test_deeds_length(void)
     in.deeds_chars = 499;
     result_for(&in, "deeds_length", &cl);
     CHECK_EQ_STR(field(cl, "deeds_length", "detail"), "事迹材料 499 字，少于 500 字");
+    CHECK_EQ_STR(outcome(cl), "warning");
 
     /* Only an upper bound: the check cites it. */
     hc.deeds_min_chars = -1;
@@ -601,7 +657,7 @@ static void test_outcome(void)
     in.reference_date = date_make(1960, 1, 1); /* + age warning */
     result_for(&in, "evidence", &cl);
     CHECK_EQ_STR(outcome(cl), "warning");
-    in.unit_kind = UNIT_KIND_AGENCY; /* + fail */
+    in.employer_kind = UNIT_KIND_AGENCY; /* + fail */
     result_for(&in, "evidence", &cl);
     CHECK_EQ_STR(outcome(cl), "fail");
     in.attachments = 1;
@@ -835,7 +891,9 @@ int main(void)
          test_huancui_after_management_period},
         {"one live nomination per person and round", test_one_per_round},
         {"岚山 第五条（一） ≥ 3 working days; 环翠 第十条（二） publicity", test_unit_publicity},
-        {"环翠 第十条（二）2: deeds 500..1500; 岚山 unbounded", test_deeds_length},
+        {"环翠 第十条（二）2: deeds 500..1500, soft; 岚山 unbounded", test_deeds_length},
+        {"the employer (用人单位) shown, required", test_employer},
+        {"环翠 第十条（二）: the competition channel's result", test_competition},
         {"环翠 第十条（二）3: no evidence file is a warning", test_evidence},
         {"岚山 第四条（五）: honours are information", test_honours},
         {"outcome is the worst result, info counting as pass", test_outcome},

@@ -173,28 +173,51 @@ static void test_dates(void)
     problem_clear(&p);
 }
 
+/* 环翠 第十条（二） "1000字左右" is soft: the bounds say SHORT/LONG (a warning
+ * of the checklist), only the storage limit is refused at save. */
 static void test_complete_and_deeds(void)
 {
     struct policy pol = {.deeds_min_chars = 100, .deeds_max_chars = 3000};
-    const char *missing[] = {"phone", "post"};
+    const char *missing[] = {"phone", "employer"};
     struct problem p = {0};
 
     CHECK_EQ_INT(nomination_deeds_check(&pol, 99), DEEDS_TOO_SHORT);
     CHECK_EQ_INT(nomination_deeds_check(&pol, 100), DEEDS_OK);
     CHECK_EQ_INT(nomination_deeds_check(&pol, 3000), DEEDS_OK);
     CHECK_EQ_INT(nomination_deeds_check(&pol, 3001), DEEDS_TOO_LONG);
+    CHECK_EQ_INT(nomination_deeds_check(&pol, NOMINATION_DEEDS_HARD_MAX + 1), DEEDS_OVER_STORAGE);
+    CHECK_EQ_INT(nomination_guard_deeds_storage(&pol, 3001, &p), APP_OK);
+    CHECK_EQ_INT(p.n_errors, 0);
     pol.deeds_min_chars = pol.deeds_max_chars = -1;
     CHECK_EQ_INT(nomination_deeds_check(&pol, NOMINATION_DEEDS_HARD_MAX), DEEDS_OK);
-    CHECK_EQ_INT(nomination_deeds_check(&pol, NOMINATION_DEEDS_HARD_MAX + 1), DEEDS_TOO_LONG);
-    pol.deeds_min_chars = 100;
-    /* Every gap at once: two members and the deeds. */
-    CHECK_EQ_INT(nomination_guard_complete(missing, 2, 10, &pol, &p), APP_ERR_VALIDATION);
-    CHECK_EQ_INT(p.n_errors, 3);
+    CHECK_EQ_INT(nomination_deeds_check(&pol, NOMINATION_DEEDS_HARD_MAX + 1), DEEDS_OVER_STORAGE);
+    CHECK_EQ_INT(nomination_guard_deeds_storage(&pol, NOMINATION_DEEDS_HARD_MAX + 1, &p),
+                 APP_ERR_VALIDATION);
+    CHECK_EQ_STR(p.errors[0].code, "deeds_over_storage_limit");
+    CHECK_EQ_STR(p.errors[0].pointer, "/deeds");
+    problem_clear(&p);
+    /* Every gap at once; the deeds are no gap whatever their length. */
+    CHECK_EQ_INT(nomination_guard_complete(missing, 2, &p), APP_ERR_VALIDATION);
+    CHECK_EQ_INT(p.n_errors, 2);
     CHECK_EQ_STR(p.errors[0].code, "required_before_submission");
-    CHECK_EQ_STR(p.errors[2].code, "deeds_too_short");
+    CHECK_EQ_STR(p.errors[1].pointer, "/employer");
     CHECK_EQ_STR(problem_code(&p), "nomination_incomplete");
     problem_clear(&p);
-    CHECK_EQ_INT(nomination_guard_complete(missing, 0, 100, &pol, &p), APP_OK);
+    CHECK_EQ_INT(nomination_guard_complete(missing, 0, &p), APP_OK);
+}
+
+/* 环翠 第十条（二）: a competition nomination needs its result; a unit's does not. */
+static void test_required_for_channel(void)
+{
+    const char *const *k = nomination_required_for_channel("competition");
+
+    CHECK_EQ_STR(k[0], "competition_result");
+    CHECK(k[1] == NULL);
+    CHECK(nomination_required_for_channel("unit")[0] == NULL);
+    CHECK(nomination_required_for_channel(NULL)[0] == NULL);
+    for (k = nomination_required_for_submission; *k != NULL && strcmp(*k, "employer") != 0; k++) {
+    }
+    CHECK(*k != NULL);
 }
 
 static void test_editable_and_no_publicity(void)
@@ -226,6 +249,7 @@ int main(void)
         {"publicity not backdated, its evidence", test_publicity_backdated_and_evidence},
         {"publicity passed and the application window", test_dates},
         {"complete and the deeds' bounds", test_complete_and_deeds},
+        {"the members a channel requires", test_required_for_channel},
         {"editable, no publicity", test_editable_and_no_publicity},
     };
 

@@ -286,9 +286,9 @@ static void test_seed_policies_validate(void)
                p.detail[PROBLEM_LANG_EN]);
         CHECK_EQ_INT(p.n_errors, 0);
         CHECK_EQ_INT(p.err, APP_ERR_INTERNAL); /* untouched */
-        /* Every member present but the optional one (0014 adds it to the
-         * stored versions), nothing else: the object is closed. */
-        CHECK_EQ_INT(json_object_size(seeds[i].policy), policy_members_count - 1);
+        /* Every member present but the four optional ones (0014 and 0017
+         * add them to the stored versions), nothing else: the object is closed. */
+        CHECK_EQ_INT(json_object_size(seeds[i].policy), policy_members_count - 4);
         problem_clear(&p);
     }
 }
@@ -501,6 +501,29 @@ static const struct fault_case {
      "[{\"criterion\": \"a\", \"label_en\": \"A\", \"weight\": 100, \"gate\": false}]",
      "/policy/rubric/0/label", V, 1},
     {LANSHAN, "rubric", "[7]", "/policy/rubric/0", V, 1},
+    {LANSHAN, "review_experts", "0", "/policy/review_experts", V, 1},
+    {LANSHAN, "review_experts", "51", "/policy/review_experts", V, 1},
+    {LANSHAN, "review_experts", "null", "/policy/review_experts", V, 1},
+    {LANSHAN, "review_experts", "5.0", "/policy/review_experts", V, 1},
+    {LANSHAN, "review_disagreement_stdev", "0", "/policy/review_disagreement_stdev", V, 1},
+    {LANSHAN, "review_disagreement_stdev", "51", "/policy/review_disagreement_stdev", V, 1},
+    {LANSHAN, "shortlist_size", "0", "/policy/shortlist_size", V, 1},
+    {LANSHAN, "shortlist_size", "20", "/policy/shortlist_size", V, 1},
+    {HUANCUI, "shortlist_size", "4", "/policy/shortlist_size", V, 1},
+    {HUANCUI, "shortlist_size", "1001", "/policy/shortlist_size", V, 1},
+    {LANSHAN, "rubric",
+     "[{\"criterion\": \"a\", \"label\": \"甲\", \"label_en\": \"A\", \"weight\": 100, "
+     "\"gate\": false, \"max_score\": 0}]",
+     "/policy/rubric/0/max_score", V, 1},
+    {LANSHAN, "rubric",
+     "[{\"criterion\": \"a\", \"label\": \"甲\", \"label_en\": \"A\", \"weight\": 100, "
+     "\"gate\": false, \"max_score\": 1001}]",
+     "/policy/rubric/0/max_score", V, 1},
+    {LANSHAN, "rubric",
+     "[{\"criterion\": \"a\", \"label\": \"甲\", \"label_en\": \"A\", \"weight\": 0, "
+     "\"gate\": true, \"max_score\": 10}, {\"criterion\": \"b\", \"label\": \"乙\", "
+     "\"label_en\": \"B\", \"weight\": 100, \"gate\": false}]",
+     "/policy/rubric/0/max_score", V, 1},
 };
 
 static void test_each_fault(void)
@@ -556,7 +579,50 @@ static const struct code_case {
      "repeats item 0"},
     {LANSHAN, "revocation_reasons", "[]", "too_few_items", NULL, NULL},
     {LANSHAN, "rubric", "[7]", "not_an_object", "应为对象", "must be an object"},
+    {LANSHAN, "shortlist_size", "20", "must_be_null",
+     "有网络投票时应为 null（提名人选人数由 vote_nominees 确定）",
+     "must be null when vote_nominees is set (it sizes the shortlist)"},
+    {HUANCUI, "shortlist_size", "4", "fewer_shortlisted_than_awards", "不得少于 awards_per_round",
+     "must not be less than awards_per_round"},
+    {LANSHAN, "rubric",
+     "[{\"criterion\": \"a\", \"label\": \"甲\", \"label_en\": \"A\", \"weight\": 0, "
+     "\"gate\": true, \"max_score\": 10}, {\"criterion\": \"b\", \"label\": \"乙\", "
+     "\"label_en\": \"B\", \"weight\": 100, \"gate\": false}]",
+     "gate_max_score", NULL, "must be absent for a gate (a gate is pass/fail)"},
 };
+
+/* The review members: absent means their defaults; valid values are read. */
+static void test_review_members(void)
+{
+    struct policy v = {0};
+    json_t *pol;
+
+    CHECK_EQ_INT(policy_from_json(seed_policy(LANSHAN), &v), APP_OK);
+    CHECK_EQ_INT(v.review_experts, 5);
+    CHECK_EQ_INT(v.review_disagreement_stdev, 15);
+    CHECK_EQ_INT(v.shortlist_size, -1);
+    CHECK_EQ_INT(v.rubric[0].max_score, 0);   /* the gate */
+    CHECK_EQ_INT(v.rubric[1].max_score, 100); /* absent: 100 */
+
+    pol = mutated(HUANCUI, "shortlist_size", "5");
+    json_object_set_new(pol, "review_experts", json_integer(7));
+    json_object_set_new(pol, "review_disagreement_stdev", json_integer(10));
+    json_object_set_new(json_array_get(json_object_get(pol, "rubric"), 1), "max_score",
+                        json_integer(34));
+    CHECK_EQ_INT(policy_from_json(pol, &v), APP_OK);
+    CHECK_EQ_INT(v.review_experts, 7);
+    CHECK_EQ_INT(v.review_disagreement_stdev, 10);
+    CHECK_EQ_INT(v.shortlist_size, 5);
+    CHECK_EQ_INT(v.rubric[1].max_score, 34);
+    CHECK_EQ_INT(v.rubric[2].max_score, 100);
+    json_decref(pol);
+
+    /* null is "not set" for shortlist_size, with or without a vote */
+    pol = mutated(LANSHAN, "shortlist_size", "null");
+    CHECK_EQ_INT(policy_from_json(pol, &v), APP_OK);
+    CHECK_EQ_INT(v.shortlist_size, -1);
+    json_decref(pol);
+}
 
 static void test_fault_codes(void)
 {
@@ -697,7 +763,7 @@ static void test_strings_count_code_points(void)
 
 static void test_member_table(void)
 {
-    CHECK_EQ_INT(policy_members_count, 40);
+    CHECK_EQ_INT(policy_members_count, 43);
     for (size_t i = 0; i < policy_members_count; i++) {
         CHECK(policy_member_find(policy_members[i].name) == &policy_members[i]);
         CHECK(policy_members[i].min <= policy_members[i].max ||
@@ -725,6 +791,7 @@ static const struct test_case cases[] = {
     {"policy_from_json refuses invalid", test_from_json_refuses_invalid},
     {"string lengths count code points", test_strings_count_code_points},
     {"member table", test_member_table},
+    {"review members and their defaults", test_review_members},
 };
 
 int main(int argc, char **argv)
