@@ -50,8 +50,8 @@ $$;
 --                    as written (prefer matching fields);
 --   employer_code    the employer's 统一社会信用代码: conflicted when it equals
 --                    the candidate's employer code (nominations.employer_code)
---                    or the code of the
---                    nomination's recommending unit (units.code);
+--                    or the code of the nomination's recommending unit
+--                    (units.code);
 --   employer_unit_id the linked unit, or else the unit with that code (NULL
 --                    when none): conflicted when it is nominations.unit_id;
 --   relation_hashes  keyed hashes of the declared relations' ID numbers
