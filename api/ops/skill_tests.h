@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The on-site skill test's operations (现场技能考查, 环翠 第十条（四）):
+ * reading a nomination's score with its history, and recording a score or
+ * a correction (a new revision with its reason; nothing overwritten), each
+ * audited. The rules are model/skill_test.h's. No HTTP here; the caller
+ * holds the transaction open and commits.
+ */
+#ifndef JIANGXIN_OPS_SKILL_TESTS_H
+#define JIANGXIN_OPS_SKILL_TESTS_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "ops.h"
+
+/* GET /v1/nominations/{id}/skill-test: {nomination_id, current, history,
+ * version}; 404 outside the caller's scope, 409 skill_test_not_in_policy
+ * for a programme without a test. */
+enum app_err skill_test_get(const struct op_ctx *ctx,
+                            const char *nomination_id,
+                            json_t **ret,
+                            struct problem *p);
+
+/* PUT /v1/nominations/{id}/skill-test: appends a revision. if_match is
+ * the If-Match version (-1: none sent), required once a score exists
+ * (428), compared with the revision count (412). Refusals: 404 scope, 409
+ * skill_test_not_in_policy / skill_test_wrong_state, 400/422 the body
+ * (model/skill_test.h). *ret_created: this was the first score. */
+enum app_err skill_test_record(const struct op_ctx *ctx,
+                               const char *nomination_id,
+                               int if_match,
+                               const json_t *body,
+                               json_t **ret,
+                               bool *ret_created,
+                               struct problem *p);
+
+#endif
