@@ -10,12 +10,14 @@
 
 #include "civil_time.h"
 #include "json_fields.h"
+#include "uuid.h"
 
 static const struct json_field body_fields[] = {
     {"examiners", JF_ARRAY, true, 1, SKILL_TEST_EXAMINERS_MAX},
     {"tested_on", JF_STRING, true, 1, 10},
     {"note", JF_STRING | JF_NULL, false, 1, SKILL_TEST_NOTE_MAX},
     {"reason", JF_STRING | JF_NULL, false, 1, SKILL_TEST_REASON_MAX},
+    {"score_sheet_id", JF_STRING | JF_NULL, false, 1, 64},
     {"score", 0, false, 0, 0}, /* a JSON number: checked below (json_fields takes no reals) */
 };
 #define N_BODY_FIELDS (sizeof(body_fields) / sizeof(body_fields[0]))
@@ -168,6 +170,12 @@ enum app_err skill_test_check_body(const json_t *body,
     }
     ret->note = json_string_value(json_object_get(body, "note"));
     ret->reason = json_string_value(json_object_get(body, "reason"));
+    ret->score_sheet_id = json_string_value(json_object_get(body, "score_sheet_id"));
+    if (ret->score_sheet_id != NULL && !uuid_valid(ret->score_sheet_id)) {
+        problem_field(p, APP_ERR_VALIDATION, "/score_sheet_id", "not_uuid",
+                      "应为评分表的编号（小写 UUID）",
+                      "must be a score sheet's id (a UUID in lower case)");
+    }
     if (correction && ret->reason == NULL) {
         problem_field(p, APP_ERR_VALIDATION, "/reason", "reason_required",
                       "已有考查成绩，更正须说明理由",

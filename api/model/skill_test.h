@@ -27,11 +27,12 @@
 
 /* A recorded score as checked: the strings point into the body. */
 struct skill_test_input {
-    int score;               /* hundredths, 0..SKILL_TEST_SCORE_MAX */
-    const json_t *examiners; /* array of 1..20 distinct names */
-    int32_t tested_on;       /* days since 1970-01-01 */
-    const char *note;        /* NULL: none */
-    const char *reason;      /* NULL: none (required for a correction) */
+    int score;                  /* hundredths, 0..SKILL_TEST_SCORE_MAX */
+    const json_t *examiners;    /* array of 1..20 distinct names */
+    int32_t tested_on;          /* days since 1970-01-01 */
+    const char *note;           /* NULL: none */
+    const char *reason;         /* NULL: none (required for a correction) */
+    const char *score_sheet_id; /* NULL: none; a score sheet's id (a UUID) */
 };
 
 /* A JSON number 0..100 with at most two decimal places, as hundredths.
@@ -39,11 +40,12 @@ struct skill_test_input {
 bool skill_test_score_value(const json_t *v, int *ret_hundredths);
 
 /* The body of PUT …/skill-test: {score, examiners, tested_on, note?,
- * reason?}. Unknown members alone (400); otherwise every fault at once
+ * reason?, score_sheet_id?}. Unknown members alone (400); otherwise every fault at once
  * (422, each with its pointer): the score's type, range and decimals, the
  * panel's size and names (duplicates too), the test date (a date, not
  * after `today`, not before `round_opens`), and the reason, which a
- * correction (`correction`: a score is already on file) must give. */
+ * correction (`correction`: a score is already on file) must give; a
+ * score sheet's id is a UUID (whose sheet it is, the caller checks). */
 enum app_err skill_test_check_body(const json_t *body,
                                    bool correction,
                                    int32_t today,

@@ -12,6 +12,7 @@
 #include "scope.h"
 #include "skill_test.h"
 #include "store/skill_test_store.h"
+#include "uuid.h"
 
 /* The nomination in scope, in a programme with a test: its round too. */
 static enum app_err load(const struct op_ctx *ctx,
@@ -103,6 +104,20 @@ enum app_err skill_test_record(const struct op_ctx *ctx,
         APP_OK) {
         goto cleanup;
     }
+    if (in.score_sheet_id != NULL) {
+        bool found = false;
+        if ((err = skill_test_store_sheet_exists(ctx->db, nom.id, in.score_sheet_id, &found)) !=
+            APP_OK) {
+            ops_store_problem(err, p);
+            goto cleanup;
+        }
+        if (!found) {
+            problem_field(p, APP_ERR_VALIDATION, "/score_sheet_id", "score_sheet_not_found",
+                          "该推荐没有编号为 %s 的评分表", "no score sheet %s on this nomination",
+                          in.score_sheet_id);
+            goto cleanup;
+        }
+    }
     if ((examiners = json_dumps(in.examiners, JSON_COMPACT)) == NULL) {
         ops_internal(p);
         goto cleanup;
@@ -117,6 +132,7 @@ enum app_err skill_test_record(const struct op_ctx *ctx,
         .tested_on = tested_on,
         .note = in.note,
         .reason = in.reason,
+        .score_sheet_id = in.score_sheet_id,
         .recorded_by = ctx->actor->id[0] != '\0' ? ctx->actor->id : NULL,
         .recorded_at = now,
     };
@@ -145,4 +161,63 @@ cleanup:
     free(revision);
     free(after_text);
     return p->err;
+}
+
+enum app_err skill_test_sheet_add(const struct op_ctx *ctx,
+                                  const char *nomination_id,
+                                  struct attachment_new *a,
+                                  char **ret_json,
+                                  struct problem *p)
+{
+    struct nomination_ref nom;
+    struct round_ref round;
+    char *text = NULL;
+    json_t *obj = NULL;
+    enum app_err err;
+
+    if (load(ctx, nomination_id, true, &nom, &round, p) != APP_OK ||
+        skill_test_guard_state(nom.state, p) != APP_OK) {
+        return p->err;
+    }
+    a->nomination_id = nom.id;
+    if ((err = skill_test_store_sheet_insert(ctx->db, a, &text)) != APP_OK) {
+        return ops_store_problem(err, p);
+    }
+    if ((obj = ops_json(text, p)) != NULL &&
+        (err = ops_audit(ctx, "skill_test.sheet_create", "skill_test_sheet",
+                         json_string_value(json_object_get(obj, "id")), NULL, text)) != APP_OK) {
+        ops_store_problem(err, p);
+    }
+    json_decref(obj);
+    if (p->err == APP_OK) {
+        *ret_json = text;
+        text = NULL;
+    }
+    free(text);
+    return p->err;
+}
+
+enum app_err skill_test_sheet_read(const struct op_ctx *ctx,
+                                   const char *nomination_id,
+                                   const char *sheet_id,
+                                   struct attachment_content *ret,
+                                   struct problem *p)
+{
+    struct nomination_ref nom;
+    struct round_ref round;
+    enum app_err err;
+
+    if (load(ctx, nomination_id, false, &nom, &round, p) != APP_OK) {
+        return p->err;
+    }
+    if (!uuid_valid(sheet_id)) {
+        return problem_fail(p, APP_ERR_BAD_PARAMETER, "not_uuid", "sheet_id 须为 UUID",
+                            "sheet_id must be a UUID");
+    }
+    err = skill_test_store_sheet_content(ctx->db, nom.id, sheet_id, ret);
+    if (err == APP_ERR_NOT_FOUND) {
+        return problem_fail(p, err, "not_found", "该推荐没有编号为 %s 的评分表",
+                            "no score sheet %s on this nomination", sheet_id);
+    }
+    return err == APP_OK ? APP_OK : ops_store_problem(err, p);
 }

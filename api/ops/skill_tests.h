@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "ops.h"
+#include "store/attachment_store.h"
 
 /* GET /v1/nominations/{id}/skill-test: {nomination_id, current, history,
  * version}; 404 outside the caller's scope, 409 skill_test_not_in_policy
@@ -35,5 +36,23 @@ enum app_err skill_test_record(const struct op_ctx *ctx,
                                json_t **ret,
                                bool *ret_created,
                                struct problem *p);
+
+/* POST /v1/nominations/{id}/skill-test/sheets: stores score sheet `a`
+ * (checked and sealed by the caller; a->nomination_id is set here) under
+ * the same guards as a score; audited skill_test.sheet_create. *ret_json:
+ * the sheet's description. */
+enum app_err skill_test_sheet_add(const struct op_ctx *ctx,
+                                  const char *nomination_id,
+                                  struct attachment_new *a,
+                                  char **ret_json,
+                                  struct problem *p);
+
+/* GET …/skill-test/sheets/{sheet_id}: the stored sheet (sealed; the caller
+ * opens it and clears *ret); 404 unless it is one of that nomination's. */
+enum app_err skill_test_sheet_read(const struct op_ctx *ctx,
+                                   const char *nomination_id,
+                                   const char *sheet_id,
+                                   struct attachment_content *ret,
+                                   struct problem *p);
 
 #endif

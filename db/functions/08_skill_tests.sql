@@ -3,6 +3,19 @@
 -- the current score (the latest revision) and every revision, newest first.
 -- `version` counts the revisions (the ETag; 0 before the first score).
 
+-- A score sheet's description (the bytes are read through the API only).
+CREATE OR REPLACE FUNCTION api_skill_test_sheet(s skill_test_sheets) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'id', s.id,
+        'nomination_id', s.nomination_id,
+        'filename', s.filename,
+        'media_type', s.media_type,
+        'size_bytes', s.size_bytes,
+        'sha256', s.sha256,
+        'created_at', api_ts(s.created_at))
+$$;
+
 CREATE OR REPLACE FUNCTION api_skill_test_revision(s skill_tests) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
@@ -12,6 +25,8 @@ LANGUAGE sql STABLE AS $$
         'tested_on', to_char(s.tested_on, 'YYYY-MM-DD'),
         'note', s.note,
         'reason', s.reason,
+        'score_sheet', (SELECT api_skill_test_sheet(h) FROM skill_test_sheets h
+                         WHERE h.id = s.score_sheet_id),
         'recorded_by', (SELECT u.username FROM users u WHERE u.id = s.recorded_by),
         'recorded_at', api_ts(s.recorded_at))
 $$;

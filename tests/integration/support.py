@@ -379,6 +379,8 @@ API_ROUTES = FOUNDATION_ROUTES + INTAKE_ROUTES
 SKILL_TEST_ROUTES = [
     ("GET", f"/v1/nominations/{SAMPLE_ID}/skill-test"),
     ("PUT", f"/v1/nominations/{SAMPLE_ID}/skill-test"),
+    ("POST", f"/v1/nominations/{SAMPLE_ID}/skill-test/sheets"),
+    ("GET", f"/v1/nominations/{SAMPLE_ID}/skill-test/sheets/{SAMPLE_ID}"),
 ]
 API_ROUTES = API_ROUTES + SKILL_TEST_ROUTES
 VOTE_ROUTES = [

@@ -19,6 +19,7 @@ import support
 from support import etag_of, pointers
 
 REASON = "技能突出，经研究同意放宽"
+SHEET = b"%PDF-1.4\n1 0 obj\n(skill test score sheet)\nendobj\n%%EOF\n"
 PANEL = ["王建国", "李秀英", "赵明"]
 ANON = "anonymous"
 
@@ -31,6 +32,11 @@ def move(api, user, nom_id, to, expect=200, **body):
 
 def path(nom):
     return f"/v1/nominations/{nom['id']}/skill-test"
+
+
+def upload_sheet(api, token, nom, data=SHEET, expect=201, name="现场技能考查评分表.pdf"):
+    return api.post(f"{path(nom)}/sheets", token=token, params={"filename": name}, data=data,
+                    headers={"Content-Type": "application/pdf"}, expect=expect)
 
 
 def rows(db_url, nom=None):
@@ -251,15 +257,69 @@ def test_unknown_members_and_missing_ones(api, hc, clock, db_url):
     assert rows(db_url, nom) == 0
 
 
+# ------------------------------------------------------------ score sheet
+def test_a_score_sheet_attaches_to_a_revision_and_only_staff_read_it(api, hc, clock, db_url):
+    nom, other = hc.qualified[6], hc.qualified[4]
+    files_before = api.get(f"/v1/nominations/{nom['id']}/attachments", token=hc.unit.token,
+                           expect=200).body["items"]
+    r = upload_sheet(api, hc.office.token, nom)
+    sheet = r.body
+    assert r.headers["Location"] == f"{path(nom)}/sheets/{sheet['id']}"
+    assert sheet["nomination_id"] == nom["id"] and sheet["size_bytes"] == len(SHEET)
+    assert sheet["media_type"] == "application/pdf"
+    # A sheet of another nomination, or none, cannot be referenced; nothing recorded.
+    other_sheet = upload_sheet(api, hc.office.token, other).body
+    for sid in (other_sheet["id"], "00000000-0000-4000-8000-000000000000"):
+        r = api.put(path(nom), token=hc.office.token,
+                    json=body(clock.today(), score_sheet_id=sid), expect=422)
+        assert pointers(r.body) == ["/score_sheet_id"]
+        assert r.body["errors"][0]["code"] == "score_sheet_not_found"
+    assert rows(db_url, nom) == 0
+    got = api.put(path(nom), token=hc.office.token,
+                  json=body(clock.today(), score_sheet_id=sheet["id"]), expect=201).body
+    assert got["current"]["score_sheet"] == sheet
+    # The office and the leader download the bytes as uploaded.
+    for token in (hc.office.token, hc.staff["leader"].token):
+        r = api.get(f"{path(nom)}/sheets/{sheet['id']}", token=token, expect=200)
+        assert r.content == SHEET
+        assert r.headers["Cache-Control"] == "private, no-store"
+    # Through another nomination's path: not found.
+    api.get(f"{path(other)}/sheets/{sheet['id']}", token=hc.office.token, expect=404)
+    # The unit: no sheet among its evidence files, no download, no upload.
+    files_after = api.get(f"/v1/nominations/{nom['id']}/attachments", token=hc.unit.token,
+                          expect=200).body["items"]
+    assert files_after == files_before
+    api.get(f"/v1/nominations/{nom['id']}/attachments/{sheet['id']}", token=hc.unit.token,
+            expect=404)
+    r = api.get(f"{path(nom)}/sheets/{sheet['id']}", token=hc.unit.token, expect=403)
+    assert SHEET not in r.content
+    upload_sheet(api, hc.unit.token, nom, expect=403)
+
+
+def test_a_score_sheet_is_checked_like_an_evidence_file(api, hc, ls, db_url):
+    nom = hc.qualified[3]
+    n = int(support.psql_scalar(db_url, "SELECT count(*) FROM skill_test_sheets"))
+    r = upload_sheet(api, hc.office.token, nom, data=b"not a pdf", expect=415)
+    assert r.body["code"] == "unsupported_file_type"
+    upload_sheet(api, hc.office.token, nom, name="../x.pdf", expect=400)
+    r = upload_sheet(api, ls.office.token, ls.qualified[0], expect=409)
+    assert r.body["code"] == "skill_test_not_in_policy"
+    r = upload_sheet(api, hc.office.token, hc.submitted, expect=409)
+    assert r.body["code"] == "skill_test_wrong_state"
+    assert int(support.psql_scalar(db_url, "SELECT count(*) FROM skill_test_sheets")) == n
+
+
 # ------------------------------------------------------------ roles
 # Who gets what; a role the route does not admit gets 403 before anything is
 # read (theirs or not, existing or not), so no answer tells a unit or an
 # expert whether a score exists. An office user of another programme: 404.
 # fmt: off
 MATRIX = {
-    #            anon admin offc off✗ unit unit✗ expt lead fin  svc  audr
-    "GET":      (401, 200, 200, 404, 403, 403, 403, 200, 403, 403, 403),
-    "PUT":      (401, 403, 201, 404, 403, 403, 403, 403, 403, 403, 403),
+    #                                anon admin offc off✗ unit unit✗ expt lead fin  svc  audr
+    "GET /skill-test":              (401, 200, 200, 404, 403, 403, 403, 200, 403, 403, 403),
+    "PUT /skill-test":              (401, 403, 201, 404, 403, 403, 403, 403, 403, 403, 403),
+    "POST /skill-test/sheets":      (401, 403, 201, 404, 403, 403, 403, 403, 403, 403, 403),
+    "GET /skill-test/sheets/{id}":  (401, 200, 200, 404, 403, 403, 403, 200, 403, 403, 403),
 }
 # fmt: on
 PRINCIPALS = (ANON, "admin", "office", "office_out", "unit", "unit_other", "expert", "leader",
@@ -267,27 +327,43 @@ PRINCIPALS = (ANON, "admin", "office", "office_out", "unit", "unit_other", "expe
 
 
 def test_matrix_covers_the_routes():
-    assert {f"{m}" for m, _ in support.SKILL_TEST_ROUTES} == set(MATRIX)
+    routes = {f"{m} {p.split('/skill-test', 1)[1]}".replace(support.SAMPLE_ID, "{id}")
+              for m, p in support.SKILL_TEST_ROUTES}
+    assert {k.replace(" /skill-test", " ") for k in MATRIX} == routes
+
+
+@pytest.fixture(scope="module")
+def matrix_sheet(api, hc):
+    return upload_sheet(api, hc.office.token, hc.qualified[5], name="矩阵.pdf").body
 
 
 @pytest.mark.parametrize("principal", PRINCIPALS)
-@pytest.mark.parametrize("method", sorted(MATRIX))
-def test_roles(api, hc, clock, db_url, admin_token, method, principal):
-    want = MATRIX[method][PRINCIPALS.index(principal)]
+@pytest.mark.parametrize("route", list(MATRIX))
+def test_roles(api, hc, clock, db_url, admin_token, matrix_sheet, route, principal):
+    want = MATRIX[route][PRINCIPALS.index(principal)]
     users = dict(hc.staff, office=hc.office, unit=hc.unit)
     token = (None if principal == ANON else admin_token if principal == "admin"
              else users[principal].token)
     nom = hc.qualified[5]
     n = rows(db_url, nom)
-    if method == "GET":
+    sheets = int(support.psql_scalar(db_url, "SELECT count(*) FROM skill_test_sheets"))
+    if route == "GET /skill-test":
         r = api.get(path(nom), token=token, expect=want)
-    else:
+    elif route == "PUT /skill-test":
         headers = {"If-Match": f'"{n}"'} if n else {}
         b = body(clock.today(), reason="矩阵测试更正") if n else body(clock.today())
         r = api.put(path(nom), token=token, json=b, headers=headers,
                     expect=(want, 200) if want == 201 else want)
+    elif route == "POST /skill-test/sheets":
+        r = upload_sheet(api, token, nom, expect=want)
+    else:
+        r = api.get(f"{path(nom)}/sheets/{matrix_sheet['id']}", token=token, expect=want)
+        if want == 200:
+            assert r.content == SHEET
     if r.status_code >= 400:
         assert "current" not in r.body and "87.5" not in r.text
+        assert SHEET not in r.content
         assert rows(db_url, nom) == n
-    elif method == "PUT":
+        assert int(support.psql_scalar(db_url, "SELECT count(*) FROM skill_test_sheets")) == sheets
+    elif route == "PUT /skill-test":
         assert rows(db_url, nom) == n + 1

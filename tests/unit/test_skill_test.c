@@ -85,6 +85,12 @@ static const struct {
     {"{\"score\": \"88\", \"tested_on\": \"2026-6-1\"}", false,
      "/examiners:required /score:wrong_type /tested_on:not_date"},
     {"{\"examiners\": [\"a\"], \"tested_on\": \"2026-06-01\"}", false, "/score:required"},
+    {"{\"score\": 1, \"examiners\": [\"a\"], \"tested_on\": \"2026-06-01\", "
+     "\"score_sheet_id\": \"sheet-1\"}",
+     false, "/score_sheet_id:not_uuid"},
+    {"{\"score\": 1, \"examiners\": [\"a\"], \"tested_on\": \"2026-06-01\", "
+     "\"score_sheet_id\": \"00000000-0000-4000-8000-000000000000\"}",
+     false, ""},
     {"{\"score\": 1, \"examiners\": [\"a\"], \"tested_on\": \"2026-06-01\", \"x\": 1}", false,
      "/x:unknown_field"},
 };
