@@ -89,7 +89,8 @@ enum app_err skill_tests_sheets_create(struct http_call *call, struct problem *p
         (obj = api_parse(text, p)) == NULL) {
         goto cleanup;
     }
-    snprintf(location, sizeof(location), "/v1/nominations/%s/skill-test/sheets/%s", a.nomination_id,
+    snprintf(location, sizeof(location), "/v1/nominations/%s/skill-test/sheets/%s",
+             json_string_value(json_object_get(obj, "nomination_id")),
              json_string_value(json_object_get(obj, "id")));
     api_reply_created(call, db, &idem, obj, location, p);
 

@@ -38,7 +38,8 @@ enum app_err skill_test_record(const struct op_ctx *ctx,
                                struct problem *p);
 
 /* POST /v1/nominations/{id}/skill-test/sheets: stores score sheet `a`
- * (checked and sealed by the caller; a->nomination_id is set here) under
+ * (checked and sealed by the caller; a->nomination_id is set here, valid
+ * only during the call) under
  * the same guards as a score; audited skill_test.sheet_create. *ret_json:
  * the sheet's description. */
 enum app_err skill_test_sheet_add(const struct op_ctx *ctx,

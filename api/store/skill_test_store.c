@@ -43,9 +43,9 @@ enum app_err skill_test_store_get(struct db *db, const char *nomination_id, char
 enum app_err skill_test_store_insert(struct db *db, const struct skill_test_row *r, char **ret_json)
 {
     char rev[16], score[16];
-    const char *params[] = {r->nomination_id, rev,     score,     r->examiners,
-                            r->tested_on,     r->note, r->reason, r->recorded_by,
-                            r->recorded_at};
+    const char *params[] = {
+        r->nomination_id, rev,       score,          r->examiners,   r->tested_on,
+        r->note,          r->reason, r->recorded_by, r->recorded_at, r->score_sheet_id};
 
     snprintf(rev, sizeof(rev), "%d", r->revision);
     snprintf(score, sizeof(score), "%d", r->score);
