@@ -61,6 +61,7 @@ enum app_err skill_tests_put(struct http_call *call, struct problem *p)
     api_reply_resource(call, status, obj);
 
 cleanup:
+    db_rollback(db);
     json_decref(obj);
     return p->err;
 }

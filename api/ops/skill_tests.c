@@ -14,6 +14,22 @@
 #include "store/skill_test_store.h"
 #include "uuid.h"
 
+/* 409 unless the round's policy has an on-site skill test. */
+static enum app_err
+policy_has_test(const struct op_ctx *ctx, const struct round_ref *round, struct problem *p)
+{
+    struct programme_policy pol = {0};
+    const char *article;
+
+    if (nomination_load_policy(ctx->db, round, &pol, p) == APP_OK) {
+        article =
+            json_string_value(json_object_get(json_object_get(pol.json, "articles"), "skill_test"));
+        skill_test_guard_policy(&pol.p, article, p);
+    }
+    json_decref(pol.json);
+    return p->err;
+}
+
 /* The nomination in scope, in a programme with a test: its round too. */
 static enum app_err load(const struct op_ctx *ctx,
                          const char *id,
@@ -22,19 +38,10 @@ static enum app_err load(const struct op_ctx *ctx,
                          struct round_ref *round,
                          struct problem *p)
 {
-    struct programme_policy pol = {0};
-    const char *article;
-
-    if (ops_nomination_scope(ctx, id, for_update, nom, round, p) != APP_OK ||
-        nomination_load_policy(ctx->db, round, &pol, p) != APP_OK) {
-        json_decref(pol.json);
+    if (ops_nomination_scope(ctx, id, for_update, nom, round, p) != APP_OK) {
         return p->err;
     }
-    article =
-        json_string_value(json_object_get(json_object_get(pol.json, "articles"), "skill_test"));
-    skill_test_guard_policy(&pol.p, article, p);
-    json_decref(pol.json);
-    return p->err;
+    return policy_has_test(ctx, round, p);
 }
 
 static enum app_err current(const struct op_ctx *ctx,
@@ -85,12 +92,19 @@ enum app_err skill_test_record(const struct op_ctx *ctx,
     enum app_err err;
 
     *ret = NULL;
-    if (load(ctx, nomination_id, true, &nom, &round, p) != APP_OK ||
-        skill_test_guard_state(nom.state, p) != APP_OK ||
+    /* The body's faults come first, all at once (as for a nomination),
+     * then the programme, the state and the precondition. */
+    if (ops_nomination_scope(ctx, nomination_id, true, &nom, &round, p) != APP_OK ||
         current(ctx, nom.id, &before_text, &before, p) != APP_OK) {
         goto cleanup;
     }
     version = (int)json_integer_value(json_object_get(before, "version"));
+    if (skill_test_check_body(body, version > 0, ctx->today, round.window_opens, &in, p) !=
+            APP_OK ||
+        policy_has_test(ctx, &round, p) != APP_OK ||
+        skill_test_guard_state(nom.state, p) != APP_OK) {
+        goto cleanup;
+    }
     if (if_match >= 0 ? ops_check_version(before, if_match, p) != APP_OK : version > 0) {
         if (p->err == APP_OK) {
             problem_fail(p, APP_ERR_PRECONDITION_REQUIRED, "if_match_required",
@@ -98,10 +112,6 @@ enum app_err skill_test_record(const struct op_ctx *ctx,
                          "a score is on file: send If-Match with the ETag from your last GET to "
                          "correct it");
         }
-        goto cleanup;
-    }
-    if (skill_test_check_body(body, version > 0, ctx->today, round.window_opens, &in, p) !=
-        APP_OK) {
         goto cleanup;
     }
     if (in.score_sheet_id != NULL) {

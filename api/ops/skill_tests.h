@@ -26,9 +26,10 @@ enum app_err skill_test_get(const struct op_ctx *ctx,
 
 /* PUT /v1/nominations/{id}/skill-test: appends a revision. if_match is
  * the If-Match version (-1: none sent), required once a score exists
- * (428), compared with the revision count (412). Refusals: 404 scope, 409
- * skill_test_not_in_policy / skill_test_wrong_state, 400/422 the body
- * (model/skill_test.h). *ret_created: this was the first score. */
+ * (428), compared with the revision count (412). Refusals, in this
+ * order: 404 scope, 400/422 the body (model/skill_test.h), 409
+ * skill_test_not_in_policy / skill_test_wrong_state, 428/412. *ret_created: this was the first
+ * score. */
 enum app_err skill_test_record(const struct op_ctx *ctx,
                                const char *nomination_id,
                                int if_match,

@@ -276,6 +276,11 @@ def int_targets(api, vote, factory, clock):
             api, f"/v1/nominations/{nom['id']}/transitions", unit.token,
             {"to": "unit_publicity", "publicity_start": start},
             lambda: _status(api, f"/v1/nominations/{nom['id']}", unit.token)),
+        # The body is judged before the programme (this one has no skill test) and the state.
+        ("PUT", "/v1/nominations/{id}/skill-test"): Target(
+            api, f"/v1/nominations/{nom['id']}/skill-test", office.token,
+            {"score": 50, "examiners": ["张三"], "tested_on": start},
+            lambda: _status(api, f"/v1/nominations/{nom['id']}/skill-test", office.token)),
         ("PUT", "/internal/v1/sessions/{id}"): Target(
             vote, f"/internal/v1/sessions/{sid}", vote_support.service_token(),
             vote_support.session_body(),
@@ -387,6 +392,8 @@ def test_every_query_parameter_refuses_invalid_utf8_and_empty(api, admin_token, 
     upload, which only units may make."""
     token = factory.user("unit").token if (method, path) == (
         "POST", "/v1/nominations/{id}/attachments") else admin_token
+    if (method, path) == ("POST", "/v1/nominations/{id}/skill-test/sheets"):
+        token = factory.user("office").token  # the office's upload
     doc = _spec_doc("api.yaml")
     item = doc["paths"][path]
     op = item[method.lower()]

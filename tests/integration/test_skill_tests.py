@@ -115,7 +115,8 @@ def test_record_correct_and_history(api, hc, clock, db_url, admin_token):
     assert cur["recorded_by"] == hc.office.username and cur["reason"] is None
 
     # A correction needs If-Match (428) and a reason (422); neither changes anything.
-    r = api.put(path(nom), token=hc.office.token, json=body(today, score=91), expect=428)
+    r = api.put(path(nom), token=hc.office.token, json=body(today, score=91, reason="x"),
+                expect=428)
     assert r.body["code"] == "if_match_required"
     r = api.put(path(nom), token=hc.office.token, json=body(today, score=91),
                 headers={"If-Match": '"1"'}, expect=422)
