@@ -238,6 +238,25 @@ def _attachments_create(w, ex):
                 query={"kind": "skill_certificate", "filename": "证书.pdf"})
 
 
+def _skill_test_nomination(w):
+    """A qualified nomination of a 环翠 clone (skill_test: true, 第十条（四）)
+    and its office: what a skill-test score is recorded for."""
+    from test_skill_tests import programme_world
+    return programme_world(w.api, w.factory, "huancui-chief-technician", 1)
+
+
+def _skill_tests_put(w, ex):
+    world = _skill_test_nomination(w)
+    return _req(token=world.office.token, path={"id": world.qualified[0]["id"]},
+                subs={ex["tested_on"]: w.clock.today().isoformat()})
+
+
+def _skill_tests_sheets_create(w, ex):
+    world = _skill_test_nomination(w)
+    return _req(token=world.office.token, path={"id": world.qualified[0]["id"]},
+                query={"filename": "现场技能考查评分表.pdf"})
+
+
 def _transition_publicity(w, ex):
     d = _draft(w)
     nom = w.factory.nomination(d.round["id"], d.unit)
@@ -297,6 +316,8 @@ SETUPS = {
     ("api", "calendar_years_put"): _calendar_years_put,
     ("api", "calendar_put_day"): _calendar_put_day,
     ("api", "attachments_create"): _attachments_create,
+    ("api", "skill_tests_put"): _skill_tests_put,
+    ("api", "skill_tests_sheets_create"): _skill_tests_sheets_create,
     ("api", "nominations_create"): _nominations_create,
     ("api", "nominations_update"): _nominations_update,
     ("api", "nominations_transition", "publicity"): _transition_publicity,
