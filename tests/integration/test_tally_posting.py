@@ -222,7 +222,10 @@ def test_only_the_lock_holder_posts_and_the_other_takes_over(stack, factory, api
     sess = _session(stack, factory, api, n=2)
     stack.vote2 = _vote_service("vote2", stack.api_srv.url, stack.logdir).start()
     vote2 = conftest.Client(stack.vote2.url, stack.vote_spec, "our second jiangxin-vote")
-    holder = vote_flow.redis_cli(_redis_url(REDIS_DB), "GET", "v:poster")
+    # The lock is taken on the poster's next tick (and retaken if a loaded
+    # machine let it lapse): wait for a holder rather than read it once.
+    holder = support.poll(lambda: vote_flow.redis_cli(_redis_url(REDIS_DB), "GET", "v:poster"),
+                          timeout=10, what="a poster lock holder")
     assert re.fullmatch(r"[0-9a-f]{32}", holder), holder
     # Votes through both instances; one consistent tally; vote2 never posts.
     vote_flow.cast(vote2, sess.id, sess.ids[0])
