@@ -253,17 +253,17 @@ refuse_shortage(const struct inputs *in, const struct draw_shortage *s, size_t n
     return p->err;
 }
 
-static enum app_err refuse_phase(const struct round_ref *r, const char *code, struct problem *p)
+static enum app_err refuse_phase(const struct round_ref *r, bool drawing, struct problem *p)
 {
     const char *phase = enums_value(ENUMS_ROUND_PHASES, (int)r->phase);
 
-    if (strcmp(code, "round_not_drawable") == 0) {
-        problem_fail(p, APP_ERR_CONFLICT, code,
+    if (drawing) {
+        problem_fail(p, APP_ERR_CONFLICT, "round_not_drawable",
                      "批次处于“%s”阶段，只有资格审查或评审阶段的批次可以抽取评审专家",
                      "the round is in phase %s; experts are drawn in phase qualification or review",
                      phase);
     } else {
-        problem_fail(p, APP_ERR_CONFLICT, code, "批次处于“%s”阶段，不在评审阶段",
+        problem_fail(p, APP_ERR_CONFLICT, "round_not_in_review", "批次处于“%s”阶段，不在评审阶段",
                      "the round is in phase %s, not in review", phase);
     }
     p->extra = json_pack("{s:s}", "current_phase", phase);
@@ -362,7 +362,7 @@ enum app_err review_draw_panel(const struct op_ctx *ctx,
         return p->err;
     }
     if (r->phase != PHASE_QUALIFICATION && r->phase != PHASE_REVIEW) {
-        return refuse_phase(r, "round_not_drawable", p);
+        return refuse_phase(r, true, p);
     }
     if ((err = review_assignment_store_has_panel(ctx->db, r->id, &drawn)) != APP_OK) {
         return ops_store_problem(err, p);
@@ -494,7 +494,7 @@ enum app_err review_assignment_end(const struct op_ctx *ctx,
         goto done;
     }
     if (r.phase != PHASE_REVIEW) {
-        refuse_phase(&r, "round_not_in_review", p);
+        refuse_phase(&r, false, p);
         goto done;
     }
     if ((err = review_assignment_store_end(ctx->db, id, recusal ? "recused" : "removed",
