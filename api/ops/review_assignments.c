@@ -463,7 +463,7 @@ enum app_err review_assignment_end(const struct op_ctx *ctx,
     struct inputs in;
     struct round_ref r;
     char *before = NULL, *after = NULL, *draw_text = NULL, *pairs_text = NULL;
-    char *ended_text = NULL, *event_text = NULL;
+    char *ended_text = NULL;
     char seed_dec[24];
     const char *nomination;
     json_t *a = NULL, *pairs = NULL, *ended = NULL, *draw = NULL, *repl = NULL, *list = NULL;
@@ -598,7 +598,6 @@ done:
     free(draw_text);
     free(pairs_text);
     free(ended_text);
-    free(event_text);
     return p->err;
 }
 
