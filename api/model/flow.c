@@ -42,6 +42,11 @@ const struct nomination_move flow_nomination_moves[] = {
     {NOM_SUBMITTED,      NOM_REJECTED,       OFFICE, QUALIFICATION, GUARD_NOTE_REQUIRED},
     {NOM_SUBMITTED,      NOM_DISQUALIFIED,   OFFICE, QUALIFICATION, GUARD_NOTE_REQUIRED},
     {NOM_SUBMITTED,      NOM_RETURNED,       OFFICE, QUALIFICATION, GUARD_NOTE_REQUIRED},
+    /* The review draw (POST /v1/rounds/{id}/review-assignments, issue 12;
+     * 岚山 第五条（三）, 环翠 第十条（四）) takes every qualified nomination
+     * into review with its panel: a system move the office's draw makes,
+     * never one asked for through the transitions route. */
+    {NOM_QUALIFIED,      NOM_IN_REVIEW,      OFFICE, QUALIFICATION | REVIEW, GUARD_BY_DRAW},
     /* Fraud found after qualification still disqualifies. */
     {NOM_QUALIFIED,      NOM_DISQUALIFIED,   OFFICE, QUALIFICATION | REVIEW, GUARD_NOTE_REQUIRED},
     /* The unit withdraws what the office has not yet taken. */
@@ -99,7 +104,7 @@ void flow_nomination_targets(enum nomination_state from, enum role role, char *o
     out[0] = '\0';
     for (size_t i = 0; i < flow_nomination_moves_count; i++) {
         const struct nomination_move *m = &flow_nomination_moves[i];
-        if (m->from == from && (m->roles & ROLE_BIT(role))) {
+        if (m->from == from && (m->roles & ROLE_BIT(role)) && !(m->guards & GUARD_BY_DRAW)) {
             append(out, len, enums_value(ENUMS_NOMINATION_STATES, (int)m->to));
         }
     }

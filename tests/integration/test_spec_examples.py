@@ -15,6 +15,7 @@ import uuid
 import pytest
 
 import clock_support
+import draw_support
 import conftest
 import openapi_check
 import support
@@ -120,6 +121,31 @@ def _expert_relations_create(w, ex):
               json=_api_example("experts_put"))
     return _req(token=w.admin, path={"id": u.id},
                 subs={ex["id_number"]: support.new_id_number()})
+
+
+def _drawn_world(w):
+    """A round whose one nomination has one expert drawn, and a spare expert."""
+    dw = draw_support.draw_world(w.api, w.factory, n=1, k=1)
+    draw_support.experts(w.api, w.factory, dw, 2)
+    dw.items = draw_support.draw(w.api, dw, seed="1")["items"]
+    dw.assigned = next(e for e in dw.experts if e.id == dw.items[0]["expert_id"])
+    return dw
+
+
+def _review_assignments_create(w, ex):
+    dw = draw_support.draw_world(w.api, w.factory, n=1, k=1)
+    draw_support.experts(w.api, w.factory, dw, 1)
+    return _req(token=dw.office.token, path={"id": dw.round["id"]})
+
+
+def _review_assignments_recuse(w, ex):
+    dw = _drawn_world(w)
+    return _req(token=dw.assigned.token, path={"id": dw.items[0]["id"]})
+
+
+def _review_assignments_remove(w, ex):
+    dw = _drawn_world(w)
+    return _req(token=dw.office.token, path={"id": dw.items[0]["id"]})
 
 
 def _programmes_create(w, ex):
@@ -304,6 +330,9 @@ SETUPS = {
     ("api", "units_update"): _units_update,
     ("api", "experts_put"): _experts_put,
     ("api", "expert_relations_create"): _expert_relations_create,
+    ("api", "review_assignments_create"): _review_assignments_create,
+    ("api", "review_assignments_recuse"): _review_assignments_recuse,
+    ("api", "review_assignments_remove"): _review_assignments_remove,
     ("api", "programmes_create"): _programmes_create,
     ("api", "programmes_update_policy"): _programmes_update_policy,
     ("api", "policy_versions_create"): _policy_versions_create,

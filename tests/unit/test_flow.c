@@ -117,6 +117,10 @@ static void test_lookup(void)
     CHECK(flow_round_move(PHASE_PREPARING, PHASE_REVIEW) == NULL);
     CHECK(flow_round_move(PHASE_ACCEPTING, PHASE_PREPARING) == NULL);
     CHECK(flow_round_move(PHASE_QUALIFICATION, PHASE_REVIEW)->guards & GUARD_NONE_OPEN);
+    /* The review draw's system move: in the table, but no one's target
+     * (test_targets: qualified → only disqualified for the office). */
+    CHECK(flow_nomination_move(NOM_QUALIFIED, NOM_IN_REVIEW) != NULL);
+    CHECK(flow_nomination_move(NOM_QUALIFIED, NOM_IN_REVIEW)->guards & GUARD_BY_DRAW);
 }
 
 static void test_targets(void)
