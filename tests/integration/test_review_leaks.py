@@ -85,7 +85,7 @@ def test_an_expert_has_no_route_to_counts_lists_or_ranking(api, env):
                  f"/v1/nominations/{e.nom['id']}/attachments/{e.file['id']}",
                  f"/v1/rounds/{e.round['id']}/vote-session", "/v1/experts", "/v1/audit"):
         r = api.get(path, token=tok, expect=403)
-        assert r.body["code"] == "forbidden", path
+        assert r.body["code"] == "role_not_allowed", path
 
 
 def test_a_unit_user_gets_nothing(api, env, factory):
@@ -95,6 +95,6 @@ def test_a_unit_user_gets_nothing(api, env, factory):
         for route in ROUTES:
             path = f"/v1/review-assignments/{e.assignments[0]}/" + route.format(file=e.file["id"])
             r = api.get(path, token=tok, expect=403)
-            assert r.body["code"] == "forbidden" and "甲专家" not in r.text
+            assert r.body["code"] == "role_not_allowed" and "甲专家" not in r.text
         api.put(f"/v1/review-assignments/{e.assignments[0]}/review", token=tok,
                 json={"scores": rs.full_scores(e.rubric)}, expect=403)
