@@ -249,3 +249,16 @@ def test_role_matrix(api, world, route):
         kw = {"json": {"scores": rs.full_scores(e.rubric, 0.5)}} if method == "PUT" else {}
         r = api.request(method, url, token=world.tokens[who], expect=want, **kw)
         assert r.status_code == want, (route, who)
+
+
+def test_matrix_covers_every_workspace_route():
+    """Every route of api/routes.def handled here (handlers/reviews.c) has its row."""
+    import os
+    import pathlib
+    repo = pathlib.Path(os.environ.get("JIANGXIN_TEST_REPO")
+                        or pathlib.Path(__file__).resolve().parents[2])
+    text = (repo / "api" / "routes.def").read_text(encoding="utf-8")
+    rows = {(m.group(1), m.group(2).rsplit("/", 1)[-1] if "attachments" not in m.group(2)
+             else "attachment")
+            for m in re.finditer(r'ROUTE\("(\w+)",\s*"([^"]+)",\s*(reviews_\w+)', text)}
+    assert rows == {tuple(k.split()) for k in MATRIX}
