@@ -120,3 +120,91 @@ LANGUAGE sql STABLE AS $$
                    AND (CASE WHEN nomination IS NULL THEN n.state = 'qualified'
                              ELSE n.id = nomination END)), '[]'::jsonb))
 $$;
+
+-- ---- s12-scoring: the expert's workspace (dossier) and the reviews ----
+
+-- One revision of a review: the scores as the expert sent them (checked
+-- against the pinned rubric), the total in points (two decimals), the
+-- gate verdict and when it was made (the service clock).
+CREATE OR REPLACE FUNCTION api_review(r reviews) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'revision', r.revision,
+        'scores', r.scores,
+        'total', round(r.total / 100.0, 2),
+        'gate_pass', r.gate_pass,
+        'comment', r.comment,
+        'reviewed_at', api_ts(r.reviewed_at))
+$$;
+
+-- An assignment's review: the current (highest) revision and every
+-- revision, oldest first. `current` is null before the first one.
+CREATE OR REPLACE FUNCTION api_assignment_review(a review_assignments) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'assignment_id', a.id,
+        'nomination_id', a.nomination_id,
+        'assignment_state', a.state,
+        'current', (SELECT api_review(r) FROM reviews r WHERE r.assignment_id = a.id
+                     ORDER BY r.revision DESC LIMIT 1),
+        'revisions', coalesce((SELECT jsonb_agg(api_review(r) ORDER BY r.revision)
+                                 FROM reviews r WHERE r.assignment_id = a.id), '[]'::jsonb))
+$$;
+
+-- The dossier an assigned expert reviews: the candidate's public fields
+-- (the ID number masked, never the phone), the employer, the record
+-- (deeds, honours, patents, competitions, apprentices), the evidence
+-- files (metadata only) and the rubric the round's policy version pinned.
+-- Nothing about the other experts of the nomination nor their reviews.
+CREATE OR REPLACE FUNCTION api_review_dossier(a review_assignments) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'assignment', jsonb_build_object(
+            'id', a.id, 'round_id', a.round_id, 'nomination_id', a.nomination_id,
+            'state', a.state, 'field_match', a.field_match,
+            'created_at', api_ts(a.created_at)),
+        'round', jsonb_build_object(
+            'id', r.id, 'programme', p.code, 'phase', r.phase,
+            'policy_version', v.number),
+        'candidate', jsonb_build_object(
+            'name', n.name,
+            'id_number', n.id_number_masked,
+            'gender', n.gender,
+            'birth_month', to_char(n.birth_date, 'YYYY-MM'),
+            'age', n.age,
+            'channel', n.channel,
+            'unit_name', (SELECT u.name FROM units u WHERE u.id = n.unit_id),
+            'occupation', n.occupation,
+            'skill_level', n.skill_level,
+            'skill_certificate_no', n.skill_certificate_no,
+            'front_line', n.front_line,
+            'post', n.post,
+            'innovation_studio_lead', n.innovation_studio_lead,
+            'employer', CASE WHEN n.employer_name IS NOT NULL THEN jsonb_build_object(
+                            'name', n.employer_name, 'code', n.employer_code,
+                            'kind', n.employer_kind) END,
+            'deeds', n.deeds,
+            'honours', n.honours,
+            'patents', n.patents,
+            'competitions', n.competitions,
+            'competition_result', n.competition_result,
+            'apprentices', n.apprentices),
+        'attachments', coalesce((SELECT jsonb_agg(api_attachment(f) - 'nomination_id'
+                                                  ORDER BY f.created_at, f.id)
+                                   FROM attachments f WHERE f.nomination_id = n.id), '[]'::jsonb),
+        'rubric', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                                'criterion', c ->> 'criterion',
+                                'label', c -> 'label',
+                                'label_en', c -> 'label_en',
+                                'weight', (c ->> 'weight')::int,
+                                'gate', coalesce((c ->> 'gate')::boolean, false),
+                                'max_score', CASE WHEN coalesce((c ->> 'gate')::boolean, false)
+                                                  THEN NULL
+                                                  ELSE coalesce((c ->> 'max_score')::int, 100) END)
+                                ORDER BY i)
+                              FROM jsonb_array_elements(v.policy -> 'rubric')
+                                   WITH ORDINALITY AS k (c, i)), '[]'::jsonb))
+      FROM nominations n, rounds r, programmes p, policy_versions v
+     WHERE n.id = a.nomination_id AND r.id = a.round_id AND p.id = r.programme_id
+       AND v.id = r.policy_version_id
+$$;
