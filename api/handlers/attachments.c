@@ -121,9 +121,10 @@ static enum app_err filename_ok(const char *name, struct problem *p)
     return APP_OK;
 }
 
-/* Checks the query and the bytes of an upload; fills the media type. */
+/* Checks the query (with the evidence kind when `kind`) and the bytes of
+ * an upload; fills the media type. */
 static enum app_err
-upload_ok(struct http_call *call, const char **ret_media_type, struct problem *p)
+upload_ok(struct http_call *call, bool kind, const char **ret_media_type, struct problem *p)
 {
     const char *declared = declared_type(http_header(call, "Content-Type"));
     const char *actual;
@@ -132,7 +133,7 @@ upload_ok(struct http_call *call, const char **ret_media_type, struct problem *p
         return problem_fail(p, APP_ERR_BAD_PARAMETER, "query_nul", "查询参数不得包含 NUL 字符",
                             "the query may not contain NUL characters");
     }
-    if (enums_from_value(ENUMS_EVIDENCE_KINDS, http_query(call, "kind")) < 0) {
+    if (kind && enums_from_value(ENUMS_EVIDENCE_KINDS, http_query(call, "kind")) < 0) {
         return problem_fail(p, APP_ERR_BAD_PARAMETER, "unknown_evidence_kind",
                             "kind 须为 application_form、skill_certificate、honour、patent、"
                             "competition 或 other 之一",
@@ -161,14 +162,19 @@ upload_ok(struct http_call *call, const char **ret_media_type, struct problem *p
     return APP_OK;
 }
 
+enum app_err api_upload_ok(struct http_call *call, const char **ret_media_type, struct problem *p)
+{
+    return upload_ok(call, false, ret_media_type, p);
+}
+
 /* The upload as a new attachment row: SHA-256 of the plain bytes, the
  * bytes sealed under the PII key into *ret_sealed (the caller frees). */
-static enum app_err seal_upload(const struct http_call *call,
-                                const char *media_type,
-                                char sha256[65],
-                                unsigned char **ret_sealed,
-                                struct attachment_new *ret,
-                                struct problem *p)
+enum app_err api_upload_seal(const struct http_call *call,
+                             const char *media_type,
+                             char sha256[65],
+                             unsigned char **ret_sealed,
+                             struct attachment_new *ret,
+                             struct problem *p)
 {
     const struct api_config *cfg = ((struct api_ctx *)call->app)->cfg;
     unsigned char digest[crypto_hash_sha256_BYTES];
@@ -207,9 +213,9 @@ enum app_err attachments_create(struct http_call *call, struct problem *p)
     const char *media_type = NULL;
     json_t *obj = NULL;
 
-    if (upload_ok(call, &media_type, p) != APP_OK || (db = api_db(p)) == NULL ||
+    if (upload_ok(call, true, &media_type, p) != APP_OK || (db = api_db(p)) == NULL ||
         api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed ||
-        seal_upload(call, media_type, sha256, &sealed, &a, p) != APP_OK ||
+        api_upload_seal(call, media_type, sha256, &sealed, &a, p) != APP_OK ||
         (p->err = db_begin(db)) != APP_OK ||
         api_nomination_scope(call, db, http_param(call, "id"), true, &nom, &round, p) != APP_OK) {
         goto cleanup;
@@ -289,14 +295,11 @@ static void content_disposition(char *out, size_t len, const char *filename)
 
 enum app_err attachments_get(struct http_call *call, struct problem *p)
 {
-    const struct api_config *cfg = ((struct api_ctx *)call->app)->cfg;
     struct db *db = api_db(p);
     struct nomination_ref nom;
     struct round_ref round;
     struct attachment_content c = {0};
     const char *id = http_param(call, "attachment_id");
-    char *plain = NULL;
-    char etag[68], disposition[ATTACHMENT_FILENAME_MAX * 4 * 4 + 64];
 
     if (db == NULL ||
         api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, p) != APP_OK) {
@@ -317,26 +320,41 @@ enum app_err attachments_get(struct http_call *call, struct problem *p)
         ops_store_problem(p->err, p);
         goto cleanup;
     }
-    if (crypto_open(cfg->pii_key, c.sealed, c.sealed_len, &plain) != APP_OK ||
-        c.sealed_len != c.size + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+    api_reply_file(call, &c, id, p);
+
+cleanup:
+    attachment_content_clear(&c);
+    return p->err;
+}
+
+enum app_err api_reply_file(struct http_call *call,
+                            const struct attachment_content *c,
+                            const char *id,
+                            struct problem *p)
+{
+    const struct api_config *cfg = ((struct api_ctx *)call->app)->cfg;
+    char *plain = NULL;
+    char etag[68], disposition[ATTACHMENT_FILENAME_MAX * 4 * 4 + 64];
+
+    if (crypto_open(cfg->pii_key, c->sealed, c->sealed_len, &plain) != APP_OK ||
+        c->sealed_len != c->size + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
         problem_fail(p, APP_ERR_INTERNAL, "attachment_unreadable", "证明材料 %s 无法解密读取",
                      "attachment %s cannot be opened", id);
         goto cleanup;
     }
-    snprintf(etag, sizeof(etag), "\"%s\"", c.sha256);
-    content_disposition(disposition, sizeof(disposition), c.filename);
+    snprintf(etag, sizeof(etag), "\"%s\"", c->sha256);
+    content_disposition(disposition, sizeof(disposition), c->filename);
     http_set_header(call, "ETag", etag);
     http_set_header(call, "Content-Disposition", disposition);
     http_set_header(call, "X-Content-Type-Options", "nosniff");
     http_set_header(call, "Cache-Control", "private, no-store");
-    http_reply_text(call, 200, c.media_type, plain, c.size);
+    http_reply_text(call, 200, c->media_type, plain, c->size);
 
 cleanup:
     if (plain != NULL) {
-        sodium_memzero(plain, c.size);
+        sodium_memzero(plain, c->size);
     }
     free(plain);
-    attachment_content_clear(&c);
     return p->err;
 }
 

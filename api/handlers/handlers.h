@@ -141,4 +141,26 @@ enum app_err api_idem_save(struct http_call *call,
                            const json_t *body,
                            const char *location);
 
+/*
+ * Uploaded files (handlers/attachments.c), shared by the evidence files and
+ * the skill test's score sheets: the checks of the query's filename and the
+ * bytes (PDF, JPEG or PNG by their leading bytes, agreeing with
+ * Content-Type), the bytes sealed under the PII key with their SHA-256
+ * (*ret_sealed to free; ret->kind is the query's `kind`), and the reply of
+ * a stored file (opened, with its ETag and Content-Disposition).
+ */
+struct attachment_new;
+struct attachment_content;
+enum app_err api_upload_ok(struct http_call *call, const char **ret_media_type, struct problem *p);
+enum app_err api_upload_seal(const struct http_call *call,
+                             const char *media_type,
+                             char sha256[65],
+                             unsigned char **ret_sealed,
+                             struct attachment_new *ret,
+                             struct problem *p);
+enum app_err api_reply_file(struct http_call *call,
+                            const struct attachment_content *c,
+                            const char *id,
+                            struct problem *p);
+
 #endif

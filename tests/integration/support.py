@@ -375,6 +375,14 @@ INTAKE_ROUTES = [
     ("DELETE", f"/v1/nominations/{SAMPLE_ID}/attachments/{SAMPLE_ID}"),
 ]
 API_ROUTES = FOUNDATION_ROUTES + INTAKE_ROUTES
+# Issue 12, the on-site skill test; its role matrix is test_skill_tests.py.
+SKILL_TEST_ROUTES = [
+    ("GET", f"/v1/nominations/{SAMPLE_ID}/skill-test"),
+    ("PUT", f"/v1/nominations/{SAMPLE_ID}/skill-test"),
+    ("POST", f"/v1/nominations/{SAMPLE_ID}/skill-test/sheets"),
+    ("GET", f"/v1/nominations/{SAMPLE_ID}/skill-test/sheets/{SAMPLE_ID}"),
+]
+API_ROUTES = API_ROUTES + SKILL_TEST_ROUTES
 VOTE_ROUTES = [
     ("GET", "/healthz"),
     ("GET", "/readyz"),

@@ -294,6 +294,11 @@ def int_targets(api, vote, factory, clock):
             api, f"/v1/nominations/{nom['id']}/transitions", unit.token,
             {"to": "unit_publicity", "publicity_start": start},
             lambda: _status(api, f"/v1/nominations/{nom['id']}", unit.token)),
+        # The body is judged before the programme (this one has no skill test) and the state.
+        ("PUT", "/v1/nominations/{id}/skill-test"): Target(
+            api, f"/v1/nominations/{nom['id']}/skill-test", office.token,
+            {"score": 50, "examiners": ["张三"], "tested_on": start},
+            lambda: _status(api, f"/v1/nominations/{nom['id']}/skill-test", office.token)),
         ("PUT", "/internal/v1/sessions/{id}"): Target(
             vote, f"/internal/v1/sessions/{sid}", vote_support.service_token,
             vote_support.session_body(),
@@ -340,8 +345,10 @@ def test_every_request_integer_refuses_what_does_not_fit(spec, method, path, ptr
     lo, hi = member["minimum"], member["maximum"]
     # The bounds' neighbours, a value that wraps to the minimum when cut
     # to 32 bits, and the fixed probes that lie outside the range.
+    # (3.5 is a fine value of a `number` member in range, e.g. a skill-test score.)
+    number = "number" in _types(member)
     values = [lo - 1, hi + 1] + [v for v in [2**32 + lo] + BAD_INTEGERS
-                                 if not (isinstance(v, int) and lo <= v <= hi)]
+                                 if not ((isinstance(v, int) or number) and lo <= v <= hi)]
     before = target.state()
     for value in values:
         body, concrete = _set(doc, schema, target.body, ptr, value)
@@ -405,6 +412,8 @@ def test_every_query_parameter_refuses_invalid_utf8_and_empty(api, admin_token, 
     upload, which only units may make."""
     token = factory.user("unit").token if (method, path) == (
         "POST", "/v1/nominations/{id}/attachments") else admin_token
+    if (method, path) == ("POST", "/v1/nominations/{id}/skill-test/sheets"):
+        token = factory.user("office").token  # the office's upload
     doc = _spec_doc("api.yaml")
     item = doc["paths"][path]
     op = item[method.lower()]
