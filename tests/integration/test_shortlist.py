@@ -184,7 +184,10 @@ def test_roles_and_phase(api, ls, factory):
     assert r.body["code"] == "shortlist_not_frozen"
     other = factory.office(factory.programme(base=LS))
     assert freeze(api, ls, {}, expect=404, token=other.token)["code"] == "not_found"
-    early = factory.round(ls.code, ls.office, phase="qualification")
-    r = api.post(f"/v1/rounds/{early['id']}/shortlist", token=ls.office.token, json={},
+    # a round still in qualification (another programme: one round a year)
+    code = factory.programme(base=LS)
+    office = factory.office(code)
+    early = factory.round(code, office, phase="qualification")
+    r = api.post(f"/v1/rounds/{early['id']}/shortlist", token=office.token, json={},
                  expect=409)
     assert r.body["code"] == "round_not_in_review"
