@@ -52,8 +52,8 @@ const struct nomination_move flow_nomination_moves[] = {
     /* The shortlist's freeze (POST /v1/rounds/{id}/shortlist, api/ops/shortlists.c)
      * moves every nomination in review at once; no role takes these one by
      * one through /transitions (roles 0). */
-    {NOM_IN_REVIEW,      NOM_SHORTLISTED,     0,     REVIEW, 0},
-    {NOM_IN_REVIEW,      NOM_NOT_SHORTLISTED, 0,     REVIEW, 0},
+    {NOM_IN_REVIEW,      NOM_SHORTLISTED,     0,     REVIEW, GUARD_SHORTLIST_FREEZE},
+    {NOM_IN_REVIEW,      NOM_NOT_SHORTLISTED, 0,     REVIEW, GUARD_SHORTLIST_FREEZE},
 };
 
 const struct round_move flow_round_moves[] = {
@@ -64,7 +64,7 @@ const struct round_move flow_round_moves[] = {
     /* Without a public vote (环翠) the shortlist's freeze closes the review,
      * sealing the reviews; only the freeze takes it (roles 0). With a vote
      * (岚山) the vote session opens in phase review and moves the round on. */
-    {PHASE_REVIEW,        PHASE_DECIDING,      0,      0},
+    {PHASE_REVIEW,        PHASE_DECIDING,      0,      GUARD_SHORTLIST_FREEZE},
 };
 /* clang-format on */
 

@@ -322,7 +322,8 @@ enum app_err shortlist_freeze(const struct op_ctx *ctx,
     /* Without a public vote the review closes here (环翠 → deciding), which
      * seals the reviews; with one, the vote session opens in phase review
      * and moves the round on (api/model/vote_rules.c). */
-    if (pol.p.vote_nominees < 0 && flow_round_move(PHASE_REVIEW, PHASE_DECIDING) != NULL &&
+    if (pol.p.vote_nominees < 0 &&
+        (flow_round_move(PHASE_REVIEW, PHASE_DECIDING)->guards & GUARD_SHORTLIST_FREEZE) &&
         (err = round_store_set_phase(ctx->db, round.id, round.version, "deciding", &round_after)) !=
             APP_OK) {
         ops_store_problem(err, p);

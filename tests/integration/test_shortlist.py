@@ -182,6 +182,10 @@ def test_roles_and_phase(api, ls, factory):
     r = api.get(f"/v1/rounds/{ls.round['id']}/shortlist", token=factory.user("leader").token,
                 expect=404)
     assert r.body["code"] == "shortlist_not_frozen"
+    # no one moves a nomination onto the list one by one (model/flow.c: the freeze's moves)
+    r = api.post(f"/v1/nominations/{ls.ids[0]}/transitions", token=ls.office.token,
+                 json={"to": "shortlisted"}, expect=403)
+    assert r.body["code"] == "role_may_not_move"
     other = factory.office(factory.programme(base=LS))
     assert freeze(api, ls, {}, expect=404, token=other.token)["code"] == "not_found"
     # a round still in qualification (another programme: one round a year)
