@@ -22,6 +22,7 @@
 #include "uuid.h"
 
 #define REASON_MAX 500
+#define SIZE_MAX_N 1000 /* shortlists.size, migration 0020 */
 
 static const char *const BODY_MEMBERS[] = {"size", "order", "reasons"};
 
@@ -79,9 +80,11 @@ static enum app_err check_shape(const json_t *body, int *ret_size, struct proble
             return problem_field(p, APP_ERR_VALIDATION, "/size", "wrong_type", "size 须为整数",
                                  "size must be an integer");
         }
-        *ret_size = json_integer_value(size) < 0 || json_integer_value(size) > 100000
-                        ? 100000
-                        : (int)json_integer_value(size);
+        if (json_integer_value(size) < 1 || json_integer_value(size) > SIZE_MAX_N) {
+            return problem_field(p, APP_ERR_VALIDATION, "/size", "out_of_range",
+                                 "size 须在 1 到 %d 之间", "size must be 1..%d", SIZE_MAX_N);
+        }
+        *ret_size = (int)json_integer_value(size);
     }
     return APP_OK;
 }
