@@ -21,6 +21,16 @@ void ranking_free(struct ranking *r)
     memset(r, 0, sizeof(*r));
 }
 
+/* qsort has no context argument: the inputs being sorted by id (one
+ * build at a time per thread). */
+static _Thread_local const struct ranking_input *sort_base;
+
+static int by_input_id(const void *a, const void *b)
+{
+    return strcmp(sort_base[*(const size_t *)a].nomination_id,
+                  sort_base[*(const size_t *)b].nomination_id);
+}
+
 enum app_err ranking_build(const struct op_ctx *ctx,
                            const struct round_ref *round,
                            const struct policy *policy,
@@ -49,13 +59,39 @@ enum app_err ranking_build(const struct op_ctx *ctx,
         review_entry_combine(e, policy);
     }
     review_rank(r.rank, r.n);
+    /* Map each ranked entry back to its input: the inputs' ids sorted
+     * once, then a binary search each (n log n, not n²). */
     for (size_t i = 0; i < r.n; i++) {
-        for (size_t j = 0; j < r.n; j++) {
-            if (strcmp(r.rank[i].nomination_id, r.in[j].nomination_id) == 0) {
-                r.src[i] = j;
-                break;
-            }
+        r.src[i] = i;
+    }
+    sort_base = r.in;
+    qsort(r.src, r.n, sizeof(*r.src), by_input_id);
+    {
+        size_t *by_id = r.src;
+        size_t *src = calloc(r.n > 0 ? r.n : 1, sizeof(*src));
+        if (src == NULL) {
+            ranking_free(&r);
+            return ops_internal(p);
         }
+        for (size_t i = 0; i < r.n; i++) {
+            size_t lo = 0, hi = r.n;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                int c = strcmp(r.in[by_id[mid]].nomination_id, r.rank[i].nomination_id);
+                if (c == 0) {
+                    lo = mid;
+                    break;
+                }
+                if (c < 0) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            src[i] = by_id[lo < r.n ? lo : 0];
+        }
+        free(by_id);
+        r.src = src;
     }
     *ret = r;
     return APP_OK;

@@ -109,7 +109,7 @@ SELECT round_id, unit_id, 'submitted', channel, name || g, id_number_sealed,
        updated_at
   FROM nominations t, generate_series(1, $total) g
  WHERE t.id = '$template';
-UPDATE nominations SET state = 'qualified' WHERE round_id = '$round' AND state = 'submitted';
+UPDATE nominations SET state = 'qualified', decided_at = submitted_at WHERE round_id = '$round' AND state = 'submitted';
 SQL
 # The draft template is no nomination in review; the round moves on to review.
 call POST "/v1/rounds/$round/transitions" "$office" '{"to":"qualification"}' >/dev/null
