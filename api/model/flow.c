@@ -54,6 +54,11 @@ const struct nomination_move flow_nomination_moves[] = {
     {NOM_UNIT_PUBLICITY, NOM_WITHDRAWN,      UNIT,   ACCEPTING | QUALIFICATION, GUARD_NOTE_ALLOWED},
     {NOM_UNIT_APPROVED,  NOM_WITHDRAWN,      UNIT,   ACCEPTING | QUALIFICATION, GUARD_NOTE_ALLOWED},
     {NOM_RETURNED,       NOM_WITHDRAWN,      UNIT,   ACCEPTING | QUALIFICATION, GUARD_NOTE_ALLOWED},
+    /* The shortlist's freeze (POST /v1/rounds/{id}/shortlist, api/ops/shortlists.c)
+     * moves every nomination in review at once; no role takes these one by
+     * one through /transitions (roles 0). */
+    {NOM_IN_REVIEW,      NOM_SHORTLISTED,     0,     REVIEW, GUARD_SHORTLIST_FREEZE},
+    {NOM_IN_REVIEW,      NOM_NOT_SHORTLISTED, 0,     REVIEW, GUARD_SHORTLIST_FREEZE},
 };
 
 const struct round_move flow_round_moves[] = {
@@ -61,6 +66,10 @@ const struct round_move flow_round_moves[] = {
     {PHASE_ACCEPTING,     PHASE_QUALIFICATION, OFFICE, 0},
     /* Review starts once every submitted nomination has an answer. */
     {PHASE_QUALIFICATION, PHASE_REVIEW,        OFFICE, GUARD_NONE_OPEN},
+    /* Without a public vote (环翠) the shortlist's freeze closes the review,
+     * sealing the reviews; only the freeze takes it (roles 0). With a vote
+     * (岚山) the vote session opens in phase review and moves the round on. */
+    {PHASE_REVIEW,        PHASE_DECIDING,      0,      GUARD_SHORTLIST_FREEZE},
 };
 /* clang-format on */
 

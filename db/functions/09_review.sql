@@ -208,3 +208,37 @@ LANGUAGE sql STABLE AS $$
      WHERE n.id = a.nomination_id AND r.id = a.round_id AND p.id = r.programme_id
        AND v.id = r.policy_version_id
 $$;
+
+-- ---------------------------------------------------------------- s12-ranking
+-- The ranking's inputs (README "Review and ranking rules"): one row per
+-- nomination in review (in_review; after the freeze shortlisted and
+-- not_shortlisted) with the totals and gate verdicts of the latest revision
+-- of each ACTIVE assignment's review, the latest skill-test revision in
+-- hundredths, and its shortlist entry if any. The C model
+-- (api/model/review_rules.c) aggregates and ranks. This is the one
+-- statement GET /v1/rounds/{id}/ranking runs (api/store/ranking_store.c);
+-- tests/bench/ranking.sh runs the same statement in pgbench.
+CREATE OR REPLACE FUNCTION ranking_inputs(p_round uuid)
+RETURNS TABLE (r_nomination_id uuid, r_name text, r_state nomination_state,
+               r_submitted_us bigint, r_totals integer[], r_gates boolean[],
+               r_skill integer, r_position integer, r_override_reason text)
+LANGUAGE sql STABLE AS $$
+SELECT n.id, n.name, n.state,
+       coalesce((extract(epoch FROM n.submitted_at) * 1000000)::bigint, 0),
+       coalesce(rv.totals, '{}'), coalesce(rv.gates, '{}'),
+       st.skill, se.position, se.override_reason
+  FROM nominations n
+  LEFT JOIN LATERAL (
+        SELECT array_agg(c.total ORDER BY c.assignment_id) AS totals,
+               array_agg(c.gate_pass ORDER BY c.assignment_id) AS gates
+          FROM (SELECT DISTINCT ON (v.assignment_id) v.assignment_id, v.total, v.gate_pass
+                  FROM review_assignments a JOIN reviews v ON v.assignment_id = a.id
+                 WHERE a.nomination_id = n.id AND a.state = 'active'
+                 ORDER BY v.assignment_id, v.revision DESC) c) rv ON true
+  LEFT JOIN LATERAL (
+        SELECT round(s.score * 100)::integer AS skill FROM skill_tests s
+         WHERE s.nomination_id = n.id ORDER BY s.revision DESC LIMIT 1) st ON true
+  LEFT JOIN shortlist_entries se ON se.nomination_id = n.id
+ WHERE n.round_id = p_round
+   AND n.state IN ('in_review', 'shortlisted', 'not_shortlisted')
+$$;
