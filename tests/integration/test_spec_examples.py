@@ -283,6 +283,21 @@ def _skill_tests_sheets_create(w, ex):
                 query={"filename": "现场技能考查评分表.pdf"})
 
 
+def _reviews_put(w, ex):
+    """An expert's assignment in a 岚山 clone's round in review (the
+    example scores 岚山's rubric)."""
+    import review_support
+    e = review_support.review_env(w.api, w.factory, support.need_env("JIANGXIN_TEST_DATABASE_URL"))
+    return _req(token=e.experts[0].token, path={"id": e.assignments[0]})
+
+
+def _shortlists_freeze(w, ex):
+    """A round in review whose five nominations have reviews (test_shortlist)."""
+    from test_shortlist import scored_world
+    sw = scored_world(w.api, w.factory, support.need_env("JIANGXIN_TEST_DATABASE_URL"))
+    return _req(token=sw.office.token, path={"id": sw.round["id"]})
+
+
 def _transition_publicity(w, ex):
     d = _draft(w)
     nom = w.factory.nomination(d.round["id"], d.unit)
@@ -346,6 +361,8 @@ SETUPS = {
     ("api", "calendar_put_day"): _calendar_put_day,
     ("api", "attachments_create"): _attachments_create,
     ("api", "skill_tests_put"): _skill_tests_put,
+    ("api", "reviews_put"): _reviews_put,
+    ("api", "shortlists_freeze"): _shortlists_freeze,
     ("api", "skill_tests_sheets_create"): _skill_tests_sheets_create,
     ("api", "nominations_create"): _nominations_create,
     ("api", "nominations_update"): _nominations_update,
