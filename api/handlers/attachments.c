@@ -293,24 +293,23 @@ static void content_disposition(char *out, size_t len, const char *filename)
     ext_value(out, len, filename);
 }
 
-enum app_err attachments_get(struct http_call *call, struct problem *p)
+/* Streams file `id` of nomination `nomination_id` (the caller checked its
+ * scope): opened from its seal, never cached. Shared with the expert's
+ * evidence-file route (handlers/reviews.c). */
+enum app_err api_attachment_send(struct http_call *call,
+                                 struct db *db,
+                                 const char *nomination_id,
+                                 const char *id,
+                                 struct problem *p)
 {
-    struct db *db = api_db(p);
-    struct nomination_ref nom;
-    struct round_ref round;
     struct attachment_content c = {0};
-    const char *id = http_param(call, "attachment_id");
 
-    if (db == NULL ||
-        api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, p) != APP_OK) {
-        goto cleanup;
-    }
     if (!api_is_uuid(id)) {
         problem_fail(p, APP_ERR_BAD_PARAMETER, "not_uuid", "attachment_id 须为 UUID",
                      "attachment_id must be a UUID");
         goto cleanup;
     }
-    p->err = attachment_store_content(db, nom.id, id, &c);
+    p->err = attachment_store_content(db, nomination_id, id, &c);
     if (p->err == APP_ERR_NOT_FOUND) {
         problem_fail(p, APP_ERR_NOT_FOUND, "not_found", "该推荐没有编号为 %s 的证明材料",
                      "no attachment %s on this nomination", id);
@@ -356,6 +355,19 @@ cleanup:
     }
     free(plain);
     return p->err;
+}
+
+enum app_err attachments_get(struct http_call *call, struct problem *p)
+{
+    struct db *db = api_db(p);
+    struct nomination_ref nom;
+    struct round_ref round;
+
+    if (db == NULL ||
+        api_nomination_scope(call, db, http_param(call, "id"), false, &nom, &round, p) != APP_OK) {
+        return p->err;
+    }
+    return api_attachment_send(call, db, nom.id, http_param(call, "attachment_id"), p);
 }
 
 enum app_err attachments_delete(struct http_call *call, struct problem *p)

@@ -94,6 +94,14 @@ enum app_err api_nomination_scope(struct http_call *call,
                                   struct round_ref *ret_round,
                                   struct problem *p);
 
+/* Streams evidence file `id` of a nomination whose scope the caller
+ * checked (handlers/attachments.c): 400 not_uuid, 404 not_found. */
+enum app_err api_attachment_send(struct http_call *call,
+                                 struct db *db,
+                                 const char *nomination_id,
+                                 const char *id,
+                                 struct problem *p);
+
 /* Idempotency-Key handling for creating POSTs. */
 struct idem_state {
     bool active;

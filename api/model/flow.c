@@ -42,6 +42,11 @@ const struct nomination_move flow_nomination_moves[] = {
     {NOM_SUBMITTED,      NOM_REJECTED,       OFFICE, QUALIFICATION, GUARD_NOTE_REQUIRED},
     {NOM_SUBMITTED,      NOM_DISQUALIFIED,   OFFICE, QUALIFICATION, GUARD_NOTE_REQUIRED},
     {NOM_SUBMITTED,      NOM_RETURNED,       OFFICE, QUALIFICATION, GUARD_NOTE_REQUIRED},
+    /* The review draw (POST /v1/rounds/{id}/review-assignments, issue 12;
+     * 岚山 第五条（三）, 环翠 第十条（四）) takes every qualified nomination
+     * into review with its panel: a system move the office's draw makes,
+     * never one asked for through the transitions route. */
+    {NOM_QUALIFIED,      NOM_IN_REVIEW,      OFFICE, QUALIFICATION | REVIEW, GUARD_BY_DRAW},
     /* Fraud found after qualification still disqualifies. */
     {NOM_QUALIFIED,      NOM_DISQUALIFIED,   OFFICE, QUALIFICATION | REVIEW, GUARD_NOTE_REQUIRED},
     /* The unit withdraws what the office has not yet taken. */
@@ -49,6 +54,11 @@ const struct nomination_move flow_nomination_moves[] = {
     {NOM_UNIT_PUBLICITY, NOM_WITHDRAWN,      UNIT,   ACCEPTING | QUALIFICATION, GUARD_NOTE_ALLOWED},
     {NOM_UNIT_APPROVED,  NOM_WITHDRAWN,      UNIT,   ACCEPTING | QUALIFICATION, GUARD_NOTE_ALLOWED},
     {NOM_RETURNED,       NOM_WITHDRAWN,      UNIT,   ACCEPTING | QUALIFICATION, GUARD_NOTE_ALLOWED},
+    /* The shortlist's freeze (POST /v1/rounds/{id}/shortlist, api/ops/shortlists.c)
+     * moves every nomination in review at once; no role takes these one by
+     * one through /transitions (roles 0). */
+    {NOM_IN_REVIEW,      NOM_SHORTLISTED,     0,     REVIEW, GUARD_SHORTLIST_FREEZE},
+    {NOM_IN_REVIEW,      NOM_NOT_SHORTLISTED, 0,     REVIEW, GUARD_SHORTLIST_FREEZE},
 };
 
 const struct round_move flow_round_moves[] = {
@@ -56,6 +66,10 @@ const struct round_move flow_round_moves[] = {
     {PHASE_ACCEPTING,     PHASE_QUALIFICATION, OFFICE, 0},
     /* Review starts once every submitted nomination has an answer. */
     {PHASE_QUALIFICATION, PHASE_REVIEW,        OFFICE, GUARD_NONE_OPEN},
+    /* Without a public vote (环翠) the shortlist's freeze closes the review,
+     * sealing the reviews; only the freeze takes it (roles 0). With a vote
+     * (岚山) the vote session opens in phase review and moves the round on. */
+    {PHASE_REVIEW,        PHASE_DECIDING,      0,      GUARD_SHORTLIST_FREEZE},
 };
 /* clang-format on */
 
@@ -99,7 +113,7 @@ void flow_nomination_targets(enum nomination_state from, enum role role, char *o
     out[0] = '\0';
     for (size_t i = 0; i < flow_nomination_moves_count; i++) {
         const struct nomination_move *m = &flow_nomination_moves[i];
-        if (m->from == from && (m->roles & ROLE_BIT(role))) {
+        if (m->from == from && (m->roles & ROLE_BIT(role)) && !(m->guards & GUARD_BY_DRAW)) {
             append(out, len, enums_value(ENUMS_NOMINATION_STATES, (int)m->to));
         }
     }

@@ -29,6 +29,13 @@
 #define GUARD_NOTE_ALLOWED     (1u << 7) /* body: note, optional */
 #define GUARD_NONE_OPEN        (1u << 8) /* round: no nomination submitted or returned */
 #define GUARD_PUBLICITY_FILE   (1u << 9) /* the publicity's evidence file, if policy asks */
+/* A system move: only the review draw makes it (ops/review_assignments.c);
+ * the transitions route refuses it and lists it among no one's targets. */
+#define GUARD_BY_DRAW (1u << 10)
+/* Taken only by the shortlist's freeze (api/ops/shortlists.c), all the
+ * round's nominations at once; no role takes it through /transitions, so
+ * its row has roles 0. */
+#define GUARD_SHORTLIST_FREEZE (1u << 11)
 
 struct nomination_move {
     enum nomination_state from, to;

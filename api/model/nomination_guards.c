@@ -60,7 +60,7 @@ enum app_err nomination_guard_move(enum nomination_state from,
     const char *b = enums_value(ENUMS_NOMINATION_STATES, to);
     char targets[160];
 
-    if (move == NULL) {
+    if (move == NULL || (move->guards & GUARD_BY_DRAW)) {
         flow_nomination_targets(from, role, targets, sizeof(targets));
         return nomination_conflict(
             p, from, "move_not_allowed", "状态为 %s 的推荐不能转为 %s（可转为：%s）",

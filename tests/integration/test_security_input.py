@@ -299,6 +299,10 @@ def int_targets(api, vote, factory, clock):
             api, f"/v1/nominations/{nom['id']}/skill-test", office.token,
             {"score": 50, "examiners": ["张三"], "tested_on": start},
             lambda: _status(api, f"/v1/nominations/{nom['id']}/skill-test", office.token)),
+        # The size is judged before the policy (岚山 fixes it) and the round's phase.
+        ("POST", "/v1/rounds/{id}/shortlist"): Target(
+            api, f"/v1/rounds/{rnd['id']}/shortlist", office.token, {"size": 3},
+            lambda: _status(api, f"/v1/rounds/{rnd['id']}/shortlist", office.token)),
         ("PUT", "/internal/v1/sessions/{id}"): Target(
             vote, f"/internal/v1/sessions/{sid}", vote_support.service_token,
             vote_support.session_body(),

@@ -15,6 +15,7 @@ import uuid
 import pytest
 
 import clock_support
+import draw_support
 import conftest
 import openapi_check
 import support
@@ -120,6 +121,31 @@ def _expert_relations_create(w, ex):
               json=_api_example("experts_put"))
     return _req(token=w.admin, path={"id": u.id},
                 subs={ex["id_number"]: support.new_id_number()})
+
+
+def _drawn_world(w):
+    """A round whose one nomination has one expert drawn, and a spare expert."""
+    dw = draw_support.draw_world(w.api, w.factory, n=1, k=1)
+    draw_support.experts(w.api, w.factory, dw, 2)
+    dw.items = draw_support.draw(w.api, dw, seed="1")["items"]
+    dw.assigned = next(e for e in dw.experts if e.id == dw.items[0]["expert_id"])
+    return dw
+
+
+def _review_assignments_create(w, ex):
+    dw = draw_support.draw_world(w.api, w.factory, n=1, k=1)
+    draw_support.experts(w.api, w.factory, dw, 1)
+    return _req(token=dw.office.token, path={"id": dw.round["id"]})
+
+
+def _review_assignments_recuse(w, ex):
+    dw = _drawn_world(w)
+    return _req(token=dw.assigned.token, path={"id": dw.items[0]["id"]})
+
+
+def _review_assignments_remove(w, ex):
+    dw = _drawn_world(w)
+    return _req(token=dw.office.token, path={"id": dw.items[0]["id"]})
 
 
 def _programmes_create(w, ex):
@@ -257,6 +283,21 @@ def _skill_tests_sheets_create(w, ex):
                 query={"filename": "现场技能考查评分表.pdf"})
 
 
+def _reviews_put(w, ex):
+    """An expert's assignment in a 岚山 clone's round in review (the
+    example scores 岚山's rubric)."""
+    import review_support
+    e = review_support.review_env(w.api, w.factory, support.need_env("JIANGXIN_TEST_DATABASE_URL"))
+    return _req(token=e.experts[0].token, path={"id": e.assignments[0]})
+
+
+def _shortlists_freeze(w, ex):
+    """A round in review whose five nominations have reviews (test_shortlist)."""
+    from test_shortlist import scored_world
+    sw = scored_world(w.api, w.factory, support.need_env("JIANGXIN_TEST_DATABASE_URL"))
+    return _req(token=sw.office.token, path={"id": sw.round["id"]})
+
+
 def _transition_publicity(w, ex):
     d = _draft(w)
     nom = w.factory.nomination(d.round["id"], d.unit)
@@ -304,6 +345,9 @@ SETUPS = {
     ("api", "units_update"): _units_update,
     ("api", "experts_put"): _experts_put,
     ("api", "expert_relations_create"): _expert_relations_create,
+    ("api", "review_assignments_create"): _review_assignments_create,
+    ("api", "review_assignments_recuse"): _review_assignments_recuse,
+    ("api", "review_assignments_remove"): _review_assignments_remove,
     ("api", "programmes_create"): _programmes_create,
     ("api", "programmes_update_policy"): _programmes_update_policy,
     ("api", "policy_versions_create"): _policy_versions_create,
@@ -317,6 +361,8 @@ SETUPS = {
     ("api", "calendar_put_day"): _calendar_put_day,
     ("api", "attachments_create"): _attachments_create,
     ("api", "skill_tests_put"): _skill_tests_put,
+    ("api", "reviews_put"): _reviews_put,
+    ("api", "shortlists_freeze"): _shortlists_freeze,
     ("api", "skill_tests_sheets_create"): _skill_tests_sheets_create,
     ("api", "nominations_create"): _nominations_create,
     ("api", "nominations_update"): _nominations_update,

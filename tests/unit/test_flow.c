@@ -26,7 +26,8 @@ static void test_nomination_rows(void)
 
         CHECKF(m->from != m->to, "row %zu moves to itself", i);
         CHECKF(m->from < NOM__COUNT && m->to < NOM__COUNT, "row %zu: bad state", i);
-        CHECKF(m->roles != 0, "row %zu: no role", i);
+        /* roles 0 only for the shortlist's freeze, which no role takes alone */
+        CHECKF((m->roles != 0) != ((m->guards & GUARD_SHORTLIST_FREEZE) != 0), "row %zu: roles", i);
         CHECKF(m->phases != 0, "row %zu: no phase", i);
         CHECKF((m->phases & ~((1u << PHASE__COUNT) - 1)) == 0, "row %zu: bad phase bit", i);
         for (size_t j = 0; j < i; j++) {
@@ -43,7 +44,7 @@ static void test_round_rows(void)
         const struct round_move *m = &flow_round_moves[i];
 
         CHECKF(m->from != m->to, "row %zu moves to itself", i);
-        CHECKF(m->roles != 0, "row %zu: no role", i);
+        CHECKF((m->roles != 0) != ((m->guards & GUARD_SHORTLIST_FREEZE) != 0), "row %zu: roles", i);
         /* Phases only go forward. */
         CHECKF(m->to > m->from, "row %zu goes back", i);
         for (size_t j = 0; j < i; j++) {
@@ -117,6 +118,14 @@ static void test_lookup(void)
     CHECK(flow_round_move(PHASE_PREPARING, PHASE_REVIEW) == NULL);
     CHECK(flow_round_move(PHASE_ACCEPTING, PHASE_PREPARING) == NULL);
     CHECK(flow_round_move(PHASE_QUALIFICATION, PHASE_REVIEW)->guards & GUARD_NONE_OPEN);
+    /* The review draw's system move: in the table, but no one's target
+     * (test_targets: qualified → only disqualified for the office). */
+    CHECK(flow_nomination_move(NOM_QUALIFIED, NOM_IN_REVIEW) != NULL);
+    CHECK(flow_nomination_move(NOM_QUALIFIED, NOM_IN_REVIEW)->guards & GUARD_BY_DRAW);
+    /* The shortlist's moves: no role takes them through /transitions. */
+    CHECK(flow_nomination_move(NOM_IN_REVIEW, NOM_SHORTLISTED)->roles == 0);
+    CHECK(flow_nomination_move(NOM_IN_REVIEW, NOM_NOT_SHORTLISTED)->roles == 0);
+    CHECK(flow_round_move(PHASE_REVIEW, PHASE_DECIDING)->roles == 0);
 }
 
 static void test_targets(void)

@@ -166,7 +166,7 @@ static void test_total_thirds(void)
 
 static struct review_aggregate agg_of(const int *totals, size_t n, int fails, int threshold)
 {
-    struct review_result r[16];
+    struct review_result r[16] = {0}; /* n may be 0: -O2 sees r passed unset */
 
     for (size_t i = 0; i < n; i++) {
         r[i] = (struct review_result){.total = totals[i], .gate_pass = (int)i >= fails};
