@@ -131,11 +131,19 @@ enum app_err attachment_store_content(struct db *db,
                                       const char *id,
                                       struct attachment_content *ret)
 {
+    return attachment_store_content_by(db, "attachment_store_content", nomination_id, id, ret);
+}
+
+enum app_err attachment_store_content_by(struct db *db,
+                                         const char *statement,
+                                         const char *nomination_id,
+                                         const char *id,
+                                         struct attachment_content *ret)
+{
     const char *params[] = {id, nomination_id};
     struct db_binary bin = {.result_format = 1};
     PGresult *res = NULL;
-    enum app_err err =
-        db_exec_binary(db, "attachment_store_content", 2, params, &bin, PGRES_TUPLES_OK, &res);
+    enum app_err err = db_exec_binary(db, statement, 2, params, &bin, PGRES_TUPLES_OK, &res);
     struct attachment_content c = {0};
 
     if (err != APP_OK) {

@@ -57,6 +57,14 @@ enum app_err attachment_store_content(struct db *db,
                                       const char *nomination_id,
                                       const char *id,
                                       struct attachment_content *ret);
+/* The same for any statement that selects (media_type, filename, sha256,
+ * size_bytes, content_sealed) of file `id` of `nomination_id`: the skill
+ * test's score sheets are kept in their own table (skill_test_store.c). */
+enum app_err attachment_store_content_by(struct db *db,
+                                         const char *statement,
+                                         const char *nomination_id,
+                                         const char *id,
+                                         struct attachment_content *ret);
 void attachment_content_clear(struct attachment_content *c);
 /* *ret_json: the representation of the deleted file. */
 enum app_err

@@ -92,35 +92,8 @@ enum app_err skill_test_store_sheet_content(struct db *db,
                                             const char *id,
                                             struct attachment_content *ret)
 {
-    const char *params[] = {id, nomination_id};
-    struct db_binary bin = {.result_format = 1};
-    PGresult *res = NULL;
-    enum app_err err = db_exec_binary(db, "skill_test_store_sheet_content", 2, params, &bin,
-                                      PGRES_TUPLES_OK, &res);
-    struct attachment_content c = {0};
-
-    if (err != APP_OK) {
-        return err;
-    }
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return APP_ERR_NOT_FOUND;
-    }
-    /* Text in binary format is the bytes without a terminator; libpq adds one. */
-    snprintf(c.media_type, sizeof(c.media_type), "%s", PQgetvalue(res, 0, 0));
-    snprintf(c.filename, sizeof(c.filename), "%s", PQgetvalue(res, 0, 1));
-    snprintf(c.sha256, sizeof(c.sha256), "%s", PQgetvalue(res, 0, 2));
-    c.size = (size_t)strtoull(PQgetvalue(res, 0, 3), NULL, 10);
-    c.sealed_len = (size_t)PQgetlength(res, 0, 4);
-    c.sealed = malloc(c.sealed_len > 0 ? c.sealed_len : 1);
-    if (c.sealed == NULL) {
-        PQclear(res);
-        return APP_ERR_INTERNAL;
-    }
-    memcpy(c.sealed, PQgetvalue(res, 0, 4), c.sealed_len);
-    PQclear(res);
-    *ret = c;
-    return APP_OK;
+    return attachment_store_content_by(db, "skill_test_store_sheet_content", nomination_id, id,
+                                       ret);
 }
 
 enum app_err
