@@ -3,11 +3,17 @@
 """Demo public votes for ./deploy/local.sh run|start, built relative to
 today: a programme with the 岚山工匠 rules for the vote (six nominees go to
 the vote instead of twenty and three titles instead of ten, so the demo
-stays small), and two of its rounds taken through intake and
-qualification to `review` by the demo unit and office:
+stays small, with three reviews per nomination and a round every year
+instead of every two), and three of its rounds
+taken through intake and qualification by the demo unit and office, then
+through the expert review (the office's draw over three demo experts, each
+expert's scores from its workspace):
 
-- this round's vote, open from now for ten days, with 120 votes cast by 40
-  synthetic voters: a newcomer can vote in it (README: demo walkthrough);
+- this round, frozen as the shortlist of six, and its vote on exactly
+  those, open from now for ten days, with 120 votes cast by 40 synthetic
+  voters: a newcomer can vote in it (README: demo walkthrough);
+- last year's round, still in review: every review is in, the ranking is
+  there for the office and the demo leader to read, nothing is frozen;
 - the round two years back, whose vote closed three days ago: its results
   are public and its log can be downloaded and checked with
   `jiangxin-vote verify-log`.
@@ -63,15 +69,16 @@ def rfc3339(ts):
     return datetime.datetime.fromtimestamp(ts, SHANGHAI).isoformat(timespec="seconds")
 
 
-def qualified_round(office, unit, year):
-    """A round of `year` in phase review with six qualified nominations
+def qualified_round(office, unit, year, n=6, **extra):
+    """A round of `year` in phase review with n qualified nominations
     (the clocks must lie in its window)."""
     rnd = di.must("POST", f"/v1/programmes/{CODE}/rounds", office,
                   {"year": year, "reference_date": f"{year}-12-31",
-                   "window_opens": f"{year}-01-05", "window_closes": f"{year}-12-31"})["id"]
+                   "window_opens": f"{year}-01-05", "window_closes": f"{year}-12-31",
+                   **extra})["id"]
     di.must("POST", f"/v1/rounds/{rnd}/transitions", office, {"to": "accepting"})
     ids = []
-    for i in range(6):
+    for i in range(n):
         n = di.nominate(rnd, unit, i, year)
         di.move(n, unit, "submitted")
         ids.append(n)
@@ -85,11 +92,72 @@ def qualified_round(office, unit, year):
     return rnd, ids
 
 
+EXPERTS = (("expert", "demo-expert-pw"), ("expert-b", "demo-expert-pw"),
+           ("expert-c", "demo-expert-pw"))
+
+
+def experts(admin):
+    """The demo experts (the demo's `expert` and two more), each with a
+    profile for the demo programme. Returns their tokens."""
+    users = di.must("GET", "/v1/users?limit=100", admin)["items"]
+    have = {u["username"]: u["id"] for u in users}
+    tokens = []
+    for i, (name, password) in enumerate(EXPERTS):
+        if name not in have:
+            have[name] = di.must("POST", "/v1/users", admin, {
+                "username": name, "password": password, "role": "expert"})["id"]
+        di.must("PUT", f"/v1/experts/{have[name]}", admin, {
+            "name": f"演示评审专家{'甲乙丙'[i]}", "fields": ["数控车工", "钳工"],
+            "employer_name": f"演示评审专家单位{i + 1}",
+            "employer_code": ("91110108MA0000011E", "91110108MA0000012H",
+                              "91110108MA0000013L")[i],
+            "programmes": [CODE]})
+        tokens.append(di.login(name, password))
+    return tokens
+
+
+def review(office, tokens, rnd, ids):
+    """The office's draw (three experts each), then each expert scores its
+    assignments of the round from GET /v1/me/assignments: nomination i
+    at 92% − 4%·i of every maximum, give or take the expert's own view."""
+    di.must("POST", f"/v1/rounds/{rnd}/review-assignments", office, {"seed": "2026"})
+    rubric = di.must("GET", f"/v1/programmes/{CODE}")["policy"]["rubric"]
+    place = {nid: i for i, nid in enumerate(ids)}
+    for j, tok in enumerate(tokens):
+        for a in di.must("GET", "/v1/me/assignments", tok)["items"]:
+            if a["round_id"] != rnd:
+                continue
+            f = 0.92 - 0.04 * place[a["nomination"]["id"]] + 0.02 * (j - 1)
+            scores = {c["criterion"]: True if c["gate"] else round(c["max_score"] * f, 2)
+                      for c in rubric}
+            di.must("PUT", f"/v1/review-assignments/{a['id']}/review", tok,
+                    {"scores": scores, "comment": "演示评审意见"})
+
+
+def shortlist(office, tokens, rnd, ids):
+    """Reviewed, then frozen as the shortlist (the round moves to voting)."""
+    review(office, tokens, rnd, ids)
+    frozen = di.must("POST", f"/v1/rounds/{rnd}/shortlist", office, {})
+    return [e["nomination_id"] for e in frozen["entries"]]
+
+
+def leader_reads(admin):
+    """The demo leader's scope gains the demo programme."""
+    users = di.must("GET", "/v1/users?limit=100", admin)["items"]
+    leader = next(u for u in users if u["username"] == "leader")
+    if CODE not in leader["programmes"]:
+        di.must("PATCH", f"/v1/users/{leader['id']}", admin,
+                {"programmes": leader["programmes"] + [CODE]},
+                headers={"If-Match": f'"{leader["version"]}"'})
+
+
 def open_vote(admin, office, rnd, ids, title, closes_in_s):
     """Opens the round's vote at the clocks' now, waits for the voting
     service to have it, and casts 120 votes of 40 voters. Returns the
     session and the number of votes stored."""
-    now = int(time.time() + offset_s(admin))
+    # A little in the past (at most a minute is allowed), so the first
+    # votes never reach the voting service before its opening second.
+    now = int(time.time() + offset_s(admin)) - 10
     session = di.must("POST", f"/v1/rounds/{rnd}/vote-session", office, {
         "title": title, "opens_at": rfc3339(now), "closes_at": rfc3339(now + closes_in_s),
         "nominee_ids": ids,
@@ -109,6 +177,8 @@ def open_vote(admin, office, rnd, ids, title, closes_in_s):
             status, _ = post(f"{VOTE}/v1/sessions/{sid}/votes", tok,
                              {"nominee_id": ids[(v + 2 * k) % len(ids)]})
             cast += status == 201
+    if cast != 120:
+        raise SystemExit(f"demo: only {cast} of 120 demo votes were taken in session {sid}")
     return session, cast
 
 
@@ -131,6 +201,8 @@ def main():
         "in_force_to": f"{today.year + 3}-12-31",
         "vote_nominees": 6,
         "awards_per_round": 3,
+        "review_experts": 3,
+        "cycle_years": 1,  # a round every year, so the demo shows three
         "unit_publicity_required": False,
         "unit_publicity_min_workdays": None,
     })
@@ -146,19 +218,30 @@ def main():
                                         "role": "office", "programmes": [CODE]})
     office = di.login("office-vote", "demo-office-vote-pw")
     unit = di.login("unit", "demo-unit-pw")
+    tokens = experts(admin)
+    leader_reads(admin)
 
     # Two years back: the round, then its vote ten days ago, closing three
     # days ago; the clocks come back to today and the vote is closed.
     try:
         clocks.set(datetime.datetime(today.year - 2, 6, 1, 10, tzinfo=SHANGHAI).timestamp())
         old, old_ids = qualified_round(office, unit, today.year - 2)
+        old_ids = shortlist(office, tokens, old, old_ids)
         clocks.days_back(10)
         closed, closed_cast = open_vote(admin, office, old, old_ids,
                                         f"{today.year - 2}年度岚山工匠网络投票（演示，已结束）",
                                         7 * 86400)
     finally:
         clocks.back()
+    # Last year: the reviews are in, the ranking waits for the office.
+    try:
+        clocks.set(datetime.datetime(today.year - 1, 6, 1, 10, tzinfo=SHANGHAI).timestamp())
+        ranked, ranked_ids = qualified_round(office, unit, today.year - 1, n=8)
+        review(office, tokens, ranked, ranked_ids)
+    finally:
+        clocks.back()
     rnd, ids = qualified_round(office, unit, today.year)
+    ids = shortlist(office, tokens, rnd, ids)
     session, cast = open_vote(admin, office, rnd, ids, f"{today.year}年度岚山工匠网络投票（演示）",
                               10 * 86400)
     print(f"demo: public vote {session['id']} (round {rnd}): {cast} votes cast, open until "
@@ -166,6 +249,8 @@ def main():
     print(f"demo: closed vote {closed['id']} (round {old}): {closed_cast} votes, closed at "
           f"{closed['closes_at']}; results: GET /v1/rounds/{old}/vote-results, log: "
           f"GET {VOTE}/v1/sessions/{closed['id']}/log")
+    print(f"demo: round {ranked} in review, every review in: GET /v1/rounds/{ranked}/ranking"
+          " (office-vote or leader)")
 
 
 if __name__ == "__main__":

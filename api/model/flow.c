@@ -18,6 +18,7 @@
 #define ACCEPTING     PHASE_BIT(PHASE_ACCEPTING)
 #define QUALIFICATION PHASE_BIT(PHASE_QUALIFICATION)
 #define REVIEW        PHASE_BIT(PHASE_REVIEW)
+#define VOTING        PHASE_BIT(PHASE_VOTING)
 
 /* clang-format off */
 const struct nomination_move flow_nomination_moves[] = {
@@ -59,6 +60,9 @@ const struct nomination_move flow_nomination_moves[] = {
      * one through /transitions (roles 0). */
     {NOM_IN_REVIEW,      NOM_SHORTLISTED,     0,     REVIEW, GUARD_SHORTLIST_FREEZE},
     {NOM_IN_REVIEW,      NOM_NOT_SHORTLISTED, 0,     REVIEW, GUARD_SHORTLIST_FREEZE},
+    /* Fraud found after the freeze still disqualifies (岚山 第十二条（一）):
+     * a nominee on the ballot leaves the vote (vote_session_withdraw). */
+    {NOM_SHORTLISTED,    NOM_DISQUALIFIED,    OFFICE, REVIEW | VOTING, GUARD_NOTE_REQUIRED},
 };
 
 const struct round_move flow_round_moves[] = {
@@ -66,9 +70,12 @@ const struct round_move flow_round_moves[] = {
     {PHASE_ACCEPTING,     PHASE_QUALIFICATION, OFFICE, 0},
     /* Review starts once every submitted nomination has an answer. */
     {PHASE_QUALIFICATION, PHASE_REVIEW,        OFFICE, GUARD_NONE_OPEN},
-    /* Without a public vote (环翠) the shortlist's freeze closes the review,
-     * sealing the reviews; only the freeze takes it (roles 0). With a vote
-     * (岚山) the vote session opens in phase review and moves the round on. */
+    /* The shortlist's freeze closes the review, sealing the reviews; only
+     * the freeze takes these (roles 0). With a public vote (岚山 第五条（三）
+     * （四）: the 20 go to the vote) the round moves to voting, where the
+     * vote session opens on exactly the frozen list; without one (环翠)
+     * to deciding. */
+    {PHASE_REVIEW,        PHASE_VOTING,        0,      GUARD_SHORTLIST_FREEZE},
     {PHASE_REVIEW,        PHASE_DECIDING,      0,      GUARD_SHORTLIST_FREEZE},
 };
 /* clang-format on */

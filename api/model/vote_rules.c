@@ -246,13 +246,16 @@ enum app_err vote_rules_phase(enum round_phase phase, struct problem *p)
 {
     const char *value = enums_value(ENUMS_ROUND_PHASES, (int)phase);
 
-    if (phase == PHASE_REVIEW) {
+    /* Only the shortlist's freeze moves a round with a public vote into
+     * phase voting (model/flow.c), so this phase means a frozen list. */
+    if (phase == PHASE_VOTING) {
         return APP_OK;
     }
     /* Both texts take (label, value); each shows one (%.0s prints nothing). */
-    problem_fail(p, APP_ERR_CONFLICT, "round_not_in_review",
-                 "轮次处于“%s”阶段%.0s，须在“专家评审”阶段开启网络投票",
-                 "%.0sthe round is in phase %s; a vote session needs phase review",
+    problem_fail(p, APP_ERR_CONFLICT, "shortlist_not_frozen",
+                 "轮次处于“%s”阶段%.0s：网络投票只能在入围名单确定后（“网络投票”阶段）开启",
+                 "%.0sthe round is in phase %s; a vote session opens only on a frozen "
+                 "shortlist (phase voting)",
                  enums_label(ENUMS_ROUND_PHASES, (int)phase), value);
     p->extra = json_pack("{s:s}", "current_phase", value);
     return p->err;
@@ -279,14 +282,14 @@ enum app_err vote_rules_nominees(const json_t *unknown,
         char ptr[32];
         snprintf(ptr, sizeof(ptr), "/nominee_ids/%lld", (long long)json_integer_value(v));
         problem_field(p, APP_ERR_VALIDATION, ptr, "not_vote_candidate",
-                      "不是本轮次资格审查合格的申报", "not a qualified nomination of this round");
+                      "不在本轮次确定的入围名单中", "not on this round's frozen shortlist");
     }
     if (json_array_size(unknown) == 0 && (long)n_named != need) {
         problem_field(p, APP_ERR_VALIDATION, "/nominee_ids", "wrong_nominee_count",
-                      "须恰好列入 %ld 名候选人：网络投票人数（%d，%s）与本轮次合格申报数（%ld）"
+                      "须恰好列入 %ld 名候选人：网络投票人数（%d，%s）与本轮次入围名单人数（%ld）"
                       "中的较小者",
                       "must name exactly %ld nominees: the lesser of vote_nominees (%d, %s) "
-                      "and the round's %ld qualified nominations",
+                      "and the %ld nominations of the round's frozen shortlist",
                       need, vote_nominees, article, candidates);
     }
     return result(p, n_before);

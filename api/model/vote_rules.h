@@ -78,8 +78,9 @@ json_t *vote_rules_limits_json(const long limits[VOTE_LIMITS_N]);
  * otherwise 409 no_public_vote naming the programme (a code, not data). */
 enum app_err vote_rules_policy(int vote_nominees, const char *programme, struct problem *p);
 
-/* The round is in phase review; otherwise 409 round_not_in_review with the
- * phase as the extension member current_phase. */
+/* The round is in phase voting, which only the shortlist's freeze enters;
+ * otherwise 409 shortlist_not_frozen with the phase as the extension
+ * member current_phase. */
 enum app_err vote_rules_phase(enum round_phase phase, struct problem *p);
 
 /* How many nominees the office must name: min(vote_nominees, candidates). */

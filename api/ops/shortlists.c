@@ -242,13 +242,6 @@ enum app_err shortlist_freeze(const struct op_ctx *ctx,
         review_shortlist_size(&pol.p, office_n, "/size", &size, p) != APP_OK) {
         goto cleanup;
     }
-    if (round.phase != PHASE_REVIEW) {
-        problem_fail(p, APP_ERR_CONFLICT, "round_not_in_review",
-                     "轮次处于“%s”阶段，须在“专家评审”阶段确定入围名单",
-                     "the round is in phase %s; the shortlist is frozen in phase review",
-                     enums_label(ENUMS_ROUND_PHASES, (int)round.phase));
-        goto cleanup;
-    }
     err = ranking_store_shortlist(ctx->db, round.id, &after);
     if (err == APP_OK) {
         problem_fail(p, APP_ERR_CONFLICT, "shortlist_exists",
@@ -258,6 +251,13 @@ enum app_err shortlist_freeze(const struct op_ctx *ctx,
     }
     if (err != APP_ERR_NOT_FOUND) {
         ops_store_problem(err, p);
+        goto cleanup;
+    }
+    if (round.phase != PHASE_REVIEW) {
+        problem_fail(p, APP_ERR_CONFLICT, "round_not_in_review",
+                     "轮次处于“%s”阶段，须在“专家评审”阶段确定入围名单",
+                     "the round is in phase %s; the shortlist is frozen in phase review",
+                     enums_label(ENUMS_ROUND_PHASES, (int)round.phase));
         goto cleanup;
     }
     if (ranking_build(ctx, &round, &pol.p, &r, p) != APP_OK) {
@@ -322,12 +322,13 @@ enum app_err shortlist_freeze(const struct op_ctx *ctx,
         ops_store_problem(err, p);
         goto cleanup;
     }
-    /* Without a public vote the review closes here (环翠 → deciding), which
-     * seals the reviews; with one, the vote session opens in phase review
-     * and moves the round on (api/model/vote_rules.c). */
-    if (pol.p.vote_nominees < 0 &&
-        (flow_round_move(PHASE_REVIEW, PHASE_DECIDING)->guards & GUARD_SHORTLIST_FREEZE) &&
-        (err = round_store_set_phase(ctx->db, round.id, round.version, "deciding", &round_after)) !=
+    /* The freeze closes the review, which seals the reviews (model/flow.c):
+     * with a public vote the round goes to voting, where the vote session
+     * opens on this list (岚山); without one to deciding (环翠). */
+    enum round_phase next = pol.p.vote_nominees >= 0 ? PHASE_VOTING : PHASE_DECIDING;
+    if ((flow_round_move(PHASE_REVIEW, next)->guards & GUARD_SHORTLIST_FREEZE) &&
+        (err = round_store_set_phase(ctx->db, round.id, round.version,
+                                     enums_value(ENUMS_ROUND_PHASES, (int)next), &round_after)) !=
             APP_OK) {
         ops_store_problem(err, p);
         goto cleanup;

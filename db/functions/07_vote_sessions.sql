@@ -5,11 +5,14 @@
 -- computed as of a time the API passes in (its clock).
 
 -- THE one place that decides which nominations of a round may go to the
--- public vote. Until shortlisting exists: the round's qualified ones. The
--- shortlist issue replaces this body only.
+-- public vote: the round's frozen shortlist (POST /v1/rounds/{id}/shortlist,
+-- 岚山工匠 第五条（三） "确定20名提名人选"), less any nominee disqualified
+-- since (state no longer `shortlisted`), in the list's order.
 CREATE OR REPLACE FUNCTION vote_candidates(round uuid) RETURNS SETOF nominations
 LANGUAGE sql STABLE AS $$
-    SELECT n.* FROM nominations n WHERE n.round_id = round AND n.state = 'qualified'
+    SELECT n.* FROM shortlist_entries e JOIN nominations n ON n.id = e.nomination_id
+     WHERE e.round_id = round AND n.state = 'shortlisted'
+     ORDER BY e.position
 $$;
 
 -- The nominees the office named (a JSON array of ids, in its order) as the

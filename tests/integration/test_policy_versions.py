@@ -281,8 +281,8 @@ def test_the_vote_follows_the_rounds_version(api, factory, admin_token):
              json={"policy": policy}, headers={"If-Match": prog.headers["ETag"]}, expect=201)
     assert api.get(f"/v1/programmes/{w.programme}",
                    expect=200).body["policy"]["vote_nominees"] is None
-    r = vote_flow.create_session(api, w, ids=[n["id"] for n in w.qualified], expect=422)
+    r = vote_flow.create_session(api, w, ids=w.shortlist[:1], expect=422)
     assert r.body["errors"][0]["code"] == "wrong_nominee_count"
     assert "恰好列入 2 名" in r.body["errors"][0]["detail"]
-    s = vote_flow.create_session(api, w, ids=[n["id"] for n in w.qualified[:2]]).body
+    s = vote_flow.create_session(api, w, ids=w.shortlist).body
     assert len(s["nominees"]) == 2

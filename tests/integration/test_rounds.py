@@ -533,7 +533,7 @@ def test_legal_chain_preparing_to_review(api, prog):
     ([], "preparing"),                         # to the same phase
     (["accepting"], "preparing"),              # backwards
     (["accepting", "qualification"], "accepting"),
-    (["accepting", "qualification", "review"], "voting"),  # not in the table yet
+    (["accepting", "qualification", "review"], "voting"),  # the freeze takes it, no role
     (["accepting", "qualification", "review"], "qualification"),
 ])
 def test_illegal_moves_are_409_with_current_phase(api, prog, path, to):

@@ -118,9 +118,10 @@ def test_override_with_reasons_is_kept_and_shown(api, factory, db_url):
     assert support.psql_scalar(
         db_url, f"SELECT jsonb_array_length(ranking) FROM shortlists"
                 f" WHERE round_id = '{w.round['id']}'") == "5"
-    # 岚山: the round stays in review, where its vote session opens
+    # 岚山: the freeze closes the review and the round moves to voting, where
+    # its vote session opens on this list (第五条（三）（四）)
     assert api.get(f"/v1/rounds/{w.round['id']}", token=w.office.token,
-                   expect=200).body["phase"] == "review"
+                   expect=200).body["phase"] == "voting"
     # a second freeze is refused and changes nothing
     before = snapshot(db_url, w)
     assert freeze(api, w, {}, expect=409)["code"] == "shortlist_exists"

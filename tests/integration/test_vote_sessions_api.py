@@ -58,7 +58,7 @@ def audit_actions(api, admin_token, entity_id):
 # --------------------------------------------------------------- create
 def test_create_records_the_public_list_with_defaults_and_audits(api, factory, admin_token):
     w = vote_flow.review_round(api, factory, qualified=4, vote_nominees=3)
-    ids = [n["id"] for n in w.qualified[:3]][::-1]
+    ids = w.shortlist[::-1]  # the frozen list, in an order of the office's
     api.get(session_path(w), token=w.office.token, expect=404)
     r = vote_flow.create_session(api, w, ids=ids)
     s = r.body
@@ -76,7 +76,7 @@ def test_create_records_the_public_list_with_defaults_and_audits(api, factory, a
         assert n["unit_name"] == full["unit_name"]
         assert n["summary"] == full["deeds"].strip()[:200]
         assert full["id_number"] not in r.text and full["phone"] not in r.text
-        assert by_id[n["id"]]["state"] == "qualified"
+        assert full["state"] == "shortlisted" and n["id"] in by_id
     assert s["limits"] == {"votes_per_day": 3, "votes_per_nominee_per_day": 1,
                            "ip_rate_per_minute": 60, "ip_burst": 30}
     assert s["show_counts_while_open"] is False
@@ -107,34 +107,45 @@ def test_the_session_reaches_the_voting_service(api, vote, factory, admin_token)
 def test_programme_without_a_public_vote_is_409(api, factory):
     # 环翠区首席技师 第十条 has no public vote (vote_nominees null).
     w = vote_flow.review_round(api, factory, qualified=1, vote_nominees=None,
-                               base="huancui-chief-technician")
-    r = vote_flow.create_session(api, w, expect=409)
+                               base="huancui-chief-technician", phase="review")
+    ids = [w.qualified[0]["id"]]
+    r = vote_flow.create_session(api, w, ids=ids, expect=409)
     assert r.body["code"] == "no_public_vote" and "不设网络投票" in r.body["detail"]
-    r = api.post(session_path(w), token=w.office.token, json=vote_flow.session_body(w),
+    r = api.post(session_path(w), token=w.office.token, json=vote_flow.session_body(w, ids=ids),
                  headers=EN, expect=409)
     assert r.body["code"] == "no_public_vote" and "vote_nominees" in r.body["detail"]
     api.get(session_path(w), token=w.office.token, expect=404)
 
 
-def test_round_must_be_in_review(api, factory):
+def test_only_a_frozen_shortlist_goes_to_the_vote(api, factory):
+    # 岚山 第五条（三）（四）: the review group's 20 go to the vote, so the
+    # session waits for the freeze (which moves the round to voting).
     w = vote_flow.review_round(api, factory, qualified=1, vote_nominees=1,
                                phase="qualification")
-    r = vote_flow.create_session(api, w, expect=409)
+    ids = [w.qualified[0]["id"]]
+    r = vote_flow.create_session(api, w, ids=ids, expect=409)
     assert r.body["current_phase"] == "qualification"
-    assert r.body["code"] == "round_not_in_review"
+    assert r.body["code"] == "shortlist_not_frozen"
     # Chinese by default, with the phase's label; English on request.
-    assert "资格审查" in r.body["detail"] and "专家评审" in r.body["detail"]
-    r = api.post(session_path(w), token=w.office.token, json=vote_flow.session_body(w),
+    assert "资格审查" in r.body["detail"] and "入围名单" in r.body["detail"]
+    r = api.post(session_path(w), token=w.office.token, json=vote_flow.session_body(w, ids=ids),
                  headers=EN, expect=409)
-    assert r.body["detail"] == ("the round is in phase qualification; "
-                                "a vote session needs phase review")
+    assert r.body["detail"] == ("the round is in phase qualification; a vote session opens "
+                                "only on a frozen shortlist (phase voting)")
+    # In review, with the reviews still open: the same.
+    w = vote_flow.review_round(api, factory, qualified=1, vote_nominees=1, phase="review")
+    r = vote_flow.create_session(api, w, ids=[w.qualified[0]["id"]], expect=409)
+    assert (r.body["code"], r.body["current_phase"]) == ("shortlist_not_frozen", "review")
+    api.get(session_path(w), token=w.office.token, expect=404)
 
 
 def test_nominees_must_be_candidates_of_this_round(api, factory):
-    w = vote_flow.review_round(api, factory, qualified=3, others=1, vote_nominees=3)
+    w = vote_flow.review_round(api, factory, qualified=4, others=1, vote_nominees=3)
     other = vote_flow.review_round(api, factory, qualified=1, vote_nominees=1)
-    good = [n["id"] for n in w.qualified]
+    good = w.shortlist
+    assert w.qualified[3]["id"] not in good
     cases = [
+        (good[:2] + [w.qualified[3]["id"]], "/nominee_ids/2"),   # reviewed, not shortlisted
         (good[:2] + [w.others[0]["id"]], "/nominee_ids/2"),      # rejected, not qualified
         ([other.qualified[0]["id"]] + good[1:], "/nominee_ids/0"),  # another round's
         (good[:2] + [str(uuid.uuid4())], "/nominee_ids/2"),       # no such nomination
@@ -152,16 +163,16 @@ def test_nominees_must_be_candidates_of_this_round(api, factory):
 def test_exactly_min_of_vote_nominees_and_candidates(api, factory):
     # 岚山 第五条（三）: vote_nominees (20 in the seed; 3 here) go to the vote.
     w = vote_flow.review_round(api, factory, qualified=4, vote_nominees=3)
-    ids = [n["id"] for n in w.qualified]
-    for bad in (ids[:2], ids):
+    ids = w.shortlist
+    for bad in (ids[:2], ids[:1]):
         r = vote_flow.create_session(api, w, ids=bad, expect=422)
         assert codes(r.body) == [("/nominee_ids", "wrong_nominee_count")]
         assert "3 名" in r.body["detail"]
-    vote_flow.create_session(api, w, ids=ids[1:])
+    vote_flow.create_session(api, w, ids=ids[1:] + ids[:1])
     # Fewer candidates than vote_nominees: all of them.
     few = vote_flow.review_round(api, factory, qualified=2, vote_nominees=3)
     r = api.post(session_path(few), token=few.office.token, headers=EN,
-                 json=vote_flow.session_body(few, ids=[few.qualified[0]["id"]]), expect=422)
+                 json=vote_flow.session_body(few, ids=few.shortlist[:1]), expect=422)
     assert "exactly 2" in r.body["detail"] and r.body["code"] == "wrong_nominee_count"
     assert len(vote_flow.create_session(api, few).body["nominees"]) == 2
 

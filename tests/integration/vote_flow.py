@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Helpers for tests of the public vote end to end: tokens (voter and
-service), a round with qualified nominations taken there through the real
-API, sessions opened through `POST /v1/rounds/{id}/vote-session` or put
+service), a round whose nominations were qualified, reviewed and frozen as
+its shortlist through the real API (review_flow.py), sessions opened through `POST /v1/rounds/{id}/vote-session` or put
 straight into jiangxin-vote, votes from distinct voters and client
 addresses, and private jiangxin-api / jiangxin-vote processes on free ports
 (with the environment of the running ones) for tests that stop and start
@@ -19,6 +19,7 @@ import uuid
 import requests
 
 import clock_support
+import review_flow
 import support
 import vote_support
 
@@ -63,10 +64,12 @@ def _move(api, user, nom_id, to, **body):
 
 def qualified_round(factory, api, n=3, *, base="lanshan-craftsman"):
     """A fresh programme (with a public vote) whose round is in phase
-    `review` with n nominations in state `qualified`, each taken there the
-    way the office does it (unit publicity → approval → submission →
-    qualification review, warnings overridden with a reason)."""
-    code = factory.programme(base=base)
+    `voting` with n nominations on its frozen shortlist, each taken there
+    the way the office does it (unit publicity → approval → submission →
+    qualification review, warnings overridden with a reason → the draw of
+    one expert each, the review, the freeze). Returns the round, the office
+    user and the ids in the shortlist's order."""
+    code = factory.programme(base=base, review_experts=1)
     office = factory.office(code)
     rnd = factory.round(code, office, phase="accepting")
     unit = factory.user("unit", unit_id=factory.unit()["id"])
@@ -99,6 +102,8 @@ def qualified_round(factory, api, n=3, *, base="lanshan-craftsman"):
     api.post(f"/v1/rounds/{rnd['id']}/transitions", token=office.token,
              json={"to": "review"}, expect=200)
     clk.set(began + time.time() - began_real)
+    frozen = review_flow.shortlist(api, factory, code, office, rnd["id"], ids)
+    assert [e["nomination_id"] for e in frozen["entries"]] == ids
     return rnd, office, ids
 
 
@@ -295,18 +300,22 @@ def qualify_submitted(api, office, nom):
 
 def programme_with_vote(factory, vote_nominees=3, base="lanshan-craftsman"):
     """A fresh programme with `base`'s policy and `vote_nominees` on the
-    ballot (None: keep the base's), without unit publicity (quicker)."""
-    changes = dict(unit_publicity_required=False, unit_publicity_min_workdays=None)
+    ballot (None: keep the base's), without unit publicity and with one
+    review per nomination (quicker)."""
+    changes = dict(unit_publicity_required=False, unit_publicity_min_workdays=None,
+                   review_experts=1)
     if vote_nominees is not None:
         changes.update(vote_nominees=vote_nominees, awards_per_round=min(vote_nominees, 10))
     return factory.programme(base=base, **changes)
 
 
 def review_round(api, factory, *, qualified=3, others=0, vote_nominees=3,
-                 base="lanshan-craftsman", phase="review"):
+                 base="lanshan-craftsman", phase="voting"):
     """A programme, its office user (w.office) and a round (w.round) with
     `qualified` qualified nominations (w.qualified) and `others` rejected
-    ones (w.others), moved to `phase` (`review`, or `qualification`)."""
+    ones (w.others), moved to `phase`: `qualification`, `review`, or
+    `voting` (the default: reviewed and frozen as the shortlist, which is
+    the head of w.qualified, its ids in w.shortlist; vote_nominees set)."""
     w = types.SimpleNamespace()
     w.programme = programme_with_vote(factory, vote_nominees, base)
     w.office = factory.office(w.programme)
@@ -320,16 +329,24 @@ def review_round(api, factory, *, qualified=3, others=0, vote_nominees=3,
     w.qualified = [qualify_submitted(api, w.office, n) for n in subs[:qualified]]
     w.others = [_move(api, w.office, n["id"], "rejected", note="测试：不符合条件")
                 for n in subs[qualified:]]
-    if phase == "review":
+    w.shortlist = []
+    if phase in ("review", "voting"):
         w.round = api.post(f"/v1/rounds/{w.round['id']}/transitions", token=w.office.token,
                            json={"to": "review"}, expect=200).body
+    if phase == "voting":
+        frozen = review_flow.shortlist(api, factory, w.programme, w.office, w.round["id"],
+                                       [n["id"] for n in w.qualified])
+        w.shortlist = [e["nomination_id"] for e in frozen["entries"]]
+        w.round = api.get(f"/v1/rounds/{w.round['id']}", token=w.office.token,
+                          expect=200).body
+        assert w.round["phase"] == "voting"
     return w
 
 
 def session_body(w, *, ids=None, opens_in=5, lasts=7 * 86400, **extra):
     """A valid POST /v1/rounds/{id}/vote-session body for a review_round world."""
     body = {"opens_at": from_now(opens_in), "closes_at": from_now(opens_in + lasts),
-            "nominee_ids": ids if ids is not None else [n["id"] for n in w.qualified]}
+            "nominee_ids": ids if ids is not None else w.shortlist}
     body.update(extra)
     return body
 

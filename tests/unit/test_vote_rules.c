@@ -219,11 +219,13 @@ static void test_round_guards(void)
     CHECK(strstr(p.detail[PROBLEM_LANG_ZH], "不设网络投票"));
     problem_clear(&p);
 
-    CHECK_EQ_INT(vote_rules_phase(PHASE_REVIEW, &p), APP_OK);
+    CHECK_EQ_INT(vote_rules_phase(PHASE_VOTING, &p), APP_OK);
+    CHECK_EQ_INT(vote_rules_phase(PHASE_REVIEW, &p), APP_ERR_CONFLICT);
+    problem_clear(&p);
     CHECK_EQ_INT(vote_rules_phase(PHASE_QUALIFICATION, &p), APP_ERR_CONFLICT);
-    CHECK_EQ_STR(p.code, "round_not_in_review");
-    CHECK_EQ_STR(p.detail[PROBLEM_LANG_EN],
-                 "the round is in phase qualification; a vote session needs phase review");
+    CHECK_EQ_STR(p.code, "shortlist_not_frozen");
+    CHECK_EQ_STR(p.detail[PROBLEM_LANG_EN], "the round is in phase qualification; a vote session "
+                                            "opens only on a frozen shortlist (phase voting)");
     CHECK(strstr(p.detail[PROBLEM_LANG_ZH], "“资格审查”阶段") != NULL);
     CHECK(strstr(p.detail[PROBLEM_LANG_ZH], "qualification") == NULL);
     CHECK_EQ_STR(json_string_value(json_object_get(p.extra, "current_phase")), "qualification");
