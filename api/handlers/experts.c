@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * /v1/experts (评审专家) and /v1/me/expert-profile: the profiles, which
- * admins and office users manage (office, leader and admin read them all),
- * and the relations to candidates an expert declares (admin, office, and
- * the expert for itself; only admin and office remove one). An expert sees
- * only its own profile and relations: another's id answers 404, exactly
- * like an unknown one (ops/experts.c).
+ * admins and office users manage (admin and leader read them all, an office
+ * user those that name one of its programmes), and the relations to
+ * candidates an expert declares (admin, office, and the expert for itself;
+ * only admin and office remove one). An expert sees only its own profile
+ * and relations. Out of scope answers 404, exactly like an unknown id
+ * (ops/experts.c).
  */
 #include "ops/experts.h"
 
@@ -18,10 +19,12 @@
 
 enum app_err experts_list(struct http_call *call, struct problem *p)
 {
+    struct op_ctx ctx;
     struct db *db = api_db(p);
-    char *array = NULL, *next = NULL;
+    char *array = NULL, *next = NULL, *scope = NULL;
     const char *cursor, *programme = http_query(call, "programme");
     const char *active = http_query(call, "active");
+    enum app_err err;
     int limit;
 
     if (db == NULL || http_list_params(call, &limit, &cursor, p) != APP_OK ||
@@ -32,10 +35,14 @@ enum app_err experts_list(struct http_call *call, struct problem *p)
         return problem_fail(p, APP_ERR_BAD_PARAMETER, "bad_boolean", "active 须为 true 或 false",
                             "active must be true or false");
     }
-    return api_reply_page(call,
-                          expert_store_list(db, http_query(call, "field"), programme, active,
-                                            cursor, limit, &array, &next),
-                          &array, &next, p);
+    api_op_ctx(call, db, &ctx);
+    if (expert_scope_codes(&ctx, &scope, p) != APP_OK) {
+        return p->err;
+    }
+    err = expert_store_list(db, http_query(call, "field"), programme, active, scope, cursor, limit,
+                            &array, &next);
+    free(scope);
+    return api_reply_page(call, err, &array, &next, p);
 }
 
 /* One profile within the caller's scope (the expert: its own). */

@@ -62,19 +62,48 @@ enum app_err expert_scope(const struct op_ctx *ctx, const char *user_id, struct 
     return APP_OK;
 }
 
+enum app_err expert_scope_codes(const struct op_ctx *ctx, char **ret_codes, struct problem *p)
+{
+    json_t *a = NULL;
+    char *text = NULL;
+
+    if (ctx->actor->role != ROLE_OFFICE) {
+        *ret_codes = NULL;
+        return APP_OK;
+    }
+    if ((a = json_array()) == NULL) {
+        return ops_internal(p);
+    }
+    for (size_t i = 0; i < ctx->actor->n_programmes; i++) {
+        if (json_array_append_new(a, json_string(ctx->actor->programmes[i])) != 0) {
+            json_decref(a);
+            return ops_internal(p);
+        }
+    }
+    text = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    if (text == NULL) {
+        return ops_internal(p);
+    }
+    *ret_codes = text;
+    return APP_OK;
+}
+
+/* Out of scope reads as no profile at all: the store finds none. */
 enum app_err expert_load(const struct op_ctx *ctx,
                          const char *user_id,
                          bool for_update,
                          char **ret_json,
                          struct problem *p)
 {
-    char *text = NULL;
+    char *text = NULL, *scope = NULL;
     enum app_err err;
 
-    if (expert_scope(ctx, user_id, p) != APP_OK) {
+    if (expert_scope(ctx, user_id, p) != APP_OK || expert_scope_codes(ctx, &scope, p) != APP_OK) {
         return p->err;
     }
-    err = expert_store_get(ctx->db, user_id, for_update, &text);
+    err = expert_store_get(ctx->db, user_id, scope, for_update, &text);
+    free(scope);
     if (err == APP_ERR_NOT_FOUND) {
         return problem_fail(p, err, "not_found", "评审专家 %s 不存在", "no expert %s", user_id);
     }
@@ -287,23 +316,6 @@ static enum app_err check_version(const json_t *cur, bool if_match, int version,
     return APP_OK;
 }
 
-/* The office user's programme codes as a JSON array (NULL for others). */
-static char *scope_json(const struct op_ctx *ctx)
-{
-    json_t *a;
-    char *text;
-
-    if (ctx->actor->role != ROLE_OFFICE || (a = json_array()) == NULL) {
-        return NULL;
-    }
-    for (size_t i = 0; i < ctx->actor->n_programmes; i++) {
-        json_array_append_new(a, json_string(ctx->actor->programmes[i]));
-    }
-    text = json_dumps(a, JSON_COMPACT);
-    json_decref(a);
-    return text;
-}
-
 enum app_err expert_profile_put(const struct op_ctx *ctx,
                                 const char *user_id,
                                 bool if_match,
@@ -320,7 +332,9 @@ enum app_err expert_profile_put(const struct op_ctx *ctx,
     if (ops_check_uuid(user_id, p) != APP_OK || check_user(ctx, user_id, p) != APP_OK) {
         goto cleanup;
     }
-    err = expert_store_get(ctx->db, user_id, true, &before);
+    /* The whole profile, whatever programmes it names: an office user may
+     * add its own to any expert's (only the reads are scoped). */
+    err = expert_store_get(ctx->db, user_id, NULL, true, &before);
     if (err != APP_OK && err != APP_ERR_NOT_FOUND) {
         ops_store_problem(err, p);
         goto cleanup;
@@ -332,9 +346,11 @@ enum app_err expert_profile_put(const struct op_ctx *ctx,
     }
     values = json_dumps(body, JSON_COMPACT);
     codes = json_dumps(json_object_get(body, "programmes"), JSON_COMPACT);
-    scope = scope_json(ctx);
-    if (values == NULL || codes == NULL || (ctx->actor->role == ROLE_OFFICE && scope == NULL)) {
+    if (values == NULL || codes == NULL) {
         ops_internal(p);
+        goto cleanup;
+    }
+    if (expert_scope_codes(ctx, &scope, p) != APP_OK) {
         goto cleanup;
     }
     err = cur == NULL ? expert_store_insert(ctx->db, user_id, values)
@@ -346,7 +362,7 @@ enum app_err expert_profile_put(const struct op_ctx *ctx,
     }
     if (err != APP_OK ||
         (err = expert_store_set_programmes(ctx->db, user_id, codes, scope)) != APP_OK ||
-        (err = expert_store_get(ctx->db, user_id, false, &after)) != APP_OK ||
+        (err = expert_store_get(ctx->db, user_id, NULL, false, &after)) != APP_OK ||
         (err = ops_audit(ctx, cur == NULL ? "expert.create" : "expert.update", "expert", user_id,
                          before, after)) != APP_OK) {
         ops_store_problem(err, p);

@@ -19,11 +19,18 @@
     " (s.v ->> 'employer_unit_id')::uuid, s.v ->> 'title', s.v ->> 'specialty'," \
     " coalesce((s.v ->> 'active')::boolean, true)"
 
+/* Whether profile e is in the scope `param` (expert_store.h: a JSON array
+ * of programme codes, NULL for all): the one test of the experts' scope. */
+#define IN_SCOPE(param)                                                         \
+    "(" param "::jsonb IS NULL OR EXISTS (SELECT 1 FROM expert_programmes sp"   \
+    " JOIN programmes p ON p.id = sp.programme_id WHERE sp.user_id = e.user_id" \
+    " AND p.code IN (SELECT jsonb_array_elements_text(" param "::jsonb))))"
+
 const struct db_statement expert_store_statements[] = {
     {"expert_store_get", "SELECT api_expert(e)::text FROM expert_profiles e"
-                         " WHERE user_id = $1::uuid"},
+                         " WHERE user_id = $1::uuid AND " IN_SCOPE("$2")},
     {"expert_store_get_for_update", "SELECT api_expert(e)::text FROM expert_profiles e"
-                                    " WHERE user_id = $1::uuid FOR UPDATE"},
+                                    " WHERE user_id = $1::uuid AND " IN_SCOPE("$2") " FOR UPDATE"},
     {"expert_store_list", "SELECT api_expert(e)::text, e.user_id::text FROM expert_profiles e"
                           " WHERE ($1::text IS NULL OR $1 = ANY (e.fields))"
                           "   AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM expert_programmes ep"
@@ -31,7 +38,7 @@ const struct db_statement expert_store_statements[] = {
                           "        WHERE ep.user_id = e.user_id AND p.code = $2))"
                           "   AND ($3::boolean IS NULL OR e.active = $3::boolean)"
                           "   AND ($4::text IS NULL OR e.user_id::text > $4)"
-                          " ORDER BY e.user_id::text LIMIT $5::int"},
+                          "   AND " IN_SCOPE("$5") " ORDER BY e.user_id::text LIMIT $6::int"},
     {"expert_store_insert",
      "INSERT INTO expert_profiles (user_id, name, fields, employer_name, employer_code,"
      "       employer_unit_id, title, specialty, active)"
@@ -71,11 +78,12 @@ const struct db_statement expert_store_statements[] = {
     {NULL, NULL},
 };
 
-enum app_err expert_store_get(struct db *db, const char *user_id, bool for_update, char **ret_json)
+enum app_err expert_store_get(
+    struct db *db, const char *user_id, const char *scope_json, bool for_update, char **ret_json)
 {
-    const char *params[] = {user_id};
+    const char *params[] = {user_id, scope_json};
 
-    return db_json_one(db, for_update ? "expert_store_get_for_update" : "expert_store_get", 1,
+    return db_json_one(db, for_update ? "expert_store_get_for_update" : "expert_store_get", 2,
                        params, ret_json);
 }
 
@@ -83,16 +91,17 @@ enum app_err expert_store_list(struct db *db,
                                const char *field,
                                const char *programme,
                                const char *active,
+                               const char *scope_json,
                                const char *cursor,
                                int limit,
                                char **ret_array,
                                char **ret_next)
 {
     char lim[16];
-    const char *params[] = {field, programme, active, cursor, lim};
+    const char *params[] = {field, programme, active, cursor, scope_json, lim};
 
     snprintf(lim, sizeof(lim), "%d", limit + 1);
-    return db_json_page(db, "expert_store_list", 5, params, limit, ret_array, ret_next);
+    return db_json_page(db, "expert_store_list", 6, params, limit, ret_array, ret_next);
 }
 
 /* A statement without rows; NOT_FOUND when `one_row` and it changed none. */

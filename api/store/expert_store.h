@@ -15,13 +15,19 @@
 
 /* Profiles. `values` is the checked request body as JSON text (name,
  * fields, employer_name, employer_code, employer_unit_id, title, specialty,
- * active); absent optional members are stored as NULL (active: true). */
-enum app_err expert_store_get(struct db *db, const char *user_id, bool for_update, char **ret_json);
+ * active); absent optional members are stored as NULL (active: true).
+ *
+ * `scope_json`, where taken, is a JSON array of programme codes (an office
+ * user's scope): only profiles that name one of them are found, as if the
+ * others did not exist; NULL finds every profile. */
+enum app_err expert_store_get(
+    struct db *db, const char *user_id, const char *scope_json, bool for_update, char **ret_json);
 /* Filters may be NULL; `active` is "true", "false" or NULL. */
 enum app_err expert_store_list(struct db *db,
                                const char *field,
                                const char *programme,
                                const char *active,
+                               const char *scope_json,
                                const char *cursor,
                                int limit,
                                char **ret_array,

@@ -165,6 +165,19 @@ def superuser_url():
     return support.need_env("JIANGXIN_TEST_SUPERUSER_URL")
 
 
+@pytest.fixture
+def own_db(superuser_url):
+    """(owner URL, app URL) of a new, empty database of the test server,
+    owned by jiangxin_owner and dropped after the test."""
+    name = f"jx_own_{support.rand_hex(10)}"
+    support.psql(superuser_url, f"CREATE DATABASE {name} OWNER jiangxin_owner")
+    try:
+        yield (support.with_db(support.need_env("JIANGXIN_TEST_OWNER_URL"), name),
+               support.with_db(support.need_env("JIANGXIN_TEST_DATABASE_URL"), name))
+    finally:
+        support.psql(superuser_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", check=False)
+
+
 @pytest.fixture(scope="session")
 def jwt_secret():
     return support.need_env("JIANGXIN_TEST_JWT_SECRET")

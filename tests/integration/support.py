@@ -180,6 +180,28 @@ def psql_scalar(url, sql):
     return psql(url, sql).stdout.strip()
 
 
+def with_db(url, name):
+    """The URL of database `name` on the server of `url`, as its user."""
+    head, _, _ = url.rpartition("/")
+    return f"{head}/{name}"
+
+
+def migrate(owner_url, migrations_dir):
+    """`jiangxin-api migrate` of `migrations_dir` (and the functions beside
+    it) into the database of owner_url. Returns CompletedProcess."""
+    api_bin = need_env("JIANGXIN_TEST_API_BIN")
+    env = cli_env(JIANGXIN_DATABASE_URL=owner_url, JIANGXIN_MIGRATIONS_DIR=str(migrations_dir))
+    return subprocess.run([api_bin, "migrate"], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def migrated(owner_url, migrations_dir):
+    """migrate, which must succeed; returns its output."""
+    proc = migrate(owner_url, migrations_dir)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
 # ----------------------------------------------------------- raw HTTP
 def split_url(base):
     """("127.0.0.1", 8080) from http://127.0.0.1:8080[/]."""

@@ -9,20 +9,15 @@ db/, so changing a copy's function never touches the stack's database."""
 import hashlib
 import re
 import shutil
-import subprocess
 
 import pytest
 
 import conftest
 import support
+from support import migrate, migrated
 
 FUNCTION_NAME = re.compile(r"^CREATE OR REPLACE FUNCTION\s+(\w+)\s*\(", re.M)
 VIEW_NAME = re.compile(r"^CREATE OR REPLACE VIEW\s+(\w+)\b", re.M)
-
-
-def _with_db(url, name):
-    head, _, _ = url.rpartition("/")
-    return f"{head}/{name}"
 
 
 def _functions_files():
@@ -34,38 +29,12 @@ def _sha256(path):
 
 
 @pytest.fixture
-def own_db(superuser_url):
-    """(owner URL, app URL) of a new, empty database owned by jiangxin_owner."""
-    name = f"jx_fn_{support.rand_hex(10)}"
-    support.psql(superuser_url, f"CREATE DATABASE {name} OWNER jiangxin_owner")
-    try:
-        yield (_with_db(support.need_env("JIANGXIN_TEST_OWNER_URL"), name),
-               _with_db(support.need_env("JIANGXIN_TEST_DATABASE_URL"), name))
-    finally:
-        support.psql(superuser_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", check=False)
-
-
-@pytest.fixture
 def tree(tmp_path):
     """A copy of db/migrations and db/functions: (migrations dir, functions dir)."""
     db = conftest.repo_root() / "db"
     for sub in ("migrations", "functions"):
         shutil.copytree(db / sub, tmp_path / "db" / sub)
     return tmp_path / "db" / "migrations", tmp_path / "db" / "functions"
-
-
-def migrate(owner_url, migrations_dir):
-    api_bin = support.need_env("JIANGXIN_TEST_API_BIN")
-    env = support.cli_env(JIANGXIN_DATABASE_URL=owner_url,
-                          JIANGXIN_MIGRATIONS_DIR=str(migrations_dir))
-    return subprocess.run([api_bin, "migrate"], env=env, capture_output=True, text=True,
-                          timeout=120)
-
-
-def migrated(owner_url, migrations_dir):
-    proc = migrate(owner_url, migrations_dir)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return proc.stdout
 
 
 def recorded(url):

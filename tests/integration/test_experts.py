@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Review experts (issue 12, "Experts and panels"; 岚山 第五条（三）, 环翠 第十条（四）):
 profiles managed by admin and office, read by leader and by the expert
-itself; declared relations to candidates stored as the keyed hash of the ID
+itself (an office user: only the experts of its programmes); declared relations to candidates stored as the keyed hash of the ID
 number only (the nominations' hash), never the number; the expert pool the
 review draw reads (db/functions/08_experts.sql). Every bad input is a
 problem that changes nothing, every change an audit event, and an expert
@@ -123,6 +123,52 @@ def test_office_and_leader_read_and_filter(api, factory, db_url):
     # Paging: one at a time, every expert once.
     r = api.get(f"/v1/experts?field={label}&limit=1", token=office.token, expect=200)
     assert len(r.body["items"]) == 1 and r.body["next_cursor"]
+
+
+def test_an_office_user_sees_only_the_experts_of_its_programmes(api, factory, db_url):
+    """The experts' scope (ops/experts.c expert_scope_codes): an office user
+    lists and reads only the experts whose profile names one of its
+    programmes; any other answers 404 exactly like an unknown id, on every
+    route that takes an expert's id. Admin and leader see every expert."""
+    a, b = factory.programme(), factory.programme()
+    office_a = factory.office(a)
+    label = f"工种{support.rand_hex(6)}"
+    only_a = new_expert(api, factory, fields=[label], programmes=[a])
+    only_b = new_expert(api, factory, fields=[label], programmes=[b])
+    both = new_expert(api, factory, fields=[label], programmes=sorted([a, b]))
+    none = new_expert(api, factory, fields=[label], programmes=[])
+    rel = api.post(f"/v1/experts/{only_b.id}/relations", token=factory.admin.get(), expect=201,
+                   json={"kind": "family", "id_number": support.new_id_number()}).body
+
+    def listed(token, query=""):
+        return {e["user_id"] for e in
+                support.list_all(api, f"/v1/experts?field={label}{query}", token=token, limit=1)}
+
+    assert listed(office_a.token) == {only_a.id, both.id}
+    assert listed(office_a.token, f"&programme={b}") == {both.id}
+    assert listed(factory.office(b).token) == {only_b.id, both.id}
+    everyone = {only_a.id, only_b.id, both.id, none.id}
+    for who in (factory.admin.get(), factory.user("leader").token):
+        assert listed(who) == everyone
+    for x in (only_a, both):
+        assert api.get(f"/v1/experts/{x.id}", token=office_a.token, expect=200).body["name"]
+    # Out of scope is not found, like an id that does not exist.
+    unknown = api.get(f"/v1/experts/{SAMPLE}", token=office_a.token, expect=404).body
+    before, seq = expert_rows(db_url, only_b.id), audit_max(db_url)
+    for x in (only_b, none):
+        r = api.get(f"/v1/experts/{x.id}", token=office_a.token, expect=404).body
+        assert (r["type"], r["title"], r["code"]) == (unknown["type"], unknown["title"],
+                                                      unknown["code"])
+        assert x.profile["employer_code"] not in json.dumps(r, ensure_ascii=False)
+    for method, path in (("GET", f"/v1/experts/{only_b.id}/relations"),
+                         ("GET", f"/v1/experts/{only_b.id}/relations/{rel['id']}"),
+                         ("DELETE", f"/v1/experts/{only_b.id}/relations/{rel['id']}")):
+        r = api.request(method, path, token=office_a.token, expect=404).body
+        assert r["type"] == unknown["type"] and rel["id"] not in r["detail"], path
+    api.post(f"/v1/experts/{only_b.id}/relations", token=office_a.token, expect=404,
+             json={"kind": "other", "id_number": support.new_id_number()})
+    assert expert_rows(db_url, only_b.id) == before and audit_max(db_url) == seq
+    assert api.get(f"/v1/experts/{only_b.id}", token=factory.admin.get(), expect=200)
 
 
 def _bad(api, token, user_id, body, db_url, status=422, headers=None):

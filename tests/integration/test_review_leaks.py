@@ -3,16 +3,23 @@
 expert's review, score, count or ranking, in any list, filter, aggregate
 or error. Another expert's assignment answers exactly like an id that does
 not exist (the bodies compared with the id blanked out); a unit user gets
-403 on every route of the workspace; no route an expert may call says how
-many reviews a nomination has."""
+403 on every route of the workspace and of the ranking and shortlist; no
+route an expert may call says how many reviews a nomination has."""
 import json
 
 import pytest
 
+import ranking_support
 import review_support as rs
 import support
 
 ROUTES = ("dossier", "review", "attachments/{file}")
+# The ranking and the shortlist (routes.def: admin, office, leader; the
+# freeze: office only): what an expert or a unit must never reach.
+RANKING_ROUTES = (("GET", "ranking"), ("GET", "shortlist"), ("POST", "shortlist"))
+# Members of the ranking and the shortlist that carry scores or counts.
+RANKING_KEYS = ("entries", "rank", "reviews", "mean", "median", "stdev", "trimmed_mean",
+                "combined", "skill_test", "gate_failures", "shortlist_position", "size")
 
 
 @pytest.fixture
@@ -23,6 +30,16 @@ def env(api, factory, db_url):
             json={"scores": rs.full_scores(e.rubric, 0.9), "comment": "甲专家的意见"},
             expect=200)
     return e
+
+
+@pytest.fixture
+def ranked(api, factory, db_url):
+    """A round in review whose one nomination has a review (87.50) by its
+    first expert: a ranking with something in it to leak."""
+    w = ranking_support.world(api, factory, db_url, rs.LANSHAN, 1, n_experts=2,
+                              publicity_evidence_required=False)
+    w.assignments = ranking_support.set_reviews(w, w.noms[0]["id"], [8750])
+    return w
 
 
 def _blank(body, ident):
@@ -76,7 +93,7 @@ def test_own_views_say_nothing_of_the_other_review(api, env):
         assert key not in dossier.body and key not in dossier.body["candidate"]
 
 
-def test_an_expert_has_no_route_to_counts_lists_or_ranking(api, env):
+def test_an_expert_has_no_route_to_counts_lists_or_ranking(api, env, ranked):
     e = env
     tok = e.experts[1].token
     for path in (f"/v1/rounds/{e.round['id']}", f"/v1/rounds/{e.round['id']}/nominations",
@@ -86,9 +103,32 @@ def test_an_expert_has_no_route_to_counts_lists_or_ranking(api, env):
                  f"/v1/rounds/{e.round['id']}/vote-session", "/v1/experts", "/v1/audit"):
         r = api.get(path, token=tok, expect=403)
         assert r.body["code"] == "role_not_allowed", path
+    # The expert who reviewed and the one who did not.
+    _no_ranking_for(api, ranked, [x.token for x in ranked.experts])
 
 
-def test_a_unit_user_gets_nothing(api, env, factory):
+def _no_ranking_for(api, w, tokens):
+    """403 role_not_allowed on the ranking and shortlist routes, and nothing
+    in the body of a score, a count or the nomination; the office's own
+    ranking of the same round shows them (what would leak)."""
+    nom = w.noms[0]["id"]
+    office = api.get(f"/v1/rounds/{w.round['id']}/ranking", token=w.office.token, expect=200)
+    assert [(x["nomination_id"], x["mean"]) for x in office.body["entries"]] == [(nom, "87.50")]
+    for tok in tokens:
+        for method, route in RANKING_ROUTES:
+            kw = {"json": {}} if method == "POST" else {}
+            r = api.request(method, f"/v1/rounds/{w.round['id']}/{route}", token=tok,
+                            expect=403, **kw)
+            where = f"{method} {route}"
+            assert r.body["code"] == "role_not_allowed", where
+            assert nom not in r.text and w.assignments[0] not in r.text, where
+            assert "87.5" not in r.text and not set(RANKING_KEYS) & set(r.body), where
+    # The refused freezes froze nothing.
+    r = api.get(f"/v1/rounds/{w.round['id']}/shortlist", token=w.office.token, expect=404)
+    assert r.body["code"] == "shortlist_not_frozen"
+
+
+def test_a_unit_user_gets_nothing(api, env, ranked, factory):
     e = env
     other = factory.user("unit")
     for tok in (e.unit.token, other.token):
@@ -98,3 +138,5 @@ def test_a_unit_user_gets_nothing(api, env, factory):
             assert r.body["code"] == "role_not_allowed" and "甲专家" not in r.text
         api.put(f"/v1/review-assignments/{e.assignments[0]}/review", token=tok,
                 json={"scores": rs.full_scores(e.rubric)}, expect=403)
+    # The nominating unit of the ranked round and another.
+    _no_ranking_for(api, ranked, [ranked.unit.token, other.token])

@@ -8,26 +8,9 @@ once on SIGTERM with its retry thread joined and nothing leaked (ASan)."""
 
 import subprocess
 
-import pytest
-
 import conftest
 import support
 import vote_flow
-
-
-def _with_db(url, name):
-    head, _, _ = url.rpartition("/")
-    return f"{head}/{name}"
-
-
-@pytest.fixture
-def own_database(superuser_url):
-    name = f"jx_push_{support.rand_hex(10)}"
-    support.psql(superuser_url, f"CREATE DATABASE {name} OWNER jiangxin_owner")
-    try:
-        yield name
-    finally:
-        support.psql(superuser_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", check=False)
 
 
 def _cli(api_bin, env, *args, stdin=None):
@@ -36,11 +19,10 @@ def _cli(api_bin, env, *args, stdin=None):
     assert r.returncode == 0, f"jiangxin-api {' '.join(args)}: {r.stderr[-2000:]}"
 
 
-def test_push_is_retried_until_the_voting_service_takes_it(api_spec, own_database, tmp_path):
+def test_push_is_retried_until_the_voting_service_takes_it(api_spec, own_db, tmp_path):
     api_bin = support.need_env("JIANGXIN_TEST_API_BIN")
     vote_bin = support.need_env("JIANGXIN_TEST_VOTE_BIN")
-    app_url = _with_db(support.need_env("JIANGXIN_TEST_DATABASE_URL"), own_database)
-    owner_url = _with_db(support.need_env("JIANGXIN_TEST_OWNER_URL"), own_database)
+    owner_url, app_url = own_db
     _cli(api_bin, support.cli_env(JIANGXIN_DATABASE_URL=owner_url), "migrate")
     admin_pw = support.new_password()
     env = support.cli_env(JIANGXIN_DATABASE_URL=app_url)
