@@ -142,11 +142,13 @@ SELECT round_id, unit_id, $state, channel, name || g, id_number_sealed,
 SQL
 }
 
-# bench_wrk CONNECTIONS SECONDS URL [wrk options…] — "req/s p99".
+# bench_wrk CONNECTIONS SECONDS URL [wrk options…] — "req/s p99". wrk waits
+# up to 30 s for a reply (its default is 2 s), so a slow reply counts in the
+# p99 instead of being left out of the latencies as a time-out.
 bench_wrk() {
     local conns=$1 secs=$2 url=$3
     shift 3
-    wrk -t2 -c"$conns" -d"${secs}s" --latency "$@" "$url" 2>/dev/null |
+    wrk -t2 -c"$conns" -d"${secs}s" --timeout 30s --latency "$@" "$url" 2>/dev/null |
         awk '/Requests\/sec/ {r=$2} /^ +99%/ {p=$2} END {print r, p}'
 }
 
