@@ -165,6 +165,10 @@ void http_reply_text(struct http_call *call,
                      const char *content_type,
                      const char *text,
                      size_t len);
+/* The same, taking `text` (malloc'd) over instead of copying it: for
+ * bodies written into a textbuf (textbuf.h). */
+void http_reply_text_take(
+    struct http_call *call, unsigned status, const char *content_type, char *text, size_t len);
 void http_reply_empty(struct http_call *call, unsigned status);
 /* A streamed body (chunked, length unknown) for downloads too large to
  * hold: fn fills buf with up to max bytes and returns how many, 0 at the

@@ -179,8 +179,15 @@ reply(struct http_server *s, struct MHD_Connection *c, struct http_exchange *x)
             res.stream_callback_free(res.stream_user_data);
         }
     } else {
+        /* The body moves to MHD (ulfius allocates it with malloc, the
+         * default of its allocator, which nothing here changes): a large
+         * reply is not copied once more. */
         r = MHD_create_response_from_buffer(res.binary_body_length, res.binary_body,
-                                            MHD_RESPMEM_MUST_COPY);
+                                            MHD_RESPMEM_MUST_FREE);
+        if (r != NULL) {
+            res.binary_body = NULL;
+            res.binary_body_length = 0;
+        }
     }
     if (r == NULL) {
         goto cleanup;

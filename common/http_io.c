@@ -143,6 +143,16 @@ void http_reply_text(
     call->status = status;
 }
 
+void http_reply_text_take(
+    struct http_call *call, unsigned status, const char *content_type, char *text, size_t len)
+{
+    ulfius_set_empty_body_response(call->res, status);
+    call->res->binary_body = text;
+    call->res->binary_body_length = len;
+    http_set_header(call, "Content-Type", content_type);
+    call->status = status;
+}
+
 void http_reply_empty(struct http_call *call, unsigned status)
 {
     ulfius_set_empty_body_response(call->res, status);

@@ -6,10 +6,11 @@
 #include "metrics.h"
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "textbuf.h"
 
 static const double bucket_bounds[METRICS_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                       0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
@@ -107,45 +108,6 @@ void metrics_observe(struct metrics *m, size_t slot, unsigned status, double sec
     pthread_mutex_unlock(&m->lock);
 }
 
-struct buf {
-    char *data;
-    size_t len, cap;
-    int failed;
-};
-
-static void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void buf_printf(struct buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    if (b->failed) {
-        return;
-    }
-    for (;;) {
-        va_start(ap, fmt);
-        n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->failed = 1;
-            return;
-        }
-        if ((size_t)n < b->cap - b->len) {
-            b->len += (size_t)n;
-            return;
-        }
-        size_t cap = (b->cap + (size_t)n + 1) * 2;
-        char *p = realloc(b->data, cap);
-        if (p == NULL) {
-            b->failed = 1;
-            return;
-        }
-        b->data = p;
-        b->cap = cap;
-    }
-}
-
 /* Labels of one series: service, route, method, status. */
 #define SERIES_FMT  "service=\"%s\",route=\"%s\",method=\"%s\",status=\"%u\""
 #define SERIES_ARGS m->service, sl->route, sl->method, st->status
@@ -153,45 +115,38 @@ static void buf_printf(struct buf *b, const char *fmt, ...)
 char *metrics_render(struct metrics *m)
 {
     static const char hist[] = "jiangxin_http_request_duration_seconds";
-    struct buf b = {.data = malloc(4096), .cap = 4096};
+    struct textbuf b;
 
-    if (b.data == NULL) {
-        return NULL;
-    }
-    b.data[0] = '\0';
+    textbuf_init(&b, 4096);
     pthread_mutex_lock(&m->lock);
-    buf_printf(&b, "# HELP jiangxin_http_requests_total HTTP requests by route, method and "
-                   "status.\n# TYPE jiangxin_http_requests_total counter\n");
+    textbuf_printf(&b, "# HELP jiangxin_http_requests_total HTTP requests by route, method and "
+                       "status.\n# TYPE jiangxin_http_requests_total counter\n");
     for (size_t i = 0; i < m->n_slots; i++) {
         const struct metrics_slot *sl = &m->slots[i];
         for (size_t k = 0; k < METRICS_STATUS_SLOTS && sl->statuses[k].status != 0; k++) {
             const struct status_series *st = &sl->statuses[k];
-            buf_printf(&b, "jiangxin_http_requests_total{" SERIES_FMT "} %llu\n", SERIES_ARGS,
-                       st->count);
+            textbuf_printf(&b, "jiangxin_http_requests_total{" SERIES_FMT "} %llu\n", SERIES_ARGS,
+                           st->count);
         }
     }
-    buf_printf(&b,
-               "# HELP %s Time from routing to the response, by route, method and status.\n"
-               "# TYPE %s histogram\n",
-               hist, hist);
+    textbuf_printf(&b,
+                   "# HELP %s Time from routing to the response, by route, method and status.\n"
+                   "# TYPE %s histogram\n",
+                   hist, hist);
     for (size_t i = 0; i < m->n_slots; i++) {
         const struct metrics_slot *sl = &m->slots[i];
         for (size_t k = 0; k < METRICS_STATUS_SLOTS && sl->statuses[k].status != 0; k++) {
             const struct status_series *st = &sl->statuses[k];
             for (size_t j = 0; j < METRICS_BUCKETS; j++) {
-                buf_printf(&b, "%s_bucket{" SERIES_FMT ",le=\"%g\"} %llu\n", hist, SERIES_ARGS,
-                           bucket_bounds[j], st->buckets[j]);
+                textbuf_printf(&b, "%s_bucket{" SERIES_FMT ",le=\"%g\"} %llu\n", hist, SERIES_ARGS,
+                               bucket_bounds[j], st->buckets[j]);
             }
-            buf_printf(&b, "%s_bucket{" SERIES_FMT ",le=\"+Inf\"} %llu\n", hist, SERIES_ARGS,
-                       st->count);
-            buf_printf(&b, "%s_sum{" SERIES_FMT "} %.6f\n", hist, SERIES_ARGS, st->sum);
-            buf_printf(&b, "%s_count{" SERIES_FMT "} %llu\n", hist, SERIES_ARGS, st->count);
+            textbuf_printf(&b, "%s_bucket{" SERIES_FMT ",le=\"+Inf\"} %llu\n", hist, SERIES_ARGS,
+                           st->count);
+            textbuf_printf(&b, "%s_sum{" SERIES_FMT "} %.6f\n", hist, SERIES_ARGS, st->sum);
+            textbuf_printf(&b, "%s_count{" SERIES_FMT "} %llu\n", hist, SERIES_ARGS, st->count);
         }
     }
     pthread_mutex_unlock(&m->lock);
-    if (b.failed) {
-        free(b.data);
-        return NULL;
-    }
-    return b.data;
+    return textbuf_take(&b, NULL);
 }

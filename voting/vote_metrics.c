@@ -7,11 +7,9 @@
  */
 #include "vote_metrics.h"
 
-#include <stdarg.h>
 #include <stdatomic.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
+
+#include "textbuf.h"
 
 #define REDIS_BUCKETS 10
 
@@ -75,44 +73,13 @@ static unsigned long long load(atomic_ullong *a)
     return atomic_load_explicit(a, memory_order_relaxed);
 }
 
-/* Appends to a growing string; *failed once anything went wrong. */
-static void add(char **buf, size_t *len, size_t *cap, bool *failed, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void add(char **buf, size_t *len, size_t *cap, bool *failed, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    while (!*failed) {
-        va_start(ap, fmt);
-        n = vsnprintf(*buf + *len, *cap - *len, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            *failed = true;
-        } else if ((size_t)n < *cap - *len) {
-            *len += (size_t)n;
-            return;
-        } else {
-            char *p = realloc(*buf, *cap * 2 + (size_t)n);
-            if (p == NULL) {
-                *failed = true;
-            } else {
-                *buf = p;
-                *cap = *cap * 2 + (size_t)n;
-            }
-        }
-    }
-}
-
 char *vote_metrics_render(void)
 {
     static const char hist[] = "jiangxin_vote_redis_seconds";
-    size_t len = 0, cap = 4096;
-    char *buf = malloc(cap);
-    bool failed = buf == NULL;
+    struct textbuf out;
 
-#define ADD(...) add(&buf, &len, &cap, &failed, __VA_ARGS__)
+    textbuf_init(&out, 4096);
+#define ADD(...) textbuf_printf(&out, __VA_ARGS__)
     ADD("# HELP jiangxin_votes_total Vote attempts by outcome.\n"
         "# TYPE jiangxin_votes_total counter\n");
     for (size_t i = 0; i < VOTE_OUTCOME__MAX; i++) {
@@ -136,9 +103,5 @@ char *vote_metrics_render(void)
         "jiangxin_tally_post_lag_seconds %.3f\n",
         (double)load(&lag_us) / 1e6);
 #undef ADD
-    if (failed) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    return textbuf_take(&out, NULL);
 }

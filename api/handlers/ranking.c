@@ -30,9 +30,36 @@ read_one(struct http_call *call,
     return p->err;
 }
 
+/* The reply is written as text (ranking_view_text), not a jansson tree. */
 enum app_err rankings_get(struct http_call *call, struct problem *p)
 {
-    return read_one(call, ranking_get, p);
+    struct op_ctx ctx;
+    struct db *db = api_db(p);
+    struct ranking_view v = {0};
+    struct textbuf b = {0};
+    char *text = NULL;
+    size_t len;
+
+    if (db == NULL) {
+        goto cleanup;
+    }
+    api_op_ctx(call, db, &ctx);
+    if (ranking_get(&ctx, http_param(call, "id"), &v, p) != APP_OK) {
+        goto cleanup;
+    }
+    textbuf_init(&b, RANKING_TEXT_BYTES(v.r.n));
+    ranking_view_text(&b, &v);
+    if ((text = textbuf_take(&b, &len)) == NULL) {
+        ops_internal(p);
+        goto cleanup;
+    }
+    http_reply_text_take(call, 200, "application/json", text, len);
+    text = NULL;
+
+cleanup:
+    free(text);
+    ranking_view_free(&v);
+    return p->err;
 }
 
 enum app_err shortlists_get(struct http_call *call, struct problem *p)

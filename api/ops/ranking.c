@@ -102,75 +102,119 @@ bool ranking_listable(const struct review_rank_entry *e)
     return e->combined >= 0 && !e->agg.gate_failed;
 }
 
-/* Hundredths as "87.45"; null when unknown (< 0). */
-static json_t *points(int h)
+/* Literal JSON text; one member after an object's first: `,"name":` and
+ * its value written by fn. */
+#define LIT(b, lit)              textbuf_append((b), lit, sizeof(lit) - 1)
+#define MEMBER(b, name, fn, ...) (LIT(b, ",\"" name "\":"), fn(b, __VA_ARGS__))
+
+/* Hundredths as the string "87.45"; null when unknown (< 0). */
+static void points(struct textbuf *b, int h)
 {
     char buf[24];
+    char *s = buf + sizeof(buf);
+    unsigned v = (unsigned)h / 100;
 
     if (h < 0) {
-        return json_null();
+        LIT(b, "null");
+        return;
     }
-    snprintf(buf, sizeof(buf), "%d.%02d", h / 100, h % 100);
-    return json_string(buf);
+    *--s = '"';
+    *--s = (char)('0' + h % 10);
+    *--s = (char)('0' + h / 10 % 10);
+    *--s = '.';
+    do {
+        *--s = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    *--s = '"';
+    textbuf_append(b, s, (size_t)(buf + sizeof(buf) - s));
 }
 
-json_t *ranking_entries_json(const struct ranking *r)
+/* A count or position; null when there is none (< 0). */
+static void int_or_null(struct textbuf *b, int v)
 {
-    json_t *arr = json_array();
+    if (v < 0) {
+        LIT(b, "null");
+    } else {
+        textbuf_json_int(b, v);
+    }
+}
 
-    for (size_t i = 0; arr != NULL && i < r->n; i++) {
+static void boolean(struct textbuf *b, bool v)
+{
+    if (v) {
+        LIT(b, "true");
+    } else {
+        LIT(b, "false");
+    }
+}
+
+/* Members in the order json_pack wrote them before (the contract's order). */
+void ranking_entries_text(struct textbuf *b, const struct ranking *r)
+{
+    LIT(b, "[");
+    for (size_t i = 0; i < r->n; i++) {
         const struct review_rank_entry *e = &r->rank[i];
         const struct ranking_input *in = &r->in[r->src[i]];
-        json_t *o = json_pack(
-            "{s:i, s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:b, s:b, s:b}", "rank",
-            e->rank, "nomination_id", e->nomination_id, "name", in->name, "state", in->state,
-            "reviews", e->agg.count, "mean", points(e->agg.mean), "median", points(e->agg.median),
-            "stdev", points(e->agg.stdev), "trimmed_mean", points(e->agg.trimmed_mean),
-            "skill_test", points(e->skill), "combined", points(e->combined), "gate_failures",
-            e->agg.gate_failures, "gate_failed", e->agg.gate_failed, "disagreement",
-            e->agg.disagreement, "complete", e->combined >= 0);
-        if (o == NULL) {
-            json_decref(arr);
-            return NULL;
+
+        if (i > 0) {
+            LIT(b, ",");
         }
-        json_object_set_new(o, "shortlist_position",
-                            in->position > 0 ? json_integer(in->position) : json_null());
-        json_object_set_new(o, "override_reason",
-                            in->override_reason != NULL ? json_string(in->override_reason)
-                                                        : json_null());
-        json_array_append_new(arr, o);
+        LIT(b, "{\"rank\":");
+        textbuf_json_int(b, e->rank);
+        MEMBER(b, "nomination_id", textbuf_json_string, e->nomination_id);
+        MEMBER(b, "name", textbuf_json_string, in->name);
+        MEMBER(b, "state", textbuf_json_string, in->state);
+        MEMBER(b, "reviews", textbuf_json_int, e->agg.count);
+        MEMBER(b, "mean", points, e->agg.mean);
+        MEMBER(b, "median", points, e->agg.median);
+        MEMBER(b, "stdev", points, e->agg.stdev);
+        MEMBER(b, "trimmed_mean", points, e->agg.trimmed_mean);
+        MEMBER(b, "skill_test", points, e->skill);
+        MEMBER(b, "combined", points, e->combined);
+        MEMBER(b, "gate_failures", textbuf_json_int, e->agg.gate_failures);
+        MEMBER(b, "gate_failed", boolean, e->agg.gate_failed);
+        MEMBER(b, "disagreement", boolean, e->agg.disagreement);
+        MEMBER(b, "complete", boolean, e->combined >= 0);
+        MEMBER(b, "shortlist_position", int_or_null, in->position > 0 ? in->position : -1);
+        MEMBER(b, "override_reason", textbuf_json_string, in->override_reason);
+        LIT(b, "}");
     }
-    return arr;
+    LIT(b, "]");
 }
 
-enum app_err
-ranking_get(const struct op_ctx *ctx, const char *round_id, json_t **ret, struct problem *p)
+enum app_err ranking_get(const struct op_ctx *ctx,
+                         const char *round_id,
+                         struct ranking_view *ret,
+                         struct problem *p)
 {
-    struct round_ref round;
-    struct programme_policy pol = {0};
-    struct ranking r = {0};
-    json_t *entries = NULL;
+    struct ranking_view v = {0};
 
-    if (ops_round_scope(ctx, round_id, false, &round, p) != APP_OK ||
-        nomination_load_policy(ctx->db, &round, &pol, p) != APP_OK ||
-        ranking_build(ctx, &round, &pol.p, &r, p) != APP_OK) {
-        goto cleanup;
+    if (ops_round_scope(ctx, round_id, false, &v.round, p) != APP_OK ||
+        nomination_load_policy(ctx->db, &v.round, &v.pol, p) != APP_OK ||
+        ranking_build(ctx, &v.round, &v.pol.p, &v.r, p) != APP_OK) {
+        ranking_view_free(&v);
+        return p->err;
     }
-    if ((entries = ranking_entries_json(&r)) == NULL ||
-        (*ret = json_pack(
-             "{s:s, s:s, s:s, s:o, s:o, s:o}", "round_id", round.id, "programme", round.programme,
-             "phase", enums_value(ENUMS_ROUND_PHASES, round.phase), "disagreement_stdev",
-             points(pol.p.review_disagreement_stdev * 100), "skill_test_weight",
-             pol.p.skill_test_weight >= 0 ? json_integer(pol.p.skill_test_weight) : json_null(),
-             "entries", entries)) == NULL) {
-        entries = NULL;
-        ops_internal(p);
-    }
-    entries = NULL;
+    *ret = v;
+    return APP_OK;
+}
 
-cleanup:
-    json_decref(entries);
-    json_decref(pol.json);
-    ranking_free(&r);
-    return p->err;
+void ranking_view_free(struct ranking_view *v)
+{
+    json_decref(v->pol.json);
+    ranking_free(&v->r);
+    memset(v, 0, sizeof(*v));
+}
+
+void ranking_view_text(struct textbuf *b, const struct ranking_view *v)
+{
+    LIT(b, "{\"round_id\":");
+    textbuf_json_string(b, v->round.id);
+    MEMBER(b, "programme", textbuf_json_string, v->round.programme);
+    MEMBER(b, "phase", textbuf_json_string, enums_value(ENUMS_ROUND_PHASES, v->round.phase));
+    MEMBER(b, "disagreement_stdev", points, v->pol.p.review_disagreement_stdev * 100);
+    MEMBER(b, "skill_test_weight", int_or_null, v->pol.p.skill_test_weight);
+    MEMBER(b, "entries", ranking_entries_text, &v->r);
+    LIT(b, "}");
 }

@@ -230,7 +230,8 @@ enum app_err shortlist_freeze(const struct op_ctx *ctx,
     long *list = NULL, *autolist = NULL;
     size_t n_list = 0, n_auto = 0;
     int office_n = -1, size = 0;
-    json_t *snapshot = NULL, *ids = NULL;
+    json_t *ids = NULL;
+    struct textbuf snapshot = {0};
     char *snap_text = NULL, *ids_text = NULL, *after = NULL, *round_after = NULL;
     char now[RFC3339_TEXT_MAX];
     enum app_err err;
@@ -289,8 +290,9 @@ enum app_err shortlist_freeze(const struct op_ctx *ctx,
         goto cleanup;
     }
     rfc3339_format(ctx->now_ms, true, now);
-    if ((snapshot = ranking_entries_json(&r)) == NULL || (ids = json_array()) == NULL ||
-        (snap_text = json_dumps(snapshot, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {
+    textbuf_init(&snapshot, RANKING_TEXT_BYTES(r.n));
+    ranking_entries_text(&snapshot, &r);
+    if ((snap_text = textbuf_take(&snapshot, NULL)) == NULL || (ids = json_array()) == NULL) {
         ops_internal(p);
         goto cleanup;
     }
@@ -342,7 +344,6 @@ enum app_err shortlist_freeze(const struct op_ctx *ctx,
 
 cleanup:
     json_decref(pol.json);
-    json_decref(snapshot);
     json_decref(ids);
     ranking_free(&r);
     free(list);

@@ -21,17 +21,12 @@ for tool in wrk nginx; do
 done
 curl -fsS "$api/healthz" >/dev/null || { echo "bench: no API at $api (./deploy/local.sh start)" >&2; exit 1; }
 
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(bench_free_port)
 bench_nginx "$tmp" "$port"
 
-rate() { # url → "req/s p99"
-    wrk -t2 -c"$conns" -d"${secs}s" --latency "$1" 2>/dev/null |
-        awk '/Requests\/sec/ {r=$2} /^ +99%/ {p=$2} END {print r, p}'
-}
-
-read -r ng ng99 < <(rate "http://127.0.0.1:$port/")
-read -r hz hz99 < <(rate "$api/healthz")
-read -r pg pg99 < <(rate "$api/v1/programmes")
+read -r ng ng99 < <(bench_wrk "$conns" "$secs" "http://127.0.0.1:$port/")
+read -r hz hz99 < <(bench_wrk "$conns" "$secs" "$api/healthz")
+read -r pg pg99 < <(bench_wrk "$conns" "$secs" "$api/v1/programmes")
 printf '%-28s %12s %10s %8s\n' target req/s p99 ratio
 printf '%-28s %12.0f %10s %8s\n' "nginx return 204" "$ng" "$ng99" 1.00
 printf '%-28s %12.0f %10s %8.2f\n' "api GET /healthz" "$hz" "$hz99" "$(echo "$hz / $ng" | bc -l)"

@@ -40,8 +40,7 @@ done
 [ -x "$vote_bin" ] || { echo "bench: build first (meson setup build && ninja -C build)" >&2; exit 1; }
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-free_port() { $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-rport=$(free_port) vport=$(free_port) nport=$(free_port)
+rport=$(bench_free_port) vport=$(bench_free_port) nport=$(bench_free_port)
 # The API's push key pair: the service token that creates the sessions is
 # signed with it (ES256); the voting service holds only the public half.
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/push.pem" 2>/dev/null
