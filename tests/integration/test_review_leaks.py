@@ -23,8 +23,8 @@ RANKING_KEYS = ("entries", "rank", "reviews", "mean", "median", "stdev", "trimme
 
 
 @pytest.fixture
-def env(api, factory, db_url):
-    e = rs.review_env(api, factory, db_url, experts=2)
+def env(api, factory):
+    e = rs.review_env(api, factory, experts=2)
     # Expert 0 has scored; expert 1 has not.
     api.put(f"/v1/review-assignments/{e.assignments[0]}/review", token=e.experts[0].token,
             json={"scores": rs.full_scores(e.rubric, 0.9), "comment": "甲专家的意见"},
