@@ -33,10 +33,10 @@ def env(api, factory):
 
 
 @pytest.fixture
-def ranked(api, factory, db_url):
+def ranked(api, factory):
     """A round in review whose one nomination has a review (87.50) by its
     first expert: a ranking with something in it to leak."""
-    w = ranking_support.world(api, factory, db_url, rs.LANSHAN, 1, n_experts=2,
+    w = ranking_support.world(api, factory, rs.LANSHAN, 1, n_experts=2,
                               publicity_evidence_required=False)
     w.assignments = ranking_support.set_reviews(w, w.noms[0]["id"], [8750])
     return w

@@ -294,7 +294,7 @@ def _reviews_put(w, ex):
 def _shortlists_freeze(w, ex):
     """A round in review whose five nominations have reviews (test_shortlist)."""
     from test_shortlist import scored_world
-    sw = scored_world(w.api, w.factory, support.need_env("JIANGXIN_TEST_DATABASE_URL"))
+    sw = scored_world(w.api, w.factory)
     return _req(token=sw.office.token, path={"id": sw.round["id"]})
 
 
