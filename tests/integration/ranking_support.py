@@ -1,15 +1,19 @@
 # SPDX-License-Identifier: MIT
-"""Shared setup of test_ranking.py and test_shortlist.py: a programme clone
-whose round has qualified nominations in phase review, experts, and reviews
-with hand-chosen totals (the ranking reads only `total` and `gate_pass`, so
-the expected aggregates are computed by hand in the tests).
+"""Shared setup of test_ranking.py, test_shortlist.py and
+test_review_leaks.py through the real routes: a programme clone whose round
+has qualified nominations, experts with profiles, the office's draw of every
+expert for every nomination (k = the number of experts; it moves them to
+in_review), and reviews with hand-chosen totals put by their experts.
 
-The draw (s12-draw) and the review routes (s12-scoring) are built in
-parallel: the helpers marked SETUP-SQL write their rows directly."""
+The ranking reads only a review's `total` and gate verdict, so the expected
+aggregates are computed by hand in the tests. Any total of 0..100 points in
+hundredths is a sum of criterion scores (each up to its weight, two
+decimals), so every hand-chosen total goes through the review route; a
+nomination's number of reviews is how many of its drawn experts scored it."""
 
 import types
 
-import support
+import review_flow
 
 REASON = "技能突出，经研究同意放宽"
 
@@ -29,12 +33,14 @@ def qualify(api, office, nom_id):
     return move(api, office, nom_id, "qualified", overrides=overrides).body
 
 
-def world(api, factory, db_url, base, n, n_experts=7, **changes):
-    """A clone of `base` (no unit publicity), its office, a round in phase
-    review with n nominations in review, and n_experts experts."""
-    w = types.SimpleNamespace(db_url=db_url)
+def world(api, factory, base, n, n_experts=7, **changes):
+    """A clone of `base` (no unit publicity, review_experts = n_experts), its
+    office, a round in phase review with n nominations qualified and then
+    drawn (in review), and n_experts experts, each drawn for every one."""
+    w = types.SimpleNamespace(api=api, factory=factory)
     w.code = factory.programme(base=base, unit_publicity_required=False,
-                               unit_publicity_min_workdays=None, **changes)
+                               unit_publicity_min_workdays=None, review_experts=n_experts,
+                               **changes)
     w.office = factory.office(w.code)
     w.round = factory.round(w.code, w.office)
     w.unit = factory.user("unit")
@@ -46,75 +52,61 @@ def world(api, factory, db_url, base, n, n_experts=7, **changes):
     w.noms = [qualify(api, w.office, x["id"]) for x in noms]
     api.post(f"/v1/rounds/{w.round['id']}/transitions", token=w.office.token,
              json={"to": "review"}, expect=200)
-    w.experts = [factory.user("expert") for _ in range(n_experts)]
-    setup_in_review(db_url, w)
-    w.draw = setup_draw(db_url, w)
+    w.experts = review_flow.add_experts(api, factory, w.code, n_experts)
+    w.items = review_flow.draw(api, w.office, w.round["id"])["items"]
+    w.rubric = review_flow.rubric_of(api, w.code)
+    by_id = {e.id: e for e in w.experts}
+    w.holder = {a["id"]: by_id[a["expert_id"]] for a in w.items}
     return w
 
 
-def setup_in_review(db_url, w):
-    # SETUP-SQL: replace with the draw route once merged (it moves qualified → in_review)
-    ids = ",".join(f"'{x['id']}'" for x in w.noms)
-    support.psql(db_url, f"UPDATE nominations SET state = 'in_review', version = version + 1"
-                         f" WHERE id IN ({ids})")
-    for e in w.experts:
-        support.psql(db_url,
-                     "INSERT INTO expert_profiles (user_id, name, fields, employer_name,"
-                     " employer_code, created_at, updated_at)"
-                     f" SELECT id, '专家' || left(username, 8), ARRAY['机械'], '某评审单位',"
-                     f" '{support.new_uscc()}', created_at, created_at FROM users"
-                     f" WHERE username = '{e.username}'")
-
-
-def setup_draw(db_url, w):
-    # SETUP-SQL: replace with the draw route once merged
-    return support.psql_scalar(
-        db_url,
-        "INSERT INTO review_draws (round_id, seed, kind, experts_per_nomination, drawn_at)"
-        f" SELECT id, '42', 'panel', 7, updated_at FROM rounds WHERE id = '{w.round['id']}'"
-        " RETURNING id").splitlines()[0]
-
-
-def expert_id(db_url, user):
-    return support.psql_scalar(db_url, f"SELECT id FROM users WHERE username = '{user.username}'")
+def scores_for(rubric, total, gate=True):
+    """Scores of `rubric` adding up to `total` hundredths, every gate at
+    `gate`: each criterion in turn filled up to its maximum."""
+    out, left = {}, total
+    for c in rubric:
+        if c["gate"]:
+            out[c["criterion"]] = gate
+            continue
+        h = min(left, c["max_score"] * 100)
+        out[c["criterion"]] = h // 100 if h % 100 == 0 else h / 100
+        left -= h
+    assert left == 0, f"no score set of this rubric totals {total}"
+    return out
 
 
 def set_reviews(w, nom_id, totals, gates=None, *, first_expert=0):
-    """Assignments of experts first_expert.. to nomination nom_id, each with
-    one review of the given total (hundredths) and gate verdict.
-    Returns the assignment ids."""
-    # SETUP-SQL: replace with the draw and review routes once merged
+    """Experts first_expert.. each review nomination nom_id once, with the
+    given total (hundredths) and gate verdict. Returns their assignment ids."""
     gates = gates or [True] * len(totals)
     out = []
     for i, (total, gate) in enumerate(zip(totals, gates)):
         user = w.experts[first_expert + i]
-        a = support.psql_scalar(
-            w.db_url,
-            "INSERT INTO review_assignments (round_id, nomination_id, expert_id, draw_id,"
-            " field_match, created_at)"
-            f" SELECT n.round_id, n.id, u.id, '{w.draw}', true, n.submitted_at"
-            f" FROM nominations n, users u WHERE n.id = '{nom_id}'"
-            f" AND u.username = '{user.username}' RETURNING id").splitlines()[0]
+        a = next(x["id"] for x in w.items
+                 if x["nomination_id"] == nom_id and x["expert_id"] == user.id)
         add_review(w, a, total, gate, revision=1)
         out.append(a)
     return out
 
 
 def add_review(w, assignment_id, total, gate=True, *, revision):
-    # SETUP-SQL: replace with the review route once merged
-    support.psql(
-        w.db_url,
-        "INSERT INTO reviews (assignment_id, revision, scores, total, gate_pass, reviewed_at)"
-        f" SELECT a.id, {revision}, '{{}}', {total}, {str(gate).lower()}, a.created_at"
-        f" FROM review_assignments a WHERE a.id = '{assignment_id}'")
+    """The assignment's expert puts a review of `total` hundredths, which
+    must be its `revision`-th."""
+    got = w.api.put(f"/v1/review-assignments/{assignment_id}/review",
+                    token=w.holder[assignment_id].token,
+                    json={"scores": scores_for(w.rubric, total, gate)}, expect=200).body["current"]
+    assert (got["revision"], round(got["total"] * 100), got["gate_pass"]) == \
+        (revision, total, gate)
 
 
 def end_assignment(w, assignment_id):
-    # SETUP-SQL: replace with the draw route's recusal once merged
-    support.psql(
-        w.db_url,
-        "UPDATE review_assignments SET state = 'recused', ended_reason = '回避',"
-        f" ended_at = created_at WHERE id = '{assignment_id}'")
+    """Its expert recuses (the recusal route). Every expert was drawn for
+    every nomination, so a spare joins the pool first for the replacement
+    the recusal draws; the replacement has no review."""
+    review_flow.add_experts(w.api, w.factory, w.code, 1)
+    return w.api.post(f"/v1/review-assignments/{assignment_id}/recusal",
+                      token=w.holder[assignment_id].token, json={"reason": "回避"},
+                      expect=200).body
 
 
 def ranking(api, w, token=None, expect=200):

@@ -26,8 +26,8 @@ HC = "huancui-chief-technician"
 
 
 @pytest.fixture(scope="module")
-def ls(api, factory, db_url):
-    w = world(api, factory, db_url, LS, 8, publicity_evidence_required=False)
+def ls(api, factory):
+    w = world(api, factory, LS, 8, publicity_evidence_required=False)
     sets = [[8000], [7000, 8001], [6000, 7000, 8000, 9000], [5000, 7000, 7500, 8000, 10000],
             [6000, 6500, 7000, 7200, 7700, 8300, 9900]]
     for nom, totals in zip(w.noms, sets):
@@ -95,7 +95,7 @@ def test_order_gate_failure_and_tie_break(api, ls, db_url):
 
 
 def test_ties_break_on_submission_then_id(api, factory, db_url):
-    w = world(api, factory, db_url, LS, 3, n_experts=2, publicity_evidence_required=False)
+    w = world(api, factory, LS, 3, n_experts=2, publicity_evidence_required=False)
     for nom in w.noms:
         set_reviews(w, nom["id"], [8000, 7000])
     order = support.psql(
@@ -106,8 +106,8 @@ def test_ties_break_on_submission_then_id(api, factory, db_url):
     assert {e["combined"] for e in ranking(api, w)["entries"]} == {"75.00"}
 
 
-def test_huancui_combines_the_skill_test(api, factory, db_url, clock):
-    w = world(api, factory, db_url, HC, 3, n_experts=2)
+def test_huancui_combines_the_skill_test(api, factory, clock):
+    w = world(api, factory, HC, 3, n_experts=2)
     set_reviews(w, w.noms[0]["id"], [8000])
     set_reviews(w, w.noms[1]["id"], [7000, 8001])
     set_reviews(w, w.noms[2]["id"], [9900])  # no skill test: incomplete

@@ -23,8 +23,8 @@ RANKING_KEYS = ("entries", "rank", "reviews", "mean", "median", "stdev", "trimme
 
 
 @pytest.fixture
-def env(api, factory, db_url):
-    e = rs.review_env(api, factory, db_url, experts=2)
+def env(api, factory):
+    e = rs.review_env(api, factory, experts=2)
     # Expert 0 has scored; expert 1 has not.
     api.put(f"/v1/review-assignments/{e.assignments[0]}/review", token=e.experts[0].token,
             json={"scores": rs.full_scores(e.rubric, 0.9), "comment": "甲专家的意见"},
@@ -33,10 +33,10 @@ def env(api, factory, db_url):
 
 
 @pytest.fixture
-def ranked(api, factory, db_url):
+def ranked(api, factory):
     """A round in review whose one nomination has a review (87.50) by its
     first expert: a ranking with something in it to leak."""
-    w = ranking_support.world(api, factory, db_url, rs.LANSHAN, 1, n_experts=2,
+    w = ranking_support.world(api, factory, rs.LANSHAN, 1, n_experts=2,
                               publicity_evidence_required=False)
     w.assignments = ranking_support.set_reviews(w, w.noms[0]["id"], [8750])
     return w

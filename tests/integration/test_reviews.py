@@ -40,13 +40,13 @@ def parse_ts(text):
 
 
 @pytest.fixture
-def lanshan(api, factory, db_url):
-    return rs.review_env(api, factory, db_url, base=rs.LANSHAN)
+def lanshan(api, factory):
+    return rs.review_env(api, factory, base=rs.LANSHAN)
 
 
 @pytest.fixture
-def huancui(api, factory, db_url):
-    return rs.review_env(api, factory, db_url, base=rs.HUANCUI, experts=1)
+def huancui(api, factory):
+    return rs.review_env(api, factory, base=rs.HUANCUI, experts=1)
 
 
 # ---------------------------------------------------------------- dossier
@@ -79,7 +79,7 @@ def test_huancui_rubric_in_the_dossier(api, huancui):
     assert d["rubric"][0]["gate"] is True and d["rubric"][0]["label"] == "职业道德"
 
 
-def test_evidence_file_only_while_the_assignment_is_active(api, lanshan, db_url):
+def test_evidence_file_only_while_the_assignment_is_active(api, lanshan):
     e = lanshan
     path = f"{base(e)}/attachments/{e.file['id']}"
     r = api.get(path, token=e.experts[0].token, expect=200)
@@ -88,7 +88,7 @@ def test_evidence_file_only_while_the_assignment_is_active(api, lanshan, db_url)
     # A file id of no file on this nomination → 404; not a UUID → 400.
     api.get(f"{base(e)}/attachments/{support.SAMPLE_ID}", token=e.experts[0].token, expect=404)
     api.get(f"{base(e)}/attachments/nope", token=e.experts[0].token, expect=400)
-    rs.end_assignment(db_url, e.assignments[0])
+    rs.end_assignment(api, e, 0)
     r = api.get(path, token=e.experts[0].token, expect=409)
     assert r.body["code"] == "assignment_not_active"
     r = api.get(f"{base(e)}/dossier", token=e.experts[0].token, expect=409)
@@ -188,10 +188,10 @@ def test_sealed_after_the_phase_and_after_recusal(api, lanshan, db_url):
     e = lanshan
     good = {"scores": rs.full_scores(e.rubric, 0.8)}
     api.put(f"{base(e)}/review", token=e.experts[0].token, json=good, expect=200)
-    rs.end_assignment(db_url, e.assignments[1])
+    rs.end_assignment(api, e, 1)
     p = _refused(api, types_ns(e, 1), db_url, good, 409)
     assert p["code"] == "assignment_not_active"
-    rs.close_review(db_url, e.round["id"])
+    rs.close_review(api, e)
     p = _refused(api, e, db_url, good, 409)
     assert p["code"] == "review_sealed"
     # Still readable by its expert (its own, sealed).
@@ -225,8 +225,8 @@ PRINCIPALS = ("anonymous", "admin", "office", "office_out", "unit", "expert", "e
 
 
 @pytest.fixture(scope="module")
-def world(api, factory, db_url):
-    e = rs.review_env(api, factory, db_url, experts=1)
+def world(api, factory):
+    e = rs.review_env(api, factory, experts=1)
     w = types.SimpleNamespace(e=e)
     w.tokens = {
         "anonymous": None, "admin": factory.admin.get(), "office": e.office.token,

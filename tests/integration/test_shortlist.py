@@ -21,10 +21,10 @@ LS = "lanshan-craftsman"
 HC = "huancui-chief-technician"
 
 
-def scored_world(api, factory, db_url, base=LS, **changes):
+def scored_world(api, factory, base=LS, **changes):
     if base == LS:
         changes.update(vote_nominees=3, awards_per_round=3, publicity_evidence_required=False)
-    w = world(api, factory, db_url, base, 5, n_experts=2, **changes)
+    w = world(api, factory, base, 5, n_experts=2, **changes)
     for nom, (total, gate) in zip(w.noms, ((9000, True), (8500, True), (8000, True),
                                             (9500, False), (7000, True))):
         w.assignment = set_reviews(w, nom["id"], [total], [gate])[0]
@@ -51,8 +51,8 @@ def snapshot(db_url, w):
 
 
 @pytest.fixture(scope="module")
-def ls(api, factory, db_url):
-    return scored_world(api, factory, db_url)
+def ls(api, factory):
+    return scored_world(api, factory)
 
 
 BAD = [
@@ -95,7 +95,7 @@ def test_every_bad_input_is_a_problem_and_changes_nothing(api, ls, db_url, body,
 
 
 def test_override_with_reasons_is_kept_and_shown(api, factory, db_url):
-    w = scored_world(api, factory, db_url)
+    w = scored_world(api, factory)
     n = w.ids
     reasons = {n[1]: "现场答辩表现突出，评审组复议提前", n[0]: REASON,
                n[3]: "品格项经核实为误判，评审组复议"}
@@ -131,7 +131,7 @@ def test_override_with_reasons_is_kept_and_shown(api, factory, db_url):
 
 
 def test_default_is_the_top_n_without_gate_failures_and_the_cap_holds(api, factory, db_url):
-    w = scored_world(api, factory, db_url)
+    w = scored_world(api, factory)
     n = w.ids
     got = freeze(api, w)
     assert [e["nomination_id"] for e in got["entries"]] == [n[0], n[1], n[2]]
@@ -149,7 +149,7 @@ def test_default_is_the_top_n_without_gate_failures_and_the_cap_holds(api, facto
 
 
 def test_huancui_size_from_the_office_and_the_review_closes(api, factory, db_url):
-    w = scored_world(api, factory, db_url, HC, awards_per_round=2)
+    w = scored_world(api, factory, HC, awards_per_round=2)
     for nom in w.noms:  # 环翠's combined score needs the skill test
         api.put(f"/v1/nominations/{nom['id']}/skill-test", token=w.office.token,
                 json={"score": 80, "examiners": ["王建国"],

@@ -287,14 +287,14 @@ def _reviews_put(w, ex):
     """An expert's assignment in a 岚山 clone's round in review (the
     example scores 岚山's rubric)."""
     import review_support
-    e = review_support.review_env(w.api, w.factory, support.need_env("JIANGXIN_TEST_DATABASE_URL"))
+    e = review_support.review_env(w.api, w.factory)
     return _req(token=e.experts[0].token, path={"id": e.assignments[0]})
 
 
 def _shortlists_freeze(w, ex):
     """A round in review whose five nominations have reviews (test_shortlist)."""
     from test_shortlist import scored_world
-    sw = scored_world(w.api, w.factory, support.need_env("JIANGXIN_TEST_DATABASE_URL"))
+    sw = scored_world(w.api, w.factory)
     return _req(token=sw.office.token, path={"id": sw.round["id"]})
 
 
