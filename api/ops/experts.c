@@ -67,7 +67,7 @@ enum app_err expert_scope_codes(const struct op_ctx *ctx, char **ret_codes, stru
     json_t *a = NULL;
     char *text = NULL;
 
-    if (ctx->actor->role != ROLE_OFFICE) {
+    if (!ops_programme_scoped(ctx->actor)) {
         *ret_codes = NULL;
         return APP_OK;
     }

@@ -33,6 +33,11 @@ bool ops_programme_in_scope(const struct principal *who, const char *code)
     }
 }
 
+bool ops_programme_scoped(const struct principal *who)
+{
+    return who->role == ROLE_OFFICE || (who->role == ROLE_LEADER && who->n_programmes > 0);
+}
+
 static enum app_err not_found(
     enum app_err err, const char *what_zh, const char *what_en, const char *id, struct problem *p)
 {

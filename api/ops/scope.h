@@ -43,6 +43,11 @@ enum app_err ops_nomination_scope(const struct op_ctx *ctx,
  * every other role (their routes and unit scope limit them). */
 bool ops_programme_in_scope(const struct principal *who, const char *code);
 
+/* Whether the actor's reads are limited to its own programmes (the rule
+ * of ops_programme_in_scope): an office user always, a leader when given
+ * any; no other role. */
+bool ops_programme_scoped(const struct principal *who);
+
 /* A canonical (lower-case) UUID path id, else 400 not_uuid. */
 enum app_err ops_check_uuid(const char *id, struct problem *p);
 

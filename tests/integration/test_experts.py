@@ -129,7 +129,8 @@ def test_an_office_user_sees_only_the_experts_of_its_programmes(api, factory, db
     """The experts' scope (ops/experts.c expert_scope_codes): an office user
     lists and reads only the experts whose profile names one of its
     programmes; any other answers 404 exactly like an unknown id, on every
-    route that takes an expert's id. Admin and leader see every expert."""
+    route that takes an expert's id. So does a leader given programmes (the
+    rule of rounds); admin and a leader given none see every expert."""
     a, b = factory.programme(), factory.programme()
     office_a = factory.office(a)
     label = f"工种{support.rand_hex(6)}"
@@ -150,6 +151,10 @@ def test_an_office_user_sees_only_the_experts_of_its_programmes(api, factory, db
     everyone = {only_a.id, only_b.id, both.id, none.id}
     for who in (factory.admin.get(), factory.user("leader").token):
         assert listed(who) == everyone
+    leader_b = factory.user("leader", programmes=[b])
+    assert listed(leader_b.token) == {only_b.id, both.id}
+    api.get(f"/v1/experts/{only_a.id}", token=leader_b.token, expect=404)
+    assert api.get(f"/v1/experts/{both.id}", token=leader_b.token, expect=200).body["name"]
     for x in (only_a, both):
         assert api.get(f"/v1/experts/{x.id}", token=office_a.token, expect=200).body["name"]
     # Out of scope is not found, like an id that does not exist.
