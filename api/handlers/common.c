@@ -50,6 +50,45 @@ void api_reply_resource(struct http_call *call, unsigned status, const json_t *o
     http_reply_json(call, status, obj);
 }
 
+enum app_err
+api_reply_read(struct http_call *call,
+               enum app_err (*op)(const struct op_ctx *, const char *, json_t **, struct problem *),
+               struct problem *p)
+{
+    struct op_ctx ctx;
+    struct db *db = api_db(p);
+    json_t *obj = NULL;
+
+    if (db != NULL) {
+        api_op_ctx(call, db, &ctx);
+        if (op(&ctx, http_param(call, "id"), &obj, p) == APP_OK) {
+            api_reply_resource(call, 200, obj);
+        }
+    }
+    json_decref(obj);
+    return p->err;
+}
+
+enum app_err api_reply_read_text(
+    struct http_call *call,
+    enum app_err (*op)(const struct op_ctx *, const char *, char **, struct problem *),
+    struct problem *p)
+{
+    struct op_ctx ctx;
+    struct db *db = api_db(p);
+    char *text = NULL;
+
+    if (db == NULL) {
+        return p->err;
+    }
+    api_op_ctx(call, db, &ctx);
+    if (op(&ctx, http_param(call, "id"), &text, p) == APP_OK) {
+        api_reply_stored(call, APP_OK, &text, p);
+    }
+    free(text);
+    return p->err;
+}
+
 void api_op_ctx(const struct http_call *call, struct db *db, struct op_ctx *ret)
 {
     long long now = clock_now_ms();

@@ -130,6 +130,18 @@ enum app_err api_reply_page(
 enum app_err
 api_reply_stored(struct http_call *call, enum app_err err, char **text, struct problem *p);
 
+/* A read of one resource through an op that takes the path's {id}: the op
+ * answers an object (api_reply_read) or JSON text (api_reply_read_text);
+ * replies 200 with its ETag, or the op's problem. Returns p->err. */
+enum app_err
+api_reply_read(struct http_call *call,
+               enum app_err (*op)(const struct op_ctx *, const char *, json_t **, struct problem *),
+               struct problem *p);
+enum app_err api_reply_read_text(
+    struct http_call *call,
+    enum app_err (*op)(const struct op_ctx *, const char *, char **, struct problem *),
+    struct problem *p);
+
 /* The end of every creating POST: records the answer for the
  * Idempotency-Key in the open transaction, commits, and replies 201 with
  * Location and the resource (its ETag from "version"). A failure is in p

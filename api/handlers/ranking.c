@@ -11,25 +11,6 @@
 #include "handlers.h"
 #include "ops/shortlists.h"
 
-static enum app_err
-read_one(struct http_call *call,
-         enum app_err (*op)(const struct op_ctx *, const char *, json_t **, struct problem *),
-         struct problem *p)
-{
-    struct op_ctx ctx;
-    struct db *db = api_db(p);
-    json_t *obj = NULL;
-
-    if (db != NULL) {
-        api_op_ctx(call, db, &ctx);
-        if (op(&ctx, http_param(call, "id"), &obj, p) == APP_OK) {
-            api_reply_resource(call, 200, obj);
-        }
-    }
-    json_decref(obj);
-    return p->err;
-}
-
 /* The reply is written as text (ranking_view_text), not a jansson tree. */
 enum app_err rankings_get(struct http_call *call, struct problem *p)
 {
@@ -64,7 +45,7 @@ cleanup:
 
 enum app_err shortlists_get(struct http_call *call, struct problem *p)
 {
-    return read_one(call, shortlist_get, p);
+    return api_reply_read(call, shortlist_get, p);
 }
 
 enum app_err shortlists_freeze(struct http_call *call, struct problem *p)

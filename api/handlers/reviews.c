@@ -12,35 +12,14 @@
 
 #include "handlers.h"
 
-/* A read through an op returning one representation. */
-static enum app_err
-reply_read(struct http_call *call,
-           enum app_err (*op)(const struct op_ctx *, const char *, char **, struct problem *),
-           struct problem *p)
-{
-    struct op_ctx ctx;
-    struct db *db = api_db(p);
-    char *text = NULL;
-
-    if (db == NULL) {
-        return p->err;
-    }
-    api_op_ctx(call, db, &ctx);
-    if (op(&ctx, http_param(call, "id"), &text, p) == APP_OK) {
-        api_reply_stored(call, APP_OK, &text, p);
-    }
-    free(text);
-    return p->err;
-}
-
 enum app_err reviews_dossier_get(struct http_call *call, struct problem *p)
 {
-    return reply_read(call, review_dossier, p);
+    return api_reply_read_text(call, review_dossier, p);
 }
 
 enum app_err reviews_get(struct http_call *call, struct problem *p)
 {
-    return reply_read(call, review_get, p);
+    return api_reply_read_text(call, review_get, p);
 }
 
 enum app_err reviews_attachment_get(struct http_call *call, struct problem *p)

@@ -16,18 +16,7 @@
 
 enum app_err skill_tests_get(struct http_call *call, struct problem *p)
 {
-    struct op_ctx ctx;
-    struct db *db = api_db(p);
-    json_t *obj = NULL;
-
-    if (db != NULL) {
-        api_op_ctx(call, db, &ctx);
-        if (skill_test_get(&ctx, http_param(call, "id"), &obj, p) == APP_OK) {
-            api_reply_resource(call, 200, obj);
-        }
-    }
-    json_decref(obj);
-    return p->err;
+    return api_reply_read(call, skill_test_get, p);
 }
 
 enum app_err skill_tests_put(struct http_call *call, struct problem *p)

@@ -195,6 +195,28 @@ enum app_err db_exec(struct db *db,
     return db_exec_binary(db, name, n_params, params, &text, expected, ret);
 }
 
+enum app_err
+db_row(struct db *db, const char *name, int n_params, const char *const *params, PGresult **ret)
+{
+    PGresult *res = NULL;
+    enum app_err err = db_exec(db, name, n_params, params, PGRES_TUPLES_OK, &res);
+
+    if (err != APP_OK) {
+        return err;
+    }
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return APP_ERR_NOT_FOUND;
+    }
+    *ret = res;
+    return APP_OK;
+}
+
+void db_copy_col(const PGresult *res, int col, char *out, size_t len)
+{
+    snprintf(out, len, "%s", PQgetvalue(res, 0, col));
+}
+
 enum app_err db_exec_binary(struct db *db,
                             const char *name,
                             int n_params,

@@ -58,6 +58,16 @@ void db_clock_today(char out[11]);
 /* Copies a text column of row 0; NULL for SQL NULL or out of memory. */
 char *db_strdup(const PGresult *res, int row, int col);
 
+/* db_exec of a statement that reads at most one row: *ret is its result
+ * (caller PQclears) when it found one, APP_ERR_NOT_FOUND (nothing to
+ * clear) when it found none. */
+enum app_err
+db_row(struct db *db, const char *name, int n_params, const char *const *params, PGresult **ret);
+
+/* Copies text column `col` of row 0 into out (len bytes, always
+ * terminated; "" for SQL NULL). */
+void db_copy_col(const PGresult *res, int col, char *out, size_t len);
+
 #define STORE(name) extern const struct db_statement name##_statements[];
 #include "stores.def"
 #undef STORE

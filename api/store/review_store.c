@@ -34,11 +34,6 @@ const struct db_statement review_store_statements[] = {
     {NULL, NULL},
 };
 
-static void copy_col(const PGresult *res, int col, char *out, size_t len)
-{
-    snprintf(out, len, "%s", PQgetvalue(res, 0, col));
-}
-
 enum app_err review_store_assignment(struct db *db,
                                      const char *id,
                                      bool for_update,
@@ -47,22 +42,18 @@ enum app_err review_store_assignment(struct db *db,
     const char *params[] = {id};
     PGresult *res = NULL;
     enum app_err err =
-        db_exec(db, for_update ? "review_store_assignment_for_update" : "review_store_assignment",
-                1, params, PGRES_TUPLES_OK, &res);
+        db_row(db, for_update ? "review_store_assignment_for_update" : "review_store_assignment", 1,
+               params, &res);
 
     if (err != APP_OK) {
         return err;
     }
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return APP_ERR_NOT_FOUND;
-    }
     memset(ret, 0, sizeof(*ret));
-    copy_col(res, 0, ret->id, sizeof(ret->id));
-    copy_col(res, 1, ret->round_id, sizeof(ret->round_id));
-    copy_col(res, 2, ret->nomination_id, sizeof(ret->nomination_id));
-    copy_col(res, 3, ret->expert_id, sizeof(ret->expert_id));
-    copy_col(res, 4, ret->programme, sizeof(ret->programme));
+    db_copy_col(res, 0, ret->id, sizeof(ret->id));
+    db_copy_col(res, 1, ret->round_id, sizeof(ret->round_id));
+    db_copy_col(res, 2, ret->nomination_id, sizeof(ret->nomination_id));
+    db_copy_col(res, 3, ret->expert_id, sizeof(ret->expert_id));
+    db_copy_col(res, 4, ret->programme, sizeof(ret->programme));
     ret->active = strcmp(PQgetvalue(res, 0, 5), "t") == 0;
     ret->in_review = strcmp(PQgetvalue(res, 0, 6), "t") == 0;
     PQclear(res);

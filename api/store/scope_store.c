@@ -42,11 +42,6 @@ const struct db_statement scope_store_statements[] = {
     {NULL, NULL},
 };
 
-static void copy_col(const PGresult *res, int col, char *out, size_t len)
-{
-    snprintf(out, len, "%s", PQgetvalue(res, 0, col));
-}
-
 enum app_err
 scope_store_round(struct db *db, const char *id, enum scope_lock lock, struct round_ref *ret)
 {
@@ -58,24 +53,20 @@ scope_store_round(struct db *db, const char *id, enum scope_lock lock, struct ro
     const char *params[] = {id};
     PGresult *res = NULL;
     char date[11];
-    enum app_err err = db_exec(db, stmt[lock], 1, params, PGRES_TUPLES_OK, &res);
+    enum app_err err = db_row(db, stmt[lock], 1, params, &res);
 
     if (err != APP_OK) {
         return err;
     }
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return APP_ERR_NOT_FOUND;
-    }
     memset(ret, 0, sizeof(*ret));
-    copy_col(res, 0, ret->id, sizeof(ret->id));
-    copy_col(res, 1, ret->programme, sizeof(ret->programme));
+    db_copy_col(res, 0, ret->id, sizeof(ret->id));
+    db_copy_col(res, 1, ret->programme, sizeof(ret->programme));
     ret->phase = (enum round_phase)enums_from_value(ENUMS_ROUND_PHASES, PQgetvalue(res, 0, 2));
-    copy_col(res, 3, date, sizeof(date));
+    db_copy_col(res, 3, date, sizeof(date));
     date_parse(date, &ret->reference_date);
-    copy_col(res, 4, date, sizeof(date));
+    db_copy_col(res, 4, date, sizeof(date));
     date_parse(date, &ret->window_opens);
-    copy_col(res, 5, date, sizeof(date));
+    db_copy_col(res, 5, date, sizeof(date));
     date_parse(date, &ret->window_closes);
     ret->version = atoi(PQgetvalue(res, 0, 6));
     ret->year = atoi(PQgetvalue(res, 0, 7));
@@ -89,20 +80,16 @@ scope_store_nomination(struct db *db, const char *id, bool for_update, struct no
     const char *params[] = {id};
     PGresult *res = NULL;
     enum app_err err =
-        db_exec(db, for_update ? "scope_store_nomination_for_update" : "scope_store_nomination", 1,
-                params, PGRES_TUPLES_OK, &res);
+        db_row(db, for_update ? "scope_store_nomination_for_update" : "scope_store_nomination", 1,
+               params, &res);
 
     if (err != APP_OK) {
         return err;
     }
-    if (PQntuples(res) == 0) {
-        PQclear(res);
-        return APP_ERR_NOT_FOUND;
-    }
     memset(ret, 0, sizeof(*ret));
-    copy_col(res, 0, ret->id, sizeof(ret->id));
-    copy_col(res, 1, ret->round_id, sizeof(ret->round_id));
-    copy_col(res, 2, ret->unit_id, sizeof(ret->unit_id));
+    db_copy_col(res, 0, ret->id, sizeof(ret->id));
+    db_copy_col(res, 1, ret->round_id, sizeof(ret->round_id));
+    db_copy_col(res, 2, ret->unit_id, sizeof(ret->unit_id));
     ret->state =
         (enum nomination_state)enums_from_value(ENUMS_NOMINATION_STATES, PQgetvalue(res, 0, 3));
     ret->version = atoi(PQgetvalue(res, 0, 4));
