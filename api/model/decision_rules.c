@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "civil_time.h"
 #include "json_fields.h"
 
 enum app_err decision_rules_selection(const struct policy *policy,
@@ -84,6 +85,97 @@ enum decision_step decision_rules_next(const struct policy *policy, enum decisio
         }
     }
     return STEP__COUNT;
+}
+
+const char *decision_step_label(enum decision_step step)
+{
+    static const char *const labels[STEP__COUNT] = {
+        [STEP_DECISION] = "领导小组研究决定",
+        [STEP_INSPECTION] = "考察",
+        [STEP_NOTICE] = "公示",
+        [STEP_RATIFICATION] = "领导小组审定",
+        [STEP_APPROVAL] = "区政府同意",
+        [STEP_RECOGNITION] = "认定发证",
+    };
+
+    return (unsigned)step < STEP__COUNT ? labels[step] : NULL;
+}
+
+static bool step_done(const struct step_facts *f, enum decision_step s)
+{
+    switch (s) {
+    case STEP_DECISION:
+        return f->decided;
+    case STEP_INSPECTION:
+        return f->inspected;
+    case STEP_NOTICE:
+        return f->published;
+    case STEP_RATIFICATION:
+        return f->ratified;
+    case STEP_APPROVAL:
+        return f->approved;
+    case STEP_RECOGNITION:
+    case STEP__COUNT:
+        break;
+    }
+    return f->recognized;
+}
+
+enum app_err decision_rules_gate(const struct policy *policy,
+                                 const struct step_facts *f,
+                                 int32_t today,
+                                 enum decision_step want,
+                                 enum decision_step *ret_missing,
+                                 struct problem *p)
+{
+    enum decision_step steps[DECISION_STEPS_MAX];
+    size_t n = decision_rules_steps(policy, steps), i;
+    char ends[11];
+
+    *ret_missing = STEP__COUNT;
+    for (i = 0; i < n && steps[i] != want; i++) {
+    }
+    if (i == n) {
+        return problem_fail(p, APP_ERR_CONFLICT, "step_not_in_policy",
+                            "本轮次的政策没有“%s”这一步骤%.0s",
+                            "%.0sthe round's policy has no step %s", decision_step_label(want),
+                            decision_step_value(want));
+    }
+    for (i = 0; steps[i] != want; i++) {
+        if (!step_done(f, steps[i])) {
+            *ret_missing = steps[i];
+            return problem_fail(p, APP_ERR_CONFLICT, "step_out_of_order",
+                                "须先完成“%s”，才能进行“%s”%.0s%.0s",
+                                "%.0s%.0sstep %s must come first; %s cannot be taken yet",
+                                decision_step_label(steps[i]), decision_step_label(want),
+                                decision_step_value(steps[i]), decision_step_value(want));
+        }
+        if (steps[i] == STEP_NOTICE && today <= f->notice_ends_on) {
+            *ret_missing = STEP_NOTICE;
+            date_format(f->notice_ends_on, ends);
+            return problem_fail(p, APP_ERR_CONFLICT, "notice_not_ended",
+                                "公示期至 %s 24 时，期满后才能进行“%s”%.0s",
+                                "the notice runs until 24:00 of %s; %.0s%s comes after it", ends,
+                                decision_step_label(want), decision_step_value(want));
+        }
+        if (steps[i] == STEP_NOTICE && f->open_objections > 0) {
+            *ret_missing = STEP_NOTICE;
+            return problem_fail(
+                p, APP_ERR_CONFLICT, "objections_open", "尚有 %ld 件异议未办结，不能进行“%s”%.0s",
+                "%ld objection(s) are still open; %.0s%s must wait", f->open_objections,
+                decision_step_label(want), decision_step_value(want));
+        }
+    }
+    for (size_t j = want == STEP_INSPECTION ? i + 1 : i; j < n; j++) {
+        if (step_done(f, steps[j])) {
+            return problem_fail(p, APP_ERR_CONFLICT, "step_done",
+                                "本轮次已完成“%s”，不能再进行“%s”%.0s%.0s",
+                                "%.0s%.0sthe round has taken step %s already; %s is closed",
+                                decision_step_label(steps[j]), decision_step_label(want),
+                                decision_step_value(steps[j]), decision_step_value(want));
+        }
+    }
+    return APP_OK;
 }
 
 bool certificate_number_format(const char *prefix,

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "policy.h"
 #include "problem.h"
@@ -65,6 +66,45 @@ const char *decision_step_value(enum decision_step step);
 /* The step after `done` in the round's order, or STEP__COUNT after the last
  * one (or for a step the order does not hold). */
 enum decision_step decision_rules_next(const struct policy *policy, enum decision_step done);
+
+/*
+ * What a round has done of its steps, as the store reads it.
+ * `inspected`: every candidate has 考察 findings (and there is one);
+ * a notice is `published`; it ends at 24:00 of `notice_ends_on` and may
+ * still hold `open_objections` (received or investigating).
+ */
+struct step_facts {
+    bool decided;   /* the group's decision (岚山) */
+    bool inspected; /* 考察 complete (环翠) */
+    bool published; /* the final notice */
+    int32_t notice_ends_on;
+    long open_objections;
+    bool ratified;   /* the group's 审定 (环翠) */
+    bool approved;   /* the district government's approval (环翠) */
+    bool recognized; /* titles issued */
+};
+
+/*
+ * May the round take step `want` now (`today`, days since 1970)? Every
+ * step before it in the round's order must be complete, and no step from
+ * it on may be done yet — except 考察, whose findings may be revised until
+ * the notice is published. A notice is complete once it has ended with no
+ * objection open. 409 with a stable code otherwise:
+ *   step_out_of_order  an earlier step is not done (names it);
+ *   notice_not_ended   the notice runs until 24:00 of its last day;
+ *   objections_open    an objection is received or under investigation;
+ *   step_done          this step, or a later one, is done already.
+ * Sets *ret_missing to the step the round needs first (STEP__COUNT if none).
+ */
+enum app_err decision_rules_gate(const struct policy *policy,
+                                 const struct step_facts *f,
+                                 int32_t today,
+                                 enum decision_step want,
+                                 enum decision_step *ret_missing,
+                                 struct problem *p);
+
+/* The step's Chinese name (决定, 考察, 公示, 审定, 区政府批复, 认定发证). */
+const char *decision_step_label(enum decision_step step);
 
 /* The longest certificate number: prefix (16) '-' year (4) '-' sequence
  * (up to 10 digits) and NUL. */

@@ -58,6 +58,7 @@ enum member_id {
     M_REVIEW_EXPERTS,
     M_REVIEW_DISAGREEMENT_STDEV,
     M_SHORTLIST_SIZE,
+    M_CERTIFICATE_PREFIX,
     M_ARTICLES,
     M__COUNT
 };
@@ -122,6 +123,8 @@ const struct policy_member policy_members[] = {
                                          ENUMS_ROLES, true},
     [M_SHORTLIST_SIZE]                = {"shortlist_size", POLICY_INT, true, 1, 1000,
                                          ENUMS_ROLES, true},
+    [M_CERTIFICATE_PREFIX]            = {"certificate_prefix", POLICY_STRING, false, 1,
+                                         POLICY_CERTIFICATE_PREFIX_MAX, ENUMS_ROLES, true},
     [M_ARTICLES]                      = {"articles", POLICY_ARTICLES, false, 1, 100, ENUMS_ROLES},
 };
 /* clang-format on */
@@ -158,6 +161,7 @@ enum fault {
     F_DEEDS_MAX_BELOW_MIN,
     F_GATE_MAX_SCORE,
     F_FEWER_SHORTLISTED_THAN_AWARDS,
+    F_NOT_CERTIFICATE_PREFIX,
 };
 
 static const struct {
@@ -189,6 +193,7 @@ static const struct {
     [F_DEEDS_MAX_BELOW_MIN] = {.code = "deeds_max_below_min"},
     [F_GATE_MAX_SCORE] = {.code = "gate_max_score"},
     [F_FEWER_SHORTLISTED_THAN_AWARDS] = {.code = "fewer_shortlisted_than_awards"},
+    [F_NOT_CERTIFICATE_PREFIX] = {.code = "not_certificate_prefix"},
 };
 
 /* One validation run: the problem, plus each member's value and verdict. */
@@ -762,12 +767,33 @@ static void check_shortlist(struct check *c)
     }
 }
 
+/* A certificate number starts with the prefix (decision_rules.h,
+ * certificate_number_format): capital letters and digits, a letter first. */
+static void check_certificate_prefix(struct check *c)
+{
+    const char *s = json_string_value(c->val[M_CERTIFICATE_PREFIX]);
+    bool ok = s != NULL && *s >= 'A' && *s <= 'Z';
+
+    if (!c->ok[M_CERTIFICATE_PREFIX] || s == NULL) {
+        return;
+    }
+    for (const char *q = s; ok && *q; q++) {
+        ok = (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9');
+    }
+    if (!ok) {
+        report(c, APP_ERR_VALIDATION, "certificate_prefix", NULL, F_NOT_CERTIFICATE_PREFIX,
+               "应由大写字母和数字组成，以字母开头（如 LSGJ）",
+               "must be capital letters and digits, a letter first (e.g. LSGJ)");
+    }
+}
+
 /* Pass 3: the rules between members (see the table in policy.h). */
 static void check_cross(struct check *c)
 {
     bool allowance = is_value(c, M_REWARD, "monthly_allowance");
 
     check_dates(c);
+    check_certificate_prefix(c);
     if (both_ok(c, M_VOTE_NOMINEES, M_AWARDS_PER_ROUND) && !is_null(c, M_VOTE_NOMINEES) &&
         int_of(c, M_VOTE_NOMINEES) < int_of(c, M_AWARDS_PER_ROUND)) {
         report(c, APP_ERR_VALIDATION, "vote_nominees", NULL, F_FEWER_NOMINEES_THAN_AWARDS,

@@ -96,6 +96,9 @@
  *                                                            freezes the list; non-null
  *                                                            only if vote_nominees is
  *                                                            null; >= awards_per_round
+ *   certificate_prefix            string 1..16, optional     a certificate number's
+ *                                 ("JX")                     letters (LSGJ-2027-001):
+ *                                                            A–Z and 0–9, a letter first
  *   articles                      object                     member name -> citation
  *
  * "skill level" is a value of enum skill_level (enums.h); "code" is a
@@ -124,6 +127,8 @@
 #define POLICY_REVIEW_EXPERTS_MAX     50
 #define POLICY_REVIEW_EXPERTS_DEFAULT 5
 #define POLICY_DISAGREEMENT_DEFAULT   15
+#define POLICY_CERTIFICATE_PREFIX_MAX 16
+#define POLICY_CERTIFICATE_PREFIX_DEFAULT "JX"
 #define POLICY_MAX_SCORE_MAX          1000
 #define POLICY_MAX_SCORE_DEFAULT      100
 
@@ -217,6 +222,7 @@ struct policy {
     int review_experts;               /* POLICY_REVIEW_EXPERTS_DEFAULT when absent */
     int review_disagreement_stdev;    /* points; POLICY_DISAGREEMENT_DEFAULT when absent */
     int shortlist_size;               /* -1: null or absent */
+    char certificate_prefix[POLICY_CERTIFICATE_PREFIX_MAX + 1]; /* "JX" when absent */
 };
 
 /*

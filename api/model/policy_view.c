@@ -5,6 +5,7 @@
  * validator so each file stays one concern.
  */
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "json_fields.h"
@@ -97,6 +98,10 @@ enum app_err policy_from_json(const json_t *policy, struct policy *ret)
     v.review_disagreement_stdev =
         int_or(policy, "review_disagreement_stdev", POLICY_DISAGREEMENT_DEFAULT);
     v.shortlist_size = int_or(policy, "shortlist_size", -1);
+    snprintf(v.certificate_prefix, sizeof(v.certificate_prefix), "%s",
+             json_is_string(json_object_get(policy, "certificate_prefix"))
+                 ? json_string_value(json_object_get(policy, "certificate_prefix"))
+                 : POLICY_CERTIFICATE_PREFIX_DEFAULT);
     *ret = v;
     return APP_OK;
 }

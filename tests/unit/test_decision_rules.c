@@ -142,6 +142,71 @@ static void test_certificate_numbers(void)
     }
 }
 
+/* Which step a round may take, from what it has done (decision_rules_gate). */
+static void test_gate(void)
+{
+    const int32_t today = 20000, ended = today - 1, running = today;
+    static const struct step_facts none = {0};
+    const struct step_facts decided = {.decided = true};
+    const struct step_facts noticed = {.decided = true, .published = true, .notice_ends_on = ended};
+    const struct step_facts noticing = {
+        .decided = true, .published = true, .notice_ends_on = running};
+    const struct step_facts objected = {
+        .decided = true, .published = true, .notice_ends_on = ended, .open_objections = 2};
+    const struct step_facts inspected = {.inspected = true};
+    const struct step_facts h_noticed = {
+        .inspected = true, .published = true, .notice_ends_on = ended};
+    const struct step_facts h_ratified = {
+        .inspected = true, .published = true, .notice_ends_on = ended, .ratified = true};
+    const struct step_facts h_approved = {.inspected = true,
+                                          .published = true,
+                                          .notice_ends_on = ended,
+                                          .ratified = true,
+                                          .approved = true};
+    const struct {
+        const struct policy *pol;
+        const struct step_facts *f;
+        enum decision_step want;
+        const char *code; /* NULL: allowed */
+        enum decision_step missing;
+    } rows[] = {
+        {&LANSHAN, &none, STEP_DECISION, NULL, STEP__COUNT},
+        {&LANSHAN, &none, STEP_NOTICE, "step_out_of_order", STEP_DECISION},
+        {&LANSHAN, &decided, STEP_DECISION, "step_done", STEP__COUNT},
+        {&LANSHAN, &decided, STEP_NOTICE, NULL, STEP__COUNT},
+        {&LANSHAN, &decided, STEP_RECOGNITION, "step_out_of_order", STEP_NOTICE},
+        {&LANSHAN, &noticing, STEP_RECOGNITION, "notice_not_ended", STEP_NOTICE},
+        {&LANSHAN, &objected, STEP_RECOGNITION, "objections_open", STEP_NOTICE},
+        {&LANSHAN, &noticed, STEP_RECOGNITION, NULL, STEP__COUNT},
+        {&LANSHAN, &noticed, STEP_NOTICE, "step_done", STEP__COUNT},
+        {&LANSHAN, &none, STEP_INSPECTION, "step_not_in_policy", STEP__COUNT},
+        {&HUANCUI, &none, STEP_DECISION, "step_not_in_policy", STEP__COUNT},
+        {&HUANCUI, &none, STEP_INSPECTION, NULL, STEP__COUNT},
+        /* findings may be revised until the notice is out */
+        {&HUANCUI, &inspected, STEP_INSPECTION, NULL, STEP__COUNT},
+        {&HUANCUI, &none, STEP_NOTICE, "step_out_of_order", STEP_INSPECTION},
+        {&HUANCUI, &inspected, STEP_NOTICE, NULL, STEP__COUNT},
+        {&HUANCUI, &h_noticed, STEP_INSPECTION, "step_done", STEP__COUNT},
+        {&HUANCUI, &h_noticed, STEP_RATIFICATION, NULL, STEP__COUNT},
+        {&HUANCUI, &h_noticed, STEP_APPROVAL, "step_out_of_order", STEP_RATIFICATION},
+        {&HUANCUI, &h_ratified, STEP_RECOGNITION, "step_out_of_order", STEP_APPROVAL},
+        {&HUANCUI, &h_approved, STEP_RECOGNITION, NULL, STEP__COUNT},
+    };
+
+    for (size_t i = 0; i < TEST_COUNT(rows); i++) {
+        struct problem p = PROBLEM_INIT;
+        enum decision_step missing;
+        enum app_err err =
+            decision_rules_gate(rows[i].pol, rows[i].f, today, rows[i].want, &missing, &p);
+
+        CHECKF((err == APP_OK) == (rows[i].code == NULL), "row %zu: %s", i, p.code);
+        CHECKF(rows[i].code == NULL || strcmp(p.code, rows[i].code) == 0, "row %zu: %s", i, p.code);
+        CHECK_EQ_INT(missing, rows[i].missing);
+        CHECK(err == APP_OK || err == APP_ERR_CONFLICT);
+        problem_clear(&p);
+    }
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
@@ -149,6 +214,7 @@ int main(void)
         {"messages cite the article; reason length", test_messages_cite_the_article},
         {"steps in each policy's order", test_steps},
         {"certificate numbers", test_certificate_numbers},
+        {"which step a round may take", test_gate},
     };
 
     return test_run(cases, TEST_COUNT(cases));

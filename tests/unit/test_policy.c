@@ -286,9 +286,9 @@ static void test_seed_policies_validate(void)
                p.detail[PROBLEM_LANG_EN]);
         CHECK_EQ_INT(p.n_errors, 0);
         CHECK_EQ_INT(p.err, APP_ERR_INTERNAL); /* untouched */
-        /* Every member present but the four optional ones (0014 and 0017
+        /* Every member present but the five optional ones (0014, 0017, 0021
          * add them to the stored versions), nothing else: the object is closed. */
-        CHECK_EQ_INT(json_object_size(seeds[i].policy), policy_members_count - 4);
+        CHECK_EQ_INT(json_object_size(seeds[i].policy), policy_members_count - 5);
         problem_clear(&p);
     }
 }
@@ -511,6 +511,11 @@ static const struct fault_case {
     {LANSHAN, "shortlist_size", "20", "/policy/shortlist_size", V, 1},
     {HUANCUI, "shortlist_size", "4", "/policy/shortlist_size", V, 1},
     {HUANCUI, "shortlist_size", "1001", "/policy/shortlist_size", V, 1},
+    {LANSHAN, "certificate_prefix", "\"\"", "/policy/certificate_prefix", V, 1},
+    {LANSHAN, "certificate_prefix", "\"ABCDEFGHIJKLMNOPQ\"", "/policy/certificate_prefix", V, 1},
+    {LANSHAN, "certificate_prefix", "\"lsgj\"", "/policy/certificate_prefix", V, 1},
+    {LANSHAN, "certificate_prefix", "\"1LS\"", "/policy/certificate_prefix", V, 1},
+    {LANSHAN, "certificate_prefix", "null", "/policy/certificate_prefix", V, 1},
     {LANSHAN, "rubric",
      "[{\"criterion\": \"a\", \"label\": \"甲\", \"label_en\": \"A\", \"weight\": 100, "
      "\"gate\": false, \"max_score\": 0}]",
@@ -584,6 +589,9 @@ static const struct code_case {
      "must be null when vote_nominees is set (it sizes the shortlist)"},
     {HUANCUI, "shortlist_size", "4", "fewer_shortlisted_than_awards", "不得少于 awards_per_round",
      "must not be less than awards_per_round"},
+    {HUANCUI, "certificate_prefix", "\"HC-SX\"", "not_certificate_prefix",
+     "应由大写字母和数字组成，以字母开头（如 LSGJ）",
+     "must be capital letters and digits, a letter first (e.g. LSGJ)"},
     {LANSHAN, "rubric",
      "[{\"criterion\": \"a\", \"label\": \"甲\", \"label_en\": \"A\", \"weight\": 0, "
      "\"gate\": true, \"max_score\": 10}, {\"criterion\": \"b\", \"label\": \"乙\", "
@@ -601,8 +609,9 @@ static void test_review_members(void)
     CHECK_EQ_INT(v.review_experts, 5);
     CHECK_EQ_INT(v.review_disagreement_stdev, 15);
     CHECK_EQ_INT(v.shortlist_size, -1);
-    CHECK_EQ_INT(v.rubric[0].max_score, 0);   /* the gate */
-    CHECK_EQ_INT(v.rubric[1].max_score, 100); /* absent: 100 */
+    CHECK(strcmp(v.certificate_prefix, "JX") == 0); /* absent */
+    CHECK_EQ_INT(v.rubric[0].max_score, 0);         /* the gate */
+    CHECK_EQ_INT(v.rubric[1].max_score, 100);       /* absent: 100 */
 
     pol = mutated(HUANCUI, "shortlist_size", "5");
     json_object_set_new(pol, "review_experts", json_integer(7));
@@ -621,6 +630,12 @@ static void test_review_members(void)
     pol = mutated(LANSHAN, "shortlist_size", "null");
     CHECK_EQ_INT(policy_from_json(pol, &v), APP_OK);
     CHECK_EQ_INT(v.shortlist_size, -1);
+    json_decref(pol);
+
+    /* a certificate prefix of 16 */
+    pol = mutated(HUANCUI, "certificate_prefix", "\"HCSX2027ABCDEFGH\"");
+    CHECK_EQ_INT(policy_from_json(pol, &v), APP_OK);
+    CHECK(strcmp(v.certificate_prefix, "HCSX2027ABCDEFGH") == 0);
     json_decref(pol);
 }
 
@@ -763,7 +778,7 @@ static void test_strings_count_code_points(void)
 
 static void test_member_table(void)
 {
-    CHECK_EQ_INT(policy_members_count, 43);
+    CHECK_EQ_INT(policy_members_count, 44);
     for (size_t i = 0; i < policy_members_count; i++) {
         CHECK(policy_member_find(policy_members[i].name) == &policy_members[i]);
         CHECK(policy_members[i].min <= policy_members[i].max ||
