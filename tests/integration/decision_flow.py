@@ -43,6 +43,20 @@ def huancui_deciding(api, factory, n=3, *, awards=2, **changes):
     return _shortlisted(api, factory, w, n)
 
 
+def lanshan_deciding(api, factory, n=2, *, awards=2, **changes):
+    """A 岚山-based programme without a public vote (so the freeze takes the
+    round straight to deciding), its office user, a leader and a round in
+    phase deciding with `n` nominations on its frozen shortlist."""
+    policy = dict(unit_publicity_required=False, unit_publicity_min_workdays=None,
+                  review_experts=1, vote_nominees=None, vote_weight=None,
+                  awards_per_round=awards)
+    policy.update(changes)
+    w = vote_flow.review_round(api, factory, qualified=n, base=LS, phase="review",
+                               programme=factory.programme(base=LS, **policy))
+    w.leader = factory.user("leader", programmes=[w.programme])
+    return _shortlisted(api, factory, w, n)
+
+
 def _shortlisted(api, factory, w, n):
     ids = [x["id"] for x in w.qualified]
     panel = review_flow.add_experts(api, factory, w.programme, 1)

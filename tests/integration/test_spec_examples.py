@@ -17,6 +17,7 @@ import pytest
 import clock_support
 import draw_support
 import conftest
+import decision_flow
 import openapi_check
 import support
 import vote_flow
@@ -298,6 +299,36 @@ def _shortlists_freeze(w, ex):
     return _req(token=sw.office.token, path={"id": sw.round["id"]})
 
 
+def _decisions_create(w, ex):
+    """The group's decision on a 岚山-based round in deciding (no vote)."""
+    world = decision_flow.lanshan_deciding(w.api, w.factory, 1, awards=1)
+    return _req(token=world.leader.token, path={"id": world.round["id"]},
+                subs={ex["meeting_date"]: w.clock.today().isoformat(),
+                      ex["selections"][0]: world.ids[0]})
+
+
+def _inspections_put(w, ex):
+    world = decision_flow.huancui_deciding(w.api, w.factory, 1, awards=1)
+    return _req(token=world.office.token, path={"id": world.ids[0]},
+                subs={ex["inspected_on"]: w.clock.today().isoformat()})
+
+
+def _notices_create(w, ex):
+    world = decision_flow.huancui_deciding(w.api, w.factory, 1, awards=1)
+    decision_flow.inspect(w.api, world, world.ids[0])
+    return _req(token=world.office.token, path={"id": world.round["id"]})
+
+
+def _approvals_create(w, ex):
+    """A 环翠-based round after its notice and the group's 审定."""
+    world = decision_flow.noticed_round(w.api, w.factory, 1, awards=1)
+    decision_flow.past_notice(world.notice)
+    w.api.post(f"/v1/rounds/{world.round['id']}/decisions", token=world.leader.token,
+               json=decision_flow.meeting(world.ids), expect=201)
+    return _req(token=world.office.token, path={"id": world.round["id"]},
+                subs={ex["approved_on"]: w.clock.today().isoformat()})
+
+
 def _transition_publicity(w, ex):
     d = _draft(w)
     nom = w.factory.nomination(d.round["id"], d.unit)
@@ -363,6 +394,10 @@ SETUPS = {
     ("api", "skill_tests_put"): _skill_tests_put,
     ("api", "reviews_put"): _reviews_put,
     ("api", "shortlists_freeze"): _shortlists_freeze,
+    ("api", "decisions_create"): _decisions_create,
+    ("api", "inspections_put"): _inspections_put,
+    ("api", "notices_create"): _notices_create,
+    ("api", "approvals_create"): _approvals_create,
     ("api", "skill_tests_sheets_create"): _skill_tests_sheets_create,
     ("api", "nominations_create"): _nominations_create,
     ("api", "nominations_update"): _nominations_update,
