@@ -22,7 +22,7 @@ static const struct {
     PangoAlignment align;
 } columns[N_COLUMNS] = {
     [COL_RANK] = {"名次", 32.0, PANGO_ALIGN_CENTER},
-    [COL_NAME] = {"姓名", 52.0, PANGO_ALIGN_CENTER},
+    [COL_NAME] = {"姓名", 72.0, PANGO_ALIGN_CENTER}, /* six characters */
     [COL_EMPLOYER] = {"工作单位", 0.0, PANGO_ALIGN_LEFT},
     [COL_OCCUPATION] = {"职业（工种）", 74.0, PANGO_ALIGN_LEFT},
     [COL_SCORE] = {"得分", 40.0, PANGO_ALIGN_CENTER},

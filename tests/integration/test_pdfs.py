@@ -37,8 +37,11 @@ def fetch(api, path, token, out):
 
 
 def text_of(path):
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    """The PDF's text in reading order, without whitespace (a table cell may
+    wrap a name onto two lines)."""
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return "".join(out.split())
 
 
 def fonts_embedded(path):
