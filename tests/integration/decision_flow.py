@@ -29,16 +29,17 @@ def meeting(selections, **extra):
     return body
 
 
-def huancui_deciding(api, factory, n=3, *, awards=2, **changes):
-    """A 环翠-based programme (no skill test, one review each), its office
-    user (w.office), a leader (w.leader) and a round in phase deciding with
-    `n` nominations on its frozen shortlist (w.ids, in order)."""
+def huancui_deciding(api, factory, n=3, *, awards=2, programme=None, **changes):
+    """A 环翠-based programme (no skill test, one review each; or the
+    caller's `programme` made so), its office user (w.office), a leader
+    (w.leader) and a round in phase deciding with `n` nominations on its
+    frozen shortlist (w.ids, in order)."""
     policy = dict(unit_publicity_required=False, unit_publicity_min_workdays=None,
                   review_experts=1, skill_test=False, skill_test_weight=None,
                   awards_per_round=awards)
     policy.update(changes)
     w = vote_flow.review_round(api, factory, qualified=n, base=HC, phase="review",
-                               programme=factory.programme(base=HC, **policy))
+                               programme=programme or factory.programme(base=HC, **policy))
     w.leader = factory.user("leader", programmes=[w.programme])
     return _shortlisted(api, factory, w, n)
 
@@ -57,9 +58,16 @@ def lanshan_deciding(api, factory, n=2, *, awards=2, **changes):
     return _shortlisted(api, factory, w, n)
 
 
+# Each programme's expert (the draw takes any of the programme's experts,
+# so a second round of a programme reviews with the first one's).
+PANELS = {}
+
+
 def _shortlisted(api, factory, w, n):
     ids = [x["id"] for x in w.qualified]
-    panel = review_flow.add_experts(api, factory, w.programme, 1)
+    if w.programme not in PANELS:
+        PANELS[w.programme] = review_flow.add_experts(api, factory, w.programme, 1)
+    panel = PANELS[w.programme]
     items = review_flow.draw(api, w.office, w.round["id"])["items"]
     place = {nid: i for i, nid in enumerate(ids)}
     review_flow.review_all(api, panel, items, review_flow.rubric_of(api, w.programme),
@@ -92,7 +100,7 @@ def past_notice(notice):
 
 def noticed_round(api, factory, n=3, **kw):
     """A 环翠-based round whose `n` candidates all passed 考察 and are on a
-    published final notice (w.notice)."""
+    published final notice (w.notice); keywords as huancui_deciding's."""
     w = huancui_deciding(api, factory, n, **kw)
     for nid in w.ids:
         inspect(api, w, nid)
@@ -102,3 +110,13 @@ def noticed_round(api, factory, n=3, **kw):
 
 def phase(api, w):
     return api.get(f"/v1/rounds/{w.round['id']}", token=w.office.token, expect=200).body["phase"]
+
+
+def ratify_and_approve(api, w):
+    """After the notice's end: the group's 审定 of the whole list and the
+    district government's approval, today."""
+    api.post(f"/v1/rounds/{w.round['id']}/decisions", token=w.leader.token,
+             json=meeting(w.ids), expect=201)
+    api.post(f"/v1/rounds/{w.round['id']}/approval", token=w.office.token,
+             json={"document_no": "环政字〔2027〕9号", "approved_on": today().isoformat()},
+             expect=201)

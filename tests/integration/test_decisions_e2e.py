@@ -14,6 +14,7 @@ number."""
 
 import datetime
 import re
+import threading
 
 import pytest
 
@@ -235,3 +236,46 @@ def test_notice_end_across_a_holiday_and_a_working_weekend(api, factory):
     assert api.get(f"/v1/notices/{w.notice['id']}", expect=200).body["state"] == "open"
     clock_support.clock().set("2026-10-13T00:00:01+08:00")
     assert api.get(f"/v1/notices/{w.notice['id']}", expect=200).body["state"] == "ended"
+
+
+def test_certificate_numbers_stay_gapless_when_two_rounds_issue_at_once(api, factory):
+    """Two rounds of one programme issue in the same year at the same
+    moment: together they take 1..n of the programme's sequence for the
+    year, each round a block, no number twice, none skipped."""
+    code = factory.programme(base=df.HC, unit_publicity_required=False,
+                             unit_publicity_min_workdays=None, review_experts=1,
+                             skill_test=False, skill_test_weight=None, awards_per_round=3,
+                             cycle_years=1)
+    a = df.noticed_round(api, factory, 3, programme=code)
+    clk = clock_support.clock()
+    clk.set(datetime.date.fromisoformat(a.notice["ends_on"]) + datetime.timedelta(days=400))
+    b = df.noticed_round(api, factory, 3, programme=code)
+    assert b.round["year"] == a.round["year"] + 1
+    df.past_notice(b.notice)
+    a.leader = factory.user("leader", programmes=[code])
+    for w in (a, b):
+        df.ratify_and_approve(api, w)
+
+    results = {}
+    barrier = threading.Barrier(2)
+
+    def issue(w):
+        barrier.wait()
+        results[w.round["id"]] = api.post(f"/v1/rounds/{w.round['id']}/recognitions",
+                                          token=w.office.token, expect=201).body["items"]
+
+    threads = [threading.Thread(target=issue, args=(w,)) for w in (a, b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    year = df.today().year
+    seqs = {}
+    for w in (a, b):
+        numbers = [c["certificate_number"] for c in results[w.round["id"]]]
+        assert all(n.startswith(f"HCSX-{year}-") for n in numbers), numbers
+        seqs[w.round["id"]] = [int(n.rsplit("-", 1)[1]) for n in numbers]
+    every = sorted(seqs[a.round["id"]] + seqs[b.round["id"]])
+    assert every == [1, 2, 3, 4, 5, 6]
+    for s in seqs.values():
+        assert s == list(range(s[0], s[0] + len(s)))  # each round a block
