@@ -17,6 +17,7 @@ JX_PACKAGES=(
     build-essential meson ninja-build pkg-config
     libulfius-dev libjansson-dev libpq-dev libhiredis-dev libjwt-dev
     libsodium-dev libxlsxwriter-dev
+    libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-cjk poppler-utils zbar-tools
     postgresql redis-server
     python3-pytest python3-requests python3-jsonschema python3-yaml python3-jwt
     curl nodejs npm clang-format git

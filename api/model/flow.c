@@ -19,6 +19,8 @@
 #define QUALIFICATION PHASE_BIT(PHASE_QUALIFICATION)
 #define REVIEW        PHASE_BIT(PHASE_REVIEW)
 #define VOTING        PHASE_BIT(PHASE_VOTING)
+#define DECIDING      PHASE_BIT(PHASE_DECIDING)
+#define NOTICE        PHASE_BIT(PHASE_NOTICE)
 
 /* clang-format off */
 const struct nomination_move flow_nomination_moves[] = {
@@ -63,6 +65,20 @@ const struct nomination_move flow_nomination_moves[] = {
     /* Fraud found after the freeze still disqualifies (岚山 第十二条（一）):
      * a nominee on the ballot leaves the vote (vote_session_withdraw). */
     {NOM_SHORTLISTED,    NOM_DISQUALIFIED,    OFFICE, REVIEW | VOTING, GUARD_NOTE_REQUIRED},
+    /* The steps after the shortlist (api/ops/decisions.c), each for the
+     * whole list at once, in the policy's order (decision_rules.h).
+     * 岚山 第五条（五）–（七）: the group decides (after the vote's final
+     * result), the decided list goes on notice, titles are issued. */
+    {NOM_SHORTLISTED,    NOM_SELECTED,        0,     VOTING | DECIDING, GUARD_BY_STEP},
+    {NOM_SHORTLISTED,    NOM_NOT_SELECTED,    0,     VOTING | DECIDING, GUARD_BY_STEP},
+    {NOM_SELECTED,       NOM_FINAL_NOTICE,    0,     DECIDING, GUARD_BY_STEP},
+    /* 环翠 第十条（五）（六）: after 考察 the proposed list goes on notice
+     * (a failed 考察 leaves it); the group's 审定 may leave one out. */
+    {NOM_SHORTLISTED,    NOM_FINAL_NOTICE,    0,     DECIDING, GUARD_BY_STEP},
+    {NOM_FINAL_NOTICE,   NOM_NOT_SELECTED,    0,     NOTICE, GUARD_BY_STEP},
+    /* An upheld objection (api/ops/objections.c) takes the candidate off. */
+    {NOM_FINAL_NOTICE,   NOM_OBJECTION_UPHELD, 0,    NOTICE, GUARD_BY_STEP},
+    {NOM_FINAL_NOTICE,   NOM_RECOGNIZED,      0,     NOTICE, GUARD_BY_STEP},
 };
 
 const struct round_move flow_round_moves[] = {
@@ -77,6 +93,12 @@ const struct round_move flow_round_moves[] = {
      * to deciding. */
     {PHASE_REVIEW,        PHASE_VOTING,        0,      GUARD_SHORTLIST_FREEZE},
     {PHASE_REVIEW,        PHASE_DECIDING,      0,      GUARD_SHORTLIST_FREEZE},
+    /* The group's decision once the vote has its final result (岚山); the
+     * notice's publication; the recognition, which concludes the round
+     * (read-only from then on). */
+    {PHASE_VOTING,        PHASE_DECIDING,      0,      GUARD_BY_STEP},
+    {PHASE_DECIDING,      PHASE_NOTICE,        0,      GUARD_BY_STEP},
+    {PHASE_NOTICE,        PHASE_CONCLUDED,     0,      GUARD_BY_STEP},
 };
 /* clang-format on */
 

@@ -36,6 +36,11 @@
  * round's nominations at once; no role takes it through /transitions, so
  * its row has roles 0. */
 #define GUARD_SHORTLIST_FREEZE (1u << 11)
+/* Taken only by a step after the shortlist (api/ops/decisions.c: the
+ * decision, the notice, the 审定, the recognition; api/ops/objections.c:
+ * an upheld objection), in the order the round's policy sets
+ * (decision_rules.h); roles 0. */
+#define GUARD_BY_STEP (1u << 12)
 
 struct nomination_move {
     enum nomination_state from, to;

@@ -124,13 +124,13 @@
  * (also the database CHECK on a nomination's publicity_workdays). */
 #define POLICY_WORKDAYS_MAX 60
 /* Review members: the panel size's bound and defaults, a criterion's top score. */
-#define POLICY_REVIEW_EXPERTS_MAX     50
-#define POLICY_REVIEW_EXPERTS_DEFAULT 5
-#define POLICY_DISAGREEMENT_DEFAULT   15
-#define POLICY_CERTIFICATE_PREFIX_MAX 16
+#define POLICY_REVIEW_EXPERTS_MAX         50
+#define POLICY_REVIEW_EXPERTS_DEFAULT     5
+#define POLICY_DISAGREEMENT_DEFAULT       15
+#define POLICY_CERTIFICATE_PREFIX_MAX     16
 #define POLICY_CERTIFICATE_PREFIX_DEFAULT "JX"
-#define POLICY_MAX_SCORE_MAX          1000
-#define POLICY_MAX_SCORE_DEFAULT      100
+#define POLICY_MAX_SCORE_MAX              1000
+#define POLICY_MAX_SCORE_DEFAULT          100
 
 enum policy_type {
     POLICY_STRING = 0, /* min..max code points */

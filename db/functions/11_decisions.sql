@@ -50,10 +50,13 @@ $$;
 CREATE OR REPLACE FUNCTION round_step_facts(round uuid) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
+        'programme_name', (SELECT p.name FROM rounds r JOIN programmes p ON p.id = r.programme_id
+                            WHERE r.id = round),
         'decided', EXISTS (SELECT 1 FROM decisions d WHERE d.round_id = round
                                                        AND d.step = 'decision'),
-        'candidates', (SELECT count(*) FROM nominations n
-                        WHERE n.round_id = round AND n.state = 'shortlisted'),
+        -- 考察 is complete when some candidate was inspected and no
+        -- candidate still on the shortlist lacks findings.
+        'inspections', (SELECT count(*) FROM inspections i WHERE i.round_id = round),
         'uninspected', (SELECT count(*) FROM nominations n
                          WHERE n.round_id = round AND n.state = 'shortlisted'
                            AND NOT EXISTS (SELECT 1 FROM inspections i
@@ -329,7 +332,8 @@ BEGIN
                               recognized_on, issued_by, issued_at)
     SELECT n.id, round, r.programme_id, n.id_number_hash, title, n.name,
            coalesce(n.employer_name, (SELECT u.name FROM units u WHERE u.id = n.unit_id)),
-           n.occupation, numbers[x.pos], year, first_seq + x.pos::int - 1, certificate_code(),
+           n.occupation, numbers[x.pos::int], recognitions_issue.year,
+           first_seq + x.pos::int - 1, certificate_code(),
            recognized_on, actor_id, at
       FROM unnest(ids) WITH ORDINALITY AS x (id, pos)
       JOIN nominations n ON n.id = x.id

@@ -17,6 +17,7 @@ import pytest
 import clock_support
 import draw_support
 import conftest
+import decision_flow
 import openapi_check
 import support
 import vote_flow
@@ -300,7 +301,6 @@ def _shortlists_freeze(w, ex):
 
 def _noticed(w):
     """A 环翠-based round with two candidates on a published final notice."""
-    import decision_flow
     return decision_flow.noticed_round(w.api, w.factory, 2)
 
 
@@ -319,6 +319,36 @@ def _objections_transition(w, ex):
     items = w.api.get(f"/v1/notices/{nw.notice['id']}/objections", token=nw.office.token,
                       expect=200).body["items"]
     return _req(token=nw.office.token, path={"id": items[0]["id"]})
+
+
+def _decisions_create(w, ex):
+    """The group's decision on a 岚山-based round in deciding (no vote)."""
+    world = decision_flow.lanshan_deciding(w.api, w.factory, 1, awards=1)
+    return _req(token=world.leader.token, path={"id": world.round["id"]},
+                subs={ex["meeting_date"]: w.clock.today().isoformat(),
+                      ex["selections"][0]: world.ids[0]})
+
+
+def _inspections_put(w, ex):
+    world = decision_flow.huancui_deciding(w.api, w.factory, 1, awards=1)
+    return _req(token=world.office.token, path={"id": world.ids[0]},
+                subs={ex["inspected_on"]: w.clock.today().isoformat()})
+
+
+def _notices_create(w, ex):
+    world = decision_flow.huancui_deciding(w.api, w.factory, 1, awards=1)
+    decision_flow.inspect(w.api, world, world.ids[0])
+    return _req(token=world.office.token, path={"id": world.round["id"]})
+
+
+def _approvals_create(w, ex):
+    """A 环翠-based round after its notice and the group's 审定."""
+    world = decision_flow.noticed_round(w.api, w.factory, 1, awards=1)
+    decision_flow.past_notice(world.notice)
+    w.api.post(f"/v1/rounds/{world.round['id']}/decisions", token=world.leader.token,
+               json=decision_flow.meeting(world.ids), expect=201)
+    return _req(token=world.office.token, path={"id": world.round["id"]},
+                subs={ex["approved_on"]: w.clock.today().isoformat()})
 
 
 def _transition_publicity(w, ex):
@@ -388,6 +418,10 @@ SETUPS = {
     ("api", "shortlists_freeze"): _shortlists_freeze,
     ("api", "objections_create"): _objections_create,
     ("api", "objections_transition"): _objections_transition,
+    ("api", "decisions_create"): _decisions_create,
+    ("api", "inspections_put"): _inspections_put,
+    ("api", "notices_create"): _notices_create,
+    ("api", "approvals_create"): _approvals_create,
     ("api", "skill_tests_sheets_create"): _skill_tests_sheets_create,
     ("api", "nominations_create"): _nominations_create,
     ("api", "nominations_update"): _nominations_update,

@@ -310,14 +310,15 @@ def programme_with_vote(factory, vote_nominees=3, base="lanshan-craftsman"):
 
 
 def review_round(api, factory, *, qualified=3, others=0, vote_nominees=3,
-                 base="lanshan-craftsman", phase="voting"):
+                 base="lanshan-craftsman", phase="voting", programme=None):
     """A programme, its office user (w.office) and a round (w.round) with
     `qualified` qualified nominations (w.qualified) and `others` rejected
     ones (w.others), moved to `phase`: `qualification`, `review`, or
     `voting` (the default: reviewed and frozen as the shortlist, which is
-    the head of w.qualified, its ids in w.shortlist; vote_nominees set)."""
+    the head of w.qualified, its ids in w.shortlist; vote_nominees set).
+    `programme`: the caller's own programme of `base` instead of a new one."""
     w = types.SimpleNamespace()
-    w.programme = programme_with_vote(factory, vote_nominees, base)
+    w.programme = programme or programme_with_vote(factory, vote_nominees, base)
     w.office = factory.office(w.programme)
     w.round = factory.round(w.programme, w.office, phase="accepting")
     w.unit = factory.user("unit")

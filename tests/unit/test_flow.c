@@ -26,8 +26,10 @@ static void test_nomination_rows(void)
 
         CHECKF(m->from != m->to, "row %zu moves to itself", i);
         CHECKF(m->from < NOM__COUNT && m->to < NOM__COUNT, "row %zu: bad state", i);
-        /* roles 0 only for the shortlist's freeze, which no role takes alone */
-        CHECKF((m->roles != 0) != ((m->guards & GUARD_SHORTLIST_FREEZE) != 0), "row %zu: roles", i);
+        /* roles 0 only for the shortlist's freeze and the steps after it,
+         * which no role takes alone */
+        CHECKF((m->roles != 0) != ((m->guards & (GUARD_SHORTLIST_FREEZE | GUARD_BY_STEP)) != 0),
+               "row %zu: roles", i);
         CHECKF(m->phases != 0, "row %zu: no phase", i);
         CHECKF((m->phases & ~((1u << PHASE__COUNT) - 1)) == 0, "row %zu: bad phase bit", i);
         for (size_t j = 0; j < i; j++) {
@@ -44,7 +46,8 @@ static void test_round_rows(void)
         const struct round_move *m = &flow_round_moves[i];
 
         CHECKF(m->from != m->to, "row %zu moves to itself", i);
-        CHECKF((m->roles != 0) != ((m->guards & GUARD_SHORTLIST_FREEZE) != 0), "row %zu: roles", i);
+        CHECKF((m->roles != 0) != ((m->guards & (GUARD_SHORTLIST_FREEZE | GUARD_BY_STEP)) != 0),
+               "row %zu: roles", i);
         /* Phases only go forward. */
         CHECKF(m->to > m->from, "row %zu goes back", i);
         for (size_t j = 0; j < i; j++) {
