@@ -40,6 +40,7 @@ struct api_config {
     long token_ttl;
     const char *cors_origin;
     const char *vote_url;         /* jiangxin-vote base URL; NULL: sessions are not pushed */
+    const char *public_url;       /* the API's public base URL (certificate QR codes) */
     const char *test_clock;       /* JIANGXIN_TEST_CLOCK (clock.h); NULL: off */
     const char *trusted_proxies;  /* JIANGXIN_TRUSTED_PROXIES (client_ip.h) */
     long hash_concurrency;        /* password hashes running at once */

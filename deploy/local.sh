@@ -942,6 +942,8 @@ cmd_test() {
     local -a san_envs=(
         "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0${JIANGXIN_TEST_ASAN_EXTRA:+:$JIANGXIN_TEST_ASAN_EXTRA}"
         "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=0"
+        # cairo's and fontconfig's own leaks (PDFs), with reasons in the file
+        "LSAN_OPTIONS=print_suppressions=0:suppressions=$JX_ROOT/tests/lsan.supp"
     )
     local dump1=$T_TMP/dump1.sql dump2=$T_TMP/dump2.sql bin
     bin=$(jx_pg_bin)

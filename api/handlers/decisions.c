@@ -7,7 +7,12 @@
  */
 #include "ops/decisions.h"
 
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
 #include "handlers.h"
+#include "ops/documents.h"
 
 /* A write through `op` on the path's {id}: one transaction, the answer
  * recorded under the Idempotency-Key, `status` with the resource. */
@@ -126,4 +131,82 @@ enum app_err certificates_verify(struct http_call *call, struct problem *p)
     }
     json_decref(obj);
     return p->err;
+}
+
+/* A PDF built by `render` (with `arg`) into a buffer, answered as
+ * application/pdf. */
+static enum app_err reply_pdf(struct http_call *call,
+                              enum app_err (*render)(const struct op_ctx *,
+                                                     const char *,
+                                                     const char *,
+                                                     struct textbuf *,
+                                                     struct problem *),
+                              const char *arg,
+                              struct problem *p)
+{
+    struct op_ctx ctx;
+    struct db *db = api_db(p);
+    struct textbuf b = {0};
+    char *bytes;
+    size_t len;
+
+    if (db == NULL) {
+        return p->err;
+    }
+    api_op_ctx(call, db, &ctx);
+    if (render(&ctx, http_param(call, "id"), arg, &b, p) == APP_OK) {
+        if ((bytes = textbuf_take(&b, &len)) == NULL) {
+            return ops_internal(p);
+        }
+        http_reply_text_take(call, 200, "application/pdf", bytes, len);
+    }
+    textbuf_free(&b);
+    return p->err;
+}
+
+enum app_err certificates_pdf(struct http_call *call, struct problem *p)
+{
+    const struct api_config *cfg = ((const struct api_ctx *)call->app)->cfg;
+    char base[300];
+
+    /* Without JIANGXIN_PUBLIC_URL: the address the service listens on. */
+    if (cfg->public_url != NULL) {
+        snprintf(base, sizeof(base), "%s", cfg->public_url);
+        for (size_t n = strlen(base); n > 0 && base[n - 1] == '/'; n--) {
+            base[n - 1] = '\0';
+        }
+    } else {
+        snprintf(base, sizeof(base), "http://%s", cfg->listen);
+    }
+    return reply_pdf(call, certificate_pdf, base, p);
+}
+
+static enum app_err notice_pdf_of(const struct op_ctx *ctx,
+                                  const char *id,
+                                  const char *unused,
+                                  struct textbuf *out,
+                                  struct problem *p)
+{
+    (void)unused;
+    return notice_pdf(ctx, id, out, p);
+}
+
+static enum app_err result_list_pdf_of(const struct op_ctx *ctx,
+                                       const char *id,
+                                       const char *unused,
+                                       struct textbuf *out,
+                                       struct problem *p)
+{
+    (void)unused;
+    return result_list_pdf(ctx, id, out, p);
+}
+
+enum app_err notices_pdf(struct http_call *call, struct problem *p)
+{
+    return reply_pdf(call, notice_pdf_of, NULL, p);
+}
+
+enum app_err result_lists_pdf(struct http_call *call, struct problem *p)
+{
+    return reply_pdf(call, result_list_pdf_of, NULL, p);
 }
