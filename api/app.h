@@ -48,6 +48,9 @@ struct api_config {
     long signin_delay_max;        /* seconds: the doubling delay's cap */
     long signin_address_failures; /* an address's budget of failed sign-ins ... */
     long signin_address_window;   /* ... regained over this many seconds */
+    long objection_limit;         /* objections one address may file ... */
+    long objection_status_limit;  /* ... status checks it may make ... */
+    long objection_window;        /* ... per this many seconds (ops/public_limit.h) */
 };
 
 struct api_ctx {

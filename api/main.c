@@ -91,6 +91,15 @@ static const struct config_var serve_vars[] = {
     {"JIANGXIN_SIGNIN_ADDRESS_WINDOW", CONFIG_INT, false, "600", 1, 86400,
      offsetof(struct api_config, signin_address_window),
      "seconds in which an address's failure budget is regained", NULL},
+    {"JIANGXIN_OBJECTION_LIMIT", CONFIG_INT, false, "5", 1, 10000,
+     offsetof(struct api_config, objection_limit),
+     "objections one client address may file per JIANGXIN_OBJECTION_WINDOW", NULL},
+    {"JIANGXIN_OBJECTION_STATUS_LIMIT", CONFIG_INT, false, "30", 1, 100000,
+     offsetof(struct api_config, objection_status_limit),
+     "objection status checks one client address may make per JIANGXIN_OBJECTION_WINDOW", NULL},
+    {"JIANGXIN_OBJECTION_WINDOW", CONFIG_INT, false, "3600", 1, 86400,
+     offsetof(struct api_config, objection_window),
+     "seconds in which an address's objection budgets are regained", NULL},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -299,6 +299,28 @@ def _shortlists_freeze(w, ex):
     return _req(token=sw.office.token, path={"id": sw.round["id"]})
 
 
+def _noticed(w):
+    """A 环翠-based round with two candidates on a published final notice."""
+    return decision_flow.noticed_round(w.api, w.factory, 2)
+
+
+def _objections_create(w, ex):
+    nw = _noticed(w)
+    return _req(token=None, path={"id": nw.notice["id"]},
+                headers={"X-Forwarded-For": vote_flow.random_ip()})
+
+
+def _objections_transition(w, ex):
+    """An objection just received against the notice's first entry."""
+    nw = _noticed(w)
+    w.api.post(f"/v1/notices/{nw.notice['id']}/objections", expect=201,
+               json=_api_example("objections_create"),
+               headers={"X-Forwarded-For": vote_flow.random_ip()})
+    items = w.api.get(f"/v1/notices/{nw.notice['id']}/objections", token=nw.office.token,
+                      expect=200).body["items"]
+    return _req(token=nw.office.token, path={"id": items[0]["id"]})
+
+
 def _decisions_create(w, ex):
     """The group's decision on a 岚山-based round in deciding (no vote)."""
     world = decision_flow.lanshan_deciding(w.api, w.factory, 1, awards=1)
@@ -394,6 +416,8 @@ SETUPS = {
     ("api", "skill_tests_put"): _skill_tests_put,
     ("api", "reviews_put"): _reviews_put,
     ("api", "shortlists_freeze"): _shortlists_freeze,
+    ("api", "objections_create"): _objections_create,
+    ("api", "objections_transition"): _objections_transition,
     ("api", "decisions_create"): _decisions_create,
     ("api", "inspections_put"): _inspections_put,
     ("api", "notices_create"): _notices_create,
