@@ -50,6 +50,8 @@ struct api_config {
     long signin_address_window;   /* ... regained over this many seconds */
     long objection_limit;         /* objections one address may file ... */
     long objection_status_limit;  /* ... status checks it may make ... */
+    long certificate_limit;       /* certificate checks one address may make ... */
+    long certificate_window;      /* ... per this many seconds */
     long objection_window;        /* ... per this many seconds (ops/public_limit.h) */
 };
 

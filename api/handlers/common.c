@@ -14,12 +14,14 @@
 
 #include "app.h"
 #include "civil_time.h"
+#include "client_ip.h"
 #include "clock.h"
 #include "handlers.h"
 #include "json_fields.h"
 #include "log.h"
 #include "ops/calendar.h"
 #include "ops/ops.h"
+#include "ops/public_limit.h"
 #include "ops/scope.h"
 #include "store/idem_store.h"
 #include "uuid.h"
@@ -327,4 +329,21 @@ bool api_parse_long(const char *s, long lo, long hi, long *ret)
     }
     *ret = v;
     return true;
+}
+
+enum app_err api_public_limit(struct http_call *call,
+                              const struct op_ctx *ctx,
+                              const char *scope,
+                              long capacity,
+                              long window_seconds,
+                              struct problem *p)
+{
+    const struct api_ctx *app = call->app;
+    char peer[CLIENT_IP_TEXT_MAX], address[CLIENT_IP_TEXT_MAX];
+
+    if (!http_peer_address(call, peer, sizeof(peer)) ||
+        !client_ip_resolve(&app->trusted, peer, http_header(call, "X-Forwarded-For"), address)) {
+        return ops_internal(p);
+    }
+    return public_limit_take(ctx, scope, address, (int)capacity, (int)window_seconds, p);
 }

@@ -102,6 +102,16 @@ enum app_err api_attachment_send(struct http_call *call,
                                  const char *id,
                                  struct problem *p);
 
+/* One request of the client's address (the peer, or X-Forwarded-For from
+ * a trusted proxy) from the public rate limit's bucket of `scope`
+ * (ops/public_limit.h): before the request's transaction; 429 when full. */
+enum app_err api_public_limit(struct http_call *call,
+                              const struct op_ctx *ctx,
+                              const char *scope,
+                              long capacity,
+                              long window_seconds,
+                              struct problem *p);
+
 /* Idempotency-Key handling for creating POSTs. */
 struct idem_state {
     bool active;

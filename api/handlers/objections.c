@@ -13,27 +13,7 @@
 #include <stdio.h>
 
 #include "app.h"
-#include "client_ip.h"
 #include "handlers.h"
-#include "ops/public_limit.h"
-
-/* One request of the client's address from the bucket of `scope`. */
-static enum app_err take(struct http_call *call,
-                         const struct op_ctx *ctx,
-                         const char *scope,
-                         long capacity,
-                         struct problem *p)
-{
-    const struct api_ctx *app = call->app;
-    char peer[CLIENT_IP_TEXT_MAX], address[CLIENT_IP_TEXT_MAX];
-
-    if (!http_peer_address(call, peer, sizeof(peer)) ||
-        !client_ip_resolve(&app->trusted, peer, http_header(call, "X-Forwarded-For"), address)) {
-        return ops_internal(p);
-    }
-    return public_limit_take(ctx, scope, address, (int)capacity, (int)app->cfg->objection_window,
-                             p);
-}
 
 enum app_err objections_create(struct http_call *call, struct problem *p)
 {
@@ -48,7 +28,8 @@ enum app_err objections_create(struct http_call *call, struct problem *p)
         goto cleanup;
     }
     api_op_ctx(call, db, &ctx);
-    if (take(call, &ctx, "objections", cfg->objection_limit, p) != APP_OK ||
+    if (api_public_limit(call, &ctx, "objections", cfg->objection_limit, cfg->objection_window,
+                         p) != APP_OK ||
         (p->err = db_begin(db)) != APP_OK ||
         objection_create(&ctx, http_param(call, "id"), call->body, &obj, p) != APP_OK) {
         goto cleanup;
@@ -84,7 +65,8 @@ enum app_err objections_status(struct http_call *call, struct problem *p)
         return p->err;
     }
     api_op_ctx(call, db, &ctx);
-    if (take(call, &ctx, "objection-status", cfg->objection_status_limit, p) != APP_OK) {
+    if (api_public_limit(call, &ctx, "objection-status", cfg->objection_status_limit,
+                         cfg->objection_window, p) != APP_OK) {
         return p->err;
     }
     if (code == NULL) {

@@ -279,3 +279,24 @@ def test_certificate_numbers_stay_gapless_when_two_rounds_issue_at_once(api, fac
     assert every == [1, 2, 3, 4, 5, 6]
     for s in seqs.values():
         assert s == list(range(s[0], s[0] + len(s)))  # each round a block
+
+
+def test_certificate_checks_are_rate_limited_per_address(api, factory):
+    """Guessing codes costs: 60 checks an hour from one address (the
+    default), right or wrong; another address is not affected."""
+    w = df.noticed_round(api, factory, 1, awards=1)
+    df.past_notice(w.notice)
+    df.ratify_and_approve(api, w)
+    c = api.post(f"/v1/rounds/{w.round['id']}/recognitions", token=w.office.token,
+                 expect=201).body["items"][0]
+    guesser, other = vote_flow.random_ip(), vote_flow.random_ip()
+    path = f"/v1/certificates/{c['certificate_number']}"
+    for i in range(60):
+        api.get(f"{path}?code=2222222{i % 8 + 2}", headers={"X-Forwarded-For": guesser},
+                expect=(200, 404))
+    r = api.get(f"{path}?code={c['verification_code']}", headers={"X-Forwarded-For": guesser},
+                expect=429)
+    assert r.body["code"] == "rate_limited" and int(r.headers["Retry-After"]) >= 1
+    ok = api.get(f"{path}?code={c['verification_code']}", headers={"X-Forwarded-For": other},
+                 expect=200).body
+    assert ok["certificate_number"] == c["certificate_number"]
