@@ -738,10 +738,10 @@ enum app_err recognitions_issue(const struct op_ctx *ctx,
                      "no one on the notice is left to recognise");
         goto cleanup;
     }
-    /* Numbers continue the programme's sequence for the year of issue. */
+    /* Numbers continue the prefix's sequence for the year of issue. */
     date_split(ctx->today, &year, &month, &mday);
-    if ((err = decision_store_take_seq(ctx->db, s.round.id, year, (int)json_array_size(ids),
-                                       &first)) != APP_OK) {
+    if ((err = decision_store_take_seq(ctx->db, s.pol.p.certificate_prefix, year,
+                                       (int)json_array_size(ids), &first)) != APP_OK) {
         ops_store_problem(err, p);
         goto cleanup;
     }

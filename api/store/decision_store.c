@@ -76,9 +76,7 @@ const struct db_statement decision_store_statements[] = {
      "   'recorded_at', api_ts(a.recorded_at))::text"
      "  FROM round_approvals a WHERE a.round_id = $1::uuid"},
     {"decision_store_candidates", "SELECT to_json(recognition_candidates($1::uuid))::text"},
-    {"decision_store_take_seq",
-     "SELECT certificate_sequence_take(r.programme_id, $2::int, $3::int)::text"
-     "  FROM rounds r WHERE r.id = $1::uuid"},
+    {"decision_store_take_seq", "SELECT certificate_sequence_take($1, $2::int, $3::int)::text"},
     {"decision_store_issue",
      "SELECT recognitions_issue($1::uuid, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid),"
      "  ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), $4::int, $5::int, $6, $7::date,"
@@ -213,10 +211,10 @@ enum app_err decision_store_candidates(struct db *db, const char *round_id, char
 }
 
 enum app_err
-decision_store_take_seq(struct db *db, const char *round_id, int year, int n, long long *ret_first)
+decision_store_take_seq(struct db *db, const char *prefix, int year, int n, long long *ret_first)
 {
     char y[16], count[16], *text = NULL;
-    const char *params[] = {round_id, y, count};
+    const char *params[] = {prefix, y, count};
     enum app_err err;
 
     snprintf(y, sizeof(y), "%d", year);

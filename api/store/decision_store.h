@@ -95,9 +95,10 @@ enum app_err decision_store_approval(struct db *db, const char *round_id, char *
 /* recognition_candidates(): the ids to recognise, a JSON array. */
 enum app_err decision_store_candidates(struct db *db, const char *round_id, char **ret);
 
-/* Takes n numbers of the round's programme's sequence for `year`; the first. */
+/* Takes n numbers of the sequence of certificate `prefix` for `year`; the
+ * first. The sequence row stays locked until the transaction ends. */
 enum app_err
-decision_store_take_seq(struct db *db, const char *round_id, int year, int n, long long *ret_first);
+decision_store_take_seq(struct db *db, const char *prefix, int year, int n, long long *ret_first);
 
 struct recognition_write {
     const char *round_id;

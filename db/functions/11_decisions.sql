@@ -304,15 +304,15 @@ LANGUAGE sql STABLE AS $$
      WHERE t.round_id = round AND n.state = 'final_notice'
 $$;
 
--- Takes `n` numbers of programme `prog`'s sequence for `year` and returns
+-- Takes `n` numbers of the sequence of `prefix` for `year` and returns
 -- the first. The sequence row stays locked until the caller commits or
 -- rolls back, so numbers are gapless and two issues queue.
-CREATE OR REPLACE FUNCTION certificate_sequence_take(prog uuid, year integer, n integer)
+CREATE OR REPLACE FUNCTION certificate_sequence_take(prefix text, year integer, n integer)
 RETURNS integer
 LANGUAGE sql VOLATILE AS $$
-    INSERT INTO certificate_sequences AS s (programme_id, year, last_seq)
-    VALUES (prog, year, n)
-    ON CONFLICT (programme_id, year) DO UPDATE SET last_seq = s.last_seq + n
+    INSERT INTO certificate_sequences AS s (prefix, year, last_seq)
+    VALUES (prefix, year, n)
+    ON CONFLICT (prefix, year) DO UPDATE SET last_seq = s.last_seq + n
     RETURNING s.last_seq - n + 1
 $$;
 

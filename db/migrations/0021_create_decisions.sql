@@ -151,14 +151,17 @@ CREATE TABLE round_approvals (
     recorded_at  timestamptz NOT NULL
 );
 
--- Certificate numbers are gapless per programme and year: the row is
--- locked by the issuing transaction, so a rolled-back issue gives its
--- numbers back and two rounds issuing at once queue.
+-- Certificate numbers are gapless per prefix and year (a programme's
+-- policy names its prefix: LSGJ, HCSX): the row is locked by the issuing
+-- transaction, so a rolled-back issue gives its numbers back and two
+-- rounds issuing at once queue. Keyed by the prefix, not the programme,
+-- so two programmes given the same prefix share one sequence and a
+-- number is never issued twice.
 CREATE TABLE certificate_sequences (
-    programme_id  uuid NOT NULL REFERENCES programmes (id),
-    year          integer NOT NULL CHECK (year BETWEEN 1900 AND 9999),
-    last_seq      integer NOT NULL CHECK (last_seq >= 0),
-    PRIMARY KEY (programme_id, year)
+    prefix    text NOT NULL CHECK (prefix ~ '^[A-Z][A-Z0-9]{0,15}$'),
+    year      integer NOT NULL CHECK (year BETWEEN 1900 AND 9999),
+    last_seq  integer NOT NULL CHECK (last_seq >= 0),
+    PRIMARY KEY (prefix, year)
 );
 
 -- A recognition: the title a person holds (认定), with its certificate.
@@ -184,8 +187,7 @@ CREATE TABLE recognitions (
                             CHECK (status IN ('active', 'suspended', 'revoked')),
     issued_by           uuid REFERENCES users (id),
     issued_at           timestamptz NOT NULL,
-    version             integer NOT NULL DEFAULT 1 CHECK (version > 0),
-    UNIQUE (programme_id, certificate_year, certificate_seq)
+    version             integer NOT NULL DEFAULT 1 CHECK (version > 0)
 );
 
 CREATE INDEX recognitions_round ON recognitions (round_id);

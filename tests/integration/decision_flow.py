@@ -17,6 +17,12 @@ LS = "lanshan-craftsman"
 MEMBERS = ["组长甲", "副组长乙", "成员丙"]
 
 
+def prefix():
+    """A certificate prefix of a test programme's own: numbers are gapless
+    per prefix and year, so tests never share a sequence."""
+    return "T" + support.rand_hex(7).upper()
+
+
 def today():
     return clock_support.clock().today()
 
@@ -36,7 +42,7 @@ def huancui_deciding(api, factory, n=3, *, awards=2, programme=None, **changes):
     frozen shortlist (w.ids, in order)."""
     policy = dict(unit_publicity_required=False, unit_publicity_min_workdays=None,
                   review_experts=1, skill_test=False, skill_test_weight=None,
-                  awards_per_round=awards)
+                  awards_per_round=awards, certificate_prefix=prefix())
     policy.update(changes)
     w = vote_flow.review_round(api, factory, qualified=n, base=HC, phase="review",
                                programme=programme or factory.programme(base=HC, **policy))
@@ -50,7 +56,7 @@ def lanshan_deciding(api, factory, n=2, *, awards=2, **changes):
     phase deciding with `n` nominations on its frozen shortlist."""
     policy = dict(unit_publicity_required=False, unit_publicity_min_workdays=None,
                   review_experts=1, vote_nominees=None, vote_weight=None,
-                  awards_per_round=awards)
+                  awards_per_round=awards, certificate_prefix=prefix())
     policy.update(changes)
     w = vote_flow.review_round(api, factory, qualified=n, base=LS, phase="review",
                                programme=factory.programme(base=LS, **policy))
