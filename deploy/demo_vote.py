@@ -16,7 +16,13 @@ expert's scores from its workspace):
   there for the office and the demo leader to read, nothing is frozen;
 - the round two years back, whose vote closed three days ago: its results
   are public and its log can be downloaded and checked with
-  `jiangxin-vote verify-log`.
+  `jiangxin-vote verify-log`;
+- the round three years back, concluded: its vote closed with a final,
+  verified result, the demo leader decided (three of six), the office gave
+  the five-working-day notice and issued the titles, so its certificates
+  can be verified with curl and printed as PDFs (README: demo walkthrough).
+  It needs that year's State Council calendar (the notice counts working
+  days); without it the round stops at the decision, with a message.
 
 The demo programme's policy is a fictitious demo document (it says so), in
 force around today, and skips the unit publicity: that step counts working
@@ -182,6 +188,46 @@ def open_vote(admin, office, rnd, ids, title, closes_in_s):
     return session, cast
 
 
+def concluded_round(admin, office, unit, tokens, clocks, year):
+    """The round of `year` taken from nomination to certificates at the
+    clocks of that year. Returns (round id, recognitions) or (round id, [])
+    when the calendar lacks the year."""
+    start = datetime.datetime(year, 3, 2, 10, tzinfo=SHANGHAI)
+    clocks.set(start.timestamp())
+    rnd, ids = qualified_round(office, unit, year)
+    ids = shortlist(office, tokens, rnd, ids)
+    session, _ = open_vote(admin, office, rnd, ids, f"{year}年度岚山工匠网络投票（演示，已办结）",
+                           2 * 86400)
+    decided_at = start + datetime.timedelta(days=3)
+    clocks.set(decided_at.timestamp())
+    for _ in range(300):  # the voting service posts its final tally after the close
+        if di.must("GET", f"/v1/rounds/{rnd}/vote-results", office).get("final"):
+            break
+        time.sleep(0.2)
+    else:
+        raise SystemExit(f"demo: no final tally for session {session['id']}")
+    results = di.must("GET", f"/v1/rounds/{rnd}/vote-results", office)
+    most = [n["id"] for n in results["nominees"]][:3]
+    leader = di.login("leader", "demo-leader-pw")
+    di.must("POST", f"/v1/rounds/{rnd}/decisions", leader, {
+        "meeting_date": decided_at.date().isoformat(), "meeting_reference": f"岚山区人才工作领导小组{year}年第1次会议（演示）",
+        "members_present": ["演示组长", "演示副组长", "演示成员"], "selections": most})
+    try:
+        notice = di.call("POST", f"/v1/rounds/{rnd}/notices", office, {
+            "contact": "演示单位人才科，电话 0633-0000000（虚构）"})
+    except di.Refused as e:
+        if e.body.get("code") != "calendar_unavailable":
+            raise SystemExit(f"demo: notice of round {rnd}: {e}") from None
+        print(f"demo: round {rnd} stops after the decision: no State Council calendar for "
+              f"{e.body.get('missing_year')} (load it: jiangxin-api calendar load FILE)")
+        return rnd, []
+    ends = datetime.date.fromisoformat(notice["ends_on"])
+    clocks.set(datetime.datetime(ends.year, ends.month, ends.day, 10, tzinfo=SHANGHAI).timestamp()
+               + 86400)
+    issued = di.must("POST", f"/v1/rounds/{rnd}/recognitions", office)["items"]
+    return rnd, issued
+
+
 def offset_s(admin):
     """The API clock's offset from the system clock, in seconds."""
     return di.must("GET", "/v1/system/clock", admin)["offset_seconds"]
@@ -221,6 +267,11 @@ def main():
     tokens = experts(admin)
     leader_reads(admin)
 
+    # Three years back: a round concluded with certificates.
+    try:
+        done, issued = concluded_round(admin, office, unit, tokens, clocks, today.year - 3)
+    finally:
+        clocks.back()
     # Two years back: the round, then its vote ten days ago, closing three
     # days ago; the clocks come back to today and the vote is closed.
     try:
@@ -251,6 +302,11 @@ def main():
           f"GET {VOTE}/v1/sessions/{closed['id']}/log")
     print(f"demo: round {ranked} in review, every review in: GET /v1/rounds/{ranked}/ranking"
           " (office-vote or leader)")
+    for c in issued:
+        print(f"demo: certificate {c['certificate_number']} ({c['holder_name']}, round {done}): "
+              f"curl '{API}/v1/certificates/{c['certificate_number']}?code="
+              f"{c['verification_code']}'; PDF: GET /v1/recognitions/{c['id']}/certificate.pdf"
+              " (office-vote or leader)")
 
 
 if __name__ == "__main__":

@@ -585,9 +585,7 @@ enum app_err notice_publish(const struct op_ctx *ctx,
     snprintf(title, sizeof(title), "关于%d年度“%s”%s人选的公示", s.round.year,
              name != NULL ? name : "", s.pol.p.notice_before_decision ? "拟认定" : "拟命名");
     snprintf(text, sizeof(text),
-             "经推荐、资格审查、评审%s，现将%d年度“%s”%s人选予以公示，接受社会监督。"
-             "公示期间，对公示人选有异议的，请以书面或网上方式实名或匿名反映，"
-             "并提供必要的事实依据。",
+             "经推荐、资格审查、评审%s，现将%d年度“%s”%s人选予以公示，接受社会监督。",
              s.pol.p.notice_before_decision ? "和考察" : "和领导小组研究", s.round.year,
              name != NULL ? name : "", s.pol.p.notice_before_decision ? "拟认定" : "拟命名");
     date_format(ctx->today, today);

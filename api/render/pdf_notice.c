@@ -53,8 +53,10 @@ static void notice_flow(struct pdf_doc *d, const void *arg)
         notice_entry(d, i, &n->entries[i]);
     }
     d->y += PDF_MM(2.0);
+    /* Objections come online (anonymous allowed, a contact optional) or in
+     * writing; the notice says both. */
     text = g_markup_printf_escaped("公示时间：%s。公示期间，任何单位和个人对公示人选如有异议，"
-                                   "请以书面形式实名反映。",
+                                   "可通过网上或书面形式反映，并提供必要的事实依据。",
                                    n->period);
     pdf_flow_text(d, text, true, &body_font, PANGO_ALIGN_LEFT, 2 * body_font.size);
     g_free(text);
