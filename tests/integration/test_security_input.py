@@ -15,8 +15,10 @@ import pytest
 
 import clock_support
 import conftest
+import decision_flow
 import openapi_check
 import support
+import vote_flow
 import vote_support
 from support import etag_of, pointers
 
@@ -209,7 +211,13 @@ class Target:
 
     def __init__(self, client, path, token, body, state, headers=None):
         self.client, self.path, self._token, self.body = client, path, token, body
-        self.state, self.headers = state, headers or {}
+        self.state, self._headers = state, headers or {}
+
+    @property
+    def headers(self):
+        """A callable gives each request its own (a public route's rate
+        limit counts per client address)."""
+        return self._headers() if callable(self._headers) else self._headers
 
     @property
     def token(self):
@@ -243,6 +251,8 @@ def int_targets(api, vote, factory, clock):
     sid = str(uuid.uuid4())
     empty_year = 2990
     start = clock.today().isoformat()  # not before the nomination (issue 11)
+    noticed = decision_flow.noticed_round(api, factory, 1, awards=1)
+    notice_id = noticed.notice["id"]
     prog_state = lambda: _status(api, f"/v1/programmes/{code}", admin)  # noqa: E731
     return {
         ("POST", "/v1/programmes"): Target(
@@ -303,6 +313,12 @@ def int_targets(api, vote, factory, clock):
         ("POST", "/v1/rounds/{id}/shortlist"): Target(
             api, f"/v1/rounds/{rnd['id']}/shortlist", office.token, {"size": 3},
             lambda: _status(api, f"/v1/rounds/{rnd['id']}/shortlist", office.token)),
+        # Public and rate-limited per address: each request from another one.
+        ("POST", "/v1/notices/{id}/objections"): Target(
+            api, f"/v1/notices/{notice_id}/objections", None,
+            {"entry": 1, "text": "该候选人的事迹材料与实际情况不符，请核查。"},
+            lambda: _status(api, f"/v1/notices/{notice_id}/objections", noticed.office.token),
+            lambda: {"X-Forwarded-For": vote_flow.random_ip()}),
         ("PUT", "/internal/v1/sessions/{id}"): Target(
             vote, f"/internal/v1/sessions/{sid}", vote_support.service_token,
             vote_support.session_body(),
