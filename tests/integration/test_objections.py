@@ -351,6 +351,28 @@ def test_an_open_objection_holds_the_ratification_back(api, factory):
     assert r["code"] == "notice_ended"
 
 
+def test_an_open_objection_holds_the_recognition_back_lanshan(api, factory):
+    """岚山's order: the decided list on notice; an objection still under
+    investigation after the end holds the titles back; upheld, that
+    candidate is left out of the recognition."""
+    w = df.lanshan_deciding(api, factory, 2, awards=2)
+    rid = w.round["id"]
+    api.post(f"/v1/rounds/{rid}/decisions", token=w.leader.token, json=df.meeting(w.ids),
+             expect=201)
+    w.notice = df.publish(api, w)
+    got = file(api, w.notice["id"], {"entry": 2, "text": TEXT}).body
+    o = item(api, w, got["tracking_number"])
+    move(api, w, o["id"], "investigating")
+    df.past_notice(w.notice)
+    r = api.post(f"/v1/rounds/{rid}/recognitions", token=w.office.token, expect=409).body
+    assert r["code"] == "objections_open"
+    move(api, w, o["id"], "upheld", FINDINGS)
+    issued = api.post(f"/v1/rounds/{rid}/recognitions", token=w.office.token,
+                      expect=201).body["items"]
+    assert [c["nomination_id"] for c in issued] == [w.ids[0]]
+    assert nomination(api, w, w.ids[1])["state"] == "objection_upheld"
+
+
 # ---------------------------------------------------------- authorization
 PRINCIPALS = ("admin", "office", "office_other", "leader", "leader_other", "unit", "expert",
               "finance", "auditor", "anonymous")

@@ -106,6 +106,19 @@ def test_pdfs_outside_the_roles(api, factory, concluded, who, want):
     api.get(f"/v1/rounds/{concluded.round['id']}/result-list.pdf", token=token, expect=want)
 
 
+@pytest.mark.parametrize("who", ["admin", "leader", "auditor"])
+def test_pdfs_for_the_roles_that_read_them(api, factory, concluded, who):
+    """Admin and the programme's leader print certificates; they and the
+    auditor print the result list (an auditor never a certificate)."""
+    token = {"admin": factory.admin.get(), "leader": concluded.leader.token,
+             "auditor": factory.user("auditor").token}[who]
+    c = concluded.issued[0]
+    api.get(f"/v1/recognitions/{c['id']}/certificate.pdf", token=token,
+            expect=403 if who == "auditor" else 200)
+    r = api.get(f"/v1/rounds/{concluded.round['id']}/result-list.pdf", token=token, expect=200)
+    assert r.content.startswith(b"%PDF-")
+
+
 def test_result_list_waits_for_the_conclusion(api, factory):
     w = df.huancui_deciding(api, factory, 1, awards=1)
     r = api.get(f"/v1/rounds/{w.round['id']}/result-list.pdf", token=w.office.token,
