@@ -20,6 +20,8 @@ import time
 
 import requests
 
+import support
+
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
 
@@ -45,8 +47,7 @@ class TestClock:
         self.api_url, self.vote_url = api_url.rstrip("/"), vote_url.rstrip("/")
         self.admin = (admin_user, admin_password)
         self.jwt_secret = jwt_secret
-        self.session = requests.Session()
-        self.session.trust_env = False
+        self.session = support.Session()
         self._token, self._token_at = None, 0.0
         self._lock = threading.Lock()
         self.extra = {}  # URL -> a function giving its token: extra instances kept in step

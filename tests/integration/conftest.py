@@ -50,8 +50,7 @@ class Client:
         self.base = base.rstrip("/")
         self.spec = spec
         self.name = name
-        self.session = requests.Session()
-        self.session.trust_env = False  # never a proxy for 127.0.0.1
+        self.session = support.Session()
 
     def request(self, method, path, *, token=None, check="spec", expect=None, **kw):
         headers = CaseInsensitiveDict(kw.pop("headers", None) or {})

@@ -17,10 +17,36 @@ import subprocess
 import time
 
 import pytest
+import requests
 
 IN_CI = bool(os.environ.get("CI"))
 PROGRAMMES = ("lanshan-craftsman", "huancui-chief-technician")
 ROLES = ("admin", "office", "unit", "expert", "leader", "finance", "auditor", "service")
+
+
+# The services close a connection that stayed silent for JIANGXIN_IDLE_TIMEOUT
+# (15 s by default). A client that sends on a pooled connection at that moment
+# meets "Remote end closed connection without response": the keep-alive race
+# every HTTP/1.1 client must avoid. Like a browser, ours keeps its own idle
+# limit below the server's and opens a fresh connection after a longer pause.
+IDLE_REUSE_SECONDS = 5
+
+
+class Session(requests.Session):
+    """A requests.Session for 127.0.0.1: no proxy, no stale keep-alive."""
+
+    def __init__(self):
+        super().__init__()
+        self.trust_env = False  # never a proxy for 127.0.0.1
+        self.last_used = time.monotonic()
+
+    def request(self, *args, **kw):
+        if time.monotonic() - self.last_used > IDLE_REUSE_SECONDS:
+            self.close()  # drops the pooled connections; the next request opens one
+        try:
+            return super().request(*args, **kw)
+        finally:
+            self.last_used = time.monotonic()
 
 
 def need_env(name):
