@@ -249,41 +249,6 @@ BEGIN
 END
 $$;
 
--- A recognition as the office reads it (with the verification code).
-CREATE OR REPLACE FUNCTION api_recognition(r recognitions) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-    SELECT jsonb_build_object(
-        'id', r.id,
-        'nomination_id', r.nomination_id,
-        'round_id', r.round_id,
-        'programme', (SELECT p.code FROM programmes p WHERE p.id = r.programme_id),
-        'title', r.title,
-        'holder_name', r.holder_name,
-        'employer', r.employer,
-        'occupation', r.occupation,
-        'certificate_number', r.certificate_number,
-        'verification_code', r.verification_code,
-        'recognized_on', r.recognized_on,
-        'status', r.status,
-        'issued_by', (SELECT u.username FROM users u WHERE u.id = r.issued_by),
-        'issued_at', api_ts(r.issued_at),
-        'version', r.version)
-$$;
-
--- What anyone holding the number and the code may read: public fields.
-CREATE OR REPLACE FUNCTION api_certificate(r recognitions) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-    SELECT jsonb_build_object(
-        'certificate_number', r.certificate_number,
-        'title', r.title,
-        'programme', (SELECT p.code FROM programmes p WHERE p.id = r.programme_id),
-        'holder_name', r.holder_name,
-        'employer', r.employer,
-        'occupation', r.occupation,
-        'recognized_on', r.recognized_on,
-        'status', r.status)
-$$;
-
 -- 8 characters of a 32-letter alphabet without 0, 1, I and O, from the
 -- server's strong random source (gen_random_uuid: 122 random bits).
 CREATE OR REPLACE FUNCTION certificate_code() RETURNS text

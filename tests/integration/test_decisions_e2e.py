@@ -120,6 +120,12 @@ def test_huancui_inspection_notice_ratification_approval_recognition(api, factor
     numbers = [c["certificate_number"] for c in issued]
     assert numbers == [f"{prefix}-{year}-001", f"{prefix}-{year}-002"]
     assert all(re.fullmatch(r"[2-9A-HJ-NP-Z]{8}", c["verification_code"]) for c in issued)
+    # 第四条: a 2-year management period from the month after recognition.
+    today = df.today()
+    start = datetime.date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    end = datetime.date(start.year + 2, start.month, 1) - datetime.timedelta(days=1)
+    assert {(c["period_start"], c["period_end"]) for c in issued} == {
+        (start.isoformat(), end.isoformat())}
     assert df.phase(api, w) == "concluded"
     assert states(api, w, w.ids) == ["recognized", "recognized", "not_selected"]
     listed = api.get(f"/v1/rounds/{rid}/recognitions", token=w.leader.token,
@@ -226,6 +232,7 @@ def test_lanshan_vote_decision_notice_recognition(api, vote, factory, db_url):
     numbers = [c["certificate_number"] for c in issued]
     assert [n[:10] for n in numbers] == [f"LSGJ-{df.today().year}-"] * 2
     assert int(numbers[1][10:]) == int(numbers[0][10:]) + 1
+    assert all(c["period_start"] is None and c["period_end"] is None for c in issued)
     assert df.phase(api, w) == "concluded"
 
 
