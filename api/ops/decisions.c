@@ -13,6 +13,7 @@
 
 #include "calendar.h"
 #include "civil_time.h"
+#include "date_rules.h"
 #include "decision_rules.h"
 #include "enums.h"
 #include "json_fields.h"
@@ -134,13 +135,15 @@ static enum app_err past_date(const struct op_ctx *ctx,
                               struct problem *p)
 {
     char ptr[64];
+    enum date_past past =
+        date_rules_past(json_string_value(json_object_get(body, member)), ctx->today, ret);
 
     snprintf(ptr, sizeof(ptr), "/%s", member);
-    if (!date_parse(json_string_value(json_object_get(body, member)), ret)) {
+    if (past == DATE_PAST_NOT_DATE) {
         return problem_field(p, APP_ERR_VALIDATION, ptr, "not_date", "须为 YYYY-MM-DD 格式的日期",
                              "must be a date YYYY-MM-DD");
     }
-    if (*ret > ctx->today) {
+    if (past == DATE_PAST_IN_FUTURE) {
         return problem_field(p, APP_ERR_VALIDATION, ptr, "date_in_future", "不能晚于今天",
                              "must not be after today");
     }
