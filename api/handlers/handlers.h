@@ -152,16 +152,37 @@ enum app_err api_reply_read_text(
     enum app_err (*op)(const struct op_ctx *, const char *, char **, struct problem *),
     struct problem *p);
 
-/* The end of every creating POST: records the answer for the
- * Idempotency-Key in the open transaction, commits, and replies 201 with
- * Location and the resource (its ETag from "version"). A failure is in p
- * (a lost database 503). Returns p->err. */
+/* The end of every write with an Idempotency-Key: records the answer for
+ * the key in the open transaction, commits, and replies `status` with the
+ * resource (its ETag from "version") and, unless `location` is NULL, its
+ * Location. A failure is in p (a lost database 503). Returns p->err. */
+enum app_err api_reply_saved(struct http_call *call,
+                             struct db *db,
+                             const struct idem_state *idem,
+                             unsigned status,
+                             const json_t *obj,
+                             const char *location,
+                             struct problem *p);
+
+/* The end of every creating POST: api_reply_saved with 201. */
 enum app_err api_reply_created(struct http_call *call,
                                struct db *db,
                                const struct idem_state *idem,
                                const json_t *obj,
                                const char *location,
                                struct problem *p);
+
+/* An op that writes the resource `id` (the path's {id}) from `body` in
+ * the caller's open transaction; *ret the resource to answer with. */
+typedef enum app_err api_write_fn(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p);
+
+/* A write through `op` on the path's {id} with the request's body: the
+ * Idempotency-Key (a replay is answered there), one transaction around
+ * the op, then api_reply_saved with `status` and no Location. Returns
+ * p->err. */
+enum app_err
+api_reply_write(struct http_call *call, api_write_fn *op, unsigned status, struct problem *p);
 
 /* Records the answer in the open transaction (no-op when no key was sent). */
 enum app_err api_idem_save(struct http_call *call,
