@@ -383,3 +383,31 @@ enum app_err api_public_limit(struct http_call *call,
     }
     return public_limit_take(ctx, scope, address, (int)capacity, (int)window_seconds, p);
 }
+
+enum app_err api_reply_lookup(struct http_call *call,
+                              const char *scope,
+                              long capacity,
+                              long window_seconds,
+                              const char *param,
+                              api_lookup_fn *op,
+                              const char *cache_control,
+                              struct problem *p)
+{
+    struct op_ctx ctx;
+    struct db *db = api_db(p);
+    json_t *obj = NULL;
+
+    if (db == NULL) {
+        return p->err;
+    }
+    api_op_ctx(call, db, &ctx);
+    if (api_public_limit(call, &ctx, scope, capacity, window_seconds, p) == APP_OK &&
+        op(&ctx, http_param(call, param), http_query(call, "code"), &obj, p) == APP_OK) {
+        if (cache_control != NULL) {
+            http_set_header(call, "Cache-Control", cache_control);
+        }
+        http_reply_json(call, 200, obj);
+    }
+    json_decref(obj);
+    return p->err;
+}

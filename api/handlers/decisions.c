@@ -77,29 +77,12 @@ enum app_err recognitions_get(struct http_call *call, struct problem *p)
     return api_reply_read(call, recognitions_list, p);
 }
 
-/* Rate-limited per client address before anything is looked up, so a
- * wrong guess costs as much as a right one. */
 enum app_err certificates_verify(struct http_call *call, struct problem *p)
 {
     const struct api_config *cfg = ((const struct api_ctx *)call->app)->cfg;
-    struct op_ctx ctx;
-    struct db *db = api_db(p);
-    json_t *obj = NULL;
 
-    if (db == NULL) {
-        return p->err;
-    }
-    api_op_ctx(call, db, &ctx);
-    if (api_public_limit(call, &ctx, "certificates", cfg->certificate_limit,
-                         cfg->certificate_window, p) != APP_OK) {
-        return p->err;
-    }
-    if (certificate_verify(&ctx, http_param(call, "number"), http_query(call, "code"), &obj, p) ==
-        APP_OK) {
-        api_reply_resource(call, 200, obj);
-    }
-    json_decref(obj);
-    return p->err;
+    return api_reply_lookup(call, "certificates", cfg->certificate_limit, cfg->certificate_window,
+                            "number", certificate_verify, NULL, p);
 }
 
 /* A PDF built by `render` (with `arg`) into a buffer, answered as

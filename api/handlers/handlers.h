@@ -112,6 +112,27 @@ enum app_err api_public_limit(struct http_call *call,
                               long window_seconds,
                               struct problem *p);
 
+/* An op that looks up a public record by its number and secret code. */
+typedef enum app_err api_lookup_fn(const struct op_ctx *ctx,
+                                   const char *number,
+                                   const char *code,
+                                   json_t **ret,
+                                   struct problem *p);
+
+/* A public lookup (a certificate, an objection) by the path's `param` and
+ * the query's `code`: one request from the rate limit of `scope`
+ * (api_public_limit) before anything is looked up, so a wrong guess costs
+ * as much as a right one; then `op`, and 200 with its object (with
+ * `cache_control` unless NULL). Returns p->err. */
+enum app_err api_reply_lookup(struct http_call *call,
+                              const char *scope,
+                              long capacity,
+                              long window_seconds,
+                              const char *param,
+                              api_lookup_fn *op,
+                              const char *cache_control,
+                              struct problem *p);
+
 /* Idempotency-Key handling for creating POSTs. */
 struct idem_state {
     bool active;
