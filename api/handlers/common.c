@@ -149,14 +149,15 @@ api_reply_stored(struct http_call *call, enum app_err err, char **text, struct p
     return p->err;
 }
 
-enum app_err api_reply_created(struct http_call *call,
-                               struct db *db,
-                               const struct idem_state *idem,
-                               const json_t *obj,
-                               const char *location,
-                               struct problem *p)
+enum app_err api_reply_saved(struct http_call *call,
+                             struct db *db,
+                             const struct idem_state *idem,
+                             unsigned status,
+                             const json_t *obj,
+                             const char *location,
+                             struct problem *p)
 {
-    enum app_err err = api_idem_save(call, db, idem, 201, obj, location);
+    enum app_err err = api_idem_save(call, db, idem, status, obj, location);
 
     if (err == APP_OK) {
         err = db_commit(db);
@@ -164,9 +165,44 @@ enum app_err api_reply_created(struct http_call *call,
     if (err != APP_OK) {
         return ops_store_problem(err, p);
     }
-    http_set_header(call, "Location", location);
-    api_reply_resource(call, 201, obj);
+    if (location != NULL) {
+        http_set_header(call, "Location", location);
+    }
+    api_reply_resource(call, status, obj);
     return APP_OK;
+}
+
+enum app_err api_reply_created(struct http_call *call,
+                               struct db *db,
+                               const struct idem_state *idem,
+                               const json_t *obj,
+                               const char *location,
+                               struct problem *p)
+{
+    return api_reply_saved(call, db, idem, 201, obj, location, p);
+}
+
+enum app_err
+api_reply_write(struct http_call *call, api_write_fn *op, unsigned status, struct problem *p)
+{
+    struct idem_state idem;
+    struct op_ctx ctx;
+    struct db *db = NULL;
+    json_t *obj = NULL;
+
+    if ((db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed ||
+        (p->err = db_begin(db)) != APP_OK) {
+        goto cleanup;
+    }
+    api_op_ctx(call, db, &ctx);
+    if (op(&ctx, http_param(call, "id"), call->body, &obj, p) == APP_OK) {
+        api_reply_saved(call, db, &idem, status, obj, NULL, p);
+    }
+
+cleanup:
+    db_rollback(db);
+    json_decref(obj);
+    return p->err;
 }
 
 bool api_is_uuid(const char *s)
@@ -346,4 +382,32 @@ enum app_err api_public_limit(struct http_call *call,
         return ops_internal(p);
     }
     return public_limit_take(ctx, scope, address, (int)capacity, (int)window_seconds, p);
+}
+
+enum app_err api_reply_lookup(struct http_call *call,
+                              const char *scope,
+                              long capacity,
+                              long window_seconds,
+                              const char *param,
+                              api_lookup_fn *op,
+                              const char *cache_control,
+                              struct problem *p)
+{
+    struct op_ctx ctx;
+    struct db *db = api_db(p);
+    json_t *obj = NULL;
+
+    if (db == NULL) {
+        return p->err;
+    }
+    api_op_ctx(call, db, &ctx);
+    if (api_public_limit(call, &ctx, scope, capacity, window_seconds, p) == APP_OK &&
+        op(&ctx, http_param(call, param), http_query(call, "code"), &obj, p) == APP_OK) {
+        if (cache_control != NULL) {
+            http_set_header(call, "Cache-Control", cache_control);
+        }
+        http_reply_json(call, 200, obj);
+    }
+    json_decref(obj);
+    return p->err;
 }

@@ -14,44 +14,6 @@
 #include "handlers.h"
 #include "ops/documents.h"
 
-/* A write through `op` on the path's {id}: one transaction, the answer
- * recorded under the Idempotency-Key, `status` with the resource. */
-static enum app_err write_op(struct http_call *call,
-                             enum app_err (*op)(const struct op_ctx *,
-                                                const char *,
-                                                const json_t *,
-                                                json_t **,
-                                                struct problem *),
-                             unsigned status,
-                             struct problem *p)
-{
-    struct idem_state idem;
-    struct op_ctx ctx;
-    struct db *db = NULL;
-    json_t *obj = NULL;
-    enum app_err err;
-
-    if ((db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed ||
-        (p->err = db_begin(db)) != APP_OK) {
-        goto cleanup;
-    }
-    api_op_ctx(call, db, &ctx);
-    if (op(&ctx, http_param(call, "id"), call->body, &obj, p) != APP_OK) {
-        goto cleanup;
-    }
-    if ((err = api_idem_save(call, db, &idem, status, obj, NULL)) != APP_OK ||
-        (err = db_commit(db)) != APP_OK) {
-        ops_store_problem(err, p);
-        goto cleanup;
-    }
-    api_reply_resource(call, status, obj);
-
-cleanup:
-    db_rollback(db);
-    json_decref(obj);
-    return p->err;
-}
-
 enum app_err decision_packs_get(struct http_call *call, struct problem *p)
 {
     return api_reply_read(call, decision_pack_get, p);
@@ -59,7 +21,7 @@ enum app_err decision_packs_get(struct http_call *call, struct problem *p)
 
 enum app_err decisions_create(struct http_call *call, struct problem *p)
 {
-    return write_op(call, decision_create, 201, p);
+    return api_reply_write(call, decision_create, 201, p);
 }
 
 enum app_err decisions_get(struct http_call *call, struct problem *p)
@@ -69,12 +31,12 @@ enum app_err decisions_get(struct http_call *call, struct problem *p)
 
 enum app_err inspections_put(struct http_call *call, struct problem *p)
 {
-    return write_op(call, inspection_put, 200, p);
+    return api_reply_write(call, inspection_put, 200, p);
 }
 
 enum app_err notices_create(struct http_call *call, struct problem *p)
 {
-    return write_op(call, notice_publish, 201, p);
+    return api_reply_write(call, notice_publish, 201, p);
 }
 
 enum app_err notices_get(struct http_call *call, struct problem *p)
@@ -102,12 +64,12 @@ enum app_err notices_index(struct http_call *call, struct problem *p)
 
 enum app_err approvals_create(struct http_call *call, struct problem *p)
 {
-    return write_op(call, approval_create, 201, p);
+    return api_reply_write(call, approval_create, 201, p);
 }
 
 enum app_err recognitions_create(struct http_call *call, struct problem *p)
 {
-    return write_op(call, recognitions_issue, 201, p);
+    return api_reply_write(call, recognitions_issue, 201, p);
 }
 
 enum app_err recognitions_get(struct http_call *call, struct problem *p)
@@ -115,29 +77,12 @@ enum app_err recognitions_get(struct http_call *call, struct problem *p)
     return api_reply_read(call, recognitions_list, p);
 }
 
-/* Rate-limited per client address before anything is looked up, so a
- * wrong guess costs as much as a right one. */
 enum app_err certificates_verify(struct http_call *call, struct problem *p)
 {
     const struct api_config *cfg = ((const struct api_ctx *)call->app)->cfg;
-    struct op_ctx ctx;
-    struct db *db = api_db(p);
-    json_t *obj = NULL;
 
-    if (db == NULL) {
-        return p->err;
-    }
-    api_op_ctx(call, db, &ctx);
-    if (api_public_limit(call, &ctx, "certificates", cfg->certificate_limit,
-                         cfg->certificate_window, p) != APP_OK) {
-        return p->err;
-    }
-    if (certificate_verify(&ctx, http_param(call, "number"), http_query(call, "code"), &obj, p) ==
-        APP_OK) {
-        api_reply_resource(call, 200, obj);
-    }
-    json_decref(obj);
-    return p->err;
+    return api_reply_lookup(call, "certificates", cfg->certificate_limit, cfg->certificate_window,
+                            "number", certificate_verify, NULL, p);
 }
 
 /* A PDF built by `render` (with `arg`) into a buffer, answered as

@@ -112,6 +112,27 @@ enum app_err api_public_limit(struct http_call *call,
                               long window_seconds,
                               struct problem *p);
 
+/* An op that looks up a public record by its number and secret code. */
+typedef enum app_err api_lookup_fn(const struct op_ctx *ctx,
+                                   const char *number,
+                                   const char *code,
+                                   json_t **ret,
+                                   struct problem *p);
+
+/* A public lookup (a certificate, an objection) by the path's `param` and
+ * the query's `code`: one request from the rate limit of `scope`
+ * (api_public_limit) before anything is looked up, so a wrong guess costs
+ * as much as a right one; then `op`, and 200 with its object (with
+ * `cache_control` unless NULL). Returns p->err. */
+enum app_err api_reply_lookup(struct http_call *call,
+                              const char *scope,
+                              long capacity,
+                              long window_seconds,
+                              const char *param,
+                              api_lookup_fn *op,
+                              const char *cache_control,
+                              struct problem *p);
+
 /* Idempotency-Key handling for creating POSTs. */
 struct idem_state {
     bool active;
@@ -152,16 +173,37 @@ enum app_err api_reply_read_text(
     enum app_err (*op)(const struct op_ctx *, const char *, char **, struct problem *),
     struct problem *p);
 
-/* The end of every creating POST: records the answer for the
- * Idempotency-Key in the open transaction, commits, and replies 201 with
- * Location and the resource (its ETag from "version"). A failure is in p
- * (a lost database 503). Returns p->err. */
+/* The end of every write with an Idempotency-Key: records the answer for
+ * the key in the open transaction, commits, and replies `status` with the
+ * resource (its ETag from "version") and, unless `location` is NULL, its
+ * Location. A failure is in p (a lost database 503). Returns p->err. */
+enum app_err api_reply_saved(struct http_call *call,
+                             struct db *db,
+                             const struct idem_state *idem,
+                             unsigned status,
+                             const json_t *obj,
+                             const char *location,
+                             struct problem *p);
+
+/* The end of every creating POST: api_reply_saved with 201. */
 enum app_err api_reply_created(struct http_call *call,
                                struct db *db,
                                const struct idem_state *idem,
                                const json_t *obj,
                                const char *location,
                                struct problem *p);
+
+/* An op that writes the resource `id` (the path's {id}) from `body` in
+ * the caller's open transaction; *ret the resource to answer with. */
+typedef enum app_err api_write_fn(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p);
+
+/* A write through `op` on the path's {id} with the request's body: the
+ * Idempotency-Key (a replay is answered there), one transaction around
+ * the op, then api_reply_saved with `status` and no Location. Returns
+ * p->err. */
+enum app_err
+api_reply_write(struct http_call *call, api_write_fn *op, unsigned status, struct problem *p);
 
 /* Records the answer in the open transaction (no-op when no key was sent). */
 enum app_err api_idem_save(struct http_call *call,

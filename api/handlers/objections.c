@@ -56,30 +56,10 @@ cleanup:
 enum app_err objections_status(struct http_call *call, struct problem *p)
 {
     const struct api_config *cfg = ((const struct api_ctx *)call->app)->cfg;
-    const char *code = http_query(call, "code");
-    struct op_ctx ctx;
-    struct db *db = api_db(p);
-    json_t *obj = NULL;
 
-    if (db == NULL) {
-        return p->err;
-    }
-    api_op_ctx(call, db, &ctx);
-    if (api_public_limit(call, &ctx, "objection-status", cfg->objection_status_limit,
-                         cfg->objection_window, p) != APP_OK) {
-        return p->err;
-    }
-    if (code == NULL) {
-        return problem_fail(p, APP_ERR_BAD_PARAMETER, "code_required",
-                            "须在查询参数 code 中给出查询码",
-                            "give the objection's code in the query parameter code");
-    }
-    if (objection_status(&ctx, http_param(call, "tracking_number"), code, &obj, p) == APP_OK) {
-        http_set_header(call, "Cache-Control", "no-store");
-        http_reply_json(call, 200, obj);
-    }
-    json_decref(obj);
-    return p->err;
+    return api_reply_lookup(call, "objection-status", cfg->objection_status_limit,
+                            cfg->objection_window, "tracking_number", objection_status, "no-store",
+                            p);
 }
 
 enum app_err objections_list(struct http_call *call, struct problem *p)

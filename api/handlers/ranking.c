@@ -50,29 +50,5 @@ enum app_err shortlists_get(struct http_call *call, struct problem *p)
 
 enum app_err shortlists_freeze(struct http_call *call, struct problem *p)
 {
-    struct idem_state idem;
-    struct op_ctx ctx;
-    struct db *db = NULL;
-    json_t *obj = NULL;
-    enum app_err err;
-
-    if ((db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed ||
-        (p->err = db_begin(db)) != APP_OK) {
-        goto cleanup;
-    }
-    api_op_ctx(call, db, &ctx);
-    if (shortlist_freeze(&ctx, http_param(call, "id"), call->body, &obj, p) != APP_OK) {
-        goto cleanup;
-    }
-    if ((err = api_idem_save(call, db, &idem, 201, obj, NULL)) != APP_OK ||
-        (err = db_commit(db)) != APP_OK) {
-        ops_store_problem(err, p);
-        goto cleanup;
-    }
-    api_reply_resource(call, 201, obj);
-
-cleanup:
-    db_rollback(db);
-    json_decref(obj);
-    return p->err;
+    return api_reply_write(call, shortlist_freeze, 201, p);
 }

@@ -27,8 +27,6 @@ enum app_err skill_tests_put(struct http_call *call, struct problem *p)
     json_t *obj = NULL;
     int if_match = -1;
     bool created = false;
-    unsigned status;
-    enum app_err err;
 
     if ((http_header(call, "If-Match") != NULL &&
          http_if_match_version(call, &if_match, p) != APP_OK) ||
@@ -41,13 +39,7 @@ enum app_err skill_tests_put(struct http_call *call, struct problem *p)
         APP_OK) {
         goto cleanup;
     }
-    status = created ? 201 : 200;
-    if ((err = api_idem_save(call, db, &idem, status, obj, NULL)) != APP_OK ||
-        (err = db_commit(db)) != APP_OK) {
-        ops_store_problem(err, p);
-        goto cleanup;
-    }
-    api_reply_resource(call, status, obj);
+    api_reply_saved(call, db, &idem, created ? 201 : 200, obj, NULL, p);
 
 cleanup:
     db_rollback(db);

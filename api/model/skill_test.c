@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "civil_time.h"
+#include "date_rules.h"
 #include "json_fields.h"
 #include "uuid.h"
 
@@ -111,13 +112,14 @@ static void check_date(const char *s,
                        struct problem *p)
 {
     char a[11], b[11];
+    enum date_past past = date_rules_past(s, today, &ret->tested_on);
 
-    if (!date_parse(s, &ret->tested_on)) {
+    if (past == DATE_PAST_NOT_DATE) {
         problem_field(p, APP_ERR_VALIDATION, "/tested_on", "not_date", "应为 YYYY-MM-DD 格式的日期",
                       "must be a date YYYY-MM-DD");
         return;
     }
-    if (ret->tested_on > today) {
+    if (past == DATE_PAST_IN_FUTURE) {
         date_format(today, a);
         problem_field(p, APP_ERR_VALIDATION, "/tested_on", "date_in_future",
                       "考查日期不能晚于今天（%s）", "the test date cannot be after today (%s)", a);

@@ -13,6 +13,7 @@
 
 #include "calendar.h"
 #include "civil_time.h"
+#include "date_rules.h"
 #include "decision_rules.h"
 #include "enums.h"
 #include "json_fields.h"
@@ -72,16 +73,11 @@ static enum app_err load_facts(const struct op_ctx *ctx, struct step_ctx *s, str
     return APP_OK;
 }
 
-/* The round `round_id` in scope (locked for a write), its policy, facts,
- * and the gate for `want`. */
-static enum app_err step_begin(const struct op_ctx *ctx,
-                               const char *round_id,
-                               enum decision_step want,
-                               struct step_ctx *s,
-                               struct problem *p)
+/* The round `round_id` in scope (locked for a write), its policy and
+ * facts; 409 round_concluded once it has concluded. */
+static enum app_err
+step_load(const struct op_ctx *ctx, const char *round_id, struct step_ctx *s, struct problem *p)
 {
-    enum decision_step missing;
-
     if (ops_round_scope(ctx, round_id, true, &s->round, p) != APP_OK ||
         nomination_load_policy(ctx->db, &s->round, &s->pol, p) != APP_OK ||
         load_facts(ctx, s, p) != APP_OK) {
@@ -91,6 +87,17 @@ static enum app_err step_begin(const struct op_ctx *ctx,
         return problem_fail(p, APP_ERR_CONFLICT, "round_concluded", "本轮次已结束，不能再修改",
                             "the round has concluded; it is read-only");
     }
+    return APP_OK;
+}
+
+/* The gate for `want` on a loaded round, naming the step it needs first. */
+static enum app_err step_gate(const struct op_ctx *ctx,
+                              const struct step_ctx *s,
+                              enum decision_step want,
+                              struct problem *p)
+{
+    enum decision_step missing;
+
     if (decision_rules_gate(&s->pol.p, &s->facts, ctx->today, want, &missing, p) != APP_OK) {
         if (missing != STEP__COUNT) {
             p->extra = json_pack("{s:s}", "next_step", decision_step_value(missing));
@@ -98,6 +105,19 @@ static enum app_err step_begin(const struct op_ctx *ctx,
         return p->err;
     }
     return APP_OK;
+}
+
+/* step_load, then step_gate for `want`. */
+static enum app_err step_begin(const struct op_ctx *ctx,
+                               const char *round_id,
+                               enum decision_step want,
+                               struct step_ctx *s,
+                               struct problem *p)
+{
+    if (step_load(ctx, round_id, s, p) != APP_OK) {
+        return p->err;
+    }
+    return step_gate(ctx, s, want, p);
 }
 
 /* The shortlist must be frozen and the step's phase reached. */
@@ -134,13 +154,15 @@ static enum app_err past_date(const struct op_ctx *ctx,
                               struct problem *p)
 {
     char ptr[64];
+    enum date_past past =
+        date_rules_past(json_string_value(json_object_get(body, member)), ctx->today, ret);
 
     snprintf(ptr, sizeof(ptr), "/%s", member);
-    if (!date_parse(json_string_value(json_object_get(body, member)), ret)) {
+    if (past == DATE_PAST_NOT_DATE) {
         return problem_field(p, APP_ERR_VALIDATION, ptr, "not_date", "须为 YYYY-MM-DD 格式的日期",
                              "must be a date YYYY-MM-DD");
     }
-    if (*ret > ctx->today) {
+    if (past == DATE_PAST_IN_FUTURE) {
         return problem_field(p, APP_ERR_VALIDATION, ptr, "date_in_future", "不能晚于今天",
                              "must not be after today");
     }
@@ -316,15 +338,12 @@ enum app_err decision_create(const struct op_ctx *ctx,
     enum app_err err;
 
     *ret = NULL;
-    if (ops_round_scope(ctx, round_id, true, &s.round, p) != APP_OK ||
-        nomination_load_policy(ctx->db, &s.round, &s.pol, p) != APP_OK) {
+    if (step_load(ctx, round_id, &s, p) != APP_OK) {
         goto cleanup;
     }
     want = s.pol.p.notice_before_decision ? STEP_RATIFICATION : STEP_DECISION;
     state = want == STEP_DECISION ? "shortlisted" : "final_notice";
-    json_decref(s.pol.json);
-    s.pol.json = NULL;
-    if (step_begin(ctx, round_id, want, &s, p) != APP_OK ||
+    if (step_gate(ctx, &s, want, p) != APP_OK ||
         need_phase(&s.round,
                    want == STEP_DECISION ? PHASE_BIT(PHASE_VOTING) | PHASE_BIT(PHASE_DECIDING)
                                          : PHASE_BIT(PHASE_NOTICE),

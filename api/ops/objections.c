@@ -301,11 +301,18 @@ enum app_err objection_status(const struct op_ctx *ctx,
     char want[CRYPTO_KEYED_HEX];
     char have[65] = "0000000000000000000000000000000000000000000000000000000000000000";
     char *json = NULL;
-    bool well_formed = tracking_valid(tracking_number) && code_normalise(code, given);
-    enum app_err err = well_formed ? objection_store_status(ctx->db, tracking_number, have, &json)
-                                   : APP_ERR_NOT_FOUND;
+    bool well_formed;
+    enum app_err err;
 
     *ret = NULL;
+    if (code == NULL) {
+        return problem_fail(p, APP_ERR_BAD_PARAMETER, "code_required",
+                            "须在查询参数 code 中给出查询码",
+                            "give the objection's code in the query parameter code");
+    }
+    well_formed = tracking_valid(tracking_number) && code_normalise(code, given);
+    err = well_formed ? objection_store_status(ctx->db, tracking_number, have, &json)
+                      : APP_ERR_NOT_FOUND;
     if (err != APP_OK && err != APP_ERR_NOT_FOUND) {
         return ops_store_problem(err, p);
     }

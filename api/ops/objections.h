@@ -38,7 +38,8 @@ enum app_err objection_create(const struct op_ctx *ctx,
 
 /* GET /v1/objections/{tracking_number}?code=: the public status form,
  * or 404 not_found with one body for an unknown number, a malformed one
- * and a wrong code alike (the hash compared in constant time). */
+ * and a wrong code alike (the hash compared in constant time); 400
+ * code_required when no code is given at all (code NULL). */
 enum app_err objection_status(const struct op_ctx *ctx,
                               const char *tracking_number,
                               const char *code,
