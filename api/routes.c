@@ -13,6 +13,7 @@
 #define LEADER  ROLE_BIT(ROLE_LEADER)
 #define EXPERT  ROLE_BIT(ROLE_EXPERT)
 #define SERVICE ROLE_BIT(ROLE_SERVICE)
+#define FINANCE ROLE_BIT(ROLE_FINANCE)
 #define PUBLIC  0u
 /* Who may read rounds and nominations (each within their scope; ops/scope.c). */
 #define READERS (ADMIN | OFFICE | UNIT | AUDITOR | LEADER)

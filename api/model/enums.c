@@ -111,6 +111,15 @@ static const struct enums_entry suspension_reasons[] = {
     [SUSPENSION_MOVED_OUT_OF_DISTRICT] = {"moved_out_of_district", "调往区外",
                                           "Moved out of the district"},
 };
+static const struct enums_entry revocation_steps[] = {
+    [RSTEP_VERIFICATION] = {"verification", "办公室核实", "Verification by the office"},
+    [RSTEP_DECISION] = {"decision", "领导小组决定", "Decision of the leadership group"},
+    [RSTEP_PRELIMINARY] = {"preliminary_finding", "办公室初步认定",
+                           "Preliminary finding of the office"},
+    [RSTEP_RATIFICATION] = {"ratification", "领导小组审定", "Ratification by the leadership group"},
+    [RSTEP_APPROVAL] = {"approval", "区政府批准", "Approval of the district government"},
+};
+
 static const struct enums_entry round_phases[] = {
     [PHASE_PREPARING]     = {"preparing", "部署申报", "Preparing"},
     [PHASE_ACCEPTING]     = {"accepting", "组织推荐（受理申报）", "Accepting nominations"},
@@ -199,6 +208,7 @@ _Static_assert(sizeof(revocation_reasons) / sizeof(revocation_reasons[0]) == REV
                "revocation reasons");
 _Static_assert(sizeof(suspension_reasons) / sizeof(suspension_reasons[0]) == SUSPENSION__COUNT,
                "suspension reasons");
+_Static_assert(N_OF(revocation_steps) == RSTEP__COUNT, "revocation steps");
 _Static_assert(N_OF(round_phases) == PHASE__COUNT, "round phases");
 _Static_assert(N_OF(nomination_states) == NOM__COUNT, "nomination states");
 _Static_assert(N_OF(evidence_kinds) == EVIDENCE__COUNT, "evidence kinds");
@@ -228,6 +238,7 @@ static const struct enums_table {
                                   N_OF(revocation_reasons)},
     [ENUMS_SUSPENSION_REASONS] = {"suspension_reasons", suspension_reasons,
                                   N_OF(suspension_reasons)},
+    [ENUMS_REVOCATION_STEPS] = {"revocation_steps", revocation_steps, N_OF(revocation_steps)},
     [ENUMS_ROUND_PHASES] = {"round_phases", round_phases, N_OF(round_phases)},
     [ENUMS_NOMINATION_STATES] = {"nomination_states", nomination_states, N_OF(nomination_states)},
     [ENUMS_EVIDENCE_KINDS] = {"evidence_kinds", evidence_kinds, N_OF(evidence_kinds)},

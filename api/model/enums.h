@@ -121,6 +121,17 @@ enum suspension_reason {
     SUSPENSION__COUNT
 };
 
+/* The approval steps of a revocation case, as a policy's revocation_steps
+ * lists them; who records each is holder_rules.h's. */
+enum revocation_step {
+    RSTEP_VERIFICATION = 0, /* 岚山 第十二条 "经核实后": the office verifies */
+    RSTEP_DECISION,         /* 岚山 "按程序取消": the leadership group decides */
+    RSTEP_PRELIMINARY, /* 环翠 第十七条 "报区首席技师选拔管理办公室初步认定" */
+    RSTEP_RATIFICATION, /* 环翠 "由区委人才工作领导小组审定" */
+    RSTEP_APPROVAL,     /* 环翠 "经区政府批准": the office records the document */
+    RSTEP__COUNT
+};
+
 /* Round phases, in order; the values of SQL type round_phase. */
 enum round_phase {
     PHASE_PREPARING = 0, /* 部署申报: set up, not yet open */
@@ -217,6 +228,7 @@ enum enums_set {
     ENUMS_ASSESSMENT_KINDS,    /* "assessment_kinds" */
     ENUMS_REVOCATION_REASONS,  /* "revocation_reasons" */
     ENUMS_SUSPENSION_REASONS,  /* "suspension_reasons" */
+    ENUMS_REVOCATION_STEPS,    /* "revocation_steps" */
     ENUMS_ROUND_PHASES,        /* "round_phases" */
     ENUMS_NOMINATION_STATES,   /* "nomination_states" */
     ENUMS_EVIDENCE_KINDS,      /* "evidence_kinds" */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "holder_rules.h"
 #include "json_fields.h"
 #include "workdays.h"
 
@@ -59,6 +60,7 @@ enum member_id {
     M_REVIEW_DISAGREEMENT_STDEV,
     M_SHORTLIST_SIZE,
     M_CERTIFICATE_PREFIX,
+    M_REVOCATION_STEPS,
     M_ARTICLES,
     M__COUNT
 };
@@ -125,6 +127,8 @@ const struct policy_member policy_members[] = {
                                          ENUMS_ROLES, true},
     [M_CERTIFICATE_PREFIX]            = {"certificate_prefix", POLICY_STRING, false, 1,
                                          POLICY_CERTIFICATE_PREFIX_MAX, ENUMS_ROLES, true},
+    [M_REVOCATION_STEPS]              = {"revocation_steps", POLICY_CODES, false, 1,
+                                         REVOCATION_STEPS_MAX, ENUMS_ROLES, true},
     [M_ARTICLES]                      = {"articles", POLICY_ARTICLES, false, 1, 100, ENUMS_ROLES},
 };
 /* clang-format on */
@@ -162,6 +166,7 @@ enum fault {
     F_GATE_MAX_SCORE,
     F_FEWER_SHORTLISTED_THAN_AWARDS,
     F_NOT_CERTIFICATE_PREFIX,
+    F_REVOCATION_STEPS,
 };
 
 static const struct {
@@ -194,6 +199,7 @@ static const struct {
     [F_GATE_MAX_SCORE] = {.code = "gate_max_score"},
     [F_FEWER_SHORTLISTED_THAN_AWARDS] = {.code = "fewer_shortlisted_than_awards"},
     [F_NOT_CERTIFICATE_PREFIX] = {.code = "not_certificate_prefix"},
+    [F_REVOCATION_STEPS] = {.code = "not_revocation_step"},
 };
 
 /* One validation run: the problem, plus each member's value and verdict. */
@@ -787,6 +793,38 @@ static void check_certificate_prefix(struct check *c)
     }
 }
 
+/* Each revocation step is one holder_rules.h knows; the list ends with a
+ * step of the leadership group or the government, never the office's own
+ * verification (第十二条 "按程序取消", 第十七条 审定 and 批准). */
+static void check_revocation_steps(struct check *c)
+{
+    const json_t *v = c->val[M_REVOCATION_STEPS];
+    size_t n = json_array_size(v);
+    int last = -1;
+
+    if (!c->ok[M_REVOCATION_STEPS] || v == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char idx[24];
+        last = enums_from_value(ENUMS_REVOCATION_STEPS, json_string_value(json_array_get(v, i)));
+        snprintf(idx, sizeof(idx), "%zu", i);
+        if (last < 0) {
+            report(c, APP_ERR_VALIDATION, "revocation_steps", idx, F_REVOCATION_STEPS,
+                   "应为 verification、decision、preliminary_finding、ratification 或 approval",
+                   "must be verification, decision, preliminary_finding, ratification or "
+                   "approval");
+            return;
+        }
+    }
+    if (last == RSTEP_VERIFICATION || last == RSTEP_PRELIMINARY) {
+        report(c, APP_ERR_VALIDATION, "revocation_steps", NULL, F_REVOCATION_STEPS,
+               "最后一步须为领导小组或区政府的决定（decision、ratification 或 approval）",
+               "the last step must be the leadership group's or the government's "
+               "(decision, ratification or approval)");
+    }
+}
+
 /* Pass 3: the rules between members (see the table in policy.h). */
 static void check_cross(struct check *c)
 {
@@ -794,6 +832,7 @@ static void check_cross(struct check *c)
 
     check_dates(c);
     check_certificate_prefix(c);
+    check_revocation_steps(c);
     if (both_ok(c, M_VOTE_NOMINEES, M_AWARDS_PER_ROUND) && !is_null(c, M_VOTE_NOMINEES) &&
         int_of(c, M_VOTE_NOMINEES) < int_of(c, M_AWARDS_PER_ROUND)) {
         report(c, APP_ERR_VALIDATION, "vote_nominees", NULL, F_FEWER_NOMINEES_THAN_AWARDS,

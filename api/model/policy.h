@@ -99,6 +99,12 @@
  *   certificate_prefix            string 1..16, optional     a certificate number's
  *                                 ("JX")                     letters (LSGJ-2027-001):
  *                                                            A–Z and 0–9, a letter first
+ *   revocation_steps              array 1..5 of step,        the approval steps of a
+ *                                 optional ("verification",  revocation case, in order
+ *                                 "decision")                (holder_rules.h); distinct,
+ *                                                            the last not the office's
+ *                                                            verification or preliminary
+ *                                                            finding
  *   articles                      object                     member name -> citation
  *
  * "skill level" is a value of enum skill_level (enums.h); "code" is a
@@ -129,6 +135,7 @@
 #define POLICY_DISAGREEMENT_DEFAULT       15
 #define POLICY_CERTIFICATE_PREFIX_MAX     16
 #define POLICY_CERTIFICATE_PREFIX_DEFAULT "JX"
+#define POLICY_REVOCATION_STEPS_MAX       5 /* REVOCATION_STEPS_MAX of holder_rules.h */
 #define POLICY_MAX_SCORE_MAX              1000
 #define POLICY_MAX_SCORE_DEFAULT          100
 
@@ -223,6 +230,8 @@ struct policy {
     int review_disagreement_stdev;    /* points; POLICY_DISAGREEMENT_DEFAULT when absent */
     int shortlist_size;               /* -1: null or absent */
     char certificate_prefix[POLICY_CERTIFICATE_PREFIX_MAX + 1]; /* "JX" when absent */
+    size_t n_revocation_steps;                                  /* 2 when absent */
+    int revocation_steps[POLICY_REVOCATION_STEPS_MAX];          /* enum revocation_step */
 };
 
 /*

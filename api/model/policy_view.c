@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "holder_rules.h"
 #include "json_fields.h"
 #include "policy.h"
 #include "workdays.h"
@@ -33,6 +34,26 @@ static bool value_is(const json_t *policy, const char *name, const char *value)
     const char *s = json_string_value(json_object_get(policy, name));
 
     return s != NULL && strcmp(s, value) == 0;
+}
+
+/* The policy's `revocation_steps`, or when absent the two of 岚山 第十二条
+ * "经核实后，按程序取消": the office verifies, the leadership group decides. */
+static void revocation_steps_of(const json_t *policy, struct policy *v)
+{
+    const json_t *list = json_object_get(policy, "revocation_steps");
+    size_t i;
+
+    if (!json_is_array(list)) {
+        v->revocation_steps[0] = RSTEP_VERIFICATION;
+        v->revocation_steps[1] = RSTEP_DECISION;
+        v->n_revocation_steps = 2;
+        return;
+    }
+    for (i = 0; i < json_array_size(list) && i < POLICY_REVOCATION_STEPS_MAX; i++) {
+        v->revocation_steps[i] =
+            enums_from_value(ENUMS_REVOCATION_STEPS, json_string_value(json_array_get(list, i)));
+    }
+    v->n_revocation_steps = i;
 }
 
 enum app_err policy_from_json(const json_t *policy, struct policy *ret)
@@ -102,6 +123,7 @@ enum app_err policy_from_json(const json_t *policy, struct policy *ret)
              json_is_string(json_object_get(policy, "certificate_prefix"))
                  ? json_string_value(json_object_get(policy, "certificate_prefix"))
                  : POLICY_CERTIFICATE_PREFIX_DEFAULT);
+    revocation_steps_of(policy, &v);
     *ret = v;
     return APP_OK;
 }

@@ -123,6 +123,13 @@ notice_pdf(const struct op_ctx *ctx, const char *id, struct textbuf *out, struct
     if ((n = ops_json(text, p)) == NULL) {
         goto cleanup;
     }
+    if (strcmp(str(n, "kind"), "final") != 0) {
+        /* A revocation notice is read on the web (GET /v1/notices/{id}); its
+         * printed form is the government's own document. */
+        problem_fail(p, APP_ERR_NOT_FOUND, "not_found", "撤销认定公告没有 PDF 文本",
+                     "a revocation notice has no PDF form");
+        goto cleanup;
+    }
     entries = calloc(json_array_size(json_object_get(n, "entries")) + 1, sizeof(*entries));
     if (entries == NULL) {
         ops_internal(p);

@@ -52,16 +52,23 @@ const struct db_statement decision_store_statements[] = {
      "SELECT notice_publish($1::uuid, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid),"
      "  $3::nomination_state, $4, $5, $6, $7, $8::date, $9::date, $10::int, $11::uuid, $12,"
      "  $13::user_role, $14::timestamptz)::text"},
+    /* A final notice or a revocation notice (13_holders.sql). */
     {"decision_store_notice",
-     "SELECT api_notice(t, $2::date)::text FROM notices t WHERE t.id = $1::uuid"},
+     "SELECT api_notice(t, $2::date)::text FROM notices t WHERE t.id = $1::uuid"
+     " UNION ALL"
+     " SELECT api_revocation_notice(t)::text FROM revocation_notices t WHERE t.id = $1::uuid"},
     {"decision_store_round_notice",
      "SELECT api_notice(t, $2::date)::text FROM notices t WHERE t.round_id = $1::uuid"},
     {"decision_store_notices",
-     "SELECT coalesce(json_agg(api_notice(t, $2::date) - 'entries' - 'body'"
-     "                         ORDER BY t.published_at DESC, t.id), '[]')::text"
-     "  FROM notices t JOIN rounds r ON r.id = t.round_id"
-     "  JOIN programmes p ON p.id = r.programme_id"
-     " WHERE $1::text IS NULL OR p.code = $1"},
+     "SELECT coalesce(json_agg(x.j ORDER BY x.at DESC, x.id), '[]')::text FROM ("
+     "  SELECT api_notice(t, $2::date) - 'entries' - 'body' AS j, t.published_at AS at, t.id"
+     "    FROM notices t JOIN rounds r ON r.id = t.round_id"
+     "    JOIN programmes p ON p.id = r.programme_id"
+     "   WHERE $1::text IS NULL OR p.code = $1"
+     "  UNION ALL"
+     "  SELECT api_revocation_notice(t) - 'body', t.published_at, t.id"
+     "    FROM revocation_notices t JOIN programmes p ON p.id = t.programme_id"
+     "   WHERE $1::text IS NULL OR p.code = $1) x"},
     {"decision_store_approve",
      "INSERT INTO round_approvals (round_id, document_no, approved_on, recorded_by, recorded_at)"
      " VALUES ($1::uuid, $2, $3::date, $4::uuid, $5::timestamptz)"

@@ -193,6 +193,7 @@ CREATE OR REPLACE FUNCTION api_notice(t notices, today date) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
         'id', t.id,
+        'kind', 'final',
         'round_id', t.round_id,
         'programme', (SELECT p.code FROM rounds r JOIN programmes p ON p.id = r.programme_id
                        WHERE r.id = t.round_id),

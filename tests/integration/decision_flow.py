@@ -126,3 +126,30 @@ def ratify_and_approve(api, w):
     api.post(f"/v1/rounds/{w.round['id']}/approval", token=w.office.token,
              json={"document_no": "环政字〔2027〕9号", "approved_on": today().isoformat()},
              expect=201)
+
+
+def issue(api, w):
+    """POST the round's recognitions: w.issued, in certificate order."""
+    w.issued = api.post(f"/v1/rounds/{w.round['id']}/recognitions", token=w.office.token,
+                        expect=201).body["items"]
+    return w
+
+
+def huancui_recognized(api, factory, n=2, **kw):
+    """A 环翠-based round whose `n` candidates hold their titles (w.issued):
+    考察, the notice and its end, the 审定, the approval, the recognition."""
+    w = noticed_round(api, factory, n, awards=n, **kw)
+    past_notice(w.notice)
+    ratify_and_approve(api, w)
+    return issue(api, w)
+
+
+def lanshan_recognized(api, factory, n=2, **kw):
+    """A 岚山-based round (no public vote) whose `n` candidates hold their
+    titles (w.issued): the decision, the notice and its end, the recognition."""
+    w = lanshan_deciding(api, factory, n, awards=n, **kw)
+    api.post(f"/v1/rounds/{w.round['id']}/decisions", token=w.leader.token,
+             json=meeting(w.ids), expect=201)
+    w.notice = publish(api, w)
+    past_notice(w.notice)
+    return issue(api, w)

@@ -351,6 +351,51 @@ def _approvals_create(w, ex):
                 subs={ex["approved_on"]: w.clock.today().isoformat()})
 
 
+def _holder(w):
+    """A 环翠 holder, recognised today (w.clock's)."""
+    world = decision_flow.huancui_recognized(w.api, w.factory, 1)
+    world.holder = world.issued[0]
+    return world
+
+
+def _recognition_notes_create(w, ex):
+    world = _holder(w)
+    return _req(token=world.office.token, path={"id": world.holder["id"]})
+
+
+def _suspensions_create(w, ex):
+    world = _holder(w)
+    return _req(token=world.office.token, path={"id": world.holder["id"]},
+                subs={ex["effective_on"]: w.clock.today().isoformat()})
+
+
+def _suspensions_lift(w, ex):
+    world = _holder(w)
+    s = w.api.post(f"/v1/recognitions/{world.holder['id']}/suspensions",
+                   token=world.office.token, expect=201,
+                   json={"reason": "left_skilled_post", "note": "调岗",
+                         "effective_on": w.clock.today().isoformat()}).body
+    return _req(token=world.office.token, path={"id": s["id"]},
+                subs={ex["lifted_on"]: w.clock.today().isoformat()})
+
+
+def _revocation_cases_create(w, ex):
+    world = _holder(w)
+    return _req(token=world.office.token, path={"id": world.holder["id"]},
+                subs={ex["effective_on"]: w.clock.today().isoformat()})
+
+
+def _revocation_steps_create(w, ex):
+    """A case just opened on a 环翠 holder: its first step is the office's."""
+    world = _holder(w)
+    case = w.api.post(f"/v1/recognitions/{world.holder['id']}/revocation-cases",
+                      token=world.office.token, expect=201,
+                      json={"reason": "refusing_duties", "facts": "拒不履行带徒义务。",
+                            "effective_on": w.clock.today().isoformat()}).body
+    return _req(token=world.office.token, path={"id": case["id"]},
+                subs={ex["decided_on"]: w.clock.today().isoformat()})
+
+
 def _transition_publicity(w, ex):
     d = _draft(w)
     nom = w.factory.nomination(d.round["id"], d.unit)
@@ -422,6 +467,11 @@ SETUPS = {
     ("api", "inspections_put"): _inspections_put,
     ("api", "notices_create"): _notices_create,
     ("api", "approvals_create"): _approvals_create,
+    ("api", "recognition_notes_create"): _recognition_notes_create,
+    ("api", "suspensions_create"): _suspensions_create,
+    ("api", "suspensions_lift"): _suspensions_lift,
+    ("api", "revocation_cases_create"): _revocation_cases_create,
+    ("api", "revocation_steps_create"): _revocation_steps_create,
     ("api", "skill_tests_sheets_create"): _skill_tests_sheets_create,
     ("api", "nominations_create"): _nominations_create,
     ("api", "nominations_update"): _nominations_update,

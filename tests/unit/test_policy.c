@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "holder_rules.h"
 #include "policy.h"
 #include "test.h"
 #include "workdays.h"
@@ -286,9 +287,9 @@ static void test_seed_policies_validate(void)
                p.detail[PROBLEM_LANG_EN]);
         CHECK_EQ_INT(p.n_errors, 0);
         CHECK_EQ_INT(p.err, APP_ERR_INTERNAL); /* untouched */
-        /* Every member present but the five optional ones (0014, 0017, 0021
-         * add them to the stored versions), nothing else: the object is closed. */
-        CHECK_EQ_INT(json_object_size(seeds[i].policy), policy_members_count - 5);
+        /* Every member present but the six optional ones (0014, 0017, 0021,
+         * 0022 add them to the stored versions), nothing else: the object is closed. */
+        CHECK_EQ_INT(json_object_size(seeds[i].policy), policy_members_count - 6);
         problem_clear(&p);
     }
 }
@@ -516,6 +517,14 @@ static const struct fault_case {
     {LANSHAN, "certificate_prefix", "\"lsgj\"", "/policy/certificate_prefix", V, 1},
     {LANSHAN, "certificate_prefix", "\"1LS\"", "/policy/certificate_prefix", V, 1},
     {LANSHAN, "certificate_prefix", "null", "/policy/certificate_prefix", V, 1},
+    {LANSHAN, "revocation_steps", "[]", "/policy/revocation_steps", V, 1},
+    {LANSHAN, "revocation_steps", "null", "/policy/revocation_steps", V, 1},
+    {LANSHAN, "revocation_steps", "[\"verification\", \"verification\", \"decision\"]",
+     "/policy/revocation_steps/1", V, 1},
+    {LANSHAN, "revocation_steps", "[\"verification\", \"vote\"]", "/policy/revocation_steps/1", V,
+     1},
+    {LANSHAN, "revocation_steps", "[\"decision\", \"verification\"]", "/policy/revocation_steps", V,
+     1},
     {LANSHAN, "rubric",
      "[{\"criterion\": \"a\", \"label\": \"甲\", \"label_en\": \"A\", \"weight\": 100, "
      "\"gate\": false, \"max_score\": 0}]",
@@ -589,6 +598,10 @@ static const struct code_case {
      "must be null when vote_nominees is set (it sizes the shortlist)"},
     {HUANCUI, "shortlist_size", "4", "fewer_shortlisted_than_awards", "不得少于 awards_per_round",
      "must not be less than awards_per_round"},
+    {HUANCUI, "revocation_steps", "[\"approval\", \"preliminary_finding\"]", "not_revocation_step",
+     NULL,
+     "the last step must be the leadership group's or the government's (decision, "
+     "ratification or approval)"},
     {HUANCUI, "certificate_prefix", "\"HC-SX\"", "not_certificate_prefix",
      "应由大写字母和数字组成，以字母开头（如 LSGJ）",
      "must be capital letters and digits, a letter first (e.g. LSGJ)"},
@@ -636,6 +649,21 @@ static void test_review_members(void)
     pol = mutated(HUANCUI, "certificate_prefix", "\"HCSX2027ABCDEFGH\"");
     CHECK_EQ_INT(policy_from_json(pol, &v), APP_OK);
     CHECK(strcmp(v.certificate_prefix, "HCSX2027ABCDEFGH") == 0);
+    json_decref(pol);
+
+    /* revocation steps: absent, the office verifies and the group decides */
+    pol = mutated(LANSHAN, "shortlist_size", "null");
+    json_object_del(pol, "revocation_steps");
+    CHECK_EQ_INT(policy_from_json(pol, &v), APP_OK);
+    CHECK_EQ_INT((int)v.n_revocation_steps, 2);
+    CHECK_EQ_INT(v.revocation_steps[0], RSTEP_VERIFICATION);
+    CHECK_EQ_INT(v.revocation_steps[1], RSTEP_DECISION);
+    json_decref(pol);
+    pol = mutated(HUANCUI, "revocation_steps",
+                  "[\"preliminary_finding\", \"ratification\", \"approval\"]");
+    CHECK_EQ_INT(policy_from_json(pol, &v), APP_OK);
+    CHECK_EQ_INT((int)v.n_revocation_steps, 3);
+    CHECK_EQ_INT(v.revocation_steps[2], RSTEP_APPROVAL);
     json_decref(pol);
 }
 
@@ -778,7 +806,7 @@ static void test_strings_count_code_points(void)
 
 static void test_member_table(void)
 {
-    CHECK_EQ_INT(policy_members_count, 44);
+    CHECK_EQ_INT(policy_members_count, 45);
     for (size_t i = 0; i < policy_members_count; i++) {
         CHECK(policy_member_find(policy_members[i].name) == &policy_members[i]);
         CHECK(policy_members[i].min <= policy_members[i].max ||
