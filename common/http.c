@@ -319,7 +319,6 @@ static enum app_err
 check_body(struct http_call *call, const struct http_server *s, struct problem *prob)
 {
     const char *ctype = http_header(call, "Content-Type");
-    json_error_t jerr;
 
     (void)s;
     if (!(call->route->flags & ROUTE_BODY)) {
@@ -331,6 +330,13 @@ check_body(struct http_call *call, const struct http_server *s, struct problem *
                             "请使用 Content-Type: application/json",
                             "send Content-Type: application/json");
     }
+    return http_body_json(call, prob);
+}
+
+enum app_err http_body_json(struct http_call *call, struct problem *prob)
+{
+    json_error_t jerr;
+
     if (call->body_len == 0) {
         return problem_fail(prob, APP_ERR_MALFORMED, "empty_body", "请求体为空，应为 JSON 对象",
                             "the body is empty; a JSON object is required");

@@ -128,6 +128,11 @@ void http_server_stop(struct http_server *server);
 const char *http_header(const struct http_call *call, const char *name);
 const char *http_query(const struct http_call *call, const char *name);
 const char *http_param(const struct http_call *call, const char *name);
+/* Parses the body as a JSON object into call->body (the dispatcher frees
+ * it), as it does for ROUTE_BODY routes: 400 empty_body, invalid_json or
+ * not_an_object. For a route that takes JSON among other media types and
+ * reads Content-Type itself. */
+enum app_err http_body_json(struct http_call *call, struct problem *prob);
 /* The query string as sent, still percent-encoded, without the '?'; "" when
  * there is none. http_query() values are decoded C strings, so a value
  * with an encoded NUL (%00) arrives cut short: look for it here. */

@@ -54,10 +54,11 @@ struct eligibility_input {
     size_t deeds_chars;        /* Unicode code points */
     int honours_district_plus; /* honours and competition results at district level or above */
     int attachments;           /* evidence files */
-    int earlier_recognitions;  /* recognised nominations of this person in other rounds of the
-                                  programme (keyed ID hash) */
-    int32_t held_until;        /* the last day of a management period of a title this person
-                                  holds in the programme, or ELIGIBILITY_NO_DATE */
+    int earlier_recognitions;  /* titles of this person in the programme (keyed ID hash):
+                                  recognitions in any round under any policy version, and
+                                  imported past holdings */
+    int32_t held_until;        /* the latest end of a management period of those titles, or
+                                  ELIGIBILITY_NO_DATE */
     int same_round_others;     /* other live nominations of this person in this round */
     bool publicity_done;       /* the unit publicity ran its course (or none is required) */
     int publicity_workdays;    /* its length in working days, -1 when there was none */

@@ -302,29 +302,6 @@ check_candidate(const json_t *body, const struct policy *pol, int32_t today, str
     return p->n_errors > 0 ? p->err : APP_OK;
 }
 
-/* Seals `plain` under the PII key into out[key] as hex. */
-static bool
-put_sealed(json_t *out, const char *key, const unsigned char *pii_key, const char *plain)
-{
-    unsigned char *sealed = NULL;
-    size_t len = 0;
-    char *hex;
-    bool ok = false;
-
-    if (crypto_seal(pii_key, plain, strlen(plain), &sealed, &len) != APP_OK) {
-        return false;
-    }
-    hex = malloc(2 * len + 1);
-    if (hex != NULL) {
-        sodium_bin2hex(hex, 2 * len + 1, sealed, len);
-        ok = json_object_set_new(out, key, json_string(hex)) == 0;
-    }
-    sodium_memzero(hex, hex != NULL ? 2 * len : 0);
-    free(hex);
-    free(sealed);
-    return ok;
-}
-
 /* The ID number's derived members: hash, mask, gender, birth date, age
  * at the round's reference date, and the sealed number. */
 static bool put_id_number(json_t *out,
@@ -345,7 +322,7 @@ static bool put_id_number(json_t *out,
     json_object_set_new(out, "gender", json_string(card->is_male ? "male" : "female"));
     json_object_set_new(out, "birth_date", json_string(date));
     json_object_set_new(out, "age", json_integer(age < 0 ? 0 : age));
-    return put_sealed(out, "id_number_sealed", ctx->pii_key, card->number);
+    return ops_put_sealed(out, "id_number_sealed", ctx->pii_key, card->number);
 }
 
 static bool put_phone(json_t *out, const struct op_ctx *ctx, const json_t *phone)
@@ -362,7 +339,7 @@ static bool put_phone(json_t *out, const struct op_ctx *ctx, const json_t *phone
     }
     mask_phone(json_string_value(phone), masked, sizeof(masked));
     json_object_set_new(out, "phone_masked", json_string(masked));
-    return put_sealed(out, "phone_sealed", ctx->pii_key, json_string_value(phone));
+    return ops_put_sealed(out, "phone_sealed", ctx->pii_key, json_string_value(phone));
 }
 
 /*
@@ -594,8 +571,10 @@ static enum app_err run_checks(const struct op_ctx *ctx,
 {
     struct nomination_facts f;
     struct eligibility_input in = {0};
-    enum app_err err =
-        nomination_store_facts(ctx->db, nom->id, pol->p.management_period_months, &f);
+    char today[11];
+
+    date_format(ctx->today, today);
+    enum app_err err = nomination_store_facts(ctx->db, nom->id, today, &f);
 
     if (err != APP_OK) {
         return ops_store_problem(err, p);

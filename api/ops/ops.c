@@ -7,7 +7,10 @@
 #include "ops.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "clock.h"
 #include "crypto.h"
@@ -102,4 +105,25 @@ void ops_id_number_hash(const struct op_ctx *ctx, const char *number, char ret[6
 {
     _Static_assert(CRYPTO_KEYED_HEX == 65, "the hash is 64 hex digits");
     crypto_keyed_hash(ctx->pii_key, "id_number", number, ret);
+}
+
+bool ops_put_sealed(json_t *out, const char *key, const unsigned char *pii_key, const char *plain)
+{
+    unsigned char *sealed = NULL;
+    size_t len = 0;
+    char *hex;
+    bool ok = false;
+
+    if (crypto_seal(pii_key, plain, strlen(plain), &sealed, &len) != APP_OK) {
+        return false;
+    }
+    hex = malloc(2 * len + 1);
+    if (hex != NULL) {
+        sodium_bin2hex(hex, 2 * len + 1, sealed, len);
+        ok = json_object_set_new(out, key, json_string(hex)) == 0;
+    }
+    sodium_memzero(hex, hex != NULL ? 2 * len : 0);
+    free(hex);
+    free(sealed);
+    return ok;
 }

@@ -10,6 +10,7 @@
 #ifndef JIANGXIN_OPS_H
 #define JIANGXIN_OPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -59,6 +60,12 @@ enum app_err ops_check_version(const json_t *obj, int version, struct problem *p
  * digits: the one hash of a person's ID number, for "one per round",
  * "recognised before" and experts' declared relations alike. */
 void ops_id_number_hash(const struct op_ctx *ctx, const char *number, char ret[65]);
+
+/* Seals `plain` under the PII key into out[key] as hex (the store
+ * decodes it into bytea): the one sealing of personal data a store keeps,
+ * for nominations' ID numbers and phones and past holders' ID numbers
+ * alike. False when out of memory or the key is missing. */
+bool ops_put_sealed(json_t *out, const char *key, const unsigned char *pii_key, const char *plain);
 
 /* A store's JSON text as a new reference; NULL (logged) with 500 in p
  * when it does not parse. p may be NULL. */

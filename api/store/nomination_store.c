@@ -111,7 +111,13 @@ const struct db_statement nomination_store_statements[] = {
     {"nomination_store_sealed",
      "SELECT encode(id_number_sealed, 'hex'), encode(phone_sealed, 'hex')"
      "  FROM nominations WHERE id = $1::uuid"},
-    /* The facts of eligibility_run(). $2: the programme's management period in months. */
+    /* The facts of eligibility_run(); $2: today. The person's earlier titles
+     * in the programme are its recognitions (any status, round and policy
+     * version) and its imported past holdings (0023); a title is held until
+     * the latest end of their management periods: recognition_period() of
+     * a recognition, management_period() under the programme's current
+     * policy of a past holding with its date (db/functions/13_holders.sql,
+     * the one place the period rule lives). */
     {"nomination_store_facts",
      "SELECT to_char(n.birth_date, 'YYYY-MM-DD'), n.skill_level::text, n.front_line::text,"
      "  u.kind::text, length(n.deeds),"
@@ -120,14 +126,21 @@ const struct db_statement nomination_store_statements[] = {
      /* Evidence of the candidate: the unit publicity's evidence is not. */
      "  (SELECT count(*) FROM attachments a WHERE a.nomination_id = n.id"
      "      AND a.kind <> 'unit_publicity'),"
-     "  (SELECT count(*) FROM nominations o JOIN rounds ro ON ro.id = o.round_id"
-     "    WHERE o.id_number_hash = n.id_number_hash AND ro.programme_id = r.programme_id"
-     "      AND o.round_id <> n.round_id AND o.state = 'recognized'),"
-     "  (SELECT to_char(max((o.decided_at AT TIME ZONE 'Asia/Shanghai')::date"
-     "                      + make_interval(months => $2::int) - interval '1 day'), 'YYYY-MM-DD')"
-     "     FROM nominations o JOIN rounds ro ON ro.id = o.round_id"
-     "    WHERE o.id_number_hash = n.id_number_hash AND ro.programme_id = r.programme_id"
-     "      AND o.round_id <> n.round_id AND o.state = 'recognized' AND $2::int > 0),"
+     "  (SELECT count(*) FROM recognitions g"
+     "    WHERE g.id_number_hash = n.id_number_hash AND g.programme_id = r.programme_id"
+     "      AND g.nomination_id <> n.id)"
+     "  + (SELECT count(*) FROM past_holders h"
+     "    WHERE h.id_number_hash = n.id_number_hash AND h.programme_id = r.programme_id),"
+     "  (SELECT to_char(max(e), 'YYYY-MM-DD') FROM ("
+     "     SELECT (recognition_period(g)).period_end AS e FROM recognitions g"
+     "      WHERE g.id_number_hash = n.id_number_hash AND g.programme_id = r.programme_id"
+     "        AND g.nomination_id <> n.id"
+     "     UNION ALL"
+     "     SELECT m.period_end FROM past_holders h,"
+     "            policy_version_shown(h.programme_id, $2::date) v,"
+     "            management_period(v.policy, h.recognized_on) m"
+     "      WHERE h.id_number_hash = n.id_number_hash AND h.programme_id = r.programme_id"
+     "        AND h.recognized_on IS NOT NULL) ends),"
      "  (SELECT count(*) FROM nominations o WHERE o.round_id = n.round_id"
      "      AND o.id_number_hash = n.id_number_hash AND o.id <> n.id AND o.state <> 'withdrawn'),"
      "  n.publicity_start IS NOT NULL, coalesce(n.publicity_workdays, -1),"
@@ -248,15 +261,13 @@ nomination_store_sealed(struct db *db, const char *id, char **ret_id_hex, char *
 
 enum app_err nomination_store_facts(struct db *db,
                                     const char *id,
-                                    int management_period_months,
+                                    const char *today,
                                     struct nomination_facts *ret)
 {
-    char months[16];
-    const char *params[] = {id, months};
+    const char *params[] = {id, today};
     PGresult *res = NULL;
     enum app_err err;
 
-    snprintf(months, sizeof(months), "%d", management_period_months);
     err = db_exec(db, "nomination_store_facts", 2, params, PGRES_TUPLES_OK, &res);
     if (err == APP_OK && PQntuples(res) == 0) {
         err = APP_ERR_NOT_FOUND;

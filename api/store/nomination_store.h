@@ -39,8 +39,8 @@ struct nomination_facts {
     long deeds_chars;
     int honours_district_plus;
     int attachments;
-    int earlier_recognitions;
-    char held_until[11]; /* "" when none */
+    int earlier_recognitions; /* recognitions and imported past holdings in the programme */
+    char held_until[11];      /* "" when none */
     int same_round_others;
     bool publicity_done;
     int publicity_workdays; /* -1 when none */
@@ -80,9 +80,11 @@ enum app_err nomination_store_add_transition(struct db *db,
 /* The sealed ID number and phone as hex (*ret_phone_hex NULL when none). */
 enum app_err
 nomination_store_sealed(struct db *db, const char *id, char **ret_id_hex, char **ret_phone_hex);
+/* The facts of the checklist; `today` (YYYY-MM-DD) picks the programme's
+ * current policy for a past holder's management period. */
 enum app_err nomination_store_facts(struct db *db,
                                     const char *id,
-                                    int management_period_months,
+                                    const char *today,
                                     struct nomination_facts *ret);
 enum app_err nomination_store_list(struct db *db,
                                    const struct nomination_filter *f,

@@ -462,23 +462,22 @@ def test_huancui_enterprise_only_fails_for_a_township(api, factory, hc):
     assert {x["check"]: x["result"] for x in c["checks"]}["enterprise"] == "fail"
 
 
-def _recognise_in_earlier_round(factory, env, superuser_url, idn, decided_at):
-    """Files a recognised nomination of `idn` in the programme's 2024 round
-    (the recognition workflow is a later issue; its row shape is this one)."""
-    earlier = factory.round(env.code, env.office, year=2024, phase="preparing")
-    n = factory.nomination(env.round["id"], env.b, id_number=idn)
-    support.psql(superuser_url, f"""
-        UPDATE nominations SET round_id = '{earlier['id']}', state = 'recognized',
-               submitted_at = '{decided_at}', decided_at = '{decided_at}',
-               eligibility = '{{"outcome": "pass", "age": 0, "checks": []}}'
-         WHERE id = '{n['id']}'""")
+def _import_holder(api, env, idn, recognized_on):
+    """An earlier holder of `idn`, imported as a past holder with the date of
+    recognition (POST /v1/programmes/{code}/past-holders; the real path of
+    a round to recognition is tested in test_past_holders.py)."""
+    api.post(f"/v1/programmes/{env.code}/past-holders", token=env.office.token, expect=200,
+             json={"holders": [{"name": "往届获评者", "id_number": idn,
+                                "year": int(recognized_on[:4]), "recognized_on": recognized_on,
+                                "certificate_number": f"PH-{support.rand_hex(8)}",
+                                "document_no": "岚政办发〔2018〕29号"}]})
 
 
-def test_lanshan_recognised_once(api, factory, superuser_url):
+def test_lanshan_recognised_once(api, factory):
     # 岚山 第六条: 不重复认定 — by keyed ID hash across all rounds and units.
     env = _setup(factory, "lanshan-craftsman")
     idn = support.new_id_number()
-    _recognise_in_earlier_round(factory, env, superuser_url, idn, "2024-06-01")
+    _import_holder(api, env, idn, "2024-06-01")
     n = factory.nomination(env.round["id"], env.a, id_number=idn)
     c = api.get(f"/v1/nominations/{n['id']}/eligibility", token=env.a.token, expect=200).body
     repeat = {x["check"]: x for x in c["checks"]}["repeat"]
@@ -488,19 +487,19 @@ def test_lanshan_recognised_once(api, factory, superuser_url):
     assert {x["check"]: x["result"] for x in c["checks"]}["repeat"] == "pass"
 
 
-@pytest.mark.parametrize("decided_at,result", [
-    # A 24-month period from the decision day; the round's reference date is 2026-12-31.
-    ("2025-06-01", "fail"),  # held until 2027-05-31
-    ("2025-01-01", "fail"),  # held until 2026-12-31: still held on the reference date
-    ("2024-12-31", "pass"),  # ended 2026-12-30
-    ("2022-01-01", "pass"),  # ended 2023-12-31
+@pytest.mark.parametrize("recognized_on,result", [
+    # 24 months from the month after recognition (第四条, management_period());
+    # the round's reference date is 2026-12-31 (module clock 2026-11-20).
+    ("2025-06-01", "fail"),  # held until 2027-06-30
+    ("2024-12-15", "fail"),  # held until 2026-12-31: still held on the reference date
+    ("2024-11-30", "pass"),  # ended 2026-11-30
+    ("2022-01-01", "pass"),  # ended 2024-01-31
 ])
-def test_huancui_reapply_after_management_period(api, factory, superuser_url, decided_at,
-                                                 result):
+def test_huancui_reapply_after_management_period(api, factory, recognized_on, result):
     # 环翠 第十六条（二）: 管理期满、符合选拔条件的可以申报参加新一届评选.
     env = _setup(factory, "huancui-chief-technician")
     idn = support.new_id_number()
-    _recognise_in_earlier_round(factory, env, superuser_url, idn, decided_at)
+    _import_holder(api, env, idn, recognized_on)
     n = factory.nomination(env.round["id"], env.a, id_number=idn)
     c = api.get(f"/v1/nominations/{n['id']}/eligibility", token=env.a.token, expect=200).body
     repeat = {x["check"]: x for x in c["checks"]}["repeat"]

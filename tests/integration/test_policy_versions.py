@@ -236,24 +236,23 @@ def test_the_cycle_spans_versions(api, factory, admin_token, clock):
     assert rd.body["policy_version"]["number"] == 2
 
 
-def test_the_repeat_rule_spans_versions(api, factory, admin_token, superuser_url, clock):
-    """岚山 第六条 不重复认定: a person recognised in a round under the first
-    document fails the repeat check in a round under the successor."""
-    code = real_copy(factory)
-    office = factory.office(code)
-    unit = factory.user("unit")
-    idn = support.new_id_number()
+def test_the_repeat_rule_spans_versions(api, factory, admin_token, clock):
+    """岚山 第六条 不重复认定: a person recognised, through the real decision
+    path, in a round under the first document fails the repeat check in a
+    round under the successor."""
+    import decision_flow as df
+    seed = api.get("/v1/programmes/lanshan-craftsman", expect=200).body["policy"]
     with clock.at("2025-05-01"):
-        old = api.post(f"/v1/programmes/{code}/rounds", token=office.token, expect=201,
-                       json=round_body(2025, "2025-05-01", "2025-12-31")).body
-        api.post(f"/v1/rounds/{old['id']}/transitions", token=office.token,
-                 json={"to": "accepting"}, expect=200)
-        n = factory.nomination(old["id"], unit, id_number=idn)
-    support.psql(superuser_url, f"""
-        UPDATE nominations SET state = 'recognized', submitted_at = '2025-10-01',
-               decided_at = '2025-11-01',
-               eligibility = '{{"outcome": "pass", "age": 0, "checks": []}}'
-         WHERE id = '{n['id']}'""")
+        w = df.lanshan_deciding(api, factory, 1, awards=1, in_force_from=seed["in_force_from"],
+                                in_force_to=seed["in_force_to"])
+        assert w.round["policy_version"]["number"] == 1
+        api.post(f"/v1/rounds/{w.round['id']}/decisions", token=w.leader.token,
+                 json=df.meeting(w.ids), expect=201)
+        df.past_notice(df.publish(api, w))
+        api.post(f"/v1/rounds/{w.round['id']}/recognitions", token=w.office.token, expect=201)
+        idn = api.get(f"/v1/nominations/{w.ids[0]}?reveal=id_number", token=w.office.token,
+                      expect=200).body["id_number"]
+    code, office, unit = w.programme, w.office, factory.user("unit")
     successor(api, admin_token, code)
     with clock.at("2027-05-01"):
         new = api.post(f"/v1/programmes/{code}/rounds", token=office.token, expect=201,

@@ -271,6 +271,12 @@ def int_targets(api, vote, factory, clock):
             {"policy": version.body["policy"]},
             lambda: _status(api, f"/v1/programmes/{code}/policy-versions/{number}", admin),
             {"If-Match": etag_of(version)}),
+        ("POST", "/v1/programmes/{code}/past-holders"): Target(
+            api, f"/v1/programmes/{code}/past-holders", office.token,
+            {"holders": [{"name": "往届获评者", "id_number": support.new_id_number(),
+                          "year": 2019, "certificate_number": "INT-2019-001",
+                          "document_no": "岚政办发〔2018〕29号"}]},
+            lambda: _status(api, f"/v1/programmes/{code}/past-holders", office.token)),
         ("POST", "/v1/programmes/{code}/rounds"): Target(
             api, f"/v1/programmes/{code}/rounds", office.token,
             {"year": year + 1, "reference_date": f"{year + 1}-12-31",

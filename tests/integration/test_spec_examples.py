@@ -434,6 +434,13 @@ def _vote_post(w, ex):
                 subs={NOMINEE: nominee_ids[0]}, headers={"X-Forwarded-For": "10.9.8.7"})
 
 
+def _past_holders_create(w, ex):
+    """A programme of its own (certificate numbers are a programme's once);
+    the JSON and the CSV example alike."""
+    code = w.factory.programme(base="lanshan-craftsman")
+    return _req(token=w.factory.office(code).token, path={"code": code})
+
+
 SETUPS = {
     ("api", "system_clock_put"): _admin,
     ("api", "auth_token"): _auth_token,
@@ -443,6 +450,7 @@ SETUPS = {
     ("api", "units_update"): _units_update,
     ("api", "experts_put"): _experts_put,
     ("api", "expert_relations_create"): _expert_relations_create,
+    ("api", "past_holders_create"): _past_holders_create,
     ("api", "review_assignments_create"): _review_assignments_create,
     ("api", "review_assignments_recuse"): _review_assignments_recuse,
     ("api", "review_assignments_remove"): _review_assignments_remove,
