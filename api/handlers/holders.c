@@ -85,3 +85,37 @@ enum app_err revocation_steps_create(struct http_call *call, struct problem *p)
 {
     return api_reply_write(call, revocation_step_add, 200, p);
 }
+
+enum app_err assessments_create(struct http_call *call, struct problem *p)
+{
+    return api_reply_write(call, assessment_submit, 201, p);
+}
+
+enum app_err assessments_review(struct http_call *call, struct problem *p)
+{
+    return api_reply_write(call, assessment_review, 200, p);
+}
+
+enum app_err assessments_index(struct http_call *call, struct problem *p)
+{
+    const char *year_text = http_query(call, "year");
+    struct db *db = NULL;
+    struct op_ctx ctx;
+    json_t *obj = NULL;
+    long year = 0;
+
+    if (year_text == NULL || !api_parse_long(year_text, 2000, 9999, &year)) {
+        return problem_fail(p, APP_ERR_BAD_PARAMETER, "year_required",
+                            "须在查询参数 year 中给出年度（2000–9999）",
+                            "give the year (2000-9999) in the query parameter year");
+    }
+    if ((db = api_db(p)) == NULL) {
+        return p->err;
+    }
+    api_op_ctx(call, db, &ctx);
+    if (assessment_list(&ctx, (int)year, http_query(call, "programme"), &obj, p) == APP_OK) {
+        api_reply_resource(call, 200, obj);
+    }
+    json_decref(obj);
+    return p->err;
+}

@@ -97,3 +97,30 @@ enum app_err holder_rules_step_gate(const enum revocation_step list[],
     }
     return APP_OK;
 }
+
+/* Whether r[0..n) holds a confirmed failure of `year`. */
+static bool failed_in(const struct assessment_result r[], size_t n, int year)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (r[i].year == year) {
+            return r[i].failed;
+        }
+    }
+    return false;
+}
+
+bool holder_rules_failed_run(const struct assessment_result r[], size_t n, int year, int limit)
+{
+    int run = 0;
+
+    if (limit < 1 || !failed_in(r, n, year)) {
+        return false;
+    }
+    for (int y = year; failed_in(r, n, y); y--) {
+        run++;
+    }
+    for (int y = year + 1; failed_in(r, n, y); y++) {
+        run++;
+    }
+    return run >= limit;
+}

@@ -60,4 +60,20 @@ enum app_err holder_rules_step_gate(const enum revocation_step steps[],
                                     enum role role,
                                     struct problem *p);
 
+/* A year's confirmed annual assessment (岚山 第十一条). */
+struct assessment_result {
+    int year;
+    bool failed; /* 不合格 */
+};
+
+/*
+ * 岚山 第十二条（四） "连续两年考核不合格": whether the confirmed results
+ * r[0..n) (one per year, any order) hold `limit` (assessment_fail_limit)
+ * or more consecutive failed years with `year` among them — the question
+ * to ask when `year` is confirmed, whichever order years are confirmed
+ * in. A failure, a pass, then a failure is no run; a year without a
+ * confirmed result breaks one. limit < 1: never.
+ */
+bool holder_rules_failed_run(const struct assessment_result r[], size_t n, int year, int limit);
+
 #endif

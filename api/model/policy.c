@@ -61,6 +61,7 @@ enum member_id {
     M_SHORTLIST_SIZE,
     M_CERTIFICATE_PREFIX,
     M_REVOCATION_STEPS,
+    M_ASSESSMENT_DEADLINE,
     M_ARTICLES,
     M__COUNT
 };
@@ -129,6 +130,8 @@ const struct policy_member policy_members[] = {
                                          POLICY_CERTIFICATE_PREFIX_MAX, ENUMS_ROLES, true},
     [M_REVOCATION_STEPS]              = {"revocation_steps", POLICY_CODES, false, 1,
                                          REVOCATION_STEPS_MAX, ENUMS_ROLES, true},
+    [M_ASSESSMENT_DEADLINE]           = {"assessment_deadline", POLICY_STRING, false, 5, 5,
+                                         ENUMS_ROLES, true},
     [M_ARTICLES]                      = {"articles", POLICY_ARTICLES, false, 1, 100, ENUMS_ROLES},
 };
 /* clang-format on */
@@ -167,6 +170,7 @@ enum fault {
     F_FEWER_SHORTLISTED_THAN_AWARDS,
     F_NOT_CERTIFICATE_PREFIX,
     F_REVOCATION_STEPS,
+    F_NOT_MONTH_DAY,
 };
 
 static const struct {
@@ -200,6 +204,7 @@ static const struct {
     [F_FEWER_SHORTLISTED_THAN_AWARDS] = {.code = "fewer_shortlisted_than_awards"},
     [F_NOT_CERTIFICATE_PREFIX] = {.code = "not_certificate_prefix"},
     [F_REVOCATION_STEPS] = {.code = "not_revocation_step"},
+    [F_NOT_MONTH_DAY] = {.code = "not_month_day"},
 };
 
 /* One validation run: the problem, plus each member's value and verdict. */
@@ -825,6 +830,23 @@ static void check_revocation_steps(struct check *c)
     }
 }
 
+/* The assessment deadline is a day of the year, MM-DD, that every year has
+ * (not 02-29). */
+static void check_assessment_deadline(struct check *c)
+{
+    const char *s = json_string_value(c->val[M_ASSESSMENT_DEADLINE]);
+    int month, day;
+
+    if (!c->ok[M_ASSESSMENT_DEADLINE] || s == NULL) {
+        return;
+    }
+    if (!policy_month_day(s, &month, &day)) {
+        report(c, APP_ERR_VALIDATION, "assessment_deadline", NULL, F_NOT_MONTH_DAY,
+               "应为每年都有的月日 MM-DD（如 03-31，不可为 02-29）",
+               "must be a day every year has, MM-DD (e.g. 03-31; not 02-29)");
+    }
+}
+
 /* Pass 3: the rules between members (see the table in policy.h). */
 static void check_cross(struct check *c)
 {
@@ -833,6 +855,7 @@ static void check_cross(struct check *c)
     check_dates(c);
     check_certificate_prefix(c);
     check_revocation_steps(c);
+    check_assessment_deadline(c);
     if (both_ok(c, M_VOTE_NOMINEES, M_AWARDS_PER_ROUND) && !is_null(c, M_VOTE_NOMINEES) &&
         int_of(c, M_VOTE_NOMINEES) < int_of(c, M_AWARDS_PER_ROUND)) {
         report(c, APP_ERR_VALIDATION, "vote_nominees", NULL, F_FEWER_NOMINEES_THAN_AWARDS,

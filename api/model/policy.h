@@ -105,6 +105,10 @@
  *                                                            the last not the office's
  *                                                            verification or preliminary
  *                                                            finding
+ *   assessment_deadline           "MM-DD", optional          the day of the year after
+ *                                 ("03-31")                  an annual assessment's year
+ *                                                            by which its result is due
+ *                                                            (岚山 第十一条 fixes none)
  *   articles                      object                     member name -> citation
  *
  * "skill level" is a value of enum skill_level (enums.h); "code" is a
@@ -240,5 +244,8 @@ struct policy {
  * articles stay in the JSON for whoever needs them.
  */
 enum app_err policy_from_json(const json_t *policy, struct policy *ret);
+
+/* "MM-DD" of a day every year has (not 02-29): true with month and day. */
+bool policy_month_day(const char *s, int *ret_month, int *ret_day);
 
 #endif

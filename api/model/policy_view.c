@@ -36,6 +36,29 @@ static bool value_is(const json_t *policy, const char *name, const char *value)
     return s != NULL && strcmp(s, value) == 0;
 }
 
+bool policy_month_day(const char *s, int *ret_month, int *ret_day)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int m, d;
+
+    if (s == NULL || strlen(s) != 5 || s[2] != '-') {
+        return false;
+    }
+    for (int i = 0; i < 5; i++) {
+        if (i != 2 && (s[i] < '0' || s[i] > '9')) {
+            return false;
+        }
+    }
+    m = (s[0] - '0') * 10 + (s[1] - '0');
+    d = (s[3] - '0') * 10 + (s[4] - '0');
+    if (m < 1 || m > 12 || d < 1 || d > days[m - 1]) {
+        return false;
+    }
+    *ret_month = m;
+    *ret_day = d;
+    return true;
+}
+
 /* The policy's `revocation_steps`, or when absent the two of 岚山 第十二条
  * "经核实后，按程序取消": the office verifies, the leadership group decides. */
 static void revocation_steps_of(const json_t *policy, struct policy *v)

@@ -16,6 +16,7 @@
 #include "json_fields.h"
 #include "nominations.h"
 #include "scope.h"
+#include "store/assessment_store.h"
 #include "store/holder_store.h"
 #include "store/scope_store.h"
 
@@ -483,77 +484,87 @@ static char *steps_text(const struct policy *pol)
     return text;
 }
 
+/* Opens a case on title `h` under its policy `pol`: the reason and the
+ * finding checked, the title not revoked, no case open. evidence_json a
+ * JSON array text; effective_on checked by the caller. */
+static enum app_err case_create(const struct op_ctx *ctx,
+                                const struct holder_ref *h,
+                                const struct programme_policy *pol,
+                                const struct case_write *in,
+                                json_t **ret,
+                                struct problem *p)
+{
+    struct case_write w = *in;
+    char now[RFC3339_TEXT_MAX], *steps = NULL, *text = NULL;
+    enum app_err err;
+
+    if (!list_has(json_object_get(pol->json, "revocation_reasons"), in->reason)) {
+        return problem_field(p, APP_ERR_VALIDATION, "/reason", "unknown_value",
+                             "撤销事由须为本项目政策所列之一（revocation_reasons）",
+                             "the reason must be one of the policy's revocation_reasons");
+    }
+    if (in->finding == NULL && revocation_reason_needs_finding(in->reason)) {
+        int r = enums_from_value(ENUMS_REVOCATION_REASONS, in->reason);
+        return problem_field(p, APP_ERR_VALIDATION, "/finding", "finding_required",
+                             "以“%s”为由撤销须写明核查认定的事实（finding）",
+                             "a revocation for %s needs the written finding",
+                             r >= 0 ? enums_label(ENUMS_REVOCATION_REASONS, r) : in->reason);
+    }
+    if (title_not_revoked(h, p) != APP_OK) {
+        return p->err;
+    }
+    if (h->case_id[0] != '\0') {
+        return problem_fail(p, APP_ERR_CONFLICT, "revocation_case_open",
+                            "该称号已有正在办理的撤销案件（%s）",
+                            "a revocation case of this title is open (%s)", h->case_id);
+    }
+    if ((steps = steps_text(&pol->p)) == NULL) {
+        return ops_internal(p);
+    }
+    w.recognition_id = h->id;
+    w.steps_json = steps;
+    rfc3339_format(ctx->now_ms, true, now);
+    if ((err = holder_store_case_open(ctx->db, &w, ctx->actor, now, &text)) != APP_OK) {
+        ops_store_problem(err, p);
+    } else if ((*ret = ops_json(text, p)) != NULL) {
+        audited(ctx, "revocation_case.open", "revocation_case", *ret, NULL, p);
+    }
+    free(steps);
+    free(text);
+    return p->err;
+}
+
 enum app_err revocation_case_open(
     const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p)
 {
     struct holder_ref h;
     struct programme_policy pol = {0};
-    const char *reason, *finding;
-    char now[RFC3339_TEXT_MAX], *steps = NULL, *evidence = NULL, *text = NULL;
+    char *evidence = NULL;
     int32_t day;
-    enum app_err err;
 
     *ret = NULL;
     if (!json_fields_check(body, CASE_FIELDS, N(CASE_FIELDS), "", p) ||
         evidence_ok(body, "evidence", p) != APP_OK || holder_load(ctx, id, true, &h, p) != APP_OK ||
-        holder_policy(ctx, &h, &pol, p) != APP_OK) {
+        holder_policy(ctx, &h, &pol, p) != APP_OK ||
+        body_date(ctx, body, "effective_on", h.recognized_on, &day, p) != APP_OK) {
         goto cleanup;
     }
-    reason = json_string_value(json_object_get(body, "reason"));
-    finding = json_string_value(json_object_get(body, "finding"));
-    if (!list_has(json_object_get(pol.json, "revocation_reasons"), reason)) {
-        problem_field(p, APP_ERR_VALIDATION, "/reason", "unknown_value",
-                      "撤销事由须为本项目政策所列之一（revocation_reasons）",
-                      "the reason must be one of the policy's revocation_reasons");
-        goto cleanup;
-    }
-    if (finding == NULL && revocation_reason_needs_finding(reason)) {
-        problem_field(p, APP_ERR_VALIDATION, "/finding", "finding_required",
-                      "以“%s”为由撤销须写明核查认定的事实（finding）",
-                      "a revocation for %s needs the written finding",
-                      enums_from_value(ENUMS_REVOCATION_REASONS, reason) >= 0
-                          ? enums_label(ENUMS_REVOCATION_REASONS,
-                                        enums_from_value(ENUMS_REVOCATION_REASONS, reason))
-                          : reason);
-        goto cleanup;
-    }
-    if (body_date(ctx, body, "effective_on", h.recognized_on, &day, p) != APP_OK ||
-        title_not_revoked(&h, p) != APP_OK) {
-        goto cleanup;
-    }
-    if (h.case_id[0] != '\0') {
-        problem_fail(p, APP_ERR_CONFLICT, "revocation_case_open",
-                     "该称号已有正在办理的撤销案件（%s）",
-                     "a revocation case of this title is open (%s)", h.case_id);
-        goto cleanup;
-    }
-    if ((steps = steps_text(&pol.p)) == NULL || (evidence = list_text(body, "evidence")) == NULL) {
+    if ((evidence = list_text(body, "evidence")) == NULL) {
         ops_internal(p);
         goto cleanup;
     }
-    rfc3339_format(ctx->now_ms, true, now);
     const struct case_write w = {
-        .recognition_id = h.id,
-        .reason = reason,
+        .reason = json_string_value(json_object_get(body, "reason")),
         .facts = json_string_value(json_object_get(body, "facts")),
-        .finding = finding,
+        .finding = json_string_value(json_object_get(body, "finding")),
         .evidence_json = evidence,
         .effective_on = json_string_value(json_object_get(body, "effective_on")),
-        .steps_json = steps,
     };
-    if ((err = holder_store_case_open(ctx->db, &w, ctx->actor, now, &text)) != APP_OK) {
-        ops_store_problem(err, p);
-        goto cleanup;
-    }
-    if ((*ret = ops_json(text, p)) != NULL) {
-        audited(ctx, "revocation_case.open", "revocation_case", *ret, NULL, p);
-    }
+    case_create(ctx, &h, &pol, &w, ret, p);
 
 cleanup:
     json_decref(pol.json);
-    free(steps);
     free(evidence);
-    free(text);
     return p->err;
 }
 
@@ -799,6 +810,237 @@ cleanup:
     case_ref_free(&c);
     json_decref(steps);
     json_decref(pol.json);
+    free(text);
+    return p->err;
+}
+
+/* ---- annual assessments (岚山 第十一条, 第十二条（四）) ---- */
+
+static const struct json_field ASSESS_FIELDS[] = {
+    {"year", JF_INT, true, 2000, 9999},
+    {"result", JF_STRING, true, 1, 8},
+    {"notes", JF_STRING, true, 1, HOLDER_TEXT_MAX},
+    {"evidence", JF_ARRAY, false, 0, HOLDER_EVIDENCE_MAX},
+};
+
+static const struct json_field REVIEW_FIELDS[] = {
+    {"action", JF_STRING, true, 1, 16},
+    {"reason", JF_STRING, false, 1, HOLDER_TEXT_MAX},
+};
+
+enum app_err assessment_submit(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p)
+{
+    struct holder_ref h;
+    const char *result;
+    char state[16], now[RFC3339_TEXT_MAX], *evidence = NULL, *text = NULL;
+    int year = 0, revision = 0, today_year, m, d;
+    bool due = false;
+    enum app_err err;
+
+    *ret = NULL;
+    if (!json_fields_check(body, ASSESS_FIELDS, N(ASSESS_FIELDS), "", p) ||
+        evidence_ok(body, "evidence", p) != APP_OK || holder_load(ctx, id, true, &h, p) != APP_OK) {
+        return p->err;
+    }
+    json_int_value(json_object_get(body, "year"), 2000, 9999, &year);
+    result = json_string_value(json_object_get(body, "result"));
+    if (strcmp(result, "pass") != 0 && strcmp(result, "fail") != 0) {
+        return problem_field(p, APP_ERR_VALIDATION, "/result", "unknown_value",
+                             "result 须为 pass（合格）或 fail（不合格）",
+                             "result must be pass or fail");
+    }
+    date_split(ctx->today, &today_year, &m, &d);
+    if (year > today_year) {
+        return problem_field(p, APP_ERR_VALIDATION, "/year", "year_in_future",
+                             "不能提交 %d 年之后年度的考核结果", "no result for a year after %d",
+                             today_year);
+    }
+    if ((err = assessment_store_year(ctx->db, h.id, year, &due, state, &revision)) != APP_OK) {
+        return ops_store_problem(err, p);
+    }
+    if (!due) {
+        return problem_fail(p, APP_ERR_CONFLICT, "assessment_not_due",
+                            "该称号 %d 年度无须年度考核（项目政策不设年度考核，或为认定当年及以前，"
+                            "或称号已撤销）",
+                            "the title owes no annual assessment for %d (the policy has none, "
+                            "the year is not after the recognition's, or the title was revoked)",
+                            year);
+    }
+    if (strcmp(state, "submitted") == 0 || strcmp(state, "confirmed") == 0) {
+        return problem_fail(p, APP_ERR_CONFLICT, "assessment_exists", "%d 年度的考核结果已%s",
+                            "the result for %d is %s already", year,
+                            strcmp(state, "submitted") == 0 ? "submitted" : "confirmed");
+    }
+    if ((evidence = list_text(body, "evidence")) == NULL) {
+        return ops_internal(p);
+    }
+    rfc3339_format(ctx->now_ms, true, now);
+    const struct assessment_write w = {
+        .recognition_id = h.id,
+        .result = result,
+        .notes = json_string_value(json_object_get(body, "notes")),
+        .evidence_json = evidence,
+        .year = year,
+        .revision = revision + 1,
+    };
+    err = assessment_store_insert(ctx->db, &w, ctx->actor, now, &text);
+    free(evidence);
+    if (err != APP_OK) {
+        return ops_store_problem(err, p);
+    }
+    if ((*ret = ops_json(text, p)) != NULL) {
+        audited(ctx, "assessment.submit", "assessment", *ret, NULL, p);
+    }
+    free(text);
+    return p->err;
+}
+
+/* After `year` of title `h` is confirmed: a run of assessment_fail_limit
+ * consecutive confirmed failures opens a revocation case (岚山 第十二条（四）
+ * "经核实后，按程序取消": a case, not a revocation), unless one is open or
+ * the title is revoked. ret_case the case's id, "" for none. */
+static enum app_err failure_run(const struct op_ctx *ctx,
+                                const struct holder_ref *h,
+                                int year,
+                                char ret_case[40],
+                                struct problem *p)
+{
+    struct programme_policy pol = {0};
+    struct assessment_result r[64];
+    json_t *list = NULL, *x, *opened = NULL;
+    char *text = NULL, facts[512], today[11];
+    size_t i, n = 0;
+    enum app_err err;
+
+    ret_case[0] = '\0';
+    if (holder_policy(ctx, h, &pol, p) != APP_OK) {
+        return p->err;
+    }
+    if ((err = assessment_store_confirmed(ctx->db, h->id, &text)) != APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    if ((list = ops_json(text, p)) == NULL) {
+        goto cleanup;
+    }
+    json_array_foreach(list, i, x)
+    {
+        if (n < sizeof(r) / sizeof(r[0])) {
+            r[n].year = (int)json_integer_value(json_object_get(x, "year"));
+            r[n++].failed = json_is_true(json_object_get(x, "failed"));
+        }
+    }
+    if (!holder_rules_failed_run(r, n, year, pol.p.assessment_fail_limit) ||
+        h->case_id[0] != '\0' || strcmp(h->status, "revoked") == 0) {
+        goto cleanup;
+    }
+    snprintf(facts, sizeof(facts),
+             "%d 年度考核经复核确认不合格，连续 %d 年以上考核不合格（由年度考核自动立案）", year,
+             pol.p.assessment_fail_limit);
+    date_format(ctx->today, today);
+    const struct case_write w = {
+        .reason = "consecutive_failed_assessments",
+        .facts = facts,
+        .evidence_json = "[]",
+        .effective_on = today,
+    };
+    if (case_create(ctx, h, &pol, &w, &opened, p) == APP_OK) {
+        snprintf(ret_case, 40, "%s", json_string_value(json_object_get(opened, "id")));
+    }
+
+cleanup:
+    json_decref(opened);
+    json_decref(list);
+    json_decref(pol.json);
+    free(text);
+    return p->err;
+}
+
+static enum app_err assessment_not_found(const char *id, struct problem *p)
+{
+    return problem_fail(p, APP_ERR_NOT_FOUND, "not_found", "考核记录 %s 不存在", "no assessment %s",
+                        id);
+}
+
+enum app_err assessment_review(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p)
+{
+    struct assessment_ref a;
+    struct holder_ref h;
+    const char *action, *reason;
+    char now[RFC3339_TEXT_MAX], case_id[40] = "", *text = NULL;
+    bool confirm;
+    enum app_err err;
+
+    *ret = NULL;
+    if (ops_check_uuid(id, p) != APP_OK ||
+        !json_fields_check(body, REVIEW_FIELDS, N(REVIEW_FIELDS), "", p)) {
+        return p->err;
+    }
+    action = json_string_value(json_object_get(body, "action"));
+    reason = json_string_value(json_object_get(body, "reason"));
+    confirm = strcmp(action, "confirm") == 0;
+    if (!confirm && strcmp(action, "return") != 0) {
+        return problem_field(p, APP_ERR_VALIDATION, "/action", "unknown_value",
+                             "action 须为 confirm（确认）或 return（退回）",
+                             "action must be confirm or return");
+    }
+    if (!confirm && reason == NULL) {
+        return problem_field(p, APP_ERR_VALIDATION, "/reason", "required",
+                             "退回须写明理由（reason）", "returning a result needs the reason");
+    }
+    if ((err = assessment_store_lock(ctx->db, id, &a)) == APP_ERR_NOT_FOUND) {
+        return assessment_not_found(id, p);
+    }
+    if (err != APP_OK) {
+        return ops_store_problem(err, p);
+    }
+    if (holder_load(ctx, a.recognition_id, true, &h, p) != APP_OK) {
+        if (p->err != APP_ERR_NOT_FOUND) {
+            return p->err;
+        }
+        problem_clear(p);
+        return assessment_not_found(id, p);
+    }
+    if (strcmp(a.state, "submitted") != 0) {
+        return problem_fail(p, APP_ERR_CONFLICT, "assessment_reviewed", "该考核结果已复核（%s）",
+                            "the result has been reviewed (%s)", a.state);
+    }
+    rfc3339_format(ctx->now_ms, true, now);
+    err = assessment_store_review(ctx->db, a.id, confirm ? "confirmed" : "returned", reason,
+                                  ctx->actor, now, &text);
+    if (err != APP_OK) {
+        return ops_store_problem(err, p);
+    }
+    if ((*ret = ops_json(text, p)) == NULL ||
+        audited(ctx, confirm ? "assessment.confirm" : "assessment.return", "assessment", *ret, NULL,
+                p) != APP_OK ||
+        (confirm && failure_run(ctx, &h, a.year, case_id, p) != APP_OK)) {
+        free(text);
+        return p->err;
+    }
+    json_object_set_new(*ret, "revocation_case_id",
+                        case_id[0] ? json_string(case_id) : json_null());
+    free(text);
+    return p->err;
+}
+
+enum app_err assessment_list(
+    const struct op_ctx *ctx, int year, const char *programme, json_t **ret, struct problem *p)
+{
+    char *programmes = scope_list(ctx->actor), *text = NULL, today[11];
+    enum app_err err;
+
+    *ret = NULL;
+    date_format(ctx->today, today);
+    err = assessment_store_list(ctx->db, year, today, programme, programmes,
+                                ctx->actor->role == ROLE_UNIT ? ctx->actor->unit_id : NULL, &text);
+    free(programmes);
+    if (err != APP_OK) {
+        return ops_store_problem(err, p);
+    }
+    *ret = ops_json(text, p);
     free(text);
     return p->err;
 }

@@ -81,4 +81,27 @@ enum app_err revocation_case_list(const struct op_ctx *ctx,
 enum app_err revocation_step_add(
     const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p);
 
+/* POST /v1/recognitions/{id}/assessments {year, result, notes, evidence?}
+ * (岚山 第十一条; the holder's unit, or the office): a year the title owes
+ * (assessment_due: the policy assesses yearly, the year is after the
+ * recognition's and the title was not revoked before it; else 409
+ * assessment_not_due), not after this year (422 year_in_future); a result
+ * submitted or confirmed already → 409 assessment_exists; after a return,
+ * a new revision. */
+enum app_err assessment_submit(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p);
+
+/* POST /v1/assessments/{id}/review {action: confirm | return, reason}
+ * (office): a submitted result only (409 assessment_reviewed); a return
+ * needs its reason. A confirmation that completes assessment_fail_limit
+ * consecutive failed years opens a revocation case (第十二条（四）), whose
+ * id the answer carries in revocation_case_id. */
+enum app_err assessment_review(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p);
+
+/* GET /v1/assessments?year=: {year, items} with each title owing the year
+ * and where it stands (due, submitted, returned, confirmed, overdue). */
+enum app_err assessment_list(
+    const struct op_ctx *ctx, int year, const char *programme, json_t **ret, struct problem *p);
+
 #endif

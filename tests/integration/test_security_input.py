@@ -253,6 +253,8 @@ def int_targets(api, vote, factory, clock):
     start = clock.today().isoformat()  # not before the nomination (issue 11)
     noticed = decision_flow.noticed_round(api, factory, 1, awards=1)
     notice_id = noticed.notice["id"]
+    holder = decision_flow.lanshan_recognized(api, factory, 1)
+    holder_id = holder.issued[0]["id"]
     prog_state = lambda: _status(api, f"/v1/programmes/{code}", admin)  # noqa: E731
     return {
         ("POST", "/v1/programmes"): Target(
@@ -320,6 +322,10 @@ def int_targets(api, vote, factory, clock):
             api, f"/v1/rounds/{rnd['id']}/shortlist", office.token, {"size": 3},
             lambda: _status(api, f"/v1/rounds/{rnd['id']}/shortlist", office.token)),
         # Public and rate-limited per address: each request from another one.
+        ("POST", "/v1/recognitions/{id}/assessments"): Target(
+            api, f"/v1/recognitions/{holder_id}/assessments", holder.office.token,
+            {"year": clock.today().year + 1, "result": "pass", "notes": "合格"},
+            lambda: _status(api, f"/v1/recognitions/{holder_id}", holder.office.token)),
         ("POST", "/v1/notices/{id}/objections"): Target(
             api, f"/v1/notices/{notice_id}/objections", None,
             {"entry": 1, "text": "该候选人的事迹材料与实际情况不符，请核查。"},

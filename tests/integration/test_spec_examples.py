@@ -396,6 +396,30 @@ def _revocation_steps_create(w, ex):
                 subs={ex["decided_on"]: w.clock.today().isoformat()})
 
 
+def _assessed_holder(w):
+    """A 岚山 holder on 1 December of the year after its recognition: that
+    year owes its annual assessment (world.year)."""
+    world = decision_flow.lanshan_recognized(w.api, w.factory, 1)
+    world.holder = world.issued[0]
+    world.year = w.clock.today().year + 1
+    w.clock.set(datetime.date(world.year, 12, 1))
+    return world
+
+
+def _assessments_create(w, ex):
+    world = _assessed_holder(w)
+    return _req(token=world.unit.token, path={"id": world.holder["id"]},
+                year=(ex["year"], world.year))
+
+
+def _assessments_review(w, ex):
+    world = _assessed_holder(w)
+    a = w.api.post(f"/v1/recognitions/{world.holder['id']}/assessments", token=world.unit.token,
+                   json={"year": world.year, "result": "pass", "notes": "合格"},
+                   expect=201).body
+    return _req(token=world.office.token, path={"id": a["id"]})
+
+
 def _transition_publicity(w, ex):
     d = _draft(w)
     nom = w.factory.nomination(d.round["id"], d.unit)
@@ -480,6 +504,8 @@ SETUPS = {
     ("api", "suspensions_lift"): _suspensions_lift,
     ("api", "revocation_cases_create"): _revocation_cases_create,
     ("api", "revocation_steps_create"): _revocation_steps_create,
+    ("api", "assessments_create"): _assessments_create,
+    ("api", "assessments_review"): _assessments_review,
     ("api", "skill_tests_sheets_create"): _skill_tests_sheets_create,
     ("api", "nominations_create"): _nominations_create,
     ("api", "nominations_update"): _nominations_update,

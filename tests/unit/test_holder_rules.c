@@ -123,6 +123,29 @@ static void test_effective_date(void)
     }
 }
 
+static void test_failed_runs(void)
+{
+    static const struct assessment_result fail_fail[] = {{2028, true}, {2029, true}};
+    static const struct assessment_result fail_pass_fail[] = {
+        {2028, true}, {2029, false}, {2030, true}};
+    static const struct assessment_result gap[] = {{2028, true}, {2030, true}};
+    static const struct assessment_result late_first[] = {{2030, true}, {2029, true}};
+    static const struct assessment_result three[] = {{2028, true}, {2029, true}, {2030, true}};
+
+    CHECK(holder_rules_failed_run(fail_fail, 2, 2029, 2));
+    CHECK(holder_rules_failed_run(fail_fail, 2, 2028, 2));  /* confirmed second, 2028 closes it */
+    CHECK(!holder_rules_failed_run(fail_fail, 1, 2028, 2)); /* only one confirmed */
+    CHECK(!holder_rules_failed_run(fail_pass_fail, 3, 2030, 2));
+    CHECK(!holder_rules_failed_run(fail_pass_fail, 3, 2029, 2)); /* a pass */
+    CHECK(!holder_rules_failed_run(gap, 2, 2030, 2));            /* 2029 not confirmed */
+    CHECK(holder_rules_failed_run(late_first, 2, 2029, 2));
+    CHECK(!holder_rules_failed_run(fail_fail, 2, 2029, 3));
+    CHECK(holder_rules_failed_run(three, 3, 2029, 3));
+    CHECK(holder_rules_failed_run(fail_fail, 2, 2029, 1));
+    CHECK(!holder_rules_failed_run(fail_fail, 2, 2029, -1)); /* no limit */
+    CHECK(!holder_rules_failed_run(fail_fail, 2, 2027, 2));
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
@@ -131,6 +154,7 @@ int main(void)
         {"the steps' table", test_steps_table},
         {"reasons that need a written finding", test_reasons_needing_a_finding},
         {"a holder event's effective date", test_effective_date},
+        {"consecutive failed assessments", test_failed_runs},
     };
 
     return test_run(cases, TEST_COUNT(cases));
