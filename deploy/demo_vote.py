@@ -228,6 +228,42 @@ def concluded_round(admin, office, unit, tokens, clocks, year):
     return rnd, issued
 
 
+def holders(office, unit, clocks, issued, year):
+    """What became of the titles of `year` (issue 14), on the clocks of the
+    years after it: the first holder passes the annual assessments
+    (岚山 第十一条); the second fails two years running, which opens a
+    revocation case (第十二条（四）) that the office verifies and the
+    leadership group decides, so the title is revoked and a revocation
+    notice published; the third has a case open, waiting for the group."""
+    leader = di.login("leader", "demo-leader-pw")
+    passes, fails, pending = issued[:3]
+    for y in (year + 1, year + 2):
+        clocks.set(datetime.datetime(y, 12, 10, 10, tzinfo=SHANGHAI).timestamp())
+        for c, result in ((passes, "pass"), (fails, "fail")):
+            a = di.must("POST", f"/v1/recognitions/{c['id']}/assessments", unit, {
+                "year": y, "result": result,
+                "notes": f"{y}年度单位考评{'合格' if result == 'pass' else '不合格'}（演示）"})
+            done = di.must("POST", f"/v1/assessments/{a['id']}/review", office,
+                           {"action": "confirm"})
+    case = done["revocation_case_id"]
+    day = datetime.date(year + 2, 12, 10).isoformat()
+    di.must("POST", f"/v1/revocation-cases/{case}/steps", office, {
+        "step": "verification", "outcome": "approved", "decided_on": day,
+        "note": "经核实，连续两年年度考核不合格属实（演示）"})
+    di.must("POST", f"/v1/revocation-cases/{case}/steps", leader, {
+        "step": "decision", "outcome": "approved", "decided_on": day,
+        "meeting_reference": f"岚山区工匠管理领导小组{year + 2}年第2次会议（演示）",
+        "note": "同意撤销（演示）"})
+    open_case = di.must("POST", f"/v1/recognitions/{pending['id']}/revocation-cases", office, {
+        "reason": "other", "effective_on": day,
+        "facts": "群众来信反映该同志已不在生产一线岗位（演示）",
+        "finding": "经初步核实，该同志已于本年调任管理岗位（演示）"})
+    di.must("POST", f"/v1/revocation-cases/{open_case['id']}/steps", office, {
+        "step": "verification", "outcome": "approved", "decided_on": day,
+        "note": "情况属实，提请领导小组决定（演示）"})
+    return case, open_case["id"]
+
+
 def offset_s(admin):
     """The API clock's offset from the system clock, in seconds."""
     return di.must("GET", "/v1/system/clock", admin)["offset_seconds"]
@@ -268,8 +304,11 @@ def main():
     leader_reads(admin)
 
     # Three years back: a round concluded with certificates.
+    revoked = pending = None
     try:
         done, issued = concluded_round(admin, office, unit, tokens, clocks, today.year - 3)
+        if len(issued) >= 3:
+            revoked, pending = holders(office, unit, clocks, issued, today.year - 3)
     finally:
         clocks.back()
     # Two years back: the round, then its vote ten days ago, closing three
@@ -307,6 +346,11 @@ def main():
               f"curl '{API}/v1/certificates/{c['certificate_number']}?code="
               f"{c['verification_code']}'; PDF: GET /v1/recognitions/{c['id']}/certificate.pdf"
               " (office-vote or leader)")
+    if revoked is not None:
+        print(f"demo: holders of round {done}: GET /v1/recognitions?round_id={done} "
+              f"(office-vote, leader, unit): one active with two passed assessments, one revoked "
+              f"after two failed (case {revoked}; the notice: GET /v1/notices?programme={CODE}), "
+              f"one with a case waiting for the group (GET /v1/revocation-cases/{pending})")
 
 
 if __name__ == "__main__":

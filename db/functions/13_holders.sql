@@ -134,7 +134,10 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The holder's file (业绩考评档案, 岚山 第十一条): every event on the title,
--- oldest first, each with who and when. `kind` names the event; `details`
+-- oldest first, each with who and when; events of one instant (one
+-- transaction) in the order they happen: an assessment's confirmation
+-- before the case it opens, a case's last step before the revocation.
+-- `kind` names the event; `details`
 -- carries its codes and dates (labels: GET /v1/enums).
 CREATE OR REPLACE FUNCTION recognition_timeline(r recognitions) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
@@ -150,7 +153,7 @@ LANGUAGE sql STABLE AS $$
                    'details', jsonb_build_object('text', n.text, 'evidence', n.evidence))
           FROM holder_notes n WHERE n.recognition_id = r.id
         UNION ALL
-        SELECT s.recorded_at, 2, jsonb_build_object('at', api_ts(s.recorded_at), 'seq', '2', 'kind', 'suspended',
+        SELECT s.recorded_at, 4, jsonb_build_object('at', api_ts(s.recorded_at), 'seq', '4', 'kind', 'suspended',
                    'actor', (SELECT u.username FROM users u WHERE u.id = s.recorded_by),
                    'id', s.id,
                    'details', jsonb_build_object('reason', s.reason,
@@ -159,7 +162,7 @@ LANGUAGE sql STABLE AS $$
                                                  'note', s.note))
           FROM suspensions s WHERE s.recognition_id = r.id
         UNION ALL
-        SELECT s.lifted_at, 3, jsonb_build_object('at', api_ts(s.lifted_at), 'seq', '3',
+        SELECT s.lifted_at, 5, jsonb_build_object('at', api_ts(s.lifted_at), 'seq', '5',
                    'kind', 'suspension_lifted',
                    'actor', (SELECT u.username FROM users u WHERE u.id = s.lifted_by),
                    'id', s.id,
@@ -167,13 +170,13 @@ LANGUAGE sql STABLE AS $$
                                                  'reason', s.lift_reason))
           FROM suspensions s WHERE s.recognition_id = r.id AND s.lifted_at IS NOT NULL
         UNION ALL
-        SELECT c.opened_at, 4, jsonb_build_object('at', api_ts(c.opened_at), 'seq', '4',
+        SELECT c.opened_at, 6, jsonb_build_object('at', api_ts(c.opened_at), 'seq', '6',
                    'kind', 'revocation_case_opened', 'actor', c.opened_by_name, 'id', c.id,
                    'details', jsonb_build_object('reason', c.reason,
                                                  'effective_on', c.effective_on))
           FROM revocation_cases c WHERE c.recognition_id = r.id
         UNION ALL
-        SELECT s.recorded_at, 5, jsonb_build_object('at', api_ts(s.recorded_at), 'seq', '5',
+        SELECT s.recorded_at, 7, jsonb_build_object('at', api_ts(s.recorded_at), 'seq', '7',
                    'kind', 'revocation_step', 'actor', s.recorded_by_name, 'id', c.id,
                    'details', jsonb_build_object('step', s.step, 'outcome', s.outcome,
                                                  'decided_on', s.decided_on,
@@ -181,21 +184,21 @@ LANGUAGE sql STABLE AS $$
           FROM revocation_cases c JOIN revocation_case_steps s ON s.case_id = c.id
          WHERE c.recognition_id = r.id
         UNION ALL
-        SELECT c.closed_at, 6, jsonb_build_object('at', api_ts(c.closed_at), 'seq', '6', 'kind', 'revoked',
+        SELECT c.closed_at, 8, jsonb_build_object('at', api_ts(c.closed_at), 'seq', '8', 'kind', 'revoked',
                    'actor', NULL, 'id', c.id,
                    'details', jsonb_build_object('reason', c.reason,
                                                  'effective_on', c.effective_on,
                                                  'revoked_on', r.revoked_on))
           FROM revocation_cases c WHERE c.recognition_id = r.id AND c.state = 'revoked'
         UNION ALL
-        SELECT a.submitted_at, 7, jsonb_build_object('at', api_ts(a.submitted_at), 'seq', '7',
+        SELECT a.submitted_at, 2, jsonb_build_object('at', api_ts(a.submitted_at), 'seq', '2',
                    'kind', 'assessment_submitted', 'actor', a.submitted_by_name, 'id', a.id,
                    'details', jsonb_build_object('year', a.year, 'revision', a.revision,
                                                  'result', a.result, 'notes', a.notes,
                                                  'evidence', a.evidence))
           FROM assessments a WHERE a.recognition_id = r.id
         UNION ALL
-        SELECT a.reviewed_at, 8, jsonb_build_object('at', api_ts(a.reviewed_at), 'seq', '8',
+        SELECT a.reviewed_at, 3, jsonb_build_object('at', api_ts(a.reviewed_at), 'seq', '3',
                    'kind', 'assessment_' || a.state, 'actor', a.reviewed_by_name, 'id', a.id,
                    'details', jsonb_build_object('year', a.year, 'revision', a.revision,
                                                  'result', a.result,
