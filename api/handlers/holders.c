@@ -119,3 +119,18 @@ enum app_err assessments_index(struct http_call *call, struct problem *p)
     json_decref(obj);
     return p->err;
 }
+
+enum app_err rechecks_show(struct http_call *call, struct problem *p)
+{
+    return api_reply_read(call, recheck_get, p);
+}
+
+enum app_err rechecks_create(struct http_call *call, struct problem *p)
+{
+    return api_reply_write(call, recheck_file, 201, p);
+}
+
+enum app_err rechecks_decide(struct http_call *call, struct problem *p)
+{
+    return api_reply_write(call, recheck_decide, 200, p);
+}

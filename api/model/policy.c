@@ -62,6 +62,8 @@ enum member_id {
     M_CERTIFICATE_PREFIX,
     M_REVOCATION_STEPS,
     M_ASSESSMENT_DEADLINE,
+    M_RECHECK_DUE_MONTH,
+    M_RECHECK_DECIDES_FROM_MONTH,
     M_ARTICLES,
     M__COUNT
 };
@@ -132,6 +134,10 @@ const struct policy_member policy_members[] = {
                                          REVOCATION_STEPS_MAX, ENUMS_ROLES, true},
     [M_ASSESSMENT_DEADLINE]           = {"assessment_deadline", POLICY_STRING, false, 5, 5,
                                          ENUMS_ROLES, true},
+    [M_RECHECK_DUE_MONTH]             = {"recheck_due_month", POLICY_INT, false, 1, 120,
+                                         ENUMS_ROLES, true},
+    [M_RECHECK_DECIDES_FROM_MONTH]    = {"recheck_decides_from_month", POLICY_INT, false, 1,
+                                         120, ENUMS_ROLES, true},
     [M_ARTICLES]                      = {"articles", POLICY_ARTICLES, false, 1, 100, ENUMS_ROLES},
 };
 /* clang-format on */

@@ -99,6 +99,12 @@
  *   certificate_prefix            string 1..16, optional     a certificate number's
  *                                 ("JX")                     letters (LSGJ-2027-001):
  *                                                            A–Z and 0–9, a letter first
+ *   recheck_due_month             int 1..120, optional (12)  the month of the management
+ *                                                            period in which a year-2
+ *                                                            re-check falls due
+ *   recheck_decides_from_month    int 1..120, optional (13)  the first month of the period
+ *                                                            whose allowance the re-check
+ *                                                            decides, to the period's end
  *   revocation_steps              array 1..5 of step,        the approval steps of a
  *                                 optional ("verification",  revocation case, in order
  *                                 "decision")                (holder_rules.h); distinct,
@@ -234,6 +240,8 @@ struct policy {
     int review_disagreement_stdev;    /* points; POLICY_DISAGREEMENT_DEFAULT when absent */
     int shortlist_size;               /* -1: null or absent */
     char certificate_prefix[POLICY_CERTIFICATE_PREFIX_MAX + 1]; /* "JX" when absent */
+    int recheck_due_month;                                      /* 12 when absent */
+    int recheck_decides_from_month;                             /* 13 when absent */
     size_t n_revocation_steps;                                  /* 2 when absent */
     int revocation_steps[POLICY_REVOCATION_STEPS_MAX];          /* enum revocation_step */
 };

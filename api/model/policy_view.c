@@ -147,6 +147,9 @@ enum app_err policy_from_json(const json_t *policy, struct policy *ret)
                  ? json_string_value(json_object_get(policy, "certificate_prefix"))
                  : POLICY_CERTIFICATE_PREFIX_DEFAULT);
     revocation_steps_of(policy, &v);
+    /* SPEC §11 reading of 第十二条 "第二年复核认定": due in month 12, deciding 13-24 */
+    v.recheck_due_month = int_or(policy, "recheck_due_month", 12);
+    v.recheck_decides_from_month = int_or(policy, "recheck_decides_from_month", 13);
     *ret = v;
     return APP_OK;
 }

@@ -11,13 +11,16 @@
 #include <string.h>
 
 #include "civil_time.h"
+#include "date_rules.h"
 #include "enums.h"
 #include "holder_rules.h"
 #include "json_fields.h"
 #include "nominations.h"
+#include "recheck_rules.h"
 #include "scope.h"
 #include "store/assessment_store.h"
 #include "store/holder_store.h"
+#include "store/recheck_store.h"
 #include "store/scope_store.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -1042,5 +1045,364 @@ enum app_err assessment_list(
     }
     *ret = ops_json(text, p);
     free(text);
+    return p->err;
+}
+
+/* ---- the year-2 re-check (环翠 第八条, 第十一条, 第十二条) ---- */
+
+static const struct json_field RECHECK_FIELDS[] = {
+    {"achievements", JF_STRING, true, 1, 4000},
+    {"awards", JF_ARRAY, false, 0, 50},
+    {"agreements", JF_ARRAY, false, 0, RECHECK_APPRENTICES_MAX},
+    {"apprentices", JF_ARRAY, true, 0, RECHECK_APPRENTICES_MAX},
+    {"front_line", JF_BOOL, true, 0, 0},
+    {"no_accident", JF_BOOL, true, 0, 0},
+    {"no_violation", JF_BOOL, true, 0, 0},
+    {"keeps_lead", JF_BOOL, true, 0, 0},
+};
+
+static const struct json_field AWARD_FIELDS[] = {
+    {"name", JF_STRING, true, 1, 200},
+    {"level", JF_STRING, false, 1, 32},
+    {"awarded_on", JF_STRING, true, 10, 10},
+};
+
+static const struct json_field AGREEMENT_FIELDS[] = {
+    {"apprentice", JF_STRING, true, 1, 50},
+    {"signed_on", JF_STRING, true, 10, 10},
+};
+
+static const struct json_field APPRENTICE_FIELDS[] = {
+    {"name", JF_STRING, true, 1, 50},
+    {"level", JF_STRING, true, 1, 32},
+    {"certified_on", JF_STRING, true, 10, 10},
+};
+
+static const struct json_field DECIDE_FIELDS[] = {
+    {"result", JF_STRING, true, 1, 8},
+    {"reason", JF_STRING, false, 1, HOLDER_TEXT_MAX},
+};
+
+/* Each item of body[member] against its table; its date member a date not
+ * after today. */
+static enum app_err items_ok(const struct op_ctx *ctx,
+                             const json_t *body,
+                             const char *member,
+                             const struct json_field *fields,
+                             size_t n,
+                             const char *date_member,
+                             struct problem *p)
+{
+    const json_t *x;
+    size_t i;
+    int32_t day;
+
+    json_array_foreach(json_object_get(body, member), i, x)
+    {
+        char ptr[64];
+        snprintf(ptr, sizeof(ptr), "/%s/%zu", member, i);
+        if (!json_fields_check(x, fields, n, ptr, p)) {
+            return p->err;
+        }
+        snprintf(ptr, sizeof(ptr), "/%s/%zu/%s", member, i, date_member);
+        if (date_rules_past(json_string_value(json_object_get(x, date_member)), ctx->today, &day) !=
+            DATE_PAST_OK) {
+            return problem_field(p, APP_ERR_VALIDATION, ptr, "not_date",
+                                 "须为不晚于今天的日期 YYYY-MM-DD",
+                                 "must be a date YYYY-MM-DD not after today");
+        }
+    }
+    return APP_OK;
+}
+
+/* The apprentices of the body as the rules read them. */
+static enum app_err
+apprentices_of(const json_t *body, struct recheck_apprentice *out, size_t *ret_n, struct problem *p)
+{
+    const json_t *x;
+    size_t i;
+
+    *ret_n = 0;
+    json_array_foreach(json_object_get(body, "apprentices"), i, x)
+    {
+        int level =
+            enums_from_value(ENUMS_SKILL_LEVELS, json_string_value(json_object_get(x, "level")));
+        if (level < 0) {
+            char ptr[48];
+            snprintf(ptr, sizeof(ptr), "/apprentices/%zu/level", i);
+            return problem_field(p, APP_ERR_VALIDATION, ptr, "unknown_value",
+                                 "职业技能等级不在可选范围内（见 GET /v1/enums skill_levels）",
+                                 "unknown skill level (see GET /v1/enums skill_levels)");
+        }
+        out[i].level = level;
+        date_parse(json_string_value(json_object_get(x, "certified_on")), &out[i].certified_on);
+        *ret_n = i + 1;
+    }
+    return APP_OK;
+}
+
+/* The checklist as JSON: each item with its code, article and status;
+ * the apprentices' item with the count per year of the period. */
+static json_t *checklist_json(const struct policy *pol, const struct recheck_checklist *c)
+{
+    json_t *list = json_array();
+
+    for (int i = 0; list != NULL && i < RECHECK__COUNT; i++) {
+        json_t *item = json_pack("{s:s, s:s, s:s}", "item", recheck_item_code(i), "article",
+                                 recheck_item_article(i), "status", c->passed[i] ? "pass" : "fail");
+        if (item != NULL && i == RECHECK_APPRENTICES) {
+            json_t *years = json_array();
+            for (size_t k = 0; years != NULL && k < c->n_years; k++) {
+                json_array_append_new(years, json_pack("{s:i, s:i}", "year", (int)k + 1,
+                                                       "certified", c->certified[k]));
+            }
+            json_object_set_new(item, "per_year", years);
+            json_object_set_new(item, "required_per_year",
+                                json_integer(pol->recheck_min_apprentices));
+            json_object_set_new(item, "min_level",
+                                pol->recheck_apprentice_min_level >= 0
+                                    ? json_string(enums_value(ENUMS_SKILL_LEVELS,
+                                                              pol->recheck_apprentice_min_level))
+                                    : json_null());
+        }
+        json_array_append_new(list, item);
+    }
+    return list;
+}
+
+/* What the re-check of title `h` needs: its policy (year2_recheck, else 409
+ * recheck_not_in_policy), the period's start, the filed re-check if any. */
+static enum app_err recheck_load(const struct op_ctx *ctx,
+                                 const struct holder_ref *h,
+                                 struct programme_policy *pol,
+                                 int32_t *ret_start,
+                                 json_t **ret_filed,
+                                 struct problem *p)
+{
+    char start[11];
+    char *text = NULL;
+    enum app_err err;
+
+    *ret_filed = NULL;
+    if (holder_policy(ctx, h, pol, p) != APP_OK) {
+        return p->err;
+    }
+    if (!pol->p.year2_recheck) {
+        return problem_fail(p, APP_ERR_CONFLICT, "recheck_not_in_policy",
+                            "本项目的政策不设第二年复核认定",
+                            "the programme's policy has no "
+                            "year-2 re-check");
+    }
+    if ((err = recheck_store_get(ctx->db, h->id, start, &text)) != APP_OK) {
+        return ops_store_problem(err, p);
+    }
+    if (!date_parse(start, ret_start)) {
+        free(text);
+        return ops_internal(p);
+    }
+    if (text != NULL) {
+        *ret_filed = ops_json(text, p);
+        free(text);
+        return *ret_filed != NULL ? APP_OK : p->err;
+    }
+    return APP_OK;
+}
+
+/* {status, due_from, due_until, decides_from, recheck} on `today`:
+ * not_due, due, overdue (no decision after the due month: the months it
+ * decides are held, never paid or cancelled silently), passed, failed. */
+static json_t *
+recheck_view(const struct op_ctx *ctx, const struct policy *pol, int32_t start, json_t *filed)
+{
+    int32_t from = recheck_rules_due_from(start, pol->recheck_due_month);
+    int32_t until = recheck_rules_due_until(start, pol->recheck_due_month);
+    int32_t decides = date_add_months(start, pol->recheck_decides_from_month - 1);
+    const char *result = json_string_value(json_object_get(filed, "result"));
+    const char *status = result != NULL       ? result
+                         : ctx->today > until ? "overdue"
+                         : ctx->today >= from ? "due"
+                                              : "not_due";
+    char a[11], b[11], c[11];
+
+    date_format(from, a);
+    date_format(until, b);
+    date_format(decides, c);
+    return json_pack("{s:s, s:s, s:s, s:s, s:o}", "status", status, "due_from", a, "due_until", b,
+                     "decides_from", c, "recheck", filed != NULL ? filed : json_null());
+}
+
+enum app_err recheck_get(const struct op_ctx *ctx, const char *id, json_t **ret, struct problem *p)
+{
+    struct holder_ref h;
+    struct programme_policy pol = {0};
+    json_t *filed = NULL;
+    int32_t start;
+
+    *ret = NULL;
+    if (holder_load(ctx, id, false, &h, p) == APP_OK &&
+        recheck_load(ctx, &h, &pol, &start, &filed, p) == APP_OK &&
+        (*ret = recheck_view(ctx, &pol.p, start, filed)) == NULL) {
+        ops_internal(p);
+    }
+    json_decref(pol.json);
+    return p->err;
+}
+
+enum app_err recheck_file(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p)
+{
+    struct holder_ref h;
+    struct programme_policy pol = {0};
+    struct recheck_apprentice apprentices[RECHECK_APPRENTICES_MAX];
+    struct recheck_checklist c;
+    json_t *filed = NULL, *checklist = NULL, *statements = NULL;
+    char now[RFC3339_TEXT_MAX], *texts[6] = {0}, *out = NULL;
+    int32_t start;
+    size_t n = 0;
+    enum app_err err;
+
+    *ret = NULL;
+    if (!json_fields_check(body, RECHECK_FIELDS, N(RECHECK_FIELDS), "", p) ||
+        items_ok(ctx, body, "awards", AWARD_FIELDS, N(AWARD_FIELDS), "awarded_on", p) != APP_OK ||
+        items_ok(ctx, body, "agreements", AGREEMENT_FIELDS, N(AGREEMENT_FIELDS), "signed_on", p) !=
+            APP_OK ||
+        items_ok(ctx, body, "apprentices", APPRENTICE_FIELDS, N(APPRENTICE_FIELDS), "certified_on",
+                 p) != APP_OK ||
+        apprentices_of(body, apprentices, &n, p) != APP_OK ||
+        holder_load(ctx, id, true, &h, p) != APP_OK ||
+        recheck_load(ctx, &h, &pol, &start, &filed, p) != APP_OK ||
+        title_not_revoked(&h, p) != APP_OK) {
+        goto cleanup;
+    }
+    if (filed != NULL) {
+        problem_fail(p, APP_ERR_CONFLICT, "recheck_filed", "该称号的复核申请已于 %s 提交",
+                     "the title's re-check was filed at %s",
+                     json_string_value(json_object_get(filed, "filed_at")));
+        goto cleanup;
+    }
+    if (ctx->today < recheck_rules_due_from(start, pol.p.recheck_due_month)) {
+        char from[11];
+        date_format(recheck_rules_due_from(start, pol.p.recheck_due_month), from);
+        problem_fail(p, APP_ERR_CONFLICT, "recheck_not_due", "复核自 %s 起申请",
+                     "the re-check is filed from %s", from);
+        goto cleanup;
+    }
+    const struct recheck_input in = {
+        .front_line = json_is_true(json_object_get(body, "front_line")),
+        .no_accident = json_is_true(json_object_get(body, "no_accident")),
+        .no_violation = json_is_true(json_object_get(body, "no_violation")),
+        .keeps_lead = json_is_true(json_object_get(body, "keeps_lead")),
+        .apprentices = apprentices,
+        .n_apprentices = n,
+        .period_start = start,
+        /* the years begun by the end of the due month, however late the filing */
+        .as_of = recheck_rules_due_until(start, pol.p.recheck_due_month),
+    };
+    recheck_rules_checklist(&pol.p, &in, &c);
+    checklist = checklist_json(&pol.p, &c);
+    statements = json_pack(
+        "{s:O, s:O, s:O, s:O}", "front_line", json_object_get(body, "front_line"), "no_accident",
+        json_object_get(body, "no_accident"), "no_violation", json_object_get(body, "no_violation"),
+        "keeps_lead", json_object_get(body, "keeps_lead"));
+    texts[0] = list_text(body, "awards");
+    texts[1] = list_text(body, "agreements");
+    texts[2] = list_text(body, "apprentices");
+    texts[3] = statements != NULL ? json_dumps(statements, JSON_COMPACT) : NULL;
+    texts[4] = checklist != NULL ? json_dumps(checklist, JSON_COMPACT) : NULL;
+    for (int i = 0; i < 5; i++) {
+        if (texts[i] == NULL) {
+            ops_internal(p);
+            goto cleanup;
+        }
+    }
+    rfc3339_format(ctx->now_ms, true, now);
+    const struct recheck_write w = {
+        .recognition_id = h.id,
+        .achievements = json_string_value(json_object_get(body, "achievements")),
+        .awards = texts[0],
+        .agreements = texts[1],
+        .apprentices = texts[2],
+        .statements = texts[3],
+        .checklist = texts[4],
+        .suggested = c.suggest_pass ? "passed" : "failed",
+    };
+    if ((err = recheck_store_insert(ctx->db, &w, ctx->actor, now, &out)) != APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    if ((*ret = ops_json(out, p)) != NULL) {
+        audited(ctx, "recheck.file", "recheck", *ret, NULL, p);
+    }
+
+cleanup:
+    for (int i = 0; i < 6; i++) {
+        free(texts[i]);
+    }
+    free(out);
+    json_decref(filed);
+    json_decref(checklist);
+    json_decref(statements);
+    json_decref(pol.json);
+    return p->err;
+}
+
+enum app_err recheck_decide(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p)
+{
+    struct holder_ref h;
+    struct programme_policy pol = {0};
+    json_t *filed = NULL;
+    const char *result, *reason, *suggested;
+    char now[RFC3339_TEXT_MAX], today[11], *out = NULL;
+    int32_t start;
+    enum app_err err;
+
+    *ret = NULL;
+    if (!json_fields_check(body, DECIDE_FIELDS, N(DECIDE_FIELDS), "", p) ||
+        holder_load(ctx, id, true, &h, p) != APP_OK ||
+        recheck_load(ctx, &h, &pol, &start, &filed, p) != APP_OK) {
+        goto cleanup;
+    }
+    result = json_string_value(json_object_get(body, "result"));
+    reason = json_string_value(json_object_get(body, "reason"));
+    if (strcmp(result, "passed") != 0 && strcmp(result, "failed") != 0) {
+        problem_field(p, APP_ERR_VALIDATION, "/result", "unknown_value",
+                      "result 须为 passed（复核通过）或 failed（未通过）",
+                      "result must be passed or failed");
+        goto cleanup;
+    }
+    if (filed == NULL) {
+        problem_fail(p, APP_ERR_CONFLICT, "recheck_not_filed", "单位尚未提交复核申请",
+                     "the unit has not filed the re-check application");
+        goto cleanup;
+    }
+    if (json_string_value(json_object_get(filed, "result")) != NULL) {
+        problem_fail(p, APP_ERR_CONFLICT, "recheck_decided", "复核已有结论",
+                     "the re-check has been decided");
+        goto cleanup;
+    }
+    suggested = json_string_value(json_object_get(filed, "suggested"));
+    if (reason == NULL && strcmp(result, suggested) != 0) {
+        problem_field(p, APP_ERR_VALIDATION, "/reason", "reason_required",
+                      "结论与核查清单的建议（%s）不同，须写明理由",
+                      "the result departs from the checklist's suggestion (%s): give the reason",
+                      suggested);
+        goto cleanup;
+    }
+    date_format(ctx->today, today);
+    rfc3339_format(ctx->now_ms, true, now);
+    if ((err = recheck_store_decide(ctx->db, h.id, result, reason, today, ctx->actor, now, &out)) !=
+        APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    if ((*ret = ops_json(out, p)) != NULL) {
+        audited(ctx, "recheck.decide", "recheck", *ret, NULL, p);
+    }
+
+cleanup:
+    free(out);
+    json_decref(filed);
+    json_decref(pol.json);
     return p->err;
 }

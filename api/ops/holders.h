@@ -104,4 +104,26 @@ enum app_err assessment_review(
 enum app_err assessment_list(
     const struct op_ctx *ctx, int year, const char *programme, json_t **ret, struct problem *p);
 
+/* GET /v1/recognitions/{id}/recheck: 环翠's year-2 re-check of the title
+ * (409 recheck_not_in_policy elsewhere): {status, due_from, due_until,
+ * decides_from, recheck}. status: not_due, due (from the first day of
+ * the policy's recheck_due_month of the period to its last), overdue
+ * (after it, undecided: the months from decides_from are held, never paid
+ * or cancelled silently), passed, failed. */
+enum app_err recheck_get(const struct op_ctx *ctx, const char *id, json_t **ret, struct problem *p);
+
+/* POST /v1/recognitions/{id}/recheck: the unit's (or office's) application
+ * (第十一条（一）–（三）) from the due month on (409 recheck_not_due), once
+ * (409 recheck_filed); the checklist of 第八条（一）–（五） and its suggestion
+ * computed and kept with it. */
+enum app_err recheck_file(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p);
+
+/* POST /v1/recognitions/{id}/recheck/decision {result, reason?}: the
+ * office's decision (passed | failed), with a reason where it departs from
+ * the suggestion (422 reason_required); 409 recheck_not_filed,
+ * recheck_decided. */
+enum app_err recheck_decide(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p);
+
 #endif

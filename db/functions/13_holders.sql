@@ -204,6 +204,18 @@ LANGUAGE sql STABLE AS $$
                                                  'result', a.result,
                                                  'reason', a.review_reason))
           FROM assessments a WHERE a.recognition_id = r.id AND a.reviewed_at IS NOT NULL
+        UNION ALL
+        SELECT x.filed_at, 9, jsonb_build_object('at', api_ts(x.filed_at), 'seq', '9',
+                   'kind', 'recheck_filed', 'actor', x.filed_by_name, 'id', x.id,
+                   'details', jsonb_build_object('suggested', x.suggested,
+                                                 'checklist', x.checklist))
+          FROM rechecks x WHERE x.recognition_id = r.id
+        UNION ALL
+        SELECT x.decided_at, 10, jsonb_build_object('at', api_ts(x.decided_at), 'seq', '10',
+                   'kind', 'recheck_decided', 'actor', x.decided_by_name, 'id', x.id,
+                   'details', jsonb_build_object('result', x.result, 'reason', x.reason,
+                                                 'decided_on', x.decided_on))
+          FROM rechecks x WHERE x.recognition_id = r.id AND x.decided_at IS NOT NULL
       ) x (ts, seq, e)
 $$;
 

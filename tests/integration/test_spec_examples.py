@@ -420,6 +420,32 @@ def _assessments_review(w, ex):
     return _req(token=world.office.token, path={"id": a["id"]})
 
 
+def _recheck_due(w):
+    """A 环翠 holder in the month its year-2 re-check falls due."""
+    world = _holder(w)
+    v = w.api.get(f"/v1/recognitions/{world.holder['id']}/recheck", token=world.office.token,
+                  expect=200).body
+    w.clock.set(datetime.date.fromisoformat(v["due_from"]) + datetime.timedelta(days=2))
+    start = datetime.date.fromisoformat(world.holder["period_start"])
+    world.dates = {"2027-09-10": (start + datetime.timedelta(days=60)).isoformat(),
+                   "2027-01-15": start.isoformat(),
+                   "2027-10-20": (start + datetime.timedelta(days=30)).isoformat(),
+                   "2027-11-05": (start + datetime.timedelta(days=31)).isoformat()}
+    return world
+
+
+def _rechecks_create(w, ex):
+    world = _recheck_due(w)
+    return _req(token=world.unit.token, path={"id": world.holder["id"]}, subs=world.dates)
+
+
+def _rechecks_decide(w, ex):
+    world = _recheck_due(w)
+    w.api.post(f"/v1/recognitions/{world.holder['id']}/recheck", token=world.unit.token,
+               json=_subst(_api_example("rechecks_create"), world.dates), expect=201)
+    return _req(token=world.office.token, path={"id": world.holder["id"]})
+
+
 def _transition_publicity(w, ex):
     d = _draft(w)
     nom = w.factory.nomination(d.round["id"], d.unit)
@@ -506,6 +532,8 @@ SETUPS = {
     ("api", "revocation_steps_create"): _revocation_steps_create,
     ("api", "assessments_create"): _assessments_create,
     ("api", "assessments_review"): _assessments_review,
+    ("api", "rechecks_create"): _rechecks_create,
+    ("api", "rechecks_decide"): _rechecks_decide,
     ("api", "skill_tests_sheets_create"): _skill_tests_sheets_create,
     ("api", "nominations_create"): _nominations_create,
     ("api", "nominations_update"): _nominations_update,

@@ -287,9 +287,9 @@ static void test_seed_policies_validate(void)
                p.detail[PROBLEM_LANG_EN]);
         CHECK_EQ_INT(p.n_errors, 0);
         CHECK_EQ_INT(p.err, APP_ERR_INTERNAL); /* untouched */
-        /* Every member present but the seven optional ones (0014, 0017, 0021,
-         * 0022 add them to the stored versions), nothing else: the object is closed. */
-        CHECK_EQ_INT(json_object_size(seeds[i].policy), policy_members_count - 7);
+        /* Every member present but the nine optional ones (0014, 0017, 0021,
+         * 0022 add some to the stored versions), nothing else: the object is closed. */
+        CHECK_EQ_INT(json_object_size(seeds[i].policy), policy_members_count - 9);
         problem_clear(&p);
     }
 }
@@ -519,6 +519,8 @@ static const struct fault_case {
     {LANSHAN, "certificate_prefix", "null", "/policy/certificate_prefix", V, 1},
     {LANSHAN, "revocation_steps", "[]", "/policy/revocation_steps", V, 1},
     {LANSHAN, "assessment_deadline", "\"3-31\"", "/policy/assessment_deadline", V, 1},
+    {HUANCUI, "recheck_due_month", "0", "/policy/recheck_due_month", V, 1},
+    {HUANCUI, "recheck_decides_from_month", "121", "/policy/recheck_decides_from_month", V, 1},
     {LANSHAN, "assessment_deadline", "\"02-29\"", "/policy/assessment_deadline", V, 1},
     {LANSHAN, "assessment_deadline", "\"13-01\"", "/policy/assessment_deadline", V, 1},
     {LANSHAN, "assessment_deadline", "\"04-31\"", "/policy/assessment_deadline", V, 1},
@@ -669,6 +671,8 @@ static void test_review_members(void)
     CHECK_EQ_INT(policy_from_json(pol, &v), APP_OK);
     CHECK_EQ_INT((int)v.n_revocation_steps, 3);
     CHECK_EQ_INT(v.revocation_steps[2], RSTEP_APPROVAL);
+    CHECK_EQ_INT(v.recheck_due_month, 12); /* absent */
+    CHECK_EQ_INT(v.recheck_decides_from_month, 13);
     json_decref(pol);
     /* a deadline every year has (its default, 03-31, is the SQL's:
      * db/functions/15_assessments.sql assessment_deadline) */
@@ -816,7 +820,7 @@ static void test_strings_count_code_points(void)
 
 static void test_member_table(void)
 {
-    CHECK_EQ_INT(policy_members_count, 46);
+    CHECK_EQ_INT(policy_members_count, 48);
     for (size_t i = 0; i < policy_members_count; i++) {
         CHECK(policy_member_find(policy_members[i].name) == &policy_members[i]);
         CHECK(policy_members[i].min <= policy_members[i].max ||
