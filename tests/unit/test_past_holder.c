@@ -10,6 +10,7 @@
 #include "idcard.h"
 #include "past_holder.h"
 #include "test.h"
+#include "test_problem.h"
 
 /* A valid number of someone born in 1900 (synthetic: no real person). */
 static const char *id_number(const char *seq3)
@@ -22,19 +23,6 @@ static const char *id_number(const char *seq3)
     s[17] = idcard_check_char(s);
     s[18] = '\0';
     return s;
-}
-
-static const char *faults(const struct problem *p)
-{
-    static char out[2048];
-
-    out[0] = '\0';
-    for (size_t i = 0; i < p->n_errors; i++) {
-        size_t used = strlen(out);
-        snprintf(out + used, sizeof(out) - used, "%s%s:%s", i ? " " : "", p->errors[i].pointer,
-                 p->errors[i].code);
-    }
-    return out;
 }
 
 static int32_t today(void)
@@ -64,7 +52,7 @@ static void test_csv(void)
     CHECK_EQ_STR(json_string_value(json_object_get(json_array_get(rows, 1), "name")), "李, \"四\"");
     CHECK(json_object_get(json_array_get(rows, 1), "recognized_on") == NULL);
     CHECK(past_holder_check(rows, lines, today(), &p));
-    CHECK_EQ_STR(faults(&p), "");
+    CHECK_EQ_STR(test_faults(&p), "");
     json_decref(rows);
     json_decref(lines);
 }
@@ -87,7 +75,7 @@ static void test_csv_faults(void)
         json_t *rows = NULL, *lines = NULL;
         CHECKF(!past_holder_csv_read(cases[i].text, strlen(cases[i].text), &rows, &lines, &p),
                "case %zu read", i);
-        CHECKF(strcmp(faults(&p), cases[i].faults) == 0, "case %zu: %s", i, faults(&p));
+        CHECKF(strcmp(test_faults(&p), cases[i].faults) == 0, "case %zu: %s", i, test_faults(&p));
         CHECKF(p.err == APP_ERR_VALIDATION, "case %zu kind", i);
         CHECK(rows == NULL && lines == NULL);
         problem_clear(&p);
@@ -116,7 +104,7 @@ static void test_rows(void)
     rows = json_loads(text, 0, NULL);
     CHECK(rows != NULL);
     CHECK(!past_holder_check(rows, NULL, today(), &p));
-    CHECK_EQ_STR(faults(&p),
+    CHECK_EQ_STR(test_faults(&p),
                  "/holders/1/name:too_short /holders/1/id_number:id_number_check_character"
                  " /holders/1/year:year_in_future"
                  " /holders/1/recognized_on:not_date"
@@ -129,7 +117,7 @@ static void test_rows(void)
     rows = json_loads("[{\"name\": \"a\", \"extra\": 1}, 3]", 0, NULL);
     CHECK(!past_holder_check(rows, NULL, today(), &p));
     CHECK(p.err == APP_ERR_UNKNOWN_FIELD);
-    CHECK_EQ_STR(faults(&p), "/holders/0/extra:unknown_field");
+    CHECK_EQ_STR(test_faults(&p), "/holders/0/extra:unknown_field");
     problem_clear(&p);
     json_decref(rows);
 }

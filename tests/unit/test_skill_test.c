@@ -12,6 +12,7 @@
 
 #include "civil_time.h"
 #include "skill_test.h"
+#include "test_problem.h"
 
 static int32_t day(const char *text)
 {
@@ -19,20 +20,6 @@ static int32_t day(const char *text)
 
     CHECKF(date_parse(text, &d), "bad test date %s", text);
     return d;
-}
-
-/* "pointer:code" of p's errors, space-separated. */
-static const char *faults(const struct problem *p)
-{
-    static char out[1024];
-
-    out[0] = '\0';
-    for (size_t i = 0; i < p->n_errors; i++) {
-        size_t used = strlen(out);
-        snprintf(out + used, sizeof(out) - used, "%s%s:%s", i ? " " : "", p->errors[i].pointer,
-                 p->errors[i].code);
-    }
-    return out;
 }
 
 static void test_score_value(void)
@@ -105,8 +92,8 @@ static void test_bodies(void)
         json_t *b = json_loads(bodies[i].body, 0, NULL);
         CHECKF(b != NULL, "body %zu does not parse", i);
         skill_test_check_body(b, bodies[i].correction, today, opens, &in, &p);
-        CHECKF(strcmp(faults(&p), bodies[i].faults) == 0, "body %zu: got \"%s\" want \"%s\"", i,
-               faults(&p), bodies[i].faults);
+        CHECKF(strcmp(test_faults(&p), bodies[i].faults) == 0, "body %zu: got \"%s\" want \"%s\"",
+               i, test_faults(&p), bodies[i].faults);
         if (bodies[i].faults[0] == '\0') {
             CHECK(p.err == APP_OK);
             CHECK(in.examiners != NULL);
@@ -128,7 +115,7 @@ static void test_date_bounds(void)
         json_t *b =
             json_pack("{s:i, s:[s], s:s}", "score", 60, "examiners", "王五", "tested_on", ok[i]);
         CHECKF(skill_test_check_body(b, false, today, opens, &in, &p) == APP_OK, "%s: %s", ok[i],
-               faults(&p));
+               test_faults(&p));
         CHECK_EQ_INT(in.tested_on, day(ok[i]));
         CHECK_EQ_INT(in.score, 6000);
         problem_clear(&p);
@@ -159,7 +146,7 @@ static void test_panel_limits(void)
     }
     b = json_pack("{s:i, s:o, s:s}", "score", 1, "examiners", a, "tested_on", "2026-06-10");
     skill_test_check_body(b, false, day("2026-06-20"), day("2026-06-01"), &in, &p);
-    CHECK_EQ_STR(faults(&p), "/examiners:too_many_items");
+    CHECK_EQ_STR(test_faults(&p), "/examiners:too_many_items");
     problem_clear(&p);
     json_decref(b);
 
@@ -167,7 +154,7 @@ static void test_panel_limits(void)
     name[51] = '\0';
     b = json_pack("{s:i, s:[s], s:s}", "score", 1, "examiners", name, "tested_on", "2026-06-10");
     skill_test_check_body(b, false, day("2026-06-20"), day("2026-06-01"), &in, &p);
-    CHECK_EQ_STR(faults(&p), "/examiners/0:too_long");
+    CHECK_EQ_STR(test_faults(&p), "/examiners/0:too_long");
     problem_clear(&p);
     json_decref(b);
 }
