@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "handlers.h"
+#include "ops/scope.h"
 #include "store/expert_store.h"
 
 enum app_err experts_list(struct http_call *call, struct problem *p)
@@ -36,7 +37,7 @@ enum app_err experts_list(struct http_call *call, struct problem *p)
                             "active must be true or false");
     }
     api_op_ctx(call, db, &ctx);
-    if (expert_scope_codes(&ctx, &scope, p) != APP_OK) {
+    if (ops_scope_codes(&ctx, &scope, p) != APP_OK) {
         return p->err;
     }
     err = expert_store_list(db, http_query(call, "field"), programme, active, scope, cursor, limit,

@@ -62,33 +62,6 @@ enum app_err expert_scope(const struct op_ctx *ctx, const char *user_id, struct 
     return APP_OK;
 }
 
-enum app_err expert_scope_codes(const struct op_ctx *ctx, char **ret_codes, struct problem *p)
-{
-    json_t *a = NULL;
-    char *text = NULL;
-
-    if (!ops_programme_scoped(ctx->actor)) {
-        *ret_codes = NULL;
-        return APP_OK;
-    }
-    if ((a = json_array()) == NULL) {
-        return ops_internal(p);
-    }
-    for (size_t i = 0; i < ctx->actor->n_programmes; i++) {
-        if (json_array_append_new(a, json_string(ctx->actor->programmes[i])) != 0) {
-            json_decref(a);
-            return ops_internal(p);
-        }
-    }
-    text = json_dumps(a, JSON_COMPACT);
-    json_decref(a);
-    if (text == NULL) {
-        return ops_internal(p);
-    }
-    *ret_codes = text;
-    return APP_OK;
-}
-
 /* Out of scope reads as no profile at all: the store finds none. */
 enum app_err expert_load(const struct op_ctx *ctx,
                          const char *user_id,
@@ -99,7 +72,7 @@ enum app_err expert_load(const struct op_ctx *ctx,
     char *text = NULL, *scope = NULL;
     enum app_err err;
 
-    if (expert_scope(ctx, user_id, p) != APP_OK || expert_scope_codes(ctx, &scope, p) != APP_OK) {
+    if (expert_scope(ctx, user_id, p) != APP_OK || ops_scope_codes(ctx, &scope, p) != APP_OK) {
         return p->err;
     }
     err = expert_store_get(ctx->db, user_id, scope, for_update, &text);
@@ -350,7 +323,7 @@ enum app_err expert_profile_put(const struct op_ctx *ctx,
         ops_internal(p);
         goto cleanup;
     }
-    if (expert_scope_codes(ctx, &scope, p) != APP_OK) {
+    if (ops_scope_codes(ctx, &scope, p) != APP_OK) {
         goto cleanup;
     }
     err = cur == NULL ? expert_store_insert(ctx->db, user_id, values)

@@ -24,17 +24,11 @@
  * profile names one of its programmes (ops_programme_scoped); an expert only its
  * own. Another's id answers 404 exactly like an unknown one. Checks the
  * id's shape (400 not_uuid) first; the programmes are the store's to check
- * (expert_scope_codes). */
+ * (ops_scope_codes). */
 enum app_err expert_scope(const struct op_ctx *ctx, const char *user_id, struct problem *p);
 
-/* The programmes that limit what the actor sees and changes: for an office
- * user or a scoped leader its programme codes as a JSON array text
- * (malloc'd), for any other actor NULL (no limit by programme). What the store takes as
- * `scope_json`. */
-enum app_err expert_scope_codes(const struct op_ctx *ctx, char **ret_codes, struct problem *p);
-
 /* The profile of expert `user_id` within the actor's scope (expert_scope
- * and expert_scope_codes), optionally locked: 404 when there is none.
+ * and ops_scope_codes), optionally locked: 404 when there is none.
  * *ret_json is malloc'd; pass NULL when only its existence matters. */
 enum app_err expert_load(const struct op_ctx *ctx,
                          const char *user_id,

@@ -194,25 +194,6 @@ static enum app_err audited(const struct op_ctx *ctx,
     return err == APP_OK ? APP_OK : ops_store_problem(err, p);
 }
 
-/* The JSON array text of the programmes the actor's reads are limited to,
- * or NULL for all (ops_programme_scoped). */
-static char *scope_list(const struct principal *who)
-{
-    json_t *a;
-    char *text;
-
-    if (!ops_programme_scoped(who)) {
-        return NULL;
-    }
-    a = json_array();
-    for (size_t i = 0; a != NULL && i < who->n_programmes; i++) {
-        json_array_append_new(a, json_string(who->programmes[i]));
-    }
-    text = a != NULL ? json_dumps(a, JSON_COMPACT) : NULL;
-    json_decref(a);
-    return text;
-}
-
 /* ---- the record ---- */
 
 enum app_err holder_list(const struct op_ctx *ctx,
@@ -223,29 +204,28 @@ enum app_err holder_list(const struct op_ctx *ctx,
                          char **ret_next,
                          struct problem *p)
 {
-    char *programmes = scope_list(ctx->actor);
+    char *programmes = NULL;
     struct holder_filter f = {
         .programme = q->programme,
         .status = q->status,
         .round_id = q->round_id,
         .unit_id = ctx->actor->role == ROLE_UNIT ? ctx->actor->unit_id : q->unit_id,
-        .programmes = programmes,
     };
     enum app_err err;
 
     *ret_array = *ret_next = NULL;
     if (q->status != NULL && strcmp(q->status, "active") != 0 &&
         strcmp(q->status, "suspended") != 0 && strcmp(q->status, "revoked") != 0) {
-        free(programmes);
         return problem_fail(p, APP_ERR_BAD_PARAMETER, "unknown_value",
                             "status 须为 active、suspended 或 revoked",
                             "status must be active, suspended or revoked");
     }
     if ((q->round_id != NULL && ops_check_uuid(q->round_id, p) != APP_OK) ||
-        (f.unit_id != NULL && ops_check_uuid(f.unit_id, p) != APP_OK)) {
-        free(programmes);
+        (f.unit_id != NULL && ops_check_uuid(f.unit_id, p) != APP_OK) ||
+        ops_scope_codes(ctx, &programmes, p) != APP_OK) {
         return p->err;
     }
+    f.programmes = programmes;
     err = holder_store_list(ctx->db, &f, cursor, limit, ret_array, ret_next);
     free(programmes);
     return err == APP_OK ? APP_OK : ops_store_problem(err, p);
@@ -646,7 +626,9 @@ enum app_err revocation_case_list(const struct op_ctx *ctx,
                             "state 须为 open、revoked 或 rejected",
                             "state must be open, revoked or rejected");
     }
-    programmes = scope_list(ctx->actor);
+    if (ops_scope_codes(ctx, &programmes, p) != APP_OK) {
+        return p->err;
+    }
     err = holder_store_cases(ctx->db, state, programme, programmes, &text);
     free(programmes);
     if (err != APP_OK) {
@@ -1032,10 +1014,13 @@ enum app_err assessment_review(
 enum app_err assessment_list(
     const struct op_ctx *ctx, int year, const char *programme, json_t **ret, struct problem *p)
 {
-    char *programmes = scope_list(ctx->actor), *text = NULL, today[11];
+    char *programmes = NULL, *text = NULL, today[11];
     enum app_err err;
 
     *ret = NULL;
+    if (ops_scope_codes(ctx, &programmes, p) != APP_OK) {
+        return p->err;
+    }
     date_format(ctx->today, today);
     err = assessment_store_list(ctx->db, year, today, programme, programmes,
                                 ctx->actor->role == ROLE_UNIT ? ctx->actor->unit_id : NULL, &text);

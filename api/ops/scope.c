@@ -93,3 +93,30 @@ enum app_err ops_nomination_scope(const struct op_ctx *ctx,
     }
     return err == APP_OK ? APP_OK : not_found(err, "推荐", "nomination", id, p);
 }
+
+enum app_err ops_scope_codes(const struct op_ctx *ctx, char **ret_codes, struct problem *p)
+{
+    json_t *a = NULL;
+    char *text = NULL;
+
+    if (!ops_programme_scoped(ctx->actor)) {
+        *ret_codes = NULL;
+        return APP_OK;
+    }
+    if ((a = json_array()) == NULL) {
+        return ops_internal(p);
+    }
+    for (size_t i = 0; i < ctx->actor->n_programmes; i++) {
+        if (json_array_append_new(a, json_string(ctx->actor->programmes[i])) != 0) {
+            json_decref(a);
+            return ops_internal(p);
+        }
+    }
+    text = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    if (text == NULL) {
+        return ops_internal(p);
+    }
+    *ret_codes = text;
+    return APP_OK;
+}

@@ -48,6 +48,12 @@ bool ops_programme_in_scope(const struct principal *who, const char *code);
  * any; no other role. */
 bool ops_programme_scoped(const struct principal *who);
 
+/* The programmes that limit what the actor sees and changes (the rule of
+ * ops_programme_scoped): for an office user or a scoped leader its
+ * programme codes as a JSON array text (malloc'd), for any other actor
+ * NULL (no limit by programme). What the stores take as a scope list. */
+enum app_err ops_scope_codes(const struct op_ctx *ctx, char **ret_codes, struct problem *p);
+
 /* A canonical (lower-case) UUID path id, else 400 not_uuid. */
 enum app_err ops_check_uuid(const char *id, struct problem *p);
 
