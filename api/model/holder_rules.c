@@ -41,12 +41,8 @@ bool revocation_reason_needs_finding(const char *reason)
     return strcmp(reason, "fraud") == 0 || strcmp(reason, "other") == 0;
 }
 
-enum app_err holder_rules_effective_date(const char *text,
-                                         int32_t today,
-                                         int32_t recognized_on,
-                                         const char *pointer,
-                                         int32_t *ret_day,
-                                         struct problem *p)
+enum app_err holder_rules_past_date(
+    const char *text, int32_t today, const char *pointer, int32_t *ret_day, struct problem *p)
 {
     char day[11];
 
@@ -61,6 +57,21 @@ enum app_err holder_rules_effective_date(const char *text,
                              day);
     case DATE_PAST_OK:
         break;
+    }
+    return APP_OK;
+}
+
+enum app_err holder_rules_effective_date(const char *text,
+                                         int32_t today,
+                                         int32_t recognized_on,
+                                         const char *pointer,
+                                         int32_t *ret_day,
+                                         struct problem *p)
+{
+    char day[11];
+
+    if (holder_rules_past_date(text, today, pointer, ret_day, p) != APP_OK) {
+        return p->err;
     }
     if (*ret_day < recognized_on) {
         date_format(recognized_on, day);

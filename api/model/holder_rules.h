@@ -33,6 +33,15 @@ bool revocation_step_needs_meeting(enum revocation_step s);
 bool revocation_reason_needs_finding(const char *reason);
 
 /*
+ * A date `text` a body reports of the past (an apprentice's certificate,
+ * an award, an agreement) against the service's `today` (days since
+ * 1970-01-01). *ret_day is the day. 422 at `pointer`: not_date,
+ * date_in_future.
+ */
+enum app_err holder_rules_past_date(
+    const char *text, int32_t today, const char *pointer, int32_t *ret_day, struct problem *p);
+
+/*
  * The date `text` of a holder event against the service's `today` and the
  * title's `recognized_on` (days since 1970-01-01): a date (date_rules.h),
  * which may lie in the past (第十六条（一）: the office often learns late) but

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "civil_time.h"
-#include "date_rules.h"
 #include "enums.h"
 #include "holder_rules.h"
 #include "json_fields.h"
@@ -303,18 +302,24 @@ benefits_of(const json_t *body, const struct programme_policy *pol, struct probl
     json_array_foreach(given, i, x)
     {
         bool dup = false;
+        char ptr[48];
+
         for (size_t j = 0; j < i; j++) {
             dup = dup || json_equal(x, json_array_get(given, j));
         }
-        if (!json_is_string(x) || !list_has(all, json_string_value(x)) || dup) {
-            char ptr[48];
-            snprintf(ptr, sizeof(ptr), "/benefits_stopped/%zu", i);
+        snprintf(ptr, sizeof(ptr), "/benefits_stopped/%zu", i);
+        if (!json_is_string(x) || !list_has(all, json_string_value(x))) {
             json_decref(all);
-            problem_field(p, APP_ERR_VALIDATION, ptr, "unknown_value",
-                          "待遇须为本项目给予的 %s 之一，且不重复",
-                          "a benefit must be one the programme gives (%s), each once",
-                          pol->p.monthly_allowance ? "allowance, employer_benefits"
-                                                   : "employer_benefits");
+            problem_field(
+                p, APP_ERR_VALIDATION, ptr, "unknown_value", "待遇须为本项目给予的 %s 之一",
+                "a benefit must be one the programme gives (%s)",
+                pol->p.monthly_allowance ? "allowance, employer_benefits" : "employer_benefits");
+            return NULL;
+        }
+        if (dup) {
+            json_decref(all);
+            problem_field(p, APP_ERR_VALIDATION, ptr, "duplicate", "同一待遇只能列出一次",
+                          "a benefit is listed once");
             return NULL;
         }
     }
@@ -1090,11 +1095,9 @@ static enum app_err items_ok(const struct op_ctx *ctx,
             return p->err;
         }
         snprintf(ptr, sizeof(ptr), "/%s/%zu/%s", member, i, date_member);
-        if (date_rules_past(json_string_value(json_object_get(x, date_member)), ctx->today, &day) !=
-            DATE_PAST_OK) {
-            return problem_field(p, APP_ERR_VALIDATION, ptr, "not_date",
-                                 "须为不晚于今天的日期 YYYY-MM-DD",
-                                 "must be a date YYYY-MM-DD not after today");
+        if (holder_rules_past_date(json_string_value(json_object_get(x, date_member)), ctx->today,
+                                   ptr, &day, p) != APP_OK) {
+            return p->err;
         }
     }
     return APP_OK;

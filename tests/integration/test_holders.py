@@ -12,6 +12,7 @@ import pytest
 
 import clock_support
 import decision_flow as df
+import support
 import vote_flow
 
 HOLDER_ROUTES = [
@@ -24,6 +25,10 @@ HOLDER_ROUTES = [
     ("GET", "/v1/revocation-cases", {"admin", "office", "leader", "auditor"}),
     ("GET", "/v1/revocation-cases/{c}", {"admin", "office", "leader", "auditor"}),
     ("POST", "/v1/revocation-cases/{c}/steps", {"office", "leader"}),
+    ("GET", "/v1/recognitions/{r}/recheck", {"admin", "office", "leader", "auditor", "finance",
+                                             "unit"}),
+    ("POST", "/v1/recognitions/{r}/recheck", {"office", "unit"}),
+    ("POST", "/v1/recognitions/{r}/recheck/decision", {"office"}),
 ]
 
 
@@ -302,9 +307,10 @@ def test_each_reason_through_its_steps_and_a_rejection_at_each_step(api, factory
         assert ("第十二条" if programme == "lanshan" else "第十七条") in notice["body"]
 
 
-def test_every_holder_route_by_role(api, factory):
-    """Each new route × each role: the roles the route names reach it (an
-    unknown id answers 404, not 403); every other role gets 403."""
+def test_every_holder_route_by_role(api, factory, db_url):
+    """Each new route × each role: the roles the route names reach it (a
+    unit outside the holder answers 404, not 403); every other role gets
+    403, anonymous 401; the empty bodies change nothing."""
     w = df.huancui_recognized(api, factory, 1)
     c = w.issued[0]
     s = api.post(f"/v1/recognitions/{c['id']}/suspensions", token=w.office.token,
@@ -316,6 +322,10 @@ def test_every_holder_route_by_role(api, factory):
               ("admin", "unit", "expert", "leader", "finance", "auditor")}
     tokens["office"] = factory.office(w.programme).token
     tokens["service"] = factory.user("service").token
+    tables = ("holder_notes", "suspensions", "revocation_cases", "revocation_case_steps",
+              "rechecks", "audit_events")
+    count = "SELECT concat_ws(','," + ",".join(f"(SELECT count(*) FROM {t})" for t in tables) + ")"
+    before = support.psql_scalar(db_url, count)
     for method, template, allowed in HOLDER_ROUTES:
         path = template.format(**ids)
         for role, token in tokens.items():
@@ -329,3 +339,4 @@ def test_every_holder_route_by_role(api, factory):
                 assert r.status_code == 403, (method, path, role, r.status_code)
         api.request(method, path, check="none", expect=401,
                     json={} if method == "POST" else None)
+    assert support.psql_scalar(db_url, count) == before

@@ -123,6 +123,32 @@ static void test_effective_date(void)
     }
 }
 
+static void test_past_date(void)
+{
+    int32_t today, day = 0;
+    struct problem p = {0};
+
+    CHECK(date_parse("2027-06-15", &today));
+    CHECK_EQ_INT(holder_rules_past_date("2027-06-15", today, "/a/0/d", &day, &p), APP_OK);
+    CHECK_EQ_INT(day, today);
+    CHECK_EQ_INT(holder_rules_past_date("1990-01-01", today, "/a/0/d", &day, &p), APP_OK);
+    static const struct {
+        const char *text, *code;
+    } bad[] = {
+        {"2027-06-16", "date_in_future"},
+        {"2027-13-01", "not_date"},
+        {"20270101", "not_date"},
+        {NULL, "not_date"},
+    };
+    for (size_t i = 0; i < TEST_COUNT(bad); i++) {
+        CHECK_EQ_INT(holder_rules_past_date(bad[i].text, today, "/a/0/d", &day, &p),
+                     APP_ERR_VALIDATION);
+        CHECK_EQ_STR(p.errors[0].code, bad[i].code);
+        CHECK_EQ_STR(p.errors[0].pointer, "/a/0/d");
+        problem_clear(&p);
+    }
+}
+
 static void test_failed_runs(void)
 {
     static const struct assessment_result fail_fail[] = {{2028, true}, {2029, true}};
@@ -154,6 +180,7 @@ int main(void)
         {"the steps' table", test_steps_table},
         {"reasons that need a written finding", test_reasons_needing_a_finding},
         {"a holder event's effective date", test_effective_date},
+        {"a reported date of the past", test_past_date},
         {"consecutive failed assessments", test_failed_runs},
     };
 
