@@ -78,16 +78,8 @@ enum app_err assessment_store_insert(struct db *db,
                                      char **ret)
 {
     char year[16], revision[16];
-    const char *params[] = {w->recognition_id,
-                            year,
-                            revision,
-                            w->result,
-                            w->notes,
-                            w->evidence_json,
-                            who->id[0] ? who->id : NULL,
-                            who->username[0] ? who->username : "anonymous",
-                            auth_role_name(who->role),
-                            at};
+    const char *params[] = {w->recognition_id, year,          revision, w->result, w->notes,
+                            w->evidence_json,  DB_ACTOR(who), at};
 
     snprintf(year, sizeof(year), "%d", w->year);
     snprintf(revision, sizeof(revision), "%d", w->revision);

@@ -9,8 +9,15 @@
 
 #include <libpq-fe.h>
 
+#include "auth.h"
 #include "civil_time.h"
 #include "db.h"
+
+/* The three statement parameters that name the actor of a write (its user
+ * id or NULL, its username or "anonymous", its role), in that order. */
+#define DB_ACTOR(who)                                                                    \
+    (who)->id[0] ? (who)->id : NULL, (who)->username[0] ? (who)->username : "anonymous", \
+        auth_role_name((who)->role)
 
 struct db_statement {
     const char *name;

@@ -10,10 +10,6 @@
 
 #include "db_internal.h"
 
-#define ACTOR_PARAMS(who)                                                                \
-    (who)->id[0] ? (who)->id : NULL, (who)->username[0] ? (who)->username : "anonymous", \
-        auth_role_name((who)->role)
-
 const struct db_statement decision_store_statements[] = {
     {"decision_store_facts", "SELECT round_step_facts($1::uuid)::text"},
     {"decision_store_in_state",
@@ -124,9 +120,9 @@ enum app_err decision_store_record(struct db *db,
                                    const char *at,
                                    char **ret)
 {
-    const char *params[] = {w->round_id,          w->step,           w->meeting_date,
-                            w->meeting_reference, w->members_json,   w->reason,
-                            w->ids_json,          ACTOR_PARAMS(who), at};
+    const char *params[] = {w->round_id,          w->step,         w->meeting_date,
+                            w->meeting_reference, w->members_json, w->reason,
+                            w->ids_json,          DB_ACTOR(who),   at};
     return db_json_one(db, "decision_store_record", 11, params, ret);
 }
 
@@ -165,9 +161,9 @@ enum app_err decision_store_publish(struct db *db,
                                     char **ret)
 {
     char days[16];
-    const char *params[] = {w->round_id, w->ids_json, w->from_state,     w->title,
-                            w->body,     w->contact,  w->issuer,         w->published_on,
-                            w->ends_on,  days,        ACTOR_PARAMS(who), at};
+    const char *params[] = {w->round_id, w->ids_json, w->from_state, w->title,
+                            w->body,     w->contact,  w->issuer,     w->published_on,
+                            w->ends_on,  days,        DB_ACTOR(who), at};
 
     snprintf(days, sizeof(days), "%d", w->workdays);
     return db_json_one(db, "decision_store_publish", 14, params, ret);
@@ -240,8 +236,8 @@ enum app_err decision_store_issue(struct db *db,
                                   char **ret)
 {
     char first[24], year[16];
-    const char *params[] = {w->round_id, w->ids_json,      w->numbers_json,   first, year,
-                            w->title,    w->recognized_on, ACTOR_PARAMS(who), at};
+    const char *params[] = {w->round_id, w->ids_json,      w->numbers_json, first, year,
+                            w->title,    w->recognized_on, DB_ACTOR(who),   at};
 
     snprintf(first, sizeof(first), "%lld", w->first_seq);
     snprintf(year, sizeof(year), "%d", w->year);

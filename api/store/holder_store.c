@@ -11,10 +11,6 @@
 
 #include "db_internal.h"
 
-#define ACTOR_PARAMS(who)                                                                \
-    (who)->id[0] ? (who)->id : NULL, (who)->username[0] ? (who)->username : "anonymous", \
-        auth_role_name((who)->role)
-
 #define REF_SQL                                                                      \
     "SELECT r.id, r.round_id, n.unit_id, p.code, r.status, to_char(r.recognized_on," \
     "  'YYYY-MM-DD'),"                                                               \
@@ -149,7 +145,7 @@ enum app_err holder_store_note(struct db *db,
                                const char *at,
                                char **ret)
 {
-    const char *params[] = {recognition_id, text, evidence_json, ACTOR_PARAMS(who), at};
+    const char *params[] = {recognition_id, text, evidence_json, DB_ACTOR(who), at};
     return db_json_one(db, "holder_store_note", 7, params, ret);
 }
 
@@ -277,7 +273,7 @@ enum app_err holder_store_step(struct db *db,
                             w->notice_title,
                             w->notice_body,
                             w->notice_issuer,
-                            ACTOR_PARAMS(who),
+                            DB_ACTOR(who),
                             at};
 
     snprintf(position, sizeof(position), "%d", w->position);

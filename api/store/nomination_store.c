@@ -221,15 +221,7 @@ enum app_err nomination_store_add_transition(struct db *db,
                                              const char *on_behalf_of)
 {
     char now[RFC3339_TEXT_MAX];
-    const char *params[] = {id,
-                            from_state,
-                            to_state,
-                            who->id[0] ? who->id : NULL,
-                            who->username[0] ? who->username : "anonymous",
-                            auth_role_name(who->role),
-                            note,
-                            now,
-                            on_behalf_of};
+    const char *params[] = {id, from_state, to_state, DB_ACTOR(who), note, now, on_behalf_of};
     PGresult *res = NULL;
     enum app_err err;
 

@@ -222,13 +222,7 @@ enum app_err objection_store_withdraw(struct db *db,
                                       const char *at,
                                       int *ret_moved)
 {
-    const char *params[] = {round_id,
-                            nomination_id,
-                            who->id[0] ? who->id : NULL,
-                            who->username[0] ? who->username : "anonymous",
-                            auth_role_name(who->role),
-                            note,
-                            at};
+    const char *params[] = {round_id, nomination_id, DB_ACTOR(who), note, at};
     PGresult *res = NULL;
     enum app_err err = db_row(db, "objection_store_withdraw", 7, params, &res);
 

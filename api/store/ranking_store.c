@@ -194,12 +194,7 @@ enum app_err ranking_store_move_nominations(struct db *db,
                                             const struct principal *who,
                                             const char *at)
 {
-    const char *params[] = {round_id,
-                            ids_json,
-                            who->id[0] ? who->id : NULL,
-                            who->username[0] ? who->username : "anonymous",
-                            auth_role_name(who->role),
-                            at};
+    const char *params[] = {round_id, ids_json, DB_ACTOR(who), at};
 
     return command(db, "ranking_store_move_nominations", 6, params);
 }

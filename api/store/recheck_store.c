@@ -57,18 +57,9 @@ enum app_err recheck_store_insert(struct db *db,
                                   const char *at,
                                   char **ret)
 {
-    const char *params[] = {w->recognition_id,
-                            w->achievements,
-                            w->awards,
-                            w->agreements,
-                            w->apprentices,
-                            w->statements,
-                            w->checklist,
-                            w->suggested,
-                            who->id[0] ? who->id : NULL,
-                            who->username[0] ? who->username : "anonymous",
-                            auth_role_name(who->role),
-                            at};
+    const char *params[] = {
+        w->recognition_id, w->achievements, w->awards,    w->agreements, w->apprentices,
+        w->statements,     w->checklist,    w->suggested, DB_ACTOR(who), at};
     return db_json_one(db, "recheck_store_insert", 12, params, ret);
 }
 
