@@ -50,6 +50,7 @@ import demo_intake as di
 API = sys.argv[1].rstrip("/")
 VOTE = sys.argv[2].rstrip("/")
 CODE = "demo-lanshan-vote"
+HC_CODE = "demo-huancui-holders"
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
 
@@ -75,10 +76,10 @@ def rfc3339(ts):
     return datetime.datetime.fromtimestamp(ts, SHANGHAI).isoformat(timespec="seconds")
 
 
-def qualified_round(office, unit, year, n=6, **extra):
-    """A round of `year` in phase review with n qualified nominations
-    (the clocks must lie in its window)."""
-    rnd = di.must("POST", f"/v1/programmes/{CODE}/rounds", office,
+def qualified_round(office, unit, year, n=6, code=CODE, **extra):
+    """A round of `year` of programme `code` in phase review with n
+    qualified nominations (the clocks must lie in its window)."""
+    rnd = di.must("POST", f"/v1/programmes/{code}/rounds", office,
                   {"year": year, "reference_date": f"{year}-12-31",
                    "window_opens": f"{year}-01-05", "window_closes": f"{year}-12-31",
                    **extra})["id"]
@@ -117,17 +118,17 @@ def experts(admin):
             "employer_name": f"演示评审专家单位{i + 1}",
             "employer_code": ("91110108MA0000011E", "91110108MA0000012H",
                               "91110108MA0000013L")[i],
-            "programmes": [CODE]})
+            "programmes": [CODE, HC_CODE]})
         tokens.append(di.login(name, password))
     return tokens
 
 
-def review(office, tokens, rnd, ids):
+def review(office, tokens, rnd, ids, code=CODE):
     """The office's draw (three experts each), then each expert scores its
     assignments of the round from GET /v1/me/assignments: nomination i
     at 92% − 4%·i of every maximum, give or take the expert's own view."""
     di.must("POST", f"/v1/rounds/{rnd}/review-assignments", office, {"seed": "2026"})
-    rubric = di.must("GET", f"/v1/programmes/{CODE}")["policy"]["rubric"]
+    rubric = di.must("GET", f"/v1/programmes/{code}")["policy"]["rubric"]
     place = {nid: i for i, nid in enumerate(ids)}
     for j, tok in enumerate(tokens):
         for a in di.must("GET", "/v1/me/assignments", tok)["items"]:
@@ -148,12 +149,12 @@ def shortlist(office, tokens, rnd, ids):
 
 
 def leader_reads(admin):
-    """The demo leader's scope gains the demo programme."""
+    """The demo leader's scope gains the demo programmes."""
     users = di.must("GET", "/v1/users?limit=100", admin)["items"]
     leader = next(u for u in users if u["username"] == "leader")
     if CODE not in leader["programmes"]:
         di.must("PATCH", f"/v1/users/{leader['id']}", admin,
-                {"programmes": leader["programmes"] + [CODE]},
+                {"programmes": leader["programmes"] + [CODE, HC_CODE]},
                 headers={"If-Match": f'"{leader["version"]}"'})
 
 
@@ -188,6 +189,21 @@ def open_vote(admin, office, rnd, ids, title, closes_in_s):
     return session, cast
 
 
+def notice_ends(office, rnd, area, where):
+    """Publishes the round's final notice; the last day of its working
+    days, or None (with a message) when the calendar lacks a year."""
+    try:
+        notice = di.call("POST", f"/v1/rounds/{rnd}/notices", office, {
+            "contact": f"演示单位人才科，电话 {area}-0000000（虚构）"})
+    except di.Refused as e:
+        if e.body.get("code") != "calendar_unavailable":
+            raise SystemExit(f"demo: notice of round {rnd}: {e}") from None
+        print(f"demo: round {rnd} stops {where}: no State Council calendar for "
+              f"{e.body.get('missing_year')} (load it: jiangxin-api calendar load FILE)")
+        return None
+    return datetime.date.fromisoformat(notice["ends_on"])
+
+
 def concluded_round(admin, office, unit, tokens, clocks, year):
     """The round of `year` taken from nomination to certificates at the
     clocks of that year. Returns (round id, recognitions) or (round id, [])
@@ -212,18 +228,10 @@ def concluded_round(admin, office, unit, tokens, clocks, year):
     di.must("POST", f"/v1/rounds/{rnd}/decisions", leader, {
         "meeting_date": decided_at.date().isoformat(), "meeting_reference": f"岚山区人才工作领导小组{year}年第1次会议（演示）",
         "members_present": ["演示组长", "演示副组长", "演示成员"], "selections": most})
-    try:
-        notice = di.call("POST", f"/v1/rounds/{rnd}/notices", office, {
-            "contact": "演示单位人才科，电话 0633-0000000（虚构）"})
-    except di.Refused as e:
-        if e.body.get("code") != "calendar_unavailable":
-            raise SystemExit(f"demo: notice of round {rnd}: {e}") from None
-        print(f"demo: round {rnd} stops after the decision: no State Council calendar for "
-              f"{e.body.get('missing_year')} (load it: jiangxin-api calendar load FILE)")
+    ends = notice_ends(office, rnd, "0633", "after the decision")
+    if ends is None:
         return rnd, []
-    ends = datetime.date.fromisoformat(notice["ends_on"])
-    clocks.set(datetime.datetime(ends.year, ends.month, ends.day, 10, tzinfo=SHANGHAI).timestamp()
-               + 86400)
+    at(clocks, ends + datetime.timedelta(days=1))
     issued = di.must("POST", f"/v1/rounds/{rnd}/recognitions", office)["items"]
     return rnd, issued
 
@@ -264,6 +272,114 @@ def holders(office, unit, clocks, issued, year):
     return case, open_case["id"]
 
 
+def huancui_programme(admin, today):
+    """The 环翠区首席技师 rules for the holder demo: a fictitious demo
+    document in force around today, no unit publicity (it counts working
+    days), no skill test, three reviews and four titles per round."""
+    policy = di.must("GET", "/v1/programmes/huancui-chief-technician")["policy"]
+    policy.update({
+        "document_no": "演示文件（虚构，仅供演示持证管理）",
+        "authority": "演示单位",
+        "in_force_from": f"{today.year - 4}-01-01",
+        "in_force_to": f"{today.year + 3}-12-31",
+        "review_experts": 3,
+        "awards_per_round": 4,
+        "skill_test": False,
+        "skill_test_weight": None,
+        "unit_publicity_required": False,
+        "unit_publicity_min_workdays": None,
+        "certificate_prefix": "DEMOHC",
+    })
+    policy["articles"] = {k: v for k, v in policy["articles"].items()
+                          if k not in ("in_force_from", "in_force_to", "skill_test_weight",
+                                       "unit_publicity_min_workdays")}
+    di.must("POST", "/v1/programmes", admin, {
+        "code": HC_CODE, "name": "环翠区首席技师（持证管理演示）",
+        "name_en": "Huancui chief technician (holder demo)", "policy": policy})
+
+
+def huancui_concluded(office, unit, tokens, clocks, year):
+    """A 环翠-based round of `year` from nomination to titles: review, the
+    shortlist of four, 考察, the five-working-day notice of the proposed
+    list, the group's 审定, the district government's approval and the
+    recognition. Returns the recognitions, or [] when the calendar lacks
+    the year (with a message)."""
+    at(clocks, datetime.date(year, 3, 2))
+    rnd, ids = qualified_round(office, unit, year, n=4, code=HC_CODE)
+    review(office, tokens, rnd, ids, code=HC_CODE)
+    frozen = di.must("POST", f"/v1/rounds/{rnd}/shortlist", office, {"size": 4})
+    ids = [e["nomination_id"] for e in frozen["entries"]]
+    day = datetime.date(year, 3, 2).isoformat()
+    for n in ids:
+        di.must("PUT", f"/v1/nominations/{n}/inspection", office, {
+            "passed": True, "inspected_on": day,
+            "findings": "经实地考察，政治表现、业绩贡献、带徒传技情况属实（演示）"})
+    ends = notice_ends(office, rnd, "0631", "before its notice")
+    if ends is None:
+        return rnd, []
+    day = at(clocks, ends + datetime.timedelta(days=1))
+    leader = di.login("leader", "demo-leader-pw")
+    di.must("POST", f"/v1/rounds/{rnd}/decisions", leader, {
+        "meeting_date": day, "meeting_reference": f"演示区委人才工作领导小组{year}年第2次会议（演示）",
+        "members_present": ["演示组长", "演示副组长", "演示成员"], "selections": ids})
+    di.must("POST", f"/v1/rounds/{rnd}/approval", office,
+            {"document_no": f"演示政字〔{year}〕9号（虚构）", "approved_on": day})
+    return rnd, di.must("POST", f"/v1/rounds/{rnd}/recognitions", office)["items"]
+
+
+def at(clocks, day):
+    clocks.set(datetime.datetime(day.year, day.month, day.day, 10,
+                                 tzinfo=SHANGHAI).timestamp())
+    return day.isoformat()
+
+
+def huancui_holders(office, unit, clocks, issued):
+    """The first year of the 环翠 titles (issue 14): in month 5 the third
+    holder moves out of the district (suspended, 第十六条（一）); in month 8
+    the fourth's title is revoked for refusing the duties (第十七条（二）)
+    through the office's finding, the group's 审定 and the government's
+    approval; in month 12 the first passes the re-check (two apprentices
+    certified at 高级工, 第八条（五）) and the second fails it (one). The
+    suspended holder files none, so its re-check shows overdue."""
+    leader = di.login("leader", "demo-leader-pw")
+    passes, fails, moved, revoked = issued[:4]
+    start = datetime.date.fromisoformat(passes["period_start"])
+
+    def month(k):
+        return datetime.date(start.year + (start.month - 1 + k) // 12,
+                             (start.month - 1 + k) % 12 + 1, 10)
+
+    day = at(clocks, month(4))
+    di.must("POST", f"/v1/recognitions/{moved['id']}/suspensions", office, {
+        "reason": "moved_out_of_district", "effective_on": day,
+        "note": "本人随单位整体迁至外区，待遇自迁出之日起停止（演示）"})
+    day = at(clocks, month(7))
+    case = di.must("POST", f"/v1/recognitions/{revoked['id']}/revocation-cases", office, {
+        "reason": "refusing_duties", "effective_on": day,
+        "facts": "无正当理由连续半年拒不承担带徒传技任务（演示）"})
+    for name, token, extra in (
+            ("preliminary_finding", office, {}),
+            ("ratification", leader,
+             {"meeting_reference": f"演示区委人才工作领导小组{month(7).year}年第5次会议（演示）"}),
+            ("approval", office, {"document_no": f"演示政字〔{month(7).year}〕21号（虚构）"})):
+        di.must("POST", f"/v1/revocation-cases/{case['id']}/steps", token, {
+            "step": name, "outcome": "approved", "decided_on": day,
+            "note": "情况属实，同意取消（演示）", **extra})
+    day = at(clocks, month(11) + datetime.timedelta(days=5))
+    certified = (start + datetime.timedelta(days=120)).isoformat()
+    for c, levels in ((passes, ["senior_worker", "technician"]), (fails, ["senior_worker"])):
+        filed = di.must("POST", f"/v1/recognitions/{c['id']}/recheck", unit, {
+            "achievements": "主持完成关键工序工艺改进，年节约成本数十万元（演示）",
+            "awards": [], "agreements": [{"apprentice": f"演示徒弟{i + 1}", "signed_on":
+                                          start.isoformat()} for i in range(len(levels))],
+            "apprentices": [{"name": f"演示徒弟{i + 1}", "level": level,
+                             "certified_on": certified} for i, level in enumerate(levels)],
+            "front_line": True, "no_accident": True, "no_violation": True, "keeps_lead": True})
+        di.must("POST", f"/v1/recognitions/{c['id']}/recheck/decision", office,
+                {"result": filed["suggested"]})
+    return case["id"]
+
+
 def offset_s(admin):
     """The API clock's offset from the system clock, in seconds."""
     return di.must("GET", "/v1/system/clock", admin)["offset_seconds"]
@@ -291,13 +407,14 @@ def main():
     policy["articles"] = {k: v for k, v in policy["articles"].items()
                           if k not in ("in_force_from", "in_force_to",
                                        "unit_publicity_min_workdays")}
+    huancui_programme(admin, today)
     di.must("POST", "/v1/programmes", admin, {
         "code": CODE, "name": "岚山工匠（网络投票演示）", "name_en": "Lanshan craftsman (vote demo)",
         "policy": policy})
     # An office user of its own runs the demo programme.
     di.must("POST", "/v1/users", admin, {"username": "office-vote",
                                         "password": "demo-office-vote-pw",
-                                        "role": "office", "programmes": [CODE]})
+                                        "role": "office", "programmes": [CODE, HC_CODE]})
     office = di.login("office-vote", "demo-office-vote-pw")
     unit = di.login("unit", "demo-unit-pw")
     tokens = experts(admin)
@@ -309,6 +426,14 @@ def main():
         done, issued = concluded_round(admin, office, unit, tokens, clocks, today.year - 3)
         if len(issued) >= 3:
             revoked, pending = holders(office, unit, clocks, issued, today.year - 3)
+    finally:
+        clocks.back()
+    # Three years back too, a 环翠-based round whose holders lived a year.
+    hc_round, hc_case = None, None
+    try:
+        hc_round, hc_issued = huancui_concluded(office, unit, tokens, clocks, today.year - 3)
+        if len(hc_issued) == 4:
+            hc_case = huancui_holders(office, unit, clocks, hc_issued)
     finally:
         clocks.back()
     # Two years back: the round, then its vote ten days ago, closing three
@@ -351,6 +476,12 @@ def main():
               f"(office-vote, leader, unit): one active with two passed assessments, one revoked "
               f"after two failed (case {revoked}; the notice: GET /v1/notices?programme={CODE}), "
               f"one with a case waiting for the group (GET /v1/revocation-cases/{pending})")
+    if hc_case is not None:
+        print(f"demo: holders of the 环翠-based round {hc_round}: GET /v1/recognitions?round_id="
+              f"{hc_round} (office-vote, leader, unit): re-check passed, re-check failed "
+              f"(GET /v1/recognitions/{{id}}/recheck), one suspended after moving out of the "
+              f"district (its re-check overdue), one revoked through all three approvals "
+              f"(case {hc_case})")
 
 
 if __name__ == "__main__":

@@ -82,3 +82,15 @@ int32_t recheck_rules_due_until(int32_t period_start, int due_month)
 {
     return months_after(period_start, due_month) - 1;
 }
+
+const char *recheck_rules_status(
+    const char *result, bool revoked, int32_t today, int32_t due_from, int32_t due_until)
+{
+    if (result != NULL) {
+        return result;
+    }
+    if (revoked) {
+        return "revoked";
+    }
+    return today > due_until ? "overdue" : today >= due_from ? "due" : "not_due";
+}

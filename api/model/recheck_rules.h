@@ -75,4 +75,14 @@ void recheck_rules_checklist(const struct policy *policy,
 int32_t recheck_rules_due_from(int32_t period_start, int due_month);
 int32_t recheck_rules_due_until(int32_t period_start, int due_month);
 
+/*
+ * Where a title's re-check stands on `today`: its decision `result`
+ * ("passed" or "failed") once decided; else "revoked" when the title was
+ * revoked (no re-check is owed, none can be filed); else "overdue" after
+ * `due_until` (the months it decides are held, never paid or cancelled
+ * silently, SPEC §4), "due" from `due_from`, "not_due" before.
+ */
+const char *recheck_rules_status(
+    const char *result, bool revoked, int32_t today, int32_t due_from, int32_t due_until);
+
 #endif

@@ -1196,20 +1196,20 @@ static enum app_err recheck_load(const struct op_ctx *ctx,
     return APP_OK;
 }
 
-/* {status, due_from, due_until, decides_from, recheck} on `today`:
- * not_due, due, overdue (no decision after the due month: the months it
- * decides are held, never paid or cancelled silently), passed, failed. */
-static json_t *
-recheck_view(const struct op_ctx *ctx, const struct policy *pol, int32_t start, json_t *filed)
+/* {status, due_from, due_until, decides_from, recheck} on `today`
+ * (recheck_rules_status). */
+static json_t *recheck_view(const struct op_ctx *ctx,
+                            const struct policy *pol,
+                            const struct holder_ref *h,
+                            int32_t start,
+                            json_t *filed)
 {
     int32_t from = recheck_rules_due_from(start, pol->recheck_due_month);
     int32_t until = recheck_rules_due_until(start, pol->recheck_due_month);
     int32_t decides = date_add_months(start, pol->recheck_decides_from_month - 1);
-    const char *result = json_string_value(json_object_get(filed, "result"));
-    const char *status = result != NULL       ? result
-                         : ctx->today > until ? "overdue"
-                         : ctx->today >= from ? "due"
-                                              : "not_due";
+    const char *status =
+        recheck_rules_status(json_string_value(json_object_get(filed, "result")),
+                             strcmp(h->status, "revoked") == 0, ctx->today, from, until);
     char a[11], b[11], c[11];
 
     date_format(from, a);
@@ -1229,7 +1229,7 @@ enum app_err recheck_get(const struct op_ctx *ctx, const char *id, json_t **ret,
     *ret = NULL;
     if (holder_load(ctx, id, false, &h, p) == APP_OK &&
         recheck_load(ctx, &h, &pol, &start, &filed, p) == APP_OK &&
-        (*ret = recheck_view(ctx, &pol.p, start, filed)) == NULL) {
+        (*ret = recheck_view(ctx, &pol.p, &h, start, filed)) == NULL) {
         ops_internal(p);
     }
     json_decref(pol.json);

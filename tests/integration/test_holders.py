@@ -263,6 +263,14 @@ def test_huancui_revocation_through_all_three_approvals(api, factory):
                  json={"reason": "left_skilled_post", "effective_on": df.today().isoformat(),
                        "note": "调岗"}, expect=409).body
     assert r["code"] == "title_revoked"
+    # No re-check is owed any more, nor can one be filed, even after its month.
+    recheck = f"/v1/recognitions/{c['id']}/recheck"
+    later(400)
+    assert api.get(recheck, token=w.office.token, expect=200).body["status"] == "revoked"
+    r = api.post(recheck, token=w.unit.token, expect=409, json={
+        "achievements": "无", "apprentices": [], "front_line": True, "no_accident": True,
+        "no_violation": True, "keeps_lead": True}).body
+    assert r["code"] == "title_revoked"
     cases = api.get(f"/v1/revocation-cases?programme={w.programme}&state=revoked",
                     token=w.leader.token, expect=200).body["items"]
     assert [x["id"] for x in cases] == [case["id"]]

@@ -113,6 +113,27 @@ static void test_due(void)
     CHECK_EQ_INT(recheck_rules_due_until(day("2027-03-01"), 12), day("2028-02-29"));
 }
 
+static void test_status(void)
+{
+    int32_t from = day("2027-12-01"), until = day("2027-12-31");
+    static const struct {
+        const char *result;
+        bool revoked;
+        const char *today, *want;
+    } rows[] = {
+        {NULL, false, "2027-11-30", "not_due"},    {NULL, false, "2027-12-01", "due"},
+        {NULL, false, "2027-12-31", "due"},        {NULL, false, "2028-01-01", "overdue"},
+        {NULL, true, "2027-11-30", "revoked"},     {NULL, true, "2028-01-01", "revoked"},
+        {"passed", false, "2028-03-01", "passed"}, {"failed", false, "2027-12-15", "failed"},
+        {"passed", true, "2028-03-01", "passed"}, /* revoked after a passed re-check */
+    };
+    for (size_t i = 0; i < TEST_COUNT(rows); i++) {
+        CHECK_EQ_STR(
+            recheck_rules_status(rows[i].result, rows[i].revoked, day(rows[i].today), from, until),
+            rows[i].want);
+    }
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
@@ -121,6 +142,7 @@ int main(void)
         {"each year of the period", test_each_year_of_the_period},
         {"the unit's statements and the articles", test_statements},
         {"when the re-check is due", test_due},
+        {"where a re-check stands", test_status},
     };
 
     return test_run(cases, TEST_COUNT(cases));
