@@ -84,5 +84,6 @@ int cli_migrate(const struct api_config *cfg);
 int cli_user_add(const struct api_config *cfg, int argc, char **argv);
 int cli_calendar_load(const struct api_config *cfg, int argc, char **argv);
 int cli_status(const struct api_config *cfg, int argc, char **argv);
+int cli_allowance_run(const struct api_config *cfg, int argc, char **argv);
 
 #endif

@@ -228,6 +228,7 @@ static void usage(void)
             " [--unit ID] --password-stdin\n"
             "       jiangxin-api calendar load FILE...\n"
             "       jiangxin-api status [--json]\n"
+            "       jiangxin-api allowance run --month YYYY-MM\n"
             "       jiangxin-api statement [NAME]\n"
             "       jiangxin-api version\n");
 }
@@ -251,7 +252,8 @@ int main(int argc, char **argv)
         return sql != NULL || argc <= 2 ? 0 : 1;
     }
     if (!serving && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user") != 0 &&
-        strcmp(cmd, "calendar") != 0 && strcmp(cmd, "status") != 0) {
+        strcmp(cmd, "calendar") != 0 && strcmp(cmd, "status") != 0 &&
+        strcmp(cmd, "allowance") != 0) {
         usage();
         return 2;
     }
@@ -278,6 +280,8 @@ int main(int argc, char **argv)
         rc = cli_calendar_load(&cfg, argc - 3, argv + 3);
     } else if (strcmp(cmd, "status") == 0) {
         rc = cli_status(&cfg, argc - 2, argv + 2);
+    } else if (strcmp(cmd, "allowance") == 0 && argc > 2 && strcmp(argv[2], "run") == 0) {
+        rc = cli_allowance_run(&cfg, argc - 3, argv + 3);
     } else {
         usage();
         rc = 2;

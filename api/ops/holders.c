@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allowance.h"
 #include "civil_time.h"
 #include "enums.h"
 #include "holder_rules.h"
@@ -1382,6 +1383,11 @@ enum app_err recheck_decide(
     if ((err = recheck_store_decide(ctx->db, h.id, result, reason, today, ctx->actor, now, &out)) !=
         APP_OK) {
         ops_store_problem(err, p);
+        goto cleanup;
+    }
+    /* 第十二条: the months the re-check decides, held until now, are released
+     * or cancelled in this same transaction. */
+    if (allowance_settle_recheck(ctx, h.id, strcmp(result, "passed") == 0, p) != APP_OK) {
         goto cleanup;
     }
     if ((*ret = ops_json(out, p)) != NULL) {

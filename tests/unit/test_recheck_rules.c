@@ -10,6 +10,7 @@
 #include "enums.h"
 #include "recheck_rules.h"
 #include "test.h"
+#include "test_dates.h"
 
 static const struct policy HUANCUI = {
     .recheck_min_apprentices = 2,
@@ -17,13 +18,6 @@ static const struct policy HUANCUI = {
     .recheck_due_month = 12,
     .recheck_decides_from_month = 13,
 };
-
-static int32_t day(const char *s)
-{
-    int32_t d = 0;
-    CHECK(date_parse(s, &d));
-    return d;
-}
 
 static struct recheck_input input(const struct recheck_apprentice *a, size_t n, const char *as_of)
 {

@@ -10,14 +10,7 @@
 
 #include "round_rules.h"
 #include "test.h"
-
-static int32_t day(const char *text)
-{
-    int32_t d = 0;
-
-    CHECKF(date_parse(text, &d), "bad test date %s", text);
-    return d;
-}
+#include "test_dates.h"
 
 /* The pointers of p's errors, as "/a /b". */
 static const char *pointers(const struct problem *p)

@@ -12,15 +12,8 @@
 
 #include "civil_time.h"
 #include "skill_test.h"
+#include "test_dates.h"
 #include "test_problem.h"
-
-static int32_t day(const char *text)
-{
-    int32_t d = 0;
-
-    CHECKF(date_parse(text, &d), "bad test date %s", text);
-    return d;
-}
 
 static void test_score_value(void)
 {

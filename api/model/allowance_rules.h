@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The allowance ledger's pure rules (issue 15, SPEC §4), without I/O:
+ * what a monthly run writes for one title and month, and how a decided
+ * re-check settles the months it held. The facts come from SQL
+ * (db/functions/17_allowance.sql: allowance_month_facts, which reads the
+ * period from management_period(), the one start rule); the run
+ * (api/ops/allowance.c) writes what this decides. tests/unit/
+ * test_allowance_rules.c drives it table by table.
+ */
+#ifndef JIANGXIN_ALLOWANCE_RULES_H
+#define JIANGXIN_ALLOWANCE_RULES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "policy.h"
+
+/* Where a title's year-2 re-check stands for the ledger. */
+enum allowance_recheck {
+    ALLOWANCE_RECHECK_UNDECIDED, /* not filed, or filed and not decided */
+    ALLOWANCE_RECHECK_PASSED,
+    ALLOWANCE_RECHECK_FAILED,
+};
+
+/* One title in one allowance month (days since 1970-01-01). */
+struct allowance_month_facts {
+    int32_t month;        /* the first day of the allowance month */
+    int32_t period_start; /* the first day of the management period's month 1 */
+    bool revoked;         /* revoked on or before the month's first day */
+    bool suspended;       /* a suspension stopping the allowance covered that day */
+    enum allowance_recheck recheck;
+};
+
+/* What the month is for the title. */
+enum allowance_month {
+    ALLOWANCE_OUTSIDE,   /* not a month of the management period: nothing */
+    ALLOWANCE_STOPPED,   /* revoked or suspended on its first day: nothing */
+    ALLOWANCE_CANCELLED, /* a month the re-check decides, and it failed: nothing */
+    ALLOWANCE_HELD,      /* a month the re-check decides, still undecided: a hold */
+    ALLOWANCE_PAYABLE,   /* an accrual of the policy's monthly amount */
+};
+
+/* An allowance month as the API and CLI name it, "YYYY-MM" (2000-01 to
+ * 2099-12): true with its first day in *ret_day. */
+bool allowance_month_parse(const char *text, int32_t *ret_day);
+
+/* Whether month `month` (a first) may be run on `today`: not after the
+ * clock's current month (a month is accrued from its first day on). */
+bool allowance_month_runnable(int32_t month, int32_t today);
+
+/* The 1-based index of `month` (a first of a month) in the period that
+ * starts on `period_start` (month 1), whatever its length: 0 or negative
+ * before it. */
+int allowance_month_index(int32_t period_start, int32_t month);
+
+/*
+ * The payable-month rule (环翠区首席技师 第四条, 第十二条, 第十六条（一）,
+ * 第十七条; SPEC §4). A month is payable when it lies in the management
+ * period (policy->management_period_months from its start), the title was
+ * neither revoked nor suspended on its first day, and, for the months a
+ * year-2 re-check decides (policy->recheck_decides_from_month to the end,
+ * where policy->year2_recheck), the re-check passed; undecided, the month
+ * is held, failed, cancelled. A policy without a monthly allowance has no
+ * payable month.
+ */
+enum allowance_month allowance_rules_month(const struct policy *policy,
+                                           const struct allowance_month_facts *f);
+
+/* The entry kind a monthly run writes for `m` ("accrual", "hold"), or NULL
+ * for none. */
+const char *allowance_month_entry_kind(enum allowance_month m);
+
+/* The kind of the entry that settles a hold once the re-check decided
+ * `passed`: "release" when it passed, "cancellation" when it failed. */
+const char *allowance_hold_settlement(bool passed);
+
+#endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The allowance ledger's operations (issue 15, SPEC §4): the monthly run,
+ * the settlement of held months when a re-check is decided, and the
+ * ledger's reads. No HTTP here: the handlers (handlers/allowance.c) and the
+ * CLI (`jiangxin-api allowance run`) call the same functions. Writes run in
+ * the caller's open transaction.
+ *
+ * Scope: an office user runs and reads the titles of its programmes;
+ * finance and auditors (and the CLI) the whole district.
+ */
+#ifndef JIANGXIN_OPS_ALLOWANCE_H
+#define JIANGXIN_OPS_ALLOWANCE_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "ops.h"
+
+/*
+ * The run of allowance month `month` ("YYYY-MM"; 422 not_month at
+ * `pointer`, 422 month_in_future after the clock's current month) from
+ * `source` ("api" or "cli"): for every title in scope whose management
+ * period contains the month and which has no entry for it yet, the
+ * payable-month rule (allowance_rules.h) decides an accrual of the
+ * policy's monthly amount, a hold, or nothing. One transaction, set-based
+ * (one read of the facts, one write of the entries), serialised with the
+ * ledger's other writers, idempotent by the ledger's unique key: a second
+ * run, or one after a crash, adds nothing. *ret is the run with the
+ * totals it really added; an audit event records it.
+ */
+enum app_err allowance_run_month(const struct op_ctx *ctx,
+                                 const char *month,
+                                 const char *pointer,
+                                 const char *source,
+                                 json_t **ret,
+                                 struct problem *p);
+
+/* POST /v1/allowance/runs {"month": "YYYY-MM"}. */
+enum app_err allowance_run_create(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p);
+
+/* A re-check of title `recognition_id` was decided (`passed` or not):
+ * its held months are released or cancelled, in the decision's
+ * transaction. */
+enum app_err allowance_settle_recheck(const struct op_ctx *ctx,
+                                      const char *recognition_id,
+                                      bool passed,
+                                      struct problem *p);
+
+/* GET /v1/allowance/runs?month=: runs newest first. */
+enum app_err allowance_runs_list(const struct op_ctx *ctx,
+                                 const char *month,
+                                 const char *cursor,
+                                 int limit,
+                                 char **ret_array,
+                                 char **ret_next,
+                                 struct problem *p);
+
+/* GET /v1/allowance/ledger?recognition_id=&month=&kind=: entries in
+ * ledger order. */
+struct allowance_ledger_query {
+    const char *recognition_id, *month, *kind;
+};
+enum app_err allowance_ledger_list(const struct op_ctx *ctx,
+                                   const struct allowance_ledger_query *q,
+                                   const char *cursor,
+                                   int limit,
+                                   char **ret_array,
+                                   char **ret_next,
+                                   struct problem *p);
+
+#endif

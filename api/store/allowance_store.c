@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/* The allowance ledger's store (allowance_store.h). */
+#include "allowance_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "civil_time.h"
+#include "db_internal.h"
+
+/* clang-format off */
+const struct db_statement allowance_store_statements[] = {
+    /* 15 in the transaction-level advisory key space: the ledger's writers */
+    {"allowance_store_lock", "SELECT pg_advisory_xact_lock(15, 0)"},
+    {"allowance_store_facts",
+     "SELECT recognition_id, policy_version_id, to_char(period_start, 'YYYY-MM-DD'),"
+     "  revoked, suspended, recheck"
+     "  FROM allowance_month_facts($1::date, $2::jsonb)"},
+    {"allowance_store_policy", "SELECT policy::text FROM policy_versions WHERE id = $1::uuid"},
+    {"allowance_store_record",
+     "SELECT allowance_run_record($1::date, $2::jsonb, $3::uuid[], $4::text[], $5::bigint[],"
+     "  $6, $7::uuid, $8, $9::user_role, $10::timestamptz)::text"},
+    {"allowance_store_settle",
+     "SELECT allowance_settle_holds($1::uuid, $2, $3, $4::uuid, $5, $6::user_role,"
+     "  $7::timestamptz)"},
+    {"allowance_store_entries",
+     "SELECT api_allowance_entry(e)::text, e.seq::text"
+     "  FROM allowance_entries e JOIN recognitions r ON r.id = e.recognition_id"
+     "  JOIN programmes p ON p.id = r.programme_id"
+     " WHERE ($1::uuid IS NULL OR e.recognition_id = $1::uuid)"
+     "   AND ($2::date IS NULL OR e.month = $2::date)"
+     "   AND ($3::text IS NULL OR e.kind = $3)"
+     "   AND ($4::jsonb IS NULL OR $4::jsonb ? p.code)"
+     "   AND ($5::bigint IS NULL OR e.seq > $5::bigint)"
+     " ORDER BY e.seq LIMIT $6::int"},
+    {"allowance_store_runs",
+     "SELECT api_allowance_run(x)::text, x.seq::text FROM allowance_runs x"
+     " WHERE ($1::date IS NULL OR x.month = $1::date)"
+     "   AND ($2::jsonb IS NULL OR (x.programmes IS NOT NULL AND"
+     "        x.programmes <@ ARRAY(SELECT jsonb_array_elements_text($2::jsonb))))"
+     "   AND ($3::bigint IS NULL OR x.seq < $3::bigint)"
+     " ORDER BY x.seq DESC LIMIT $4::int"},
+    {NULL, NULL},
+};
+/* clang-format on */
+
+enum app_err allowance_store_lock(struct db *db)
+{
+    PGresult *res = NULL;
+    enum app_err err = db_exec(db, "allowance_store_lock", 0, NULL, PGRES_TUPLES_OK, &res);
+
+    PQclear(res);
+    return err;
+}
+
+enum app_err allowance_store_facts(struct db *db,
+                                   const char *month,
+                                   const char *scope,
+                                   struct allowance_fact **ret_rows,
+                                   size_t *ret_n)
+{
+    const char *params[] = {month, scope};
+    PGresult *res = NULL;
+    enum app_err err = db_exec(db, "allowance_store_facts", 2, params, PGRES_TUPLES_OK, &res);
+    size_t n;
+
+    *ret_rows = NULL;
+    *ret_n = 0;
+    if (err != APP_OK) {
+        return err;
+    }
+    n = (size_t)PQntuples(res);
+    if (n > 0 && (*ret_rows = calloc(n, sizeof(**ret_rows))) == NULL) {
+        PQclear(res);
+        return APP_ERR_INTERNAL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct allowance_fact *f = &(*ret_rows)[i];
+        const char *recheck = PQgetisnull(res, (int)i, 5) ? "" : PQgetvalue(res, (int)i, 5);
+
+        snprintf(f->recognition_id, sizeof(f->recognition_id), "%s", PQgetvalue(res, (int)i, 0));
+        snprintf(f->policy_version_id, sizeof(f->policy_version_id), "%s",
+                 PQgetvalue(res, (int)i, 1));
+        if (!date_parse(PQgetvalue(res, (int)i, 2), &f->period_start)) {
+            free(*ret_rows);
+            *ret_rows = NULL;
+            PQclear(res);
+            return APP_ERR_INTERNAL;
+        }
+        f->revoked = PQgetvalue(res, (int)i, 3)[0] == 't';
+        f->suspended = PQgetvalue(res, (int)i, 4)[0] == 't';
+        f->recheck = strcmp(recheck, "passed") == 0   ? "passed"
+                     : strcmp(recheck, "failed") == 0 ? "failed"
+                                                      : NULL;
+    }
+    *ret_n = n;
+    PQclear(res);
+    return APP_OK;
+}
+
+enum app_err allowance_store_policy(struct db *db, const char *id, char **ret_json)
+{
+    const char *params[] = {id};
+    PGresult *res = NULL;
+    enum app_err err = db_row(db, "allowance_store_policy", 1, params, &res);
+
+    *ret_json = NULL;
+    if (err != APP_OK) {
+        return err;
+    }
+    *ret_json = db_strdup(res, 0, 0);
+    PQclear(res);
+    return *ret_json != NULL ? APP_OK : APP_ERR_INTERNAL;
+}
+
+enum app_err allowance_store_record(struct db *db,
+                                    const struct allowance_run_write *w,
+                                    const struct allowance_actor *who,
+                                    const char *at,
+                                    char **ret)
+{
+    const char *params[] = {w->month,
+                            w->scope,
+                            w->ids,
+                            w->kinds,
+                            w->amounts,
+                            w->source,
+                            who->id[0] ? who->id : NULL,
+                            who->name,
+                            who->role != ROLE_NONE ? auth_role_name(who->role) : NULL,
+                            at};
+    return db_json_one(db, "allowance_store_record", 10, params, ret);
+}
+
+enum app_err allowance_store_settle(struct db *db,
+                                    const char *recognition_id,
+                                    const char *kind,
+                                    const char *why,
+                                    const struct allowance_actor *who,
+                                    const char *at,
+                                    int *ret_n)
+{
+    const char *params[] = {recognition_id,
+                            kind,
+                            why,
+                            who->id[0] ? who->id : NULL,
+                            who->name,
+                            who->role != ROLE_NONE ? auth_role_name(who->role) : NULL,
+                            at};
+    PGresult *res = NULL;
+    enum app_err err = db_row(db, "allowance_store_settle", 7, params, &res);
+
+    *ret_n = 0;
+    if (err == APP_OK) {
+        *ret_n = atoi(PQgetvalue(res, 0, 0));
+        PQclear(res);
+    }
+    return err;
+}
+
+enum app_err allowance_store_entries(struct db *db,
+                                     const struct allowance_entry_filter *f,
+                                     const char *cursor,
+                                     int limit,
+                                     char **ret_array,
+                                     char **ret_next)
+{
+    char lim[16];
+    const char *params[] = {f->recognition_id, f->month, f->kind, f->scope, cursor, lim};
+
+    snprintf(lim, sizeof(lim), "%d", limit + 1);
+    return db_json_page(db, "allowance_store_entries", 6, params, limit, ret_array, ret_next);
+}
+
+enum app_err allowance_store_runs(struct db *db,
+                                  const char *month,
+                                  const char *scope,
+                                  const char *cursor,
+                                  int limit,
+                                  char **ret_array,
+                                  char **ret_next)
+{
+    char lim[16];
+    const char *params[] = {month, scope, cursor, lim};
+
+    snprintf(lim, sizeof(lim), "%d", limit + 1);
+    return db_json_page(db, "allowance_store_runs", 4, params, limit, ret_array, ret_next);
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The allowance ledger's store (db/migrations/0026; SQL in
+ * db/functions/17_allowance.sql). JSON-returning functions give malloc'd
+ * text. Nothing here decides what a month is (api/model/allowance_rules.h
+ * does); api/ops/allowance.c runs it.
+ */
+#ifndef JIANGXIN_ALLOWANCE_STORE_H
+#define JIANGXIN_ALLOWANCE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "db.h"
+
+/* Serialises the ledger's writers (a monthly run, a re-check's settlement)
+ * until the transaction ends, so that a run never holds a month a
+ * concurrent decision has just settled. Inside a transaction. */
+enum app_err allowance_store_lock(struct db *db);
+
+/* One row of allowance_month_facts(). */
+struct allowance_fact {
+    char recognition_id[40];
+    char policy_version_id[40];
+    int32_t period_start; /* days since 1970-01-01 */
+    bool revoked, suspended;
+    const char *recheck; /* "passed", "failed" or NULL (static strings) */
+};
+
+/* The facts of month `month` (YYYY-MM-DD, a first) for the titles within
+ * `scope` (a JSON array text of programme codes; NULL: all): *ret_rows
+ * malloc'd (free it), *ret_n rows. */
+enum app_err allowance_store_facts(struct db *db,
+                                   const char *month,
+                                   const char *scope,
+                                   struct allowance_fact **ret_rows,
+                                   size_t *ret_n);
+
+/* Policy version `id`'s policy as JSON text (malloc'd). */
+enum app_err allowance_store_policy(struct db *db, const char *id, char **ret_json);
+
+/* Who writes to the ledger: the user (id may be ""), the name the ledger
+ * records, the role. */
+struct allowance_actor {
+    const char *id, *name;
+    enum role role;
+};
+
+/* Records a run of `month`: entries given as PostgreSQL array texts of
+ * recognition ids, kinds and amounts (fen), its source ("api", "cli");
+ * *ret the run's JSON. */
+struct allowance_run_write {
+    const char *month, *scope, *ids, *kinds, *amounts, *source;
+};
+enum app_err allowance_store_record(struct db *db,
+                                    const struct allowance_run_write *w,
+                                    const struct allowance_actor *who,
+                                    const char *at,
+                                    char **ret);
+
+/* Settles the open holds of title `recognition_id` with entries of `kind`
+ * ("release" or "cancellation") and reason code `why`; *ret_n how many. */
+enum app_err allowance_store_settle(struct db *db,
+                                    const char *recognition_id,
+                                    const char *kind,
+                                    const char *why,
+                                    const struct allowance_actor *who,
+                                    const char *at,
+                                    int *ret_n);
+
+/* Entries in ledger order, `limit` a page from `cursor` (an entry's seq). */
+struct allowance_entry_filter {
+    const char *recognition_id, *month, *kind; /* NULL: any; month YYYY-MM-DD */
+    const char *scope;                         /* JSON array text of codes; NULL: all */
+};
+enum app_err allowance_store_entries(struct db *db,
+                                     const struct allowance_entry_filter *f,
+                                     const char *cursor,
+                                     int limit,
+                                     char **ret_array,
+                                     char **ret_next);
+/* Runs newest first (cursor: a run's seq), of `month` (YYYY-MM-DD) or
+ * any; a scoped reader sees the runs of its programmes only. */
+enum app_err allowance_store_runs(struct db *db,
+                                  const char *month,
+                                  const char *scope,
+                                  const char *cursor,
+                                  int limit,
+                                  char **ret_array,
+                                  char **ret_next);
+
+#endif

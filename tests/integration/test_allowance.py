@@ -1,0 +1,271 @@
+# SPDX-License-Identifier: MIT
+"""Issue 15, the allowance ledger's monthly run over HTTP and the CLI, on
+the test clock: 环翠区首席技师 第四条 (500 yuan a month in the management
+period), 第十二条 (months 13–24 only after the re-check: held, then
+released or cancelled), 第十六条（一） (a suspension covering a month's first
+day stops it). Idempotent runs, the month-in-future refusal, the immutable
+ledger, who may run and read."""
+
+import datetime
+import subprocess
+
+import pytest
+
+import clock_support
+import decision_flow as df
+import support
+
+FEN = 50000  # 环翠 第四条: 500 yuan
+
+
+def month(start, k, day=1):
+    """Day `day` of month k (1-based) of the period starting on `start`."""
+    return datetime.date(start.year + (start.month - 2 + k) // 12, (start.month - 2 + k) % 12 + 1,
+                         day)
+
+
+def at(day):
+    clock_support.clock().set(day)
+
+
+def ym(day):
+    return day.strftime("%Y-%m")
+
+
+def run(api, token, day, expect=201):
+    return api.post("/v1/allowance/runs", token=token, json={"month": ym(day)},
+                    expect=expect).body
+
+
+def ledger(api, token, rid, **query):
+    items, cursor = [], None
+    while True:
+        q = {"recognition_id": rid, "limit": 100, **query}
+        if cursor:
+            q["cursor"] = cursor
+        page = api.get("/v1/allowance/ledger", token=token, params=q, expect=200).body
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return items
+
+
+def application(start, levels):
+    certified = (start + datetime.timedelta(days=60)).isoformat()
+    return {"achievements": "主持完成工艺改进。", "awards": [], "agreements": [],
+            "apprentices": [{"name": f"徒弟{i}", "level": level, "certified_on": certified}
+                            for i, level in enumerate(levels)],
+            "front_line": True, "no_accident": True, "no_violation": True, "keeps_lead": True}
+
+
+def test_runs_accrue_hold_settle_and_stop(api, factory):
+    w = df.huancui_recognized(api, factory, 3)
+    a, b, c = w.issued
+    office = w.office.token
+    start = datetime.date.fromisoformat(a["period_start"])
+
+    # The month of recognition is not in the period; the next month is not yet runnable.
+    r = run(api, office, month(start, 0))
+    assert (r["accruals"], r["holds"], r["accrued_fen"]) == (0, 0, 0)
+    assert r["programmes"] == [w.programme] and r["source"] == "api"
+    p = run(api, office, month(start, 1), expect=422)
+    assert p["errors"][0]["code"] == "month_in_future" and p["errors"][0]["pointer"] == "/month"
+
+    # Month 1: three accruals of 500 yuan; a second run adds nothing.
+    at(month(start, 1))
+    r = run(api, office, month(start, 1))
+    assert (r["accruals"], r["holds"], r["accrued_fen"], r["held_fen"]) == (3, 0, 3 * FEN, 0)
+    again = run(api, office, month(start, 1))
+    assert (again["accruals"], again["accrued_fen"]) == (0, 0) and again["id"] != r["id"]
+    entry = ledger(api, office, a["id"])[0]
+    assert (entry["kind"], entry["month"], entry["amount_fen"], entry["reason"]) == \
+        ("accrual", ym(month(start, 1)), FEN, "monthly_run")
+    assert entry["run_id"] == r["id"] and entry["corrects"] is None
+
+    # C moves out of the district on the 10th of month 3 (recorded in month 4): month 3,
+    # run late, still accrues (its first day came before); month 4 does not.
+    at(month(start, 4, 5))
+    api.post(f"/v1/recognitions/{c['id']}/suspensions", token=office, json={
+        "reason": "moved_out_of_district", "effective_on": month(start, 3, 10).isoformat(),
+        "note": "迁出本区。"}, expect=201)
+    for k in (2, 3, 4):
+        run(api, office, month(start, k))
+    assert [e["month"] for e in ledger(api, office, c["id"])] == \
+        [ym(month(start, k)) for k in (1, 2, 3)]
+    assert len(ledger(api, office, a["id"], kind="accrual")) == 4
+
+    # Month 13, the re-check undecided: A and B are held, C (suspended) nothing.
+    for k in range(5, 13):
+        at(month(start, k))
+        run(api, office, month(start, k))
+    at(month(start, 13, 3))
+    r = run(api, office, month(start, 13))
+    assert (r["accruals"], r["holds"], r["held_fen"]) == (0, 2, 2 * FEN)
+    hold = ledger(api, office, a["id"], kind="hold")
+    assert [(e["month"], e["amount_fen"]) for e in hold] == [(ym(month(start, 13)), FEN)]
+
+    # The re-check decides: A passed (the hold released), B failed (cancelled).
+    for holder, levels, result in ((a, ["senior_worker", "technician"], "passed"),
+                                   (b, ["senior_worker"], "failed")):
+        api.post(f"/v1/recognitions/{holder['id']}/recheck", token=w.unit.token,
+                 json=application(start, levels), expect=201)
+        api.post(f"/v1/recognitions/{holder['id']}/recheck/decision", token=office,
+                 json={"result": result}, expect=200)
+    (release,) = ledger(api, office, a["id"], kind="release")
+    assert (release["corrects"], release["reason"], release["amount_fen"]) == \
+        (hold[0]["id"], "recheck_passed", FEN)
+    (cancel,) = ledger(api, office, b["id"], kind="cancellation")
+    assert cancel["reason"] == "recheck_failed" and cancel["corrects"] == \
+        ledger(api, office, b["id"], kind="hold")[0]["id"]
+
+    # Month 14 and the last, 24: A accrues, B and C nothing; month 25 is outside.
+    for k in range(14, 26):
+        at(month(start, k))
+        run(api, office, month(start, k))
+    kinds = {holder["id"]: [(e["month"], e["kind"]) for e in ledger(api, office, holder["id"])]
+             for holder in (a, b, c)}
+    assert kinds[a["id"]] == [(ym(month(start, k)), "accrual") for k in range(1, 13)] + \
+        [(ym(month(start, 13)), "hold"), (ym(month(start, 13)), "release")] + \
+        [(ym(month(start, k)), "accrual") for k in range(14, 25)]
+    assert kinds[b["id"]] == [(ym(month(start, k)), "accrual") for k in range(1, 13)] + \
+        [(ym(month(start, 13)), "hold"), (ym(month(start, 13)), "cancellation")]
+    assert len(kinds[c["id"]]) == 3
+    paid = sum(e["amount_fen"] for e in ledger(api, office, a["id"])
+               if e["kind"] in ("accrual", "release"))
+    assert paid == 24 * FEN  # 第四条: 24 months of 500 yuan, 12,000 yuan
+
+
+def test_a_one_time_reward_has_no_ledger(api, factory):
+    w = df.lanshan_recognized(api, factory, 1)
+    start = datetime.date.fromisoformat(w.issued[0]["recognized_on"])
+    at(month(start, 2))
+    r = run(api, w.office.token, month(start, 2))
+    assert (r["accruals"], r["holds"]) == (0, 0)
+    assert ledger(api, w.office.token, w.issued[0]["id"]) == []
+
+
+def test_the_ledger_refuses_update_delete_and_truncate(api, factory, db_url):
+    w = df.huancui_recognized(api, factory, 1)
+    start = datetime.date.fromisoformat(w.issued[0]["period_start"])
+    at(month(start, 1))
+    run(api, w.office.token, month(start, 1))
+    (entry,) = ledger(api, w.office.token, w.issued[0]["id"])
+    for sql in (f"UPDATE allowance_entries SET amount_fen = 1 WHERE id = '{entry['id']}'",
+                f"DELETE FROM allowance_entries WHERE id = '{entry['id']}'",
+                "TRUNCATE allowance_entries CASCADE",
+                f"UPDATE allowance_runs SET accruals = 9 WHERE id = '{entry['run_id']}'"):
+        with pytest.raises(AssertionError, match="append-only|permission denied"):
+            support.psql_scalar(db_url, sql)
+    assert ledger(api, w.office.token, w.issued[0]["id"]) == [entry]
+
+
+def test_the_cli_runs_the_same_month_once(api, factory):
+    w = df.huancui_recognized(api, factory, 2)
+    start = datetime.date.fromisoformat(w.issued[0]["period_start"])
+    at(month(start, 1, 2))
+    env = support.cli_env(JIANGXIN_TEST_CLOCK=f"{month(start, 1, 2).isoformat()}T10:00:00+08:00")
+    binary = support.need_env("JIANGXIN_TEST_API_BIN")
+
+    def cli(*args):
+        return subprocess.run([binary, "allowance", "run", *args], env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    done = cli("--month", ym(month(start, 1)))
+    assert done.returncode == 0, done.stderr
+    assert '"source":"cli"' in done.stdout and '"run_by":"cli"' in done.stdout
+    for c in w.issued:
+        assert [e["kind"] for e in ledger(api, w.office.token, c["id"])] == ["accrual"]
+    # The API's run of the same month adds nothing; nor does the CLI again.
+    assert run(api, w.office.token, month(start, 1))["accruals"] == 0
+    assert '"accruals":0' in cli("--month", ym(month(start, 1))).stdout
+    ahead = cli("--month", ym(month(start, 2)))
+    assert ahead.returncode == 1 and "month_in_future" in ahead.stderr
+    for bad in (["--month", "2027-13"], ["--month"], [], ["--year", "2027"]):
+        r = cli(*bad)
+        assert r.returncode in (1, 2) and r.stdout == "", (bad, r.returncode, r.stdout)
+    assert cli("--month", "2027-13").returncode == 1
+
+
+BAD_MONTHS = ["2027-13", "2027-1", "27-01", "2027/01", "2027-01-01", 202701, None]
+
+
+@pytest.mark.parametrize("value", BAD_MONTHS, ids=[repr(v) for v in BAD_MONTHS])
+def test_a_bad_month_is_refused_and_runs_nothing(api, factory, db_url, value):
+    token = factory.user("finance").token
+    before = support.psql_scalar(db_url, "SELECT count(*) || ',' || (SELECT count(*) FROM "
+                                         "allowance_runs) FROM allowance_entries")
+    body = {} if value is None else {"month": value}
+    r = api.post("/v1/allowance/runs", token=token, json=body, expect=422).body
+    assert r["errors"][0]["pointer"] == "/month"
+    assert r["errors"][0]["code"] in ("not_month", "too_short", "too_long", "wrong_type",
+                                      "required")
+    assert support.psql_scalar(db_url, "SELECT count(*) || ',' || (SELECT count(*) FROM "
+                                       "allowance_runs) FROM allowance_entries") == before
+
+
+def test_bad_query_parameters(api, factory):
+    token = factory.user("auditor").token
+    for path, code in (("/v1/allowance/ledger?month=2027-13", "not_month"),
+                       ("/v1/allowance/ledger?kind=bonus", "unknown_value"),
+                       ("/v1/allowance/ledger?recognition_id=x", "not_uuid"),
+                       ("/v1/allowance/ledger?cursor=abc", "invalid_cursor"),
+                       ("/v1/allowance/runs?month=March", "not_month"),
+                       ("/v1/allowance/runs?cursor=-1", "invalid_cursor")):
+        assert api.get(path, token=token, expect=400).body["code"] == code, path
+
+
+def test_who_may_run_and_read(api, factory):
+    w = df.huancui_recognized(api, factory, 1)
+    start = datetime.date.fromisoformat(w.issued[0]["period_start"])
+    at(month(start, 1))
+    run(api, w.office.token, month(start, 1))
+    other = factory.office(factory.programme(base=df.HC)).token
+    tokens = {role: factory.user(role).token for role in
+              ("admin", "unit", "expert", "leader", "finance", "auditor", "service")}
+    tokens["office"] = w.office.token
+    rid = w.issued[0]["id"]
+    for role, token in tokens.items():
+        writes = role in ("office", "finance")
+        reads = role in ("office", "finance", "auditor")
+        r = api.post("/v1/allowance/runs", token=token, json={"month": "x"}, check="none")
+        assert r.status_code == (422 if writes else 403), (role, r.status_code)
+        for path in (f"/v1/allowance/ledger?recognition_id={rid}", "/v1/allowance/runs"):
+            r = api.get(path, token=token, check="none")
+            assert r.status_code == (200 if reads else 403), (role, path, r.status_code)
+            if not reads:
+                assert "amount" not in r.text and "fen" not in r.text
+    for path in ("/v1/allowance/ledger", "/v1/allowance/runs"):
+        api.get(path, check="none", expect=401)
+    # An office of another programme sees neither the entries nor the run.
+    assert api.get(f"/v1/allowance/ledger?recognition_id={rid}", token=other,
+                   expect=200).body["items"] == []
+    mine = {x["id"] for x in api.get("/v1/allowance/runs", token=w.office.token,
+                                     expect=200).body["items"]}
+    theirs = {x["id"] for x in api.get("/v1/allowance/runs", token=other,
+                                       expect=200).body["items"]}
+    assert mine and not mine & theirs
+
+
+# The start rule (SPEC §4's default, the only one: the month after
+# recognition) and the period's last day, written once in SQL
+# (management_period(), db/functions/13_holders.sql), which the run reads.
+PERIODS = [
+    # recognized_on, months, period_start, period_end
+    ("2027-03-01", 24, "2027-04-01", "2029-03-31"),  # on the 1st
+    ("2027-03-16", 24, "2027-04-01", "2029-03-31"),  # mid-month
+    ("2027-03-31", 24, "2027-04-01", "2029-03-31"),  # the last day
+    ("2027-12-31", 24, "2028-01-01", "2029-12-31"),  # across the year boundary
+    ("2028-01-31", 24, "2028-02-01", "2030-01-31"),  # into a leap February
+    ("2028-02-29", 24, "2028-03-01", "2030-02-28"),  # recognised on the leap day
+    ("2027-02-28", 1, "2027-03-01", "2027-03-31"),   # a one-month period
+    ("2027-11-15", 13, "2027-12-01", "2028-12-31"),
+]
+
+
+@pytest.mark.parametrize("recognized,months,first,last", PERIODS,
+                         ids=[p[0] + f"+{p[1]}" for p in PERIODS])
+def test_the_period_starts_the_month_after_recognition(db_url, recognized, months, first, last):
+    got = support.psql_scalar(db_url, f"""
+        SELECT period_start || ' ' || period_end FROM management_period(
+            '{{"management_period_months": {months}}}'::jsonb, '{recognized}'::date)""")
+    assert got == f"{first} {last}"
