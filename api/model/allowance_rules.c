@@ -75,3 +75,19 @@ const char *allowance_hold_settlement(bool passed)
 {
     return passed ? "release" : "cancellation";
 }
+
+int32_t allowance_rules_stop_from(int32_t effective_on, bool every_month)
+{
+    int y, m, d;
+
+    if (every_month) {
+        return date_make(1970, 1, 1);
+    }
+    date_split(effective_on, &y, &m, &d);
+    return d == 1 ? effective_on : date_add_months(date_make(y, m, 1), 1);
+}
+
+bool allowance_rules_claws_back_all(const char *reason)
+{
+    return reason != NULL && strcmp(reason, "fraud") == 0;
+}

@@ -67,6 +67,22 @@ int allowance_month_index(int32_t period_start, int32_t month);
 enum allowance_month allowance_rules_month(const struct policy *policy,
                                            const struct allowance_month_facts *f);
 
+/*
+ * The first allowance month (its first day) that a stop effective on
+ * `effective_on` takes back: the month whose first day is the date itself
+ * or the first after it, as the payable-month rule reads "on its first
+ * day" (a suspension from the 10th keeps that month, stops the next). A
+ * revocation for fraud (`every_month`) takes back every month from the
+ * first: 环翠 第十七条（三） "弄虚作假、谎报成果骗取资格" — what was obtained by
+ * fraud was never owed (SPEC §11). Months accrued from there are reversed
+ * (a clawback receivable where paid); months held are cancelled.
+ */
+int32_t allowance_rules_stop_from(int32_t effective_on, bool every_month);
+
+/* Whether revocation reason `reason` (a policy's revocation_reasons code)
+ * takes back every month: "fraud". */
+bool allowance_rules_claws_back_all(const char *reason);
+
 /* The entry kind a monthly run writes for `m` ("accrual", "hold"), or NULL
  * for none. */
 const char *allowance_month_entry_kind(enum allowance_month m);

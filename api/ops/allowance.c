@@ -253,6 +253,28 @@ enum app_err allowance_settle_recheck(const struct op_ctx *ctx,
     return APP_OK;
 }
 
+enum app_err allowance_stop(const struct op_ctx *ctx,
+                            const char *recognition_id,
+                            int32_t effective_on,
+                            const char *why,
+                            bool every_month,
+                            struct problem *p)
+{
+    struct allowance_actor who = actor_of(ctx);
+    char now[RFC3339_TEXT_MAX], from[11], *out = NULL;
+    enum app_err err;
+
+    date_format(allowance_rules_stop_from(effective_on, every_month), from);
+    rfc3339_format(ctx->now_ms, true, now);
+    if ((err = allowance_store_lock(ctx->db)) != APP_OK ||
+        (err = allowance_store_stop(ctx->db, recognition_id, from, why, &who, now, &out)) !=
+            APP_OK) {
+        return ops_store_problem(err, p);
+    }
+    free(out);
+    return APP_OK;
+}
+
 /* Our cursors are an entry's or a run's seq. */
 static enum app_err cursor_ok(const char *cursor, struct problem *p)
 {

@@ -49,6 +49,19 @@ enum app_err allowance_settle_recheck(const struct op_ctx *ctx,
                                       bool passed,
                                       struct problem *p);
 
+/* Title `recognition_id`'s benefits stopped from `effective_on` (days
+ * since 1970-01-01): a suspension stopping the allowance (why
+ * "suspension") or a revocation (why "revocation", or "revocation_fraud"
+ * with `every_month` for the reason fraud, allowance_rules_claws_back_all). The months already
+ * accrued from the first month it takes back (allowance_rules_stop_from)
+ * are reversed and the held ones cancelled, in the event's transaction. */
+enum app_err allowance_stop(const struct op_ctx *ctx,
+                            const char *recognition_id,
+                            int32_t effective_on,
+                            const char *why,
+                            bool every_month,
+                            struct problem *p);
+
 /* GET /v1/allowance/runs?month=: runs newest first. */
 enum app_err allowance_runs_list(const struct op_ctx *ctx,
                                  const char *month,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "allowance.h"
+#include "allowance_rules.h"
 #include "civil_time.h"
 #include "enums.h"
 #include "holder_rules.h"
@@ -385,6 +386,12 @@ enum app_err suspension_create(
     };
     if ((err = holder_store_suspend(ctx->db, &w, ctx->actor, now, &text)) != APP_OK) {
         ops_store_problem(err, p);
+        goto cleanup;
+    }
+    /* 第十六条（一）: the allowance stops from the effective date; months
+     * already accrued after it are reversed in this transaction. */
+    if (list_has(benefits, "allowance") &&
+        allowance_stop(ctx, h.id, day, "suspension", false, p) != APP_OK) {
         goto cleanup;
     }
     if ((*ret = ops_json(text, p)) != NULL) {
@@ -795,6 +802,18 @@ enum app_err revocation_step_add(
         }
         audited(ctx, "recognition.revoke", "recognition", rec, NULL, p);
         json_decref(rec);
+        if (p->err != APP_OK) {
+            goto cleanup;
+        }
+        /* 第十七条: the benefits stop; the allowance is taken back from the
+         * case's effective date, or every month for fraud (第十七条（三）). */
+        int32_t effective;
+        if (!date_parse(c.effective_on, &effective)) {
+            ops_internal(p);
+            goto cleanup;
+        }
+        bool fraud = allowance_rules_claws_back_all(c.reason);
+        allowance_stop(ctx, h.id, effective, fraud ? "revocation_fraud" : "revocation", fraud, p);
     }
 
 cleanup:

@@ -24,6 +24,9 @@ const struct db_statement allowance_store_statements[] = {
     {"allowance_store_settle",
      "SELECT allowance_settle_holds($1::uuid, $2, $3, $4::uuid, $5, $6::user_role,"
      "  $7::timestamptz)"},
+    {"allowance_store_stop",
+     "SELECT allowance_stop($1::uuid, $2::date, $3, $4::uuid, $5, $6::user_role,"
+     "  $7::timestamptz)::text"},
     {"allowance_store_entries",
      "SELECT api_allowance_entry(e)::text, e.seq::text"
      "  FROM allowance_entries e JOIN recognitions r ON r.id = e.recognition_id"
@@ -157,6 +160,24 @@ enum app_err allowance_store_settle(struct db *db,
         PQclear(res);
     }
     return err;
+}
+
+enum app_err allowance_store_stop(struct db *db,
+                                  const char *recognition_id,
+                                  const char *from_month,
+                                  const char *why,
+                                  const struct allowance_actor *who,
+                                  const char *at,
+                                  char **ret)
+{
+    const char *params[] = {recognition_id,
+                            from_month,
+                            why,
+                            who->id[0] ? who->id : NULL,
+                            who->name,
+                            who->role != ROLE_NONE ? auth_role_name(who->role) : NULL,
+                            at};
+    return db_json_one(db, "allowance_store_stop", 7, params, ret);
 }
 
 enum app_err allowance_store_entries(struct db *db,

@@ -70,6 +70,17 @@ enum app_err allowance_store_settle(struct db *db,
                                     const char *at,
                                     int *ret_n);
 
+/* Stops title `recognition_id`'s allowance from month `from_month`
+ * (YYYY-MM-DD): reversals and cancellations with reason code `why`
+ * (allowance_stop()); *ret the counts as JSON text. */
+enum app_err allowance_store_stop(struct db *db,
+                                  const char *recognition_id,
+                                  const char *from_month,
+                                  const char *why,
+                                  const struct allowance_actor *who,
+                                  const char *at,
+                                  char **ret);
+
 /* Entries in ledger order, `limit` a page from `cursor` (an entry's seq). */
 struct allowance_entry_filter {
     const char *recognition_id, *month, *kind; /* NULL: any; month YYYY-MM-DD */

@@ -125,3 +125,43 @@ LANGUAGE sql AS $$
         RETURNING 1)
     SELECT count(*)::int FROM added
 $$;
+
+-- Benefits of title `rid` stopped from allowance month `from_month` (a
+-- suspension or revocation, possibly effective in the past; the first
+-- month is decided in C, allowance_rules_stop_from): each accrual or
+-- release of a month from there not yet reversed gets a `reversal` naming
+-- it (a clawback receivable where the month was paid), and each hold not
+-- yet settled a `cancellation`, all with reason code `why`. Written in the
+-- event's transaction. Returns {reversed, cancelled, reversed_fen}.
+CREATE OR REPLACE FUNCTION allowance_stop(
+    rid uuid, from_month date, why text, who uuid, who_name text, who_role user_role,
+    ts timestamptz) RETURNS jsonb
+LANGUAGE sql AS $$
+    WITH reversed AS (
+        INSERT INTO allowance_entries (recognition_id, month, kind, amount_fen, corrects, reason,
+                                       actor_id, actor, actor_role, at)
+        SELECT e.recognition_id, e.month, 'reversal', e.amount_fen, e.id, why, who, who_name,
+               who_role, ts
+          FROM allowance_entries e
+         WHERE e.recognition_id = rid AND e.kind IN ('accrual', 'release')
+           AND e.month >= from_month
+           AND NOT EXISTS (SELECT 1 FROM allowance_entries x
+                            WHERE x.corrects = e.id AND x.kind = 'reversal')
+         ORDER BY e.month
+        ON CONFLICT DO NOTHING
+        RETURNING amount_fen),
+    cancelled AS (
+        INSERT INTO allowance_entries (recognition_id, month, kind, amount_fen, corrects, reason,
+                                       actor_id, actor, actor_role, at)
+        SELECT h.recognition_id, h.month, 'cancellation', h.amount_fen, h.id, why, who, who_name,
+               who_role, ts
+          FROM allowance_entries h
+         WHERE h.recognition_id = rid AND h.kind = 'hold' AND h.month >= from_month
+           AND NOT EXISTS (SELECT 1 FROM allowance_entries s WHERE s.corrects = h.id)
+         ORDER BY h.month
+        ON CONFLICT DO NOTHING
+        RETURNING 1)
+    SELECT jsonb_build_object('reversed', (SELECT count(*) FROM reversed),
+                              'cancelled', (SELECT count(*) FROM cancelled),
+                              'reversed_fen', (SELECT coalesce(sum(amount_fen), 0) FROM reversed))
+$$;

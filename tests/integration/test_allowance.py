@@ -269,3 +269,66 @@ def test_the_period_starts_the_month_after_recognition(db_url, recognized, month
         SELECT period_start || ' ' || period_end FROM management_period(
             '{{"management_period_months": {months}}}'::jsonb, '{recognized}'::date)""")
     assert got == f"{first} {last}"
+
+
+def revoke(api, w, rid, reason, effective_on):
+    """A 环翠 revocation through its three approvals, today."""
+    body = {"reason": reason, "facts": "经核实，情况属实。", "effective_on": effective_on.isoformat()}
+    if reason in ("fraud", "other"):
+        body["finding"] = "经调阅原始材料，认定其申报的获奖证书系伪造。"
+    case = api.post(f"/v1/recognitions/{rid}/revocation-cases", token=w.office.token, json=body,
+                    expect=201).body
+    today = df.today().isoformat()
+    for name, token, extra in (("preliminary_finding", w.office.token, {}),
+                               ("ratification", w.leader.token, {"meeting_reference": "第5次会议"}),
+                               ("approval", w.office.token, {"document_no": "环政字〔2030〕2号"})):
+        api.post(f"/v1/revocation-cases/{case['id']}/steps", token=token, json={
+            "step": name, "outcome": "approved", "note": "属实。", "decided_on": today, **extra},
+            expect=200)
+
+
+def test_late_stops_reverse_the_months_after_them(api, factory):
+    """A suspension or revocation effective in the past takes back, in its
+    own transaction, the months accrued from the first month whose first
+    day it covers (a reversal naming each accrual); fraud takes back every
+    month (第十七条（三）); a held month is cancelled."""
+    w = df.huancui_recognized(api, factory, 4)
+    a, b, c, d = w.issued
+    office = w.office.token
+    start = datetime.date.fromisoformat(a["period_start"])
+    for k in range(1, 7):
+        at(month(start, k))
+        run(api, office, month(start, k))
+    at(month(start, 6, 20))
+    api.post(f"/v1/recognitions/{a['id']}/suspensions", token=office, json={
+        "reason": "left_skilled_post", "effective_on": month(start, 3, 10).isoformat(),
+        "note": "调离技能岗位。"}, expect=201)
+    revoke(api, w, b["id"], "refusing_duties", month(start, 5, 1))
+    revoke(api, w, c["id"], "fraud", month(start, 6, 15))
+
+    def reversed_months(holder):
+        return [(e["month"], e["reason"]) for e in ledger(api, office, holder["id"],
+                                                           kind="reversal")]
+
+    assert reversed_months(a) == [(ym(month(start, k)), "suspension") for k in (4, 5, 6)]
+    assert reversed_months(b) == [(ym(month(start, k)), "revocation") for k in (5, 6)]
+    assert reversed_months(c) == [(ym(month(start, k)), "revocation_fraud") for k in range(1, 7)]
+    assert reversed_months(d) == []
+    accruals = {e["id"]: e for e in ledger(api, office, c["id"], kind="accrual")}
+    assert {e["corrects"] for e in ledger(api, office, c["id"], kind="reversal")} == set(accruals)
+    # Nothing accrues for them after; D goes on, and its held month 13 is cancelled by a
+    # suspension that covers its first day.
+    for k in range(7, 14):
+        at(month(start, k))
+        run(api, office, month(start, k))
+    # (an accrual stays in the ledger when reversed: the reversal names it)
+    assert [len(ledger(api, office, h["id"], kind="accrual")) for h in (a, b, c, d)] == \
+        [6, 6, 6, 12]
+    (hold,) = ledger(api, office, d["id"], kind="hold")
+    at(month(start, 13, 8))
+    api.post(f"/v1/recognitions/{d['id']}/suspensions", token=office, json={
+        "reason": "moved_out_of_district", "effective_on": month(start, 13, 1).isoformat(),
+        "note": "迁出本区。"}, expect=201)
+    (cancel,) = ledger(api, office, d["id"], kind="cancellation")
+    assert (cancel["corrects"], cancel["reason"]) == (hold["id"], "suspension")
+    assert ledger(api, office, d["id"], kind="reversal") == []

@@ -125,6 +125,28 @@ static void test_months_named(void)
     CHECK(!allowance_month_runnable(day("2028-01-01"), day("2027-12-31")));
 }
 
+static void test_stops(void)
+{
+    static const struct {
+        const char *effective_on;
+        bool every_month;
+        const char *want;
+    } rows[] = {
+        {"2028-03-01", false, "2028-03-01"}, /* on the 1st: that month */
+        {"2028-03-10", false, "2028-04-01"}, /* mid-month: the next */
+        {"2028-02-29", false, "2028-03-01"}, /* a leap day */
+        {"2028-12-31", false, "2029-01-01"}, /* across the year */
+        {"2028-03-10", true, "1970-01-01"},  /* fraud: every month */
+    };
+    for (size_t i = 0; i < TEST_COUNT(rows); i++) {
+        CHECK_EQ_INT(allowance_rules_stop_from(day(rows[i].effective_on), rows[i].every_month),
+                     day(rows[i].want));
+    }
+    CHECK(allowance_rules_claws_back_all("fraud"));
+    CHECK(!allowance_rules_claws_back_all("refusing_duties"));
+    CHECK(!allowance_rules_claws_back_all(NULL));
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
@@ -133,6 +155,7 @@ int main(void)
         {"other policies' figures", test_policies},
         {"what a run writes, how a re-check settles", test_entry_kinds},
         {"months as the API names them, and which may run", test_months_named},
+        {"what a stop takes back", test_stops},
     };
 
     return test_run(cases, TEST_COUNT(cases));
