@@ -7,7 +7,10 @@ day stops it). Idempotent runs, the month-in-future refusal, the immutable
 ledger, who may run and read."""
 
 import datetime
+import signal
 import subprocess
+import threading
+import time
 
 import pytest
 
@@ -332,3 +335,100 @@ def test_late_stops_reverse_the_months_after_them(api, factory):
     (cancel,) = ledger(api, office, d["id"], kind="cancellation")
     assert (cancel["corrects"], cancel["reason"]) == (hold["id"], "suspension")
     assert ledger(api, office, d["id"], kind="reversal") == []
+
+
+class Blocker:
+    """A psql session holding, uncommitted, an accrual row for (rid, month):
+    a run that reaches its INSERT waits on it, mid-transaction."""
+
+    def __init__(self, db_url, rid, first_day):
+        self.proc = subprocess.Popen(["psql", "-X", "-A", "-t", "-q", "-d", db_url],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+        self.proc.stdin.write(
+            "BEGIN;\n"
+            "INSERT INTO allowance_entries (recognition_id, month, kind, amount_fen, reason,"
+            f" actor, at) VALUES ('{rid}', '{first_day}', 'accrual', 1, 'blocker', 'test',"
+            " '2020-01-01T00:00:00Z');\n\\echo ready\n")
+        self.proc.stdin.flush()
+        assert self.proc.stdout.readline().strip() == "ready"
+
+    def release(self):
+        self.proc.stdin.write("ROLLBACK;\n")
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def waiting_run(db_url, deadline=30):
+    """The pid of the backend of a run waiting inside allowance_run_record."""
+    for _ in range(deadline * 10):
+        pid = support.psql_scalar(db_url, """
+            SELECT pid FROM pg_stat_activity
+             WHERE query LIKE '%allowance_run_record%' AND wait_event_type = 'Lock'
+               AND pid <> pg_backend_pid() LIMIT 1""")
+        if pid:
+            return pid
+        time.sleep(0.1)
+    raise AssertionError("no run is waiting mid-transaction")
+
+
+def gone(db_url, pid):
+    for _ in range(300):
+        if support.psql_scalar(db_url, f"SELECT count(*) FROM pg_stat_activity "
+                                       f"WHERE pid = {pid}") == "0":
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"backend {pid} is still there")
+
+
+def test_a_run_killed_mid_transaction_leaves_nothing_and_reruns_once(api, factory, db_url):
+    """The crash test: the run's PostgreSQL backend terminated mid-run
+    (pg_terminate_backend), then the CLI process killed mid-run; each
+    leaves no entry and no run, and the rerun writes exactly one accrual
+    per holder and month."""
+    w = df.huancui_recognized(api, factory, 2)
+    a, b = w.issued
+    start = datetime.date.fromisoformat(a["period_start"])
+    at(month(start, 1, 2))
+    first = month(start, 1).isoformat()
+
+    def counts():
+        return support.psql_scalar(db_url, f"""
+            SELECT count(*) FILTER (WHERE reason <> 'blocker') FROM allowance_entries
+             WHERE recognition_id IN ('{a['id']}', '{b['id']}')""")
+
+    runs_before = support.psql_scalar(db_url, "SELECT count(*) FROM allowance_runs")
+    # 1. The backend terminated while the API's run waits in its INSERT.
+    blocker = Blocker(db_url, a["id"], first)
+    answer = {}
+    thread = threading.Thread(target=lambda: answer.update(r=api.post(
+        "/v1/allowance/runs", token=w.office.token, json={"month": ym(month(start, 1))},
+        check="none", timeout=60)))
+    thread.start()
+    pid = waiting_run(db_url)
+    support.psql_scalar(db_url, f"SELECT pg_terminate_backend({pid})")
+    thread.join(60)
+    blocker.release()
+    assert answer["r"].status_code in (500, 503), answer["r"].text[:300]
+    assert answer["r"].headers["Content-Type"].startswith("application/problem+json")
+    assert counts() == "0"
+    # 2. The CLI process killed while its run waits in the same place.
+    blocker = Blocker(db_url, a["id"], first)
+    env = support.cli_env(JIANGXIN_TEST_CLOCK=f"{month(start, 1, 2).isoformat()}T10:00:00+08:00")
+    cli = subprocess.Popen([support.need_env("JIANGXIN_TEST_API_BIN"), "allowance", "run",
+                            "--month", ym(month(start, 1))], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    pid = waiting_run(db_url)
+    cli.send_signal(signal.SIGKILL)
+    cli.wait(timeout=30)
+    blocker.release()
+    gone(db_url, pid)
+    assert counts() == "0"
+    assert support.psql_scalar(db_url, "SELECT count(*) FROM allowance_runs") == runs_before
+    # 3. The rerun (the service recovered by itself): one accrual per holder, once.
+    r = run(api, w.office.token, month(start, 1))
+    assert (r["accruals"], r["accrued_fen"]) == (2, 2 * FEN)
+    assert run(api, w.office.token, month(start, 1))["accruals"] == 0
+    for holder in (a, b):
+        assert [(e["kind"], e["month"]) for e in ledger(api, w.office.token, holder["id"])] == \
+            [("accrual", ym(month(start, 1)))]
