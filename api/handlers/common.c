@@ -411,3 +411,15 @@ enum app_err api_reply_lookup(struct http_call *call,
     json_decref(obj);
     return p->err;
 }
+
+enum app_err api_list_begin(
+    struct http_call *call, struct op_ctx *ctx, int *limit, const char **cursor, struct problem *p)
+{
+    struct db *db = api_db(p);
+
+    if (db == NULL || http_list_params(call, limit, cursor, p) != APP_OK) {
+        return p->err;
+    }
+    api_op_ctx(call, db, ctx);
+    return APP_OK;
+}

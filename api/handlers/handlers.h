@@ -155,6 +155,11 @@ api_idem_begin(struct http_call *call, struct db *db, struct idem_state *st, str
 enum app_err api_reply_page(
     struct http_call *call, enum app_err err, char **array, char **next, struct problem *p);
 
+/* The start of a list read: the database, the page parameters (limit,
+ * cursor) and the op context. Returns p->err (APP_OK to go on). */
+enum app_err api_list_begin(
+    struct http_call *call, struct op_ctx *ctx, int *limit, const char **cursor, struct problem *p);
+
 /* The end of every read of one resource: err is the store's answer, *text
  * its representation (freed here). Replies 200 with the ETag from its
  * "version", or the store's problem. Returns p->err. */

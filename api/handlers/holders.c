@@ -11,7 +11,6 @@
 
 enum app_err recognitions_index(struct http_call *call, struct problem *p)
 {
-    struct db *db = api_db(p);
     struct op_ctx ctx;
     char *array = NULL, *next = NULL;
     const char *cursor;
@@ -23,10 +22,9 @@ enum app_err recognitions_index(struct http_call *call, struct problem *p)
         .unit_id = http_query(call, "unit_id"),
     };
 
-    if (db == NULL || http_list_params(call, &limit, &cursor, p) != APP_OK) {
+    if (api_list_begin(call, &ctx, &limit, &cursor, p) != APP_OK) {
         return p->err;
     }
-    api_op_ctx(call, db, &ctx);
     if (holder_list(&ctx, &q, cursor, limit, &array, &next, p) != APP_OK) {
         return p->err;
     }

@@ -350,3 +350,100 @@ enum app_err allowance_ledger_list(const struct op_ctx *ctx,
     free(scope);
     return err == APP_OK ? APP_OK : ops_store_problem(err, p);
 }
+
+enum app_err allowance_balances_list(const struct op_ctx *ctx,
+                                     const char *cursor,
+                                     int limit,
+                                     char **ret_array,
+                                     char **ret_next,
+                                     struct problem *p)
+{
+    char *scope = NULL;
+    enum app_err err;
+
+    *ret_array = *ret_next = NULL;
+    if (ops_scope_codes(ctx, &scope, p) != APP_OK) {
+        return p->err;
+    }
+    err = allowance_store_balances(ctx->db, scope, cursor, limit, ret_array, ret_next);
+    free(scope);
+    return err == APP_OK ? APP_OK : ops_store_problem(err, p);
+}
+
+/* A store's JSON text (and its error) as the op's answer. */
+static enum app_err json_answer(enum app_err err, char *text, json_t **ret, struct problem *p)
+{
+    if (err == APP_OK) {
+        *ret = ops_json(text, p);
+    } else {
+        ops_store_problem(err, p);
+    }
+    free(text);
+    return p->err;
+}
+
+enum app_err
+allowance_statement_get(const struct op_ctx *ctx, const char *id, json_t **ret, struct problem *p)
+{
+    char *scope = NULL, *text = NULL;
+    enum app_err err;
+
+    *ret = NULL;
+    if (ops_check_uuid(id, p) != APP_OK || ops_scope_codes(ctx, &scope, p) != APP_OK) {
+        return p->err;
+    }
+    err = allowance_store_statement(ctx->db, id, scope, &text);
+    free(scope);
+    if (err == APP_ERR_NOT_FOUND) {
+        return problem_fail(p, err, "not_found", "称号 %s 不存在", "no title %s", id);
+    }
+    return json_answer(err, text, ret, p);
+}
+
+enum app_err allowance_summary_get(
+    const struct op_ctx *ctx, const char *from, const char *to, json_t **ret, struct problem *p)
+{
+    char a[11], b[11], *scope = NULL, *text = NULL;
+    int32_t m0, m1;
+    enum app_err err;
+
+    *ret = NULL;
+    if (from == NULL || to == NULL) {
+        return problem_fail(p, APP_ERR_BAD_PARAMETER, "month_range_required",
+                            "须在查询参数 from 和 to 中给出月份 YYYY-MM",
+                            "give the months YYYY-MM in the query parameters from and to");
+    }
+    if (month_of(ctx, from, "from", false, &m0, a, p) != APP_OK ||
+        month_of(ctx, to, "to", false, &m1, b, p) != APP_OK) {
+        return p->err;
+    }
+    if (m1 < m0 || allowance_month_index(m0, m1) > 120) {
+        return problem_fail(p, APP_ERR_BAD_PARAMETER, "bad_month_range",
+                            "from 不得晚于 to，且相隔不超过 120 个月",
+                            "from must not be after to, and at most 120 months before it");
+    }
+    if (ops_scope_codes(ctx, &scope, p) != APP_OK) {
+        return p->err;
+    }
+    err = allowance_store_summary(ctx->db, a, b, scope, &text);
+    free(scope);
+    return json_answer(err, text, ret, p);
+}
+
+enum app_err allowance_reconciliation_get(const struct op_ctx *ctx,
+                                          const char *unused,
+                                          json_t **ret,
+                                          struct problem *p)
+{
+    char *scope = NULL, *text = NULL;
+    enum app_err err;
+
+    (void)unused;
+    *ret = NULL;
+    if (ops_scope_codes(ctx, &scope, p) != APP_OK) {
+        return p->err;
+    }
+    err = allowance_store_reconciliation(ctx->db, scope, &text);
+    free(scope);
+    return json_answer(err, text, ret, p);
+}

@@ -84,4 +84,28 @@ enum app_err allowance_ledger_list(const struct op_ctx *ctx,
                                    char **ret_next,
                                    struct problem *p);
 
+/* GET /v1/allowance/balances: per title, by certificate number. */
+enum app_err allowance_balances_list(const struct op_ctx *ctx,
+                                     const char *cursor,
+                                     int limit,
+                                     char **ret_array,
+                                     char **ret_next,
+                                     struct problem *p);
+
+/* GET /v1/allowance/statements/{id}: the title's statement (404 when
+ * unknown or outside the actor's programmes). */
+enum app_err
+allowance_statement_get(const struct op_ctx *ctx, const char *id, json_t **ret, struct problem *p);
+
+/* GET /v1/allowance/summary?from=&to= ("YYYY-MM", both required, from not
+ * after to, at most 120 months): totals per programme and month. */
+enum app_err allowance_summary_get(
+    const struct op_ctx *ctx, const char *from, const char *to, json_t **ret, struct problem *p);
+
+/* GET /v1/allowance/reconciliation (`unused`: the route has no id). */
+enum app_err allowance_reconciliation_get(const struct op_ctx *ctx,
+                                          const char *unused,
+                                          json_t **ret,
+                                          struct problem *p);
+
 #endif

@@ -9,6 +9,12 @@
 #include "civil_time.h"
 #include "db_internal.h"
 
+/* The three statement parameters naming who writes (its user id or NULL,
+ * the name the ledger records, its role or NULL). */
+#define LEDGER_ACTOR(who)                         \
+    (who)->id[0] ? (who)->id : NULL, (who)->name, \
+        (who)->role != ROLE_NONE ? auth_role_name((who)->role) : NULL
+
 /* clang-format off */
 const struct db_statement allowance_store_statements[] = {
     /* 15 in the transaction-level advisory key space: the ledger's writers */
@@ -44,6 +50,15 @@ const struct db_statement allowance_store_statements[] = {
      "        x.programmes <@ ARRAY(SELECT jsonb_array_elements_text($2::jsonb))))"
      "   AND ($3::bigint IS NULL OR x.seq < $3::bigint)"
      " ORDER BY x.seq DESC LIMIT $4::int"},
+    {"allowance_store_balances",
+     "SELECT item::text, certificate_number FROM allowance_balances($1::jsonb)"
+     " WHERE ($2::text IS NULL OR certificate_number > $2)"
+     " ORDER BY certificate_number LIMIT $3::int"},
+    {"allowance_store_statement",
+     "SELECT x::text FROM allowance_statement($1::uuid, $2::jsonb) x WHERE x IS NOT NULL"},
+    {"allowance_store_summary",
+     "SELECT allowance_summary($1::date, $2::date, $3::jsonb)::text"},
+    {"allowance_store_reconciliation", "SELECT allowance_reconciliation($1::jsonb)::text"},
     {NULL, NULL},
 };
 /* clang-format on */
@@ -123,16 +138,8 @@ enum app_err allowance_store_record(struct db *db,
                                     const char *at,
                                     char **ret)
 {
-    const char *params[] = {w->month,
-                            w->scope,
-                            w->ids,
-                            w->kinds,
-                            w->amounts,
-                            w->source,
-                            who->id[0] ? who->id : NULL,
-                            who->name,
-                            who->role != ROLE_NONE ? auth_role_name(who->role) : NULL,
-                            at};
+    const char *params[] = {w->month,  w->scope,          w->ids, w->kinds, w->amounts,
+                            w->source, LEDGER_ACTOR(who), at};
     return db_json_one(db, "allowance_store_record", 10, params, ret);
 }
 
@@ -144,13 +151,7 @@ enum app_err allowance_store_settle(struct db *db,
                                     const char *at,
                                     int *ret_n)
 {
-    const char *params[] = {recognition_id,
-                            kind,
-                            why,
-                            who->id[0] ? who->id : NULL,
-                            who->name,
-                            who->role != ROLE_NONE ? auth_role_name(who->role) : NULL,
-                            at};
+    const char *params[] = {recognition_id, kind, why, LEDGER_ACTOR(who), at};
     PGresult *res = NULL;
     enum app_err err = db_row(db, "allowance_store_settle", 7, params, &res);
 
@@ -170,13 +171,7 @@ enum app_err allowance_store_stop(struct db *db,
                                   const char *at,
                                   char **ret)
 {
-    const char *params[] = {recognition_id,
-                            from_month,
-                            why,
-                            who->id[0] ? who->id : NULL,
-                            who->name,
-                            who->role != ROLE_NONE ? auth_role_name(who->role) : NULL,
-                            at};
+    const char *params[] = {recognition_id, from_month, why, LEDGER_ACTOR(who), at};
     return db_json_one(db, "allowance_store_stop", 7, params, ret);
 }
 
@@ -207,4 +202,38 @@ enum app_err allowance_store_runs(struct db *db,
 
     snprintf(lim, sizeof(lim), "%d", limit + 1);
     return db_json_page(db, "allowance_store_runs", 4, params, limit, ret_array, ret_next);
+}
+
+enum app_err allowance_store_balances(struct db *db,
+                                      const char *scope,
+                                      const char *cursor,
+                                      int limit,
+                                      char **ret_array,
+                                      char **ret_next)
+{
+    char lim[16];
+    const char *params[] = {scope, cursor, lim};
+
+    snprintf(lim, sizeof(lim), "%d", limit + 1);
+    return db_json_page(db, "allowance_store_balances", 3, params, limit, ret_array, ret_next);
+}
+
+enum app_err
+allowance_store_statement(struct db *db, const char *recognition_id, const char *scope, char **ret)
+{
+    const char *params[] = {recognition_id, scope};
+    return db_json_one(db, "allowance_store_statement", 2, params, ret);
+}
+
+enum app_err allowance_store_summary(
+    struct db *db, const char *from, const char *to, const char *scope, char **ret)
+{
+    const char *params[] = {from, to, scope};
+    return db_json_one(db, "allowance_store_summary", 3, params, ret);
+}
+
+enum app_err allowance_store_reconciliation(struct db *db, const char *scope, char **ret)
+{
+    const char *params[] = {scope};
+    return db_json_one(db, "allowance_store_reconciliation", 1, params, ret);
 }

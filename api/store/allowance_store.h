@@ -102,4 +102,25 @@ enum app_err allowance_store_runs(struct db *db,
                                   char **ret_array,
                                   char **ret_next);
 
+/* Per title: earned, held, paid, outstanding, receivable (by certificate
+ * number; cursor: the last one). */
+enum app_err allowance_store_balances(struct db *db,
+                                      const char *scope,
+                                      const char *cursor,
+                                      int limit,
+                                      char **ret_array,
+                                      char **ret_next);
+
+/* Title `recognition_id`'s statement; NOT_FOUND when unknown or outside
+ * `scope`. */
+enum app_err
+allowance_store_statement(struct db *db, const char *recognition_id, const char *scope, char **ret);
+
+/* Totals per programme and month from `from` to `to` (YYYY-MM-DD firsts). */
+enum app_err allowance_store_summary(
+    struct db *db, const char *from, const char *to, const char *scope, char **ret);
+
+/* The reconciliation within `scope`. */
+enum app_err allowance_store_reconciliation(struct db *db, const char *scope, char **ret);
+
 #endif

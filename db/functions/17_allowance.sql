@@ -165,3 +165,153 @@ LANGUAGE sql AS $$
                               'cancelled', (SELECT count(*) FROM cancelled),
                               'reversed_fen', (SELECT coalesce(sum(amount_fen), 0) FROM reversed))
 $$;
+
+-- What an entry does to a title's figures, in fen (the one table of signs):
+-- earned (accrual, release; less reversal), held (hold; less release and
+-- cancellation), paid (payment; less recovery). What is due is earned less
+-- paid: positive, outstanding; negative, a clawback receivable.
+CREATE OR REPLACE FUNCTION allowance_effect(kind text, amount bigint,
+                                            OUT earned bigint, OUT held bigint, OUT paid bigint)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE kind WHEN 'accrual' THEN amount WHEN 'release' THEN amount
+                     WHEN 'reversal' THEN -amount ELSE 0 END,
+           CASE kind WHEN 'hold' THEN amount WHEN 'release' THEN -amount
+                     WHEN 'cancellation' THEN -amount ELSE 0 END,
+           CASE kind WHEN 'payment' THEN amount WHEN 'recovery' THEN -amount ELSE 0 END
+$$;
+
+-- Per title within `scope`: earned, held, paid, outstanding and receivable,
+-- and the same as the API's JSON (`item`).
+CREATE OR REPLACE FUNCTION allowance_balances(scope jsonb)
+RETURNS TABLE (recognition_id uuid, certificate_number text, held bigint, paid bigint,
+               outstanding bigint, receivable bigint, item jsonb)
+LANGUAGE sql STABLE AS $$
+    SELECT r.id, r.certificate_number, t.held, t.paid, greatest(t.earned - t.paid, 0),
+           greatest(t.paid - t.earned, 0),
+           jsonb_build_object(
+               'recognition_id', r.id, 'certificate_number', r.certificate_number,
+               'holder_name', r.holder_name, 'programme', p.code, 'status', r.status,
+               'earned_fen', t.earned, 'held_fen', t.held, 'paid_fen', t.paid,
+               'outstanding_fen', greatest(t.earned - t.paid, 0),
+               'receivable_fen', greatest(t.paid - t.earned, 0))
+      FROM (SELECT e.recognition_id, sum(f.earned)::bigint AS earned,
+                   sum(f.held)::bigint AS held, sum(f.paid)::bigint AS paid
+              FROM allowance_entries e, allowance_effect(e.kind, e.amount_fen) f
+             GROUP BY e.recognition_id) t
+      JOIN recognitions r ON r.id = t.recognition_id
+      JOIN programmes p ON p.id = r.programme_id
+     WHERE scope IS NULL OR scope ? p.code
+$$;
+
+-- Title `rid`'s statement: its entries in ledger order, each with what it
+-- does to the figures and the running balance due (earned less paid) and
+-- held after it, like a bank statement. NULL when the title is unknown or
+-- outside `scope`.
+CREATE OR REPLACE FUNCTION allowance_statement(rid uuid, scope jsonb) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    WITH lines AS (
+        SELECT e, f.earned, f.held, f.paid,
+               sum(f.earned - f.paid) OVER w AS due, sum(f.held) OVER w AS held_after
+          FROM allowance_entries e, allowance_effect(e.kind, e.amount_fen) f
+         WHERE e.recognition_id = rid
+        WINDOW w AS (ORDER BY e.seq))
+    SELECT jsonb_build_object(
+        'recognition_id', r.id, 'certificate_number', r.certificate_number,
+        'holder_name', r.holder_name,
+        'lines', coalesce((SELECT jsonb_agg(api_allowance_entry(l.e) || jsonb_build_object(
+                               'earned_fen', l.earned, 'held_fen', l.held, 'paid_fen', l.paid,
+                               'balance_fen', l.due, 'held_balance_fen', l.held_after)
+                           ORDER BY (l.e).seq) FROM lines l), '[]'),
+        'totals', (SELECT jsonb_build_object(
+                       'earned_fen', coalesce(sum(l.earned), 0),
+                       'held_fen', coalesce(sum(l.held), 0),
+                       'paid_fen', coalesce(sum(l.paid), 0),
+                       'outstanding_fen', greatest(coalesce(sum(l.earned - l.paid), 0), 0),
+                       'receivable_fen', greatest(coalesce(sum(l.paid - l.earned), 0), 0))
+                     FROM lines l))
+      FROM recognitions r JOIN programmes p ON p.id = r.programme_id
+     WHERE r.id = rid AND (scope IS NULL OR scope ? p.code)
+$$;
+
+-- Totals per programme and month from `from_month` to `to_month` (firsts
+-- of months), within `scope`: what each kind of entry added, and the net
+-- figures.
+CREATE OR REPLACE FUNCTION allowance_summary(from_month date, to_month date, scope jsonb)
+RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object('from', to_char(from_month, 'YYYY-MM'),
+                              'to', to_char(to_month, 'YYYY-MM'),
+                              'items', coalesce(jsonb_agg(x ORDER BY x ->> 'month',
+                                                          x ->> 'programme'), '[]'))
+      FROM (SELECT jsonb_build_object(
+                   'programme', p.code, 'month', to_char(e.month, 'YYYY-MM'),
+                   'holders', count(DISTINCT e.recognition_id),
+                   'accrued_fen', coalesce(sum(e.amount_fen) FILTER (WHERE e.kind = 'accrual'), 0),
+                   'held_fen', coalesce(sum(e.amount_fen) FILTER (WHERE e.kind = 'hold'), 0),
+                   'released_fen', coalesce(sum(e.amount_fen) FILTER (WHERE e.kind = 'release'), 0),
+                   'cancelled_fen',
+                       coalesce(sum(e.amount_fen) FILTER (WHERE e.kind = 'cancellation'), 0),
+                   'reversed_fen', coalesce(sum(e.amount_fen) FILTER (WHERE e.kind = 'reversal'), 0),
+                   'paid_fen', coalesce(sum(e.amount_fen) FILTER (WHERE e.kind = 'payment'), 0),
+                   'recovered_fen',
+                       coalesce(sum(e.amount_fen) FILTER (WHERE e.kind = 'recovery'), 0),
+                   'earned_fen', sum(f.earned), 'net_held_fen', sum(f.held)) AS x
+              FROM allowance_entries e
+              JOIN recognitions r ON r.id = e.recognition_id
+              JOIN programmes p ON p.id = r.programme_id,
+                   allowance_effect(e.kind, e.amount_fen) f
+             WHERE e.month BETWEEN from_month AND to_month
+               AND (scope IS NULL OR scope ? p.code)
+             GROUP BY p.code, e.month) s
+$$;
+
+-- The reconciliation within `scope`: Σ entries (accruals and holds less
+-- cancellations and reversals) = Σ paid + outstanding − receivable + held,
+-- to the fen, and every correction consistent with what it corrects (a
+-- release or cancellation names a hold, a reversal an accrual or release,
+-- a recovery a reversal, with the same title, month and amount; a hold
+-- settled at most once). Each broken rule is a line of `errors`.
+CREATE OR REPLACE FUNCTION allowance_reconciliation(scope jsonb) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    WITH mine AS (
+        SELECT e.* FROM allowance_entries e
+          JOIN recognitions r ON r.id = e.recognition_id
+          JOIN programmes p ON p.id = r.programme_id
+         WHERE scope IS NULL OR scope ? p.code),
+    totals AS (
+        SELECT coalesce(sum(amount_fen) FILTER (WHERE kind IN ('accrual', 'hold')), 0)
+             - coalesce(sum(amount_fen) FILTER (WHERE kind IN ('cancellation', 'reversal')), 0)
+               AS entries
+          FROM mine),
+    sides AS (
+        SELECT coalesce(sum(paid), 0) AS paid, coalesce(sum(outstanding), 0) AS outstanding,
+               coalesce(sum(receivable), 0) AS receivable, coalesce(sum(held), 0) AS held
+          FROM allowance_balances(scope)),
+    errors AS (
+        SELECT jsonb_build_object('entry_id', c.id, 'seq', c.seq, 'rule', 'correction_target',
+                                  'detail', c.kind || ' corrects ' || coalesce(t.kind, 'nothing'))
+               AS line
+          FROM mine c LEFT JOIN allowance_entries t ON t.id = c.corrects
+         WHERE c.corrects IS NOT NULL AND NOT (
+               (c.kind IN ('release', 'cancellation') AND t.kind = 'hold') OR
+               (c.kind = 'reversal' AND t.kind IN ('accrual', 'release')) OR
+               (c.kind = 'recovery' AND t.kind = 'reversal'))
+        UNION ALL
+        SELECT jsonb_build_object('entry_id', c.id, 'seq', c.seq, 'rule', 'correction_match',
+                                  'detail', 'title, month or amount differs from entry ' || t.id)
+          FROM mine c JOIN allowance_entries t ON t.id = c.corrects
+         WHERE (c.recognition_id, c.month, c.amount_fen) <> (t.recognition_id, t.month, t.amount_fen)
+        UNION ALL
+        SELECT jsonb_build_object('entry_id', h.id, 'seq', h.seq, 'rule', 'hold_settled_twice',
+                                  'detail', count(*) || ' settlements')
+          FROM mine h JOIN allowance_entries s ON s.corrects = h.id
+         WHERE h.kind = 'hold' AND s.kind IN ('release', 'cancellation')
+         GROUP BY h.id, h.seq HAVING count(*) > 1)
+    SELECT jsonb_build_object(
+        'entries_fen', t.entries, 'paid_fen', s.paid, 'outstanding_fen', s.outstanding,
+        'receivable_fen', s.receivable, 'held_fen', s.held,
+        'difference_fen', t.entries - (s.paid + s.outstanding - s.receivable + s.held),
+        'errors', coalesce((SELECT jsonb_agg(line ORDER BY (line ->> 'seq')::bigint)
+                              FROM errors), '[]'))
+      FROM totals t, sides s
+$$;

@@ -232,13 +232,22 @@ def test_who_may_run_and_read(api, factory):
         reads = role in ("office", "finance", "auditor")
         r = api.post("/v1/allowance/runs", token=token, json={"month": "x"}, check="none")
         assert r.status_code == (422 if writes else 403), (role, r.status_code)
-        for path in (f"/v1/allowance/ledger?recognition_id={rid}", "/v1/allowance/runs"):
+        for path in (f"/v1/allowance/ledger?recognition_id={rid}", "/v1/allowance/runs",
+                     "/v1/allowance/balances", f"/v1/allowance/statements/{rid}",
+                     "/v1/allowance/summary?from=2020-01&to=2029-12",
+                     "/v1/allowance/reconciliation"):
             r = api.get(path, token=token, check="none")
             assert r.status_code == (200 if reads else 403), (role, path, r.status_code)
             if not reads:
                 assert "amount" not in r.text and "fen" not in r.text
-    for path in ("/v1/allowance/ledger", "/v1/allowance/runs"):
+    for path in ("/v1/allowance/ledger", "/v1/allowance/runs", "/v1/allowance/balances",
+                 f"/v1/allowance/statements/{rid}", "/v1/allowance/summary",
+                 "/v1/allowance/reconciliation"):
         api.get(path, check="none", expect=401)
+    # An office of another programme sees no entry, balance or statement of this one.
+    assert api.get("/v1/allowance/balances", token=other, expect=200).body["items"] == []
+    assert api.get("/v1/allowance/reconciliation", token=other,
+                   expect=200).body["entries_fen"] == 0
     # An office of another programme sees neither the entries nor the run.
     assert api.get(f"/v1/allowance/ledger?recognition_id={rid}", token=other,
                    expect=200).body["items"] == []
@@ -432,3 +441,72 @@ def test_a_run_killed_mid_transaction_leaves_nothing_and_reruns_once(api, factor
     for holder in (a, b):
         assert [(e["kind"], e["month"]) for e in ledger(api, w.office.token, holder["id"])] == \
             [("accrual", ym(month(start, 1)))]
+
+
+def test_statement_balances_summary_and_reconciliation(api, factory, db_url):
+    w = df.huancui_recognized(api, factory, 3)
+    a, b, c = w.issued
+    office = w.office.token
+    start = datetime.date.fromisoformat(a["period_start"])
+    for k in (1, 2, 3):
+        at(month(start, k))
+        run(api, office, month(start, k))
+    api.post(f"/v1/recognitions/{c['id']}/suspensions", token=office, json={
+        "reason": "left_skilled_post", "effective_on": month(start, 2).isoformat(),
+        "note": "调离技能岗位。"}, expect=201)
+
+    st = api.get(f"/v1/allowance/statements/{c['id']}", token=office, expect=200).body
+    assert [(x["kind"], x["month"], x["balance_fen"]) for x in st["lines"]] == [
+        ("accrual", ym(month(start, 1)), FEN), ("accrual", ym(month(start, 2)), 2 * FEN),
+        ("accrual", ym(month(start, 3)), 3 * FEN), ("reversal", ym(month(start, 2)), 2 * FEN),
+        ("reversal", ym(month(start, 3)), FEN)]
+    assert st["totals"] == {"earned_fen": FEN, "held_fen": 0, "paid_fen": 0,
+                            "outstanding_fen": FEN, "receivable_fen": 0}
+
+    pages, cursor = [], None
+    while True:
+        q = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = api.get("/v1/allowance/balances", token=office, params=q, expect=200).body
+        pages += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    got = {x["recognition_id"]: (x["earned_fen"], x["outstanding_fen"], x["status"])
+           for x in pages}
+    assert got == {a["id"]: (3 * FEN, 3 * FEN, "active"), b["id"]: (3 * FEN, 3 * FEN, "active"),
+                   c["id"]: (FEN, FEN, "suspended")}
+
+    s = api.get("/v1/allowance/summary", token=office,
+                params={"from": ym(month(start, 1)), "to": ym(month(start, 3))}, expect=200).body
+    rows = {x["month"]: x for x in s["items"]}
+    assert [rows[ym(month(start, k))]["accrued_fen"] for k in (1, 2, 3)] == [3 * FEN] * 3
+    assert [rows[ym(month(start, k))]["reversed_fen"] for k in (1, 2, 3)] == [0, FEN, FEN]
+    assert [rows[ym(month(start, k))]["earned_fen"] for k in (1, 2, 3)] == \
+        [3 * FEN, 2 * FEN, 2 * FEN]
+    assert {x["programme"] for x in s["items"]} == {w.programme}
+
+    rec = api.get("/v1/allowance/reconciliation", token=office, expect=200).body
+    assert rec == {"entries_fen": 7 * FEN, "paid_fen": 0, "outstanding_fen": 7 * FEN,
+                   "receivable_fen": 0, "held_fen": 0, "difference_fen": 0, "errors": []}
+    # A correction that names the wrong kind of entry (written behind the service's back,
+    # as only an INSERT can be) is listed line by line.
+    accrual = ledger(api, office, a["id"], kind="accrual")[0]
+    support.psql_scalar(db_url, f"""
+        INSERT INTO allowance_entries (recognition_id, month, kind, amount_fen, corrects, reason,
+                                       actor, at)
+        VALUES ('{a['id']}', '{month(start, 1)}', 'cancellation', {FEN}, '{accrual['id']}',
+                'tampered', 'psql', '2020-01-01T00:00:00Z')""")
+    rec = api.get("/v1/allowance/reconciliation", token=office, expect=200).body
+    assert [(e["rule"], e["detail"]) for e in rec["errors"]] == \
+        [("correction_target", "cancellation corrects accrual")]
+
+    for params, code in (({"from": "2027-01"}, "month_range_required"),
+                         ({"from": "2027-13", "to": "2027-12"}, "not_month"),
+                         ({"from": "2027-05", "to": "2027-04"}, "bad_month_range"),
+                         ({"from": "2017-01", "to": "2027-04"}, "bad_month_range")):
+        assert api.get("/v1/allowance/summary", token=office, params=params,
+                       expect=400).body["code"] == code
+    api.get(f"/v1/allowance/statements/{c['id']}", token=factory.office(
+        factory.programme(base=df.HC)).token, expect=404)
+    api.get("/v1/allowance/statements/00000000-0000-4000-8000-000000000000", token=office,
+            expect=404)
