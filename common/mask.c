@@ -43,6 +43,18 @@ bool mask_phone(const char *phone, char *ret, size_t retlen)
     return mask_keep_ends(phone, ret, retlen);
 }
 
+bool mask_account(const char *account, char *ret, size_t retlen)
+{
+    return mask_keep_ends(account, ret, retlen);
+}
+
+bool account_is_valid(const char *account)
+{
+    size_t n = account != NULL ? strspn(account, "0123456789") : 0;
+
+    return n >= 8 && n <= 32 && account[n] == '\0';
+}
+
 /*
  * Operator prefixes (号段) change over time, so only the shape is checked:
  * 11 digits, a leading 1, second digit 3-9. This is validator.js's zh-CN

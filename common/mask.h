@@ -33,6 +33,18 @@ bool mask_id_number(const char *id, char *ret, size_t retlen);
 bool mask_phone(const char *phone, char *ret, size_t retlen);
 
 /*
+ * Masks a bank account number with the same rule: `622***********1234`.
+ * Same return contract as mask_id_number().
+ */
+bool mask_account(const char *account, char *ret, size_t retlen);
+
+/*
+ * True when `account` looks like a bank account or card number: 8 to 32
+ * ASCII digits, nothing else (callers strip spaces first).
+ */
+bool account_is_valid(const char *account);
+
+/*
  * True when `phone` is exactly a mainland mobile number, ^1[3-9][0-9]{9}$.
  * No prefix or separator handling: callers strip `+86`/`0086`, spaces and
  * dashes before asking. NULL is not valid.

@@ -19,7 +19,7 @@ JX_PACKAGES=(
     libsodium-dev libxlsxwriter-dev
     libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-cjk poppler-utils zbar-tools
     postgresql redis-server
-    python3-pytest python3-requests python3-jsonschema python3-yaml python3-jwt
+    python3-pytest python3-requests python3-jsonschema python3-yaml python3-jwt python3-openpyxl
     curl nodejs npm clang-format git
 )
 

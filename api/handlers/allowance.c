@@ -92,3 +92,133 @@ enum app_err allowance_reconciliation_show(struct http_call *call, struct proble
 {
     return api_reply_read(call, allowance_reconciliation_get, p);
 }
+
+enum app_err allowance_payees_show(struct http_call *call, struct problem *p)
+{
+    return api_reply_read(call, allowance_payee_get, p);
+}
+
+enum app_err allowance_payees_put(struct http_call *call, struct problem *p)
+{
+    return api_reply_write(call, allowance_payee_put, 200, p);
+}
+
+enum app_err allowance_batches_create(struct http_call *call, struct problem *p)
+{
+    struct idem_state idem;
+    struct op_ctx ctx;
+    struct db *db = NULL;
+    json_t *obj = NULL;
+    bool created = false;
+
+    if ((db = api_db(p)) == NULL || api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed ||
+        (p->err = db_begin(db)) != APP_OK) {
+        goto cleanup;
+    }
+    api_op_ctx(call, db, &ctx);
+    if (allowance_batch_create(&ctx, NULL, call->body, &obj, &created, p) == APP_OK) {
+        api_reply_saved(call, db, &idem, created ? 201 : 200, obj, NULL, p);
+    }
+
+cleanup:
+    db_rollback(db);
+    json_decref(obj);
+    return p->err;
+}
+
+enum app_err allowance_batches_index(struct http_call *call, struct problem *p)
+{
+    struct op_ctx ctx;
+    char *array = NULL, *next = NULL;
+    const char *cursor;
+    int limit;
+
+    if (api_list_begin(call, &ctx, &limit, &cursor, p) != APP_OK ||
+        allowance_batches_list(&ctx, http_query(call, "month"), cursor, limit, &array, &next, p) !=
+            APP_OK) {
+        return p->err;
+    }
+    return api_reply_page(call, APP_OK, &array, &next, p);
+}
+
+enum app_err allowance_batches_show(struct http_call *call, struct problem *p)
+{
+    return api_reply_read(call, allowance_batch_get, p);
+}
+
+enum app_err allowance_batches_pay(struct http_call *call, struct problem *p)
+{
+    struct idem_state idem;
+    struct op_ctx ctx;
+    struct db *db = NULL;
+    json_t *obj = NULL;
+    int version = 0;
+
+    if (http_if_match_version(call, &version, p) != APP_OK || (db = api_db(p)) == NULL ||
+        api_idem_begin(call, db, &idem, p) != APP_OK || idem.replayed ||
+        (p->err = db_begin(db)) != APP_OK) {
+        goto cleanup;
+    }
+    api_op_ctx(call, db, &ctx);
+    if (allowance_batch_pay(&ctx, http_param(call, "id"), call->body, version, &obj, p) == APP_OK) {
+        api_reply_saved(call, db, &idem, 200, obj, NULL, p);
+    }
+
+cleanup:
+    db_rollback(db);
+    json_decref(obj);
+    return p->err;
+}
+
+enum app_err allowance_batches_return(struct http_call *call, struct problem *p)
+{
+    return api_reply_write(call, allowance_batch_return_op, 200, p);
+}
+
+/* The finance export: the file, written in a transaction for its audit
+ * event, which commits before the bytes are sent. */
+static enum app_err reply_export(struct http_call *call, bool xlsx, struct problem *p)
+{
+    struct op_ctx ctx;
+    struct db *db = api_db(p);
+    struct textbuf b;
+    char disposition[160], *bytes = NULL;
+    size_t len = 0;
+
+    textbuf_init(&b, 64 * 1024);
+    if (db == NULL || (p->err = db_begin(db)) != APP_OK) {
+        goto cleanup;
+    }
+    api_op_ctx(call, db, &ctx);
+    if (allowance_batch_export(&ctx, http_param(call, "id"), xlsx, &b, p) != APP_OK ||
+        (p->err = db_commit(db)) != APP_OK) {
+        goto cleanup;
+    }
+    if ((bytes = textbuf_take(&b, &len)) == NULL) {
+        ops_internal(p);
+        goto cleanup;
+    }
+    snprintf(disposition, sizeof(disposition), "attachment; filename=\"allowance-batch-%.8s.%s\"",
+             http_param(call, "id"), xlsx ? "xlsx" : "csv");
+    http_set_header(call, "Content-Disposition", disposition);
+    http_set_header(call, "Cache-Control", "no-store");
+    http_reply_text_take(call, 200,
+                         xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                              : "text/csv; charset=utf-8",
+                         bytes, len);
+
+cleanup:
+    db_rollback(db);
+    textbuf_free(&b);
+    return p->err;
+}
+
+enum app_err allowance_batches_csv(struct http_call *call, struct problem *p)
+{
+    return reply_export(call, false, p);
+}
+
+enum app_err allowance_batches_xlsx(struct http_call *call, struct problem *p)
+{
+    return reply_export(call, true, p);
+}

@@ -6,13 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "allowance_rules.h"
+#include "allowance_sheet.h"
 #include "civil_time.h"
+#include "crypto.h"
+#include "date_rules.h"
 #include "json_fields.h"
+#include "mask.h"
 #include "problem.h"
 #include "scope.h"
 #include "store/allowance_store.h"
 #include "textbuf.h"
+#include "unit_code.h"
+#include "uuid.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -26,7 +34,7 @@ struct run_policy {
 };
 
 static const char *const KINDS[] = {"accrual",  "hold",    "release", "cancellation",
-                                    "reversal", "payment", "recovery"};
+                                    "reversal", "payment", "return",  "recovery"};
 
 static struct allowance_actor actor_of(const struct op_ctx *ctx)
 {
@@ -39,6 +47,22 @@ static struct allowance_actor actor_of(const struct op_ctx *ctx)
                                   : "anonymous",
         .role = who->role,
     };
+}
+
+/* The audit event of a write: `obj` as the after-image. */
+static enum app_err audit_obj(const struct op_ctx *ctx,
+                              const char *action,
+                              const char *type,
+                              const json_t *obj,
+                              const char *entity_id,
+                              struct problem *p)
+{
+    char *after = json_dumps(obj, JSON_COMPACT);
+    enum app_err err =
+        after != NULL ? ops_audit(ctx, action, type, entity_id, NULL, after) : APP_ERR_INTERNAL;
+
+    free(after);
+    return err == APP_OK ? APP_OK : ops_internal(p);
 }
 
 static enum app_err month_of(const struct op_ctx *ctx,
@@ -190,13 +214,8 @@ enum app_err allowance_run_month(const struct op_ctx *ctx,
         goto cleanup;
     }
     if ((*ret = ops_json(out, p)) != NULL) {
-        char *after = json_dumps(*ret, JSON_COMPACT);
-        if (after == NULL ||
-            ops_audit(ctx, "allowance.run", "allowance_run",
-                      json_string_value(json_object_get(*ret, "id")), NULL, after) != APP_OK) {
-            ops_internal(p);
-        }
-        free(after);
+        audit_obj(ctx, "allowance.run", "allowance_run", *ret,
+                  json_string_value(json_object_get(*ret, "id")), p);
     }
 
 cleanup:
@@ -330,10 +349,10 @@ enum app_err allowance_ledger_list(const struct op_ctx *ctx,
     }
     if (!known) {
         return problem_fail(p, APP_ERR_BAD_PARAMETER, "unknown_value",
-                            "kind 须为 accrual、hold、release、cancellation、reversal、payment 或 "
-                            "recovery",
-                            "kind must be accrual, hold, release, cancellation, reversal, payment "
-                            "or recovery");
+                            "kind 须为 accrual、hold、release、cancellation、reversal、payment、"
+                            "return 或 recovery",
+                            "kind must be accrual, hold, release, cancellation, reversal, payment, "
+                            "return or recovery");
     }
     if ((q->recognition_id != NULL && ops_check_uuid(q->recognition_id, p) != APP_OK) ||
         (q->month != NULL && month_of(ctx, q->month, "month", false, &m, day, p) != APP_OK) ||
@@ -446,4 +465,549 @@ enum app_err allowance_reconciliation_get(const struct op_ctx *ctx,
     err = allowance_store_reconciliation(ctx->db, scope, &text);
     free(scope);
     return json_answer(err, text, ret, p);
+}
+
+/* ---- payees ---- */
+
+/* Title `id` visible to the actor (its programme in scope), else 404. */
+static enum app_err title_in_scope(const struct op_ctx *ctx, const char *id, struct problem *p)
+{
+    char code[64];
+    enum app_err err;
+
+    if (ops_check_uuid(id, p) != APP_OK) {
+        return p->err;
+    }
+    err = allowance_store_holder(ctx->db, id, code);
+    if (err == APP_OK && !ops_programme_in_scope(ctx->actor, code)) {
+        err = APP_ERR_NOT_FOUND;
+    }
+    if (err == APP_ERR_NOT_FOUND) {
+        return problem_fail(p, err, "not_found", "称号 %s 不存在", "no title %s", id);
+    }
+    return err == APP_OK ? APP_OK : ops_store_problem(err, p);
+}
+
+enum app_err
+allowance_payee_get(const struct op_ctx *ctx, const char *id, json_t **ret, struct problem *p)
+{
+    char *text = NULL;
+    enum app_err err;
+
+    *ret = NULL;
+    if (title_in_scope(ctx, id, p) != APP_OK) {
+        return p->err;
+    }
+    err = allowance_store_payee_get(ctx->db, id, &text);
+    if (err == APP_ERR_NOT_FOUND) {
+        return problem_fail(p, err, "payee_not_set", "尚未登记该称号的津贴收款信息",
+                            "no payee is set for the title");
+    }
+    return json_answer(err, text, ret, p);
+}
+
+static const struct json_field PAYEE_FIELDS[] = {
+    {"method", JF_STRING, true, 1, 16},         {"bank_name", JF_STRING, false, 1, 100},
+    {"account", JF_STRING, false, 1, 40},       {"employer_name", JF_STRING, false, 1, 200},
+    {"employer_code", JF_STRING, false, 1, 40},
+};
+
+/* The members the payment method needs are there, the others absent. */
+static enum app_err payee_members(const json_t *body, bool bank, struct problem *p)
+{
+    static const char *const bank_members[] = {"bank_name", "account"};
+    static const char *const employer_members[] = {"employer_name", "employer_code"};
+
+    for (size_t i = 0; i < 2; i++) {
+        const char *need = bank ? bank_members[i] : employer_members[i];
+        const char *other = bank ? employer_members[i] : bank_members[i];
+        char ptr[32];
+        if (json_object_get(body, need) == NULL) {
+            snprintf(ptr, sizeof(ptr), "/%s", need);
+            problem_field(p, APP_ERR_VALIDATION, ptr, "required", "%s 为必填项（method 为 %s）",
+                          "%s is required (method %s)", need, bank ? "bank" : "employer");
+        }
+        if (json_object_get(body, other) != NULL) {
+            snprintf(ptr, sizeof(ptr), "/%s", other);
+            problem_field(p, APP_ERR_VALIDATION, ptr, "not_allowed", "method 为 %s 时不填 %s",
+                          "%s does not go with method %s", bank ? "bank" : "employer", other);
+        }
+    }
+    return p->n_errors > 0 ? p->err : APP_OK;
+}
+
+enum app_err allowance_payee_put(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p)
+{
+    struct allowance_actor who = actor_of(ctx);
+    const char *method, *account, *code;
+    char now[RFC3339_TEXT_MAX], masked[40], normalized[UNIT_CODE_LEN + 1], *text = NULL;
+    json_t *sealed = NULL;
+    bool bank;
+    enum app_err err;
+
+    *ret = NULL;
+    if (!json_fields_check(body, PAYEE_FIELDS, N(PAYEE_FIELDS), "", p)) {
+        return p->err;
+    }
+    method = json_string_value(json_object_get(body, "method"));
+    bank = strcmp(method, "bank") == 0;
+    if (!bank && strcmp(method, "employer") != 0) {
+        return problem_field(p, APP_ERR_VALIDATION, "/method", "unknown_value",
+                             "method 须为 bank（个人银行账户）或 employer（单位代发）",
+                             "method must be bank (the person's account) or employer");
+    }
+    if (payee_members(body, bank, p) != APP_OK) {
+        return p->err;
+    }
+    account = json_string_value(json_object_get(body, "account"));
+    code = json_string_value(json_object_get(body, "employer_code"));
+    if (bank && !account_is_valid(account)) {
+        return problem_field(p, APP_ERR_VALIDATION, "/account", "not_account",
+                             "账号须为 8 至 32 位数字", "the account must be 8 to 32 digits");
+    }
+    if (!bank && unit_code_validate(code, normalized) != UNIT_CODE_OK) {
+        return problem_field(p, APP_ERR_VALIDATION, "/employer_code", "not_unit_code",
+                             "统一社会信用代码无效（%s）",
+                             "not a valid unified social credit code (%s)",
+                             unit_code_status_text(unit_code_validate(code, normalized)));
+    }
+    if (title_in_scope(ctx, id, p) != APP_OK) {
+        return p->err;
+    }
+    if (bank && ((sealed = json_object()) == NULL ||
+                 !ops_put_sealed(sealed, "account", ctx->pii_key, account) ||
+                 !mask_account(account, masked, sizeof(masked)))) {
+        json_decref(sealed);
+        return ops_internal(p);
+    }
+    rfc3339_format(ctx->now_ms, true, now);
+    const struct allowance_payee_write w = {
+        .recognition_id = id,
+        .method = method,
+        .bank_name = bank ? json_string_value(json_object_get(body, "bank_name")) : NULL,
+        .account_sealed_hex = bank ? json_string_value(json_object_get(sealed, "account")) : NULL,
+        .account_masked = bank ? masked : NULL,
+        .employer_name = bank ? NULL : json_string_value(json_object_get(body, "employer_name")),
+        .employer_code = bank ? NULL : normalized,
+    };
+    err = allowance_store_payee_set(ctx->db, &w, &who, now, &text);
+    json_decref(sealed);
+    if (json_answer(err, text, ret, p) == APP_OK) {
+        audit_obj(ctx, "allowance_payee.set", "allowance_payee", *ret,
+                  json_string_value(json_object_get(*ret, "recognition_id")), p);
+    }
+    return p->err;
+}
+
+/* ---- payment batches ---- */
+
+/* A batch's audit event: the batch without its lines. */
+static enum app_err
+audit_batch(const struct op_ctx *ctx, const char *action, const json_t *batch, struct problem *p)
+{
+    json_t *head = json_deep_copy(batch);
+
+    if (head == NULL) {
+        return ops_internal(p);
+    }
+    json_object_del(head, "items");
+    audit_obj(ctx, action, "allowance_batch", head, json_string_value(json_object_get(head, "id")),
+              p);
+    json_decref(head);
+    return p->err;
+}
+
+static const struct json_field BATCH_FIELDS[] = {
+    {"month", JF_STRING, true, 7, 7},
+};
+
+enum app_err allowance_batch_create(const struct op_ctx *ctx,
+                                    const char *unused,
+                                    const json_t *body,
+                                    json_t **ret,
+                                    bool *ret_created,
+                                    struct problem *p)
+{
+    struct allowance_actor who = actor_of(ctx);
+    char day[11], now[RFC3339_TEXT_MAX], *scope = NULL, *text = NULL;
+    json_t *made = NULL, *batch;
+    int32_t m;
+    enum app_err err;
+
+    (void)unused;
+    *ret = NULL;
+    *ret_created = false;
+    if (!json_fields_check(body, BATCH_FIELDS, N(BATCH_FIELDS), "", p) ||
+        month_of(ctx, json_string_value(json_object_get(body, "month")), "/month", true, &m, day,
+                 p) != APP_OK ||
+        ops_scope_codes(ctx, &scope, p) != APP_OK) {
+        goto cleanup;
+    }
+    rfc3339_format(ctx->now_ms, true, now);
+    if ((err = allowance_store_lock(ctx->db)) != APP_OK ||
+        (err = allowance_store_batch_create(ctx->db, day, scope, &who, now, &text)) != APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    if ((made = ops_json(text, p)) == NULL) {
+        goto cleanup;
+    }
+    batch = json_object_get(made, "batch");
+    if (json_is_null(batch)) {
+        problem_fail(p, APP_ERR_CONFLICT, "nothing_to_pay",
+                     "%.7s 没有可发放的津贴（尚无收款信息的称号见 without_payee）",
+                     "%.7s has nothing to pay (titles without a payee: without_payee)", day);
+        json_decref(p->extra);
+        p->extra = json_pack("{s:O}", "without_payee", json_object_get(made, "without_payee"));
+        goto cleanup;
+    }
+    *ret_created = json_is_true(json_object_get(made, "created"));
+    *ret = json_incref(batch);
+    json_object_set(*ret, "without_payee", json_object_get(made, "without_payee"));
+    if (*ret_created) {
+        audit_batch(ctx, "allowance_batch.create", *ret, p);
+    }
+
+cleanup:
+    if (p->err != APP_OK) {
+        json_decref(*ret);
+        *ret = NULL;
+    }
+    json_decref(made);
+    free(text);
+    free(scope);
+    return p->err;
+}
+
+/* Batch `id` within the actor's scope (404 otherwise): its JSON. */
+static enum app_err
+batch_load(const struct op_ctx *ctx, const char *id, bool lock, json_t **ret, struct problem *p)
+{
+    char *text = NULL, *programmes = NULL;
+    json_t *codes = NULL, *x;
+    size_t i;
+    bool visible = true;
+    enum app_err err;
+
+    *ret = NULL;
+    if (ops_check_uuid(id, p) != APP_OK) {
+        return p->err;
+    }
+    err = allowance_store_batch_get(ctx->db, id, lock, &text, &programmes);
+    if (err == APP_OK && ops_programme_scoped(ctx->actor)) {
+        /* a scoped reader sees a batch made within its programmes only */
+        codes = programmes[0] != '\0' ? json_loads(programmes, 0, NULL) : NULL;
+        visible = codes != NULL && json_array_size(codes) > 0;
+        json_array_foreach(codes, i, x)
+        {
+            visible = visible && ops_programme_in_scope(ctx->actor, json_string_value(x));
+        }
+        json_decref(codes);
+    }
+    free(programmes);
+    if (err == APP_OK && !visible) {
+        err = APP_ERR_NOT_FOUND;
+    }
+    if (err == APP_ERR_NOT_FOUND) {
+        free(text);
+        return problem_fail(p, err, "not_found", "发放批次 %s 不存在", "no batch %s", id);
+    }
+    return json_answer(err, text, ret, p);
+}
+
+enum app_err
+allowance_batch_get(const struct op_ctx *ctx, const char *id, json_t **ret, struct problem *p)
+{
+    return batch_load(ctx, id, false, ret, p);
+}
+
+enum app_err allowance_batches_list(const struct op_ctx *ctx,
+                                    const char *month,
+                                    const char *cursor,
+                                    int limit,
+                                    char **ret_array,
+                                    char **ret_next,
+                                    struct problem *p)
+{
+    char day[11], *scope = NULL;
+    int32_t m;
+    enum app_err err;
+
+    *ret_array = *ret_next = NULL;
+    if ((month != NULL && month_of(ctx, month, "month", false, &m, day, p) != APP_OK) ||
+        cursor_ok(cursor, p) != APP_OK || ops_scope_codes(ctx, &scope, p) != APP_OK) {
+        return p->err;
+    }
+    err = allowance_store_batches(ctx->db, month != NULL ? day : NULL, scope, cursor, limit,
+                                  ret_array, ret_next);
+    free(scope);
+    return err == APP_OK ? APP_OK : ops_store_problem(err, p);
+}
+
+static const struct json_field PAID_FIELDS[] = {
+    {"reference", JF_STRING, true, 1, 100},
+    {"paid_on", JF_STRING, true, 10, 10},
+};
+
+enum app_err allowance_batch_pay(const struct op_ctx *ctx,
+                                 const char *id,
+                                 const json_t *body,
+                                 int if_match,
+                                 json_t **ret,
+                                 struct problem *p)
+{
+    struct allowance_actor who = actor_of(ctx);
+    char now[RFC3339_TEXT_MAX], *text = NULL;
+    json_t *batch = NULL;
+    int32_t paid_on;
+    enum app_err err;
+
+    *ret = NULL;
+    if (!json_fields_check(body, PAID_FIELDS, N(PAID_FIELDS), "", p)) {
+        return p->err;
+    }
+    switch (date_rules_past(json_string_value(json_object_get(body, "paid_on")), ctx->today,
+                            &paid_on)) {
+    case DATE_PAST_NOT_DATE:
+        return problem_field(p, APP_ERR_VALIDATION, "/paid_on", "not_date",
+                             "须为 YYYY-MM-DD 格式的日期", "must be a date YYYY-MM-DD");
+    case DATE_PAST_IN_FUTURE:
+        return problem_field(p, APP_ERR_VALIDATION, "/paid_on", "date_in_future",
+                             "付款日期不得晚于今天", "the payment date must not be after today");
+    case DATE_PAST_OK:
+        break;
+    }
+    if (batch_load(ctx, id, true, &batch, p) != APP_OK ||
+        ops_check_version(batch, if_match, p) != APP_OK) {
+        goto cleanup;
+    }
+    if (strcmp(json_string_value(json_object_get(batch, "state")), "open") != 0) {
+        problem_fail(p, APP_ERR_CONFLICT, "batch_paid", "该批次已于 %s 付款（%s）",
+                     "the batch was paid on %s (%s)",
+                     json_string_value(json_object_get(batch, "paid_on")),
+                     json_string_value(json_object_get(batch, "paid_reference")));
+        goto cleanup;
+    }
+    rfc3339_format(ctx->now_ms, true, now);
+    if ((err = allowance_store_lock(ctx->db)) != APP_OK ||
+        (err = allowance_store_batch_paid(ctx->db, json_string_value(json_object_get(batch, "id")),
+                                          json_string_value(json_object_get(body, "reference")),
+                                          json_string_value(json_object_get(body, "paid_on")), &who,
+                                          now, &text)) != APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    if ((*ret = ops_json(text, p)) != NULL) {
+        audit_batch(ctx, "allowance_batch.paid", *ret, p);
+    }
+
+cleanup:
+    if (p->err != APP_OK) {
+        json_decref(*ret);
+        *ret = NULL;
+    }
+    json_decref(batch);
+    free(text);
+    return p->err;
+}
+
+static const struct json_field RETURN_FIELDS[] = {
+    {"recognition_id", JF_STRING, true, 36, 36},
+    {"reason", JF_STRING, true, 1, 200},
+};
+
+enum app_err allowance_batch_return_op(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p)
+{
+    struct allowance_actor who = actor_of(ctx);
+    const char *rid;
+    char now[RFC3339_TEXT_MAX], *text = NULL, *programmes = NULL;
+    json_t *batch = NULL;
+    int n = 0;
+    enum app_err err;
+
+    *ret = NULL;
+    if (!json_fields_check(body, RETURN_FIELDS, N(RETURN_FIELDS), "", p)) {
+        return p->err;
+    }
+    rid = json_string_value(json_object_get(body, "recognition_id"));
+    if (!uuid_valid(rid)) {
+        return problem_field(p, APP_ERR_VALIDATION, "/recognition_id", "not_uuid",
+                             "须为小写的 UUID", "must be a lower-case UUID");
+    }
+    if (batch_load(ctx, id, true, &batch, p) != APP_OK) {
+        goto cleanup;
+    }
+    if (strcmp(json_string_value(json_object_get(batch, "state")), "paid") != 0) {
+        problem_fail(p, APP_ERR_CONFLICT, "batch_not_paid", "批次尚未付款，无退票可记",
+                     "the batch is not paid: nothing can have been returned");
+        goto cleanup;
+    }
+    rfc3339_format(ctx->now_ms, true, now);
+    if ((err = allowance_store_lock(ctx->db)) != APP_OK ||
+        (err =
+             allowance_store_batch_return(ctx->db, json_string_value(json_object_get(batch, "id")),
+                                          rid, "payment_returned", &who, now, &n)) != APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    if (n == 0) {
+        problem_fail(p, APP_ERR_CONFLICT, "nothing_to_return", "该批次没有 %s 的未退付款",
+                     "the batch has no unreturned payment to %s", rid);
+        goto cleanup;
+    }
+    json_decref(batch);
+    batch = NULL;
+    if ((err = allowance_store_batch_get(ctx->db, id, false, &text, &programmes)) != APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    if ((*ret = ops_json(text, p)) != NULL) {
+        json_t *ev = json_pack("{s:s, s:s, s:i, s:O}", "batch_id", id, "recognition_id", rid,
+                               "payments", n, "reason", json_object_get(body, "reason"));
+        if (ev == NULL) {
+            ops_internal(p);
+            goto cleanup;
+        }
+        audit_obj(ctx, "allowance_batch.returned", "allowance_batch", ev, id, p);
+        json_decref(ev);
+    }
+
+cleanup:
+    if (p->err != APP_OK) {
+        json_decref(*ret);
+        *ret = NULL;
+    }
+    json_decref(batch);
+    free(programmes);
+    free(text);
+    return p->err;
+}
+
+/* ---- the finance export ---- */
+
+/* The lines of an export, their strings owned. */
+struct export_lines {
+    const struct op_ctx *ctx;
+    struct allowance_sheet_line *lines;
+    char **owned; /* 10 per line */
+    size_t n, cap;
+};
+
+static char *own(const char *s)
+{
+    return s != NULL ? strdup(s) : NULL;
+}
+
+/* The full account number from its sealed hex; NULL when it cannot be
+ * opened (a missing key, a damaged value). */
+static char *unseal(const struct op_ctx *ctx, const char *hex)
+{
+    size_t len = hex != NULL ? strlen(hex) / 2 : 0, bin_len = 0;
+    unsigned char *bin = len > 0 ? malloc(len) : NULL;
+    char *plain = NULL;
+
+    if (bin != NULL && ctx->pii_key != NULL &&
+        sodium_hex2bin(bin, len, hex, strlen(hex), NULL, &bin_len, NULL) == 0 &&
+        crypto_open(ctx->pii_key, bin, bin_len, &plain) != APP_OK) {
+        plain = NULL;
+    }
+    free(bin);
+    return plain;
+}
+
+static enum app_err export_line(void *arg, size_t n_lines, const char *const col[10])
+{
+    struct export_lines *x = arg;
+    char **o;
+
+    if (x->lines == NULL) {
+        x->cap = n_lines;
+        x->lines = calloc(n_lines, sizeof(*x->lines));
+        x->owned = calloc(n_lines * 10, sizeof(*x->owned));
+        if (x->lines == NULL || x->owned == NULL) {
+            return APP_ERR_INTERNAL;
+        }
+    }
+    if (x->n == x->cap) {
+        return APP_ERR_INTERNAL;
+    }
+    o = &x->owned[x->n * 10];
+    for (int c = 0; c < 10; c++) {
+        o[c] = c == 7 ? (col[7] != NULL ? unseal(x->ctx, col[7]) : NULL) : own(col[c]);
+        if (col[c] != NULL && o[c] == NULL) {
+            return APP_ERR_INTERNAL;
+        }
+    }
+    x->lines[x->n++] = (struct allowance_sheet_line){
+        .certificate_number = o[0],
+        .holder_name = o[1],
+        .programme = o[2],
+        .month = o[3],
+        .amount_fen = atoll(o[4]),
+        .method = o[5],
+        .bank_name = o[6],
+        .account = o[7],
+        .employer_name = o[8],
+        .employer_code = o[9],
+    };
+    return APP_OK;
+}
+
+static void export_lines_free(struct export_lines *x)
+{
+    for (size_t i = 0; x->owned != NULL && i < x->n * 10; i++) {
+        if (x->owned[i] != NULL && i % 10 == 7) {
+            sodium_memzero(x->owned[i], strlen(x->owned[i]));
+        }
+        free(x->owned[i]);
+    }
+    free(x->owned);
+    free(x->lines);
+}
+
+enum app_err allowance_batch_export(
+    const struct op_ctx *ctx, const char *id, bool xlsx, struct textbuf *out, struct problem *p)
+{
+    struct export_lines x = {.ctx = ctx};
+    json_t *batch = NULL, *ev = NULL;
+    enum app_err err;
+    bool ok;
+
+    if (batch_load(ctx, id, false, &batch, p) != APP_OK) {
+        goto cleanup;
+    }
+    if ((err = allowance_store_batch_lines(ctx->db, json_string_value(json_object_get(batch, "id")),
+                                           export_line, &x)) != APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    const struct allowance_sheet sheet = {
+        .batch_id = json_string_value(json_object_get(batch, "id")),
+        .month = json_string_value(json_object_get(batch, "month")),
+        .state = json_string_value(json_object_get(batch, "state")),
+        .paid_reference = json_string_value(json_object_get(batch, "paid_reference")),
+        .lines = x.lines,
+        .n = x.n,
+    };
+    ok = xlsx ? allowance_sheet_xlsx(&sheet, "/tmp", out) : allowance_sheet_csv(&sheet, out);
+    if (!ok) {
+        ops_internal(p);
+        goto cleanup;
+    }
+    /* Full account numbers leave only here: each export is audited. */
+    ev = json_pack("{s:s, s:s, s:I}", "batch_id", sheet.batch_id, "format", xlsx ? "xlsx" : "csv",
+                   "lines", (json_int_t)x.n);
+    if (ev == NULL) {
+        ops_internal(p);
+        goto cleanup;
+    }
+    audit_obj(ctx, "allowance_batch.export", "allowance_batch", ev, sheet.batch_id, p);
+
+cleanup:
+    export_lines_free(&x);
+    json_decref(ev);
+    json_decref(batch);
+    return p->err;
 }

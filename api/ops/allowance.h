@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "ops.h"
+#include "textbuf.h"
 
 /*
  * The run of allowance month `month` ("YYYY-MM"; 422 not_month at
@@ -107,5 +108,60 @@ enum app_err allowance_reconciliation_get(const struct op_ctx *ctx,
                                           const char *unused,
                                           json_t **ret,
                                           struct problem *p);
+
+/* GET /v1/allowance/payees/{id}: the title's payee, the account masked
+ * (404 payee_not_set when none). */
+enum app_err
+allowance_payee_get(const struct op_ctx *ctx, const char *id, json_t **ret, struct problem *p);
+
+/* PUT /v1/allowance/payees/{id} {method: "bank", bank_name, account} or
+ * {method: "employer", employer_name, employer_code}: the account (8–32
+ * digits, 422 not_account) sealed and masked like an ID number, the code
+ * checked (422 not_unit_code). Audited. */
+enum app_err allowance_payee_put(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p);
+
+/* POST /v1/allowance/batches {"month"}: the month's payable entries within
+ * the actor's scope whose titles have a payee, as a new batch
+ * (*ret_created); with none, the newest open batch of that month and scope
+ * (a repeated request), else 409 nothing_to_pay. `without_payee` lists the
+ * certificate numbers still without a payee. */
+enum app_err allowance_batch_create(const struct op_ctx *ctx,
+                                    const char *unused,
+                                    const json_t *body,
+                                    json_t **ret,
+                                    bool *ret_created,
+                                    struct problem *p);
+
+/* GET /v1/allowance/batches/{id} (accounts masked) and the list. */
+enum app_err
+allowance_batch_get(const struct op_ctx *ctx, const char *id, json_t **ret, struct problem *p);
+enum app_err allowance_batches_list(const struct op_ctx *ctx,
+                                    const char *month,
+                                    const char *cursor,
+                                    int limit,
+                                    char **ret_array,
+                                    char **ret_next,
+                                    struct problem *p);
+
+/* POST /v1/allowance/batches/{id}/paid {reference, paid_on} with the
+ * batch's version (If-Match): a payment entry per line; 409 batch_paid. */
+enum app_err allowance_batch_pay(const struct op_ctx *ctx,
+                                 const char *id,
+                                 const json_t *body,
+                                 int if_match,
+                                 json_t **ret,
+                                 struct problem *p);
+
+/* POST /v1/allowance/batches/{id}/returned {recognition_id, reason}: the
+ * bank returned the payment of that line; its months are outstanding
+ * again. 409 batch_not_paid, nothing_to_return. */
+enum app_err allowance_batch_return_op(
+    const struct op_ctx *ctx, const char *id, const json_t *body, json_t **ret, struct problem *p);
+
+/* The finance export of batch `id`: CSV or XLSX (api/render/allowance_sheet.h)
+ * with the full account numbers, into `out`; audited. */
+enum app_err allowance_batch_export(
+    const struct op_ctx *ctx, const char *id, bool xlsx, struct textbuf *out, struct problem *p);
 
 #endif

@@ -59,6 +59,43 @@ const struct db_statement allowance_store_statements[] = {
     {"allowance_store_summary",
      "SELECT allowance_summary($1::date, $2::date, $3::jsonb)::text"},
     {"allowance_store_reconciliation", "SELECT allowance_reconciliation($1::jsonb)::text"},
+    {"allowance_store_holder",
+     "SELECT p.code FROM recognitions r JOIN programmes p ON p.id = r.programme_id"
+     " WHERE r.id = $1::uuid"},
+    {"allowance_store_payee_get",
+     "SELECT api_allowance_payee(x)::text FROM allowance_payees x"
+     " WHERE x.recognition_id = $1::uuid"},
+    {"allowance_store_payee_set",
+     "SELECT allowance_payee_set($1::uuid, $2, $3, $4, $5, $6, $7, $8::uuid, $9,"
+     "  $10::timestamptz)::text"},
+    {"allowance_store_batch_create",
+     "SELECT allowance_batch_create($1::date, $2::jsonb, $3::uuid, $4, $5::timestamptz)::text"},
+    {"allowance_store_batch_get",
+     "SELECT api_allowance_batch(b)::text, coalesce(array_to_json(b.programmes)::text, '')"
+     "  FROM allowance_batches b WHERE b.id = $1::uuid"},
+    {"allowance_store_batch_lock",
+     "SELECT api_allowance_batch(b)::text, coalesce(array_to_json(b.programmes)::text, '')"
+     "  FROM allowance_batches b WHERE b.id = $1::uuid FOR UPDATE"},
+    {"allowance_store_batches",
+     "SELECT (api_allowance_batch(b) - 'items')::text, b.seq::text FROM allowance_batches b"
+     " WHERE ($1::date IS NULL OR b.month = $1::date)"
+     "   AND ($2::jsonb IS NULL OR (b.programmes IS NOT NULL AND"
+     "        b.programmes <@ ARRAY(SELECT jsonb_array_elements_text($2::jsonb))))"
+     "   AND ($3::bigint IS NULL OR b.seq < $3::bigint)"
+     " ORDER BY b.seq DESC LIMIT $4::int"},
+    {"allowance_store_batch_paid",
+     "SELECT allowance_batch_paid($1::uuid, $2, $3::date, $4::uuid, $5, $6::user_role,"
+     "  $7::timestamptz)::text"},
+    {"allowance_store_batch_return",
+     "SELECT allowance_batch_return($1::uuid, $2::uuid, $3, $4::uuid, $5, $6::user_role,"
+     "  $7::timestamptz)"},
+    {"allowance_store_batch_lines",
+     "SELECT r.certificate_number, r.holder_name, p.code, to_char(l.month, 'YYYY-MM'),"
+     "  l.amount_fen, l.method, l.bank_name, encode(l.account_sealed, 'hex'),"
+     "  l.employer_name, l.employer_code"
+     "  FROM allowance_batch_lines l JOIN recognitions r ON r.id = l.recognition_id"
+     "  JOIN programmes p ON p.id = r.programme_id"
+     " WHERE l.batch_id = $1::uuid ORDER BY r.certificate_number, l.month"},
     {NULL, NULL},
 };
 /* clang-format on */
@@ -189,6 +226,23 @@ enum app_err allowance_store_entries(struct db *db,
     return db_json_page(db, "allowance_store_entries", 6, params, limit, ret_array, ret_next);
 }
 
+/* A page of statement `stmt` taking (month, scope, cursor, limit + 1). */
+static enum app_err month_page(struct db *db,
+                               const char *stmt,
+                               const char *month,
+                               const char *scope,
+                               const char *cursor,
+                               int limit,
+                               char **ret_array,
+                               char **ret_next)
+{
+    char lim[16];
+    const char *params[] = {month, scope, cursor, lim};
+
+    snprintf(lim, sizeof(lim), "%d", limit + 1);
+    return db_json_page(db, stmt, 4, params, limit, ret_array, ret_next);
+}
+
 enum app_err allowance_store_runs(struct db *db,
                                   const char *month,
                                   const char *scope,
@@ -197,11 +251,7 @@ enum app_err allowance_store_runs(struct db *db,
                                   char **ret_array,
                                   char **ret_next)
 {
-    char lim[16];
-    const char *params[] = {month, scope, cursor, lim};
-
-    snprintf(lim, sizeof(lim), "%d", limit + 1);
-    return db_json_page(db, "allowance_store_runs", 4, params, limit, ret_array, ret_next);
+    return month_page(db, "allowance_store_runs", month, scope, cursor, limit, ret_array, ret_next);
 }
 
 enum app_err allowance_store_balances(struct db *db,
@@ -236,4 +286,139 @@ enum app_err allowance_store_reconciliation(struct db *db, const char *scope, ch
 {
     const char *params[] = {scope};
     return db_json_one(db, "allowance_store_reconciliation", 1, params, ret);
+}
+
+enum app_err allowance_store_holder(struct db *db, const char *recognition_id, char ret_code[64])
+{
+    const char *params[] = {recognition_id};
+    PGresult *res = NULL;
+    enum app_err err = db_row(db, "allowance_store_holder", 1, params, &res);
+
+    if (err == APP_OK) {
+        db_copy_col(res, 0, ret_code, 64);
+        PQclear(res);
+    }
+    return err;
+}
+
+enum app_err allowance_store_payee_get(struct db *db, const char *recognition_id, char **ret)
+{
+    const char *params[] = {recognition_id};
+    return db_json_one(db, "allowance_store_payee_get", 1, params, ret);
+}
+
+enum app_err allowance_store_payee_set(struct db *db,
+                                       const struct allowance_payee_write *w,
+                                       const struct allowance_actor *who,
+                                       const char *at,
+                                       char **ret)
+{
+    const char *params[] = {w->recognition_id, w->method,
+                            w->bank_name,      w->account_sealed_hex,
+                            w->account_masked, w->employer_name,
+                            w->employer_code,  who->id[0] ? who->id : NULL,
+                            who->name,         at};
+    return db_json_one(db, "allowance_store_payee_set", 10, params, ret);
+}
+
+enum app_err allowance_store_batch_create(struct db *db,
+                                          const char *month,
+                                          const char *scope,
+                                          const struct allowance_actor *who,
+                                          const char *at,
+                                          char **ret)
+{
+    const char *params[] = {month, scope, who->id[0] ? who->id : NULL, who->name, at};
+    return db_json_one(db, "allowance_store_batch_create", 5, params, ret);
+}
+
+enum app_err allowance_store_batch_get(
+    struct db *db, const char *id, bool lock, char **ret_json, char **ret_programmes)
+{
+    const char *params[] = {id};
+    PGresult *res = NULL;
+    enum app_err err = db_row(db, lock ? "allowance_store_batch_lock" : "allowance_store_batch_get",
+                              1, params, &res);
+
+    *ret_json = *ret_programmes = NULL;
+    if (err != APP_OK) {
+        return err;
+    }
+    *ret_json = db_strdup(res, 0, 0);
+    *ret_programmes = db_strdup(res, 0, 1);
+    PQclear(res);
+    if (*ret_json == NULL || *ret_programmes == NULL) {
+        free(*ret_json);
+        free(*ret_programmes);
+        *ret_json = *ret_programmes = NULL;
+        return APP_ERR_INTERNAL;
+    }
+    return APP_OK;
+}
+
+enum app_err allowance_store_batches(struct db *db,
+                                     const char *month,
+                                     const char *scope,
+                                     const char *cursor,
+                                     int limit,
+                                     char **ret_array,
+                                     char **ret_next)
+{
+    return month_page(db, "allowance_store_batches", month, scope, cursor, limit, ret_array,
+                      ret_next);
+}
+
+enum app_err allowance_store_batch_paid(struct db *db,
+                                        const char *id,
+                                        const char *reference,
+                                        const char *paid_on,
+                                        const struct allowance_actor *who,
+                                        const char *at,
+                                        char **ret)
+{
+    const char *params[] = {id, reference, paid_on, LEDGER_ACTOR(who), at};
+    return db_json_one(db, "allowance_store_batch_paid", 7, params, ret);
+}
+
+enum app_err allowance_store_batch_return(struct db *db,
+                                          const char *id,
+                                          const char *recognition_id,
+                                          const char *why,
+                                          const struct allowance_actor *who,
+                                          const char *at,
+                                          int *ret_n)
+{
+    const char *params[] = {id, recognition_id, why, LEDGER_ACTOR(who), at};
+    PGresult *res = NULL;
+    enum app_err err = db_row(db, "allowance_store_batch_return", 7, params, &res);
+
+    *ret_n = 0;
+    if (err == APP_OK) {
+        *ret_n = atoi(PQgetvalue(res, 0, 0));
+        PQclear(res);
+    }
+    return err;
+}
+
+enum app_err
+allowance_store_batch_lines(struct db *db, const char *id, allowance_line_fn *fn, void *arg)
+{
+    const char *params[] = {id};
+    PGresult *res = NULL;
+    enum app_err err = db_exec(db, "allowance_store_batch_lines", 1, params, PGRES_TUPLES_OK, &res);
+    int n;
+
+    if (err != APP_OK) {
+        return err;
+    }
+    n = PQntuples(res);
+    for (int i = 0; i < n && err == APP_OK; i++) {
+        const char *col[10];
+        for (int c = 0; c < 10; c++) {
+            col[c] = PQgetisnull(res, i, c) ? NULL : PQgetvalue(res, i, c);
+        }
+        err = fn(arg, (size_t)n, col);
+    }
+    PQclear(res);
+    return err;
 }

@@ -123,4 +123,68 @@ enum app_err allowance_store_summary(
 /* The reconciliation within `scope`. */
 enum app_err allowance_store_reconciliation(struct db *db, const char *scope, char **ret);
 
+/* Title `recognition_id`'s programme code; NOT_FOUND when unknown. */
+enum app_err allowance_store_holder(struct db *db, const char *recognition_id, char ret_code[64]);
+
+/* The payee (masked), NOT_FOUND when none is set; and setting it. */
+enum app_err allowance_store_payee_get(struct db *db, const char *recognition_id, char **ret);
+struct allowance_payee_write {
+    const char *recognition_id, *method;
+    const char *bank_name, *account_sealed_hex, *account_masked; /* bank, else NULL */
+    const char *employer_name, *employer_code;                   /* employer, else NULL */
+};
+enum app_err allowance_store_payee_set(struct db *db,
+                                       const struct allowance_payee_write *w,
+                                       const struct allowance_actor *who,
+                                       const char *at,
+                                       char **ret);
+
+/* allowance_batch_create(): {batch, created, without_payee} as JSON text. */
+enum app_err allowance_store_batch_create(struct db *db,
+                                          const char *month,
+                                          const char *scope,
+                                          const struct allowance_actor *who,
+                                          const char *at,
+                                          char **ret);
+
+/* Batch `id` (locked FOR UPDATE when `lock`) and its programmes as a JSON
+ * array text ("" for the whole district). */
+enum app_err allowance_store_batch_get(
+    struct db *db, const char *id, bool lock, char **ret_json, char **ret_programmes);
+
+/* Batches newest first, without their lines. */
+enum app_err allowance_store_batches(struct db *db,
+                                     const char *month,
+                                     const char *scope,
+                                     const char *cursor,
+                                     int limit,
+                                     char **ret_array,
+                                     char **ret_next);
+
+/* allowance_batch_paid(); NOT_FOUND when the batch is not open. */
+enum app_err allowance_store_batch_paid(struct db *db,
+                                        const char *id,
+                                        const char *reference,
+                                        const char *paid_on,
+                                        const struct allowance_actor *who,
+                                        const char *at,
+                                        char **ret);
+
+/* allowance_batch_return(): *ret_n payments returned. */
+enum app_err allowance_store_batch_return(struct db *db,
+                                          const char *id,
+                                          const char *recognition_id,
+                                          const char *why,
+                                          const struct allowance_actor *who,
+                                          const char *at,
+                                          int *ret_n);
+
+/* Each line of batch `id` for an export, in order: fn(arg, n_lines, col)
+ * with col[0..9] = certificate number, holder name, programme, month
+ * (YYYY-MM), amount (fen), method, bank name, sealed account (hex),
+ * employer name, employer code (NULL where empty). fn's error stops it. */
+typedef enum app_err allowance_line_fn(void *arg, size_t n_lines, const char *const col[10]);
+enum app_err
+allowance_store_batch_lines(struct db *db, const char *id, allowance_line_fn *fn, void *arg);
+
 #endif

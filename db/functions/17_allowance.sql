@@ -48,6 +48,7 @@ LANGUAGE sql STABLE AS $$
         'corrects', e.corrects,
         'reason', e.reason,
         'run_id', e.run_id,
+        'batch_id', e.batch_id,
         'actor', e.actor,
         'at', api_ts(e.at))
 $$;
@@ -168,7 +169,7 @@ $$;
 
 -- What an entry does to a title's figures, in fen (the one table of signs):
 -- earned (accrual, release; less reversal), held (hold; less release and
--- cancellation), paid (payment; less recovery). What is due is earned less
+-- cancellation), paid (payment; less return and recovery). What is due is earned less
 -- paid: positive, outstanding; negative, a clawback receivable.
 CREATE OR REPLACE FUNCTION allowance_effect(kind text, amount bigint,
                                             OUT earned bigint, OUT held bigint, OUT paid bigint)
@@ -177,7 +178,8 @@ LANGUAGE sql IMMUTABLE AS $$
                      WHEN 'reversal' THEN -amount ELSE 0 END,
            CASE kind WHEN 'hold' THEN amount WHEN 'release' THEN -amount
                      WHEN 'cancellation' THEN -amount ELSE 0 END,
-           CASE kind WHEN 'payment' THEN amount WHEN 'recovery' THEN -amount ELSE 0 END
+           CASE kind WHEN 'payment' THEN amount WHEN 'return' THEN -amount
+                     WHEN 'recovery' THEN -amount ELSE 0 END
 $$;
 
 -- Per title within `scope`: earned, held, paid, outstanding and receivable,
@@ -255,6 +257,7 @@ LANGUAGE sql STABLE AS $$
                    'paid_fen', coalesce(sum(e.amount_fen) FILTER (WHERE e.kind = 'payment'), 0),
                    'recovered_fen',
                        coalesce(sum(e.amount_fen) FILTER (WHERE e.kind = 'recovery'), 0),
+                   'returned_fen', coalesce(sum(e.amount_fen) FILTER (WHERE e.kind = 'return'), 0),
                    'earned_fen', sum(f.earned), 'net_held_fen', sum(f.held)) AS x
               FROM allowance_entries e
               JOIN recognitions r ON r.id = e.recognition_id
@@ -295,7 +298,9 @@ LANGUAGE sql STABLE AS $$
          WHERE c.corrects IS NOT NULL AND NOT (
                (c.kind IN ('release', 'cancellation') AND t.kind = 'hold') OR
                (c.kind = 'reversal' AND t.kind IN ('accrual', 'release')) OR
-               (c.kind = 'recovery' AND t.kind = 'reversal'))
+               (c.kind = 'recovery' AND t.kind = 'reversal') OR
+               (c.kind = 'payment' AND t.kind IN ('accrual', 'release')) OR
+               (c.kind = 'return' AND t.kind = 'payment'))
         UNION ALL
         SELECT jsonb_build_object('entry_id', c.id, 'seq', c.seq, 'rule', 'correction_match',
                                   'detail', 'title, month or amount differs from entry ' || t.id)
@@ -314,4 +319,176 @@ LANGUAGE sql STABLE AS $$
         'errors', coalesce((SELECT jsonb_agg(line ORDER BY (line ->> 'seq')::bigint)
                               FROM errors), '[]'))
       FROM totals t, sides s
+$$;
+
+-- ---- payees and payment batches ----
+
+CREATE OR REPLACE FUNCTION api_allowance_payee(x allowance_payees) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'recognition_id', x.recognition_id, 'method', x.method, 'bank_name', x.bank_name,
+        'account', x.account_masked, 'employer_name', x.employer_name,
+        'employer_code', x.employer_code, 'version', x.version,
+        'updated_by', x.updated_by_name, 'updated_at', api_ts(x.updated_at))
+$$;
+
+-- Sets title `rid`'s payee (a new row or version + 1). The account comes
+-- sealed (hex) and masked from the caller.
+CREATE OR REPLACE FUNCTION allowance_payee_set(
+    rid uuid, how text, bank text, sealed_hex text, masked text, employer text, code text,
+    who uuid, who_name text, ts timestamptz) RETURNS jsonb
+LANGUAGE sql AS $$
+    INSERT INTO allowance_payees AS x (recognition_id, method, bank_name, account_sealed,
+                                       account_masked, employer_name, employer_code,
+                                       updated_by, updated_by_name, updated_at)
+    VALUES (rid, how, bank, decode(sealed_hex, 'hex'), masked, employer, code, who, who_name, ts)
+    ON CONFLICT (recognition_id) DO UPDATE
+       SET method = EXCLUDED.method, bank_name = EXCLUDED.bank_name,
+           account_sealed = EXCLUDED.account_sealed, account_masked = EXCLUDED.account_masked,
+           employer_name = EXCLUDED.employer_name, employer_code = EXCLUDED.employer_code,
+           updated_by = EXCLUDED.updated_by, updated_by_name = EXCLUDED.updated_by_name,
+           updated_at = EXCLUDED.updated_at, version = x.version + 1
+    RETURNING api_allowance_payee(x)
+$$;
+
+-- A batch as the API shows it: its lines with masked accounts, the titles
+-- of the month still without a payee (not in any batch until one is set).
+CREATE OR REPLACE FUNCTION api_allowance_batch(b allowance_batches) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'id', b.id, 'seq', b.seq, 'month', to_char(b.month, 'YYYY-MM'),
+        'programmes', to_jsonb(b.programmes), 'state', b.state, 'lines', b.lines,
+        'total_fen', b.total_fen, 'created_by', b.created_by_name,
+        'created_at', api_ts(b.created_at), 'paid_reference', b.paid_reference,
+        'paid_on', b.paid_on, 'paid_by', b.paid_by_name, 'paid_at', api_ts(b.paid_at),
+        'version', b.version,
+        'items', coalesce((
+            SELECT jsonb_agg(jsonb_build_object(
+                       'entry_id', l.entry_id, 'recognition_id', l.recognition_id,
+                       'certificate_number', r.certificate_number, 'holder_name', r.holder_name,
+                       'month', to_char(l.month, 'YYYY-MM'), 'amount_fen', l.amount_fen,
+                       'method', l.method, 'bank_name', l.bank_name, 'account', l.account_masked,
+                       'employer_name', l.employer_name, 'employer_code', l.employer_code,
+                       'returned', EXISTS (
+                           SELECT 1 FROM allowance_entries pay JOIN allowance_entries ret
+                                    ON ret.corrects = pay.id AND ret.kind = 'return'
+                            WHERE pay.batch_id = b.id AND pay.corrects = l.entry_id
+                              AND pay.kind = 'payment'))
+                   ORDER BY r.certificate_number, l.month)
+              FROM allowance_batch_lines l JOIN recognitions r ON r.id = l.recognition_id
+             WHERE l.batch_id = b.id), '[]'))
+$$;
+
+-- The entries of month `m` within `scope` that a batch pays: accruals and
+-- releases not reversed, not paid (or paid and returned), in no open batch.
+CREATE OR REPLACE FUNCTION allowance_payable_entries(m date, scope jsonb)
+RETURNS SETOF allowance_entries
+LANGUAGE sql STABLE AS $$
+    SELECT e.* FROM allowance_entries e
+      JOIN recognitions r ON r.id = e.recognition_id
+      JOIN programmes p ON p.id = r.programme_id
+     WHERE e.month = m AND e.kind IN ('accrual', 'release')
+       AND (scope IS NULL OR scope ? p.code)
+       AND NOT EXISTS (SELECT 1 FROM allowance_entries x
+                        WHERE x.corrects = e.id AND x.kind = 'reversal')
+       AND NOT EXISTS (SELECT 1 FROM allowance_entries pay
+                        WHERE pay.corrects = e.id AND pay.kind = 'payment'
+                          AND NOT EXISTS (SELECT 1 FROM allowance_entries ret
+                                           WHERE ret.corrects = pay.id AND ret.kind = 'return'))
+       AND NOT EXISTS (SELECT 1 FROM allowance_batch_lines l
+                         JOIN allowance_batches b ON b.id = l.batch_id
+                        WHERE l.entry_id = e.id AND b.state = 'open')
+$$;
+
+-- Makes the batch of month `m` within `scope` from its payable entries
+-- whose title has a payee. With none: the newest open batch of the month
+-- and scope (a repeated request), or NULL. Returns {batch, created,
+-- without_payee: [certificate numbers]}.
+CREATE OR REPLACE FUNCTION allowance_batch_create(
+    m date, scope jsonb, who uuid, who_name text, ts timestamptz) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    b allowance_batches;
+    codes text[] := CASE WHEN scope IS NULL THEN NULL
+                         ELSE ARRAY(SELECT jsonb_array_elements_text(scope) ORDER BY 1) END;
+    missing jsonb;
+BEGIN
+    SELECT coalesce(jsonb_agg(DISTINCT r.certificate_number), '[]') INTO missing
+      FROM allowance_payable_entries(m, scope) e JOIN recognitions r ON r.id = e.recognition_id
+     WHERE NOT EXISTS (SELECT 1 FROM allowance_payees y WHERE y.recognition_id = e.recognition_id);
+    b.id := gen_random_uuid();
+    INSERT INTO allowance_batches (id, month, programmes, lines, total_fen, created_by,
+                                   created_by_name, created_at)
+    SELECT b.id, m, codes, count(*), sum(e.amount_fen), who, who_name, ts
+      FROM allowance_payable_entries(m, scope) e
+      JOIN allowance_payees y ON y.recognition_id = e.recognition_id
+    HAVING count(*) > 0
+    RETURNING * INTO b;
+    IF NOT FOUND THEN
+        SELECT * INTO b FROM allowance_batches x
+         WHERE x.month = m AND x.state = 'open' AND x.programmes IS NOT DISTINCT FROM codes
+         ORDER BY x.seq DESC LIMIT 1;
+        IF NOT FOUND THEN
+            RETURN jsonb_build_object('batch', NULL, 'created', false, 'without_payee', missing);
+        END IF;
+        RETURN jsonb_build_object('batch', api_allowance_batch(b), 'created', false,
+                                  'without_payee', missing);
+    END IF;
+    INSERT INTO allowance_batch_lines (batch_id, entry_id, recognition_id, month, amount_fen,
+                                       method, bank_name, account_sealed, account_masked,
+                                       employer_name, employer_code)
+    SELECT b.id, e.id, e.recognition_id, e.month, e.amount_fen, y.method, y.bank_name,
+           y.account_sealed, y.account_masked, y.employer_name, y.employer_code
+      FROM allowance_payable_entries(m, scope) e
+      JOIN allowance_payees y ON y.recognition_id = e.recognition_id;
+    RETURN jsonb_build_object('batch', api_allowance_batch(b), 'created', true,
+                              'without_payee', missing);
+END
+$$;
+
+-- Marks open batch `bid` paid (the bank's reference and date): a payment
+-- entry per line, naming the entry it pays. NULL when the batch is not open.
+CREATE OR REPLACE FUNCTION allowance_batch_paid(
+    bid uuid, reference text, paid date, who uuid, who_name text, who_role user_role,
+    ts timestamptz) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    b allowance_batches;
+BEGIN
+    UPDATE allowance_batches x
+       SET state = 'paid', paid_reference = reference, paid_on = paid, paid_by_name = who_name,
+           paid_at = ts, version = x.version + 1
+     WHERE x.id = bid AND x.state = 'open'
+    RETURNING * INTO b;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO allowance_entries (recognition_id, month, kind, amount_fen, corrects, reason,
+                                   batch_id, actor_id, actor, actor_role, at)
+    SELECT l.recognition_id, l.month, 'payment', l.amount_fen, l.entry_id, 'batch_paid', b.id,
+           who, who_name, who_role, ts
+      FROM allowance_batch_lines l WHERE l.batch_id = b.id
+     ORDER BY l.recognition_id, l.month;
+    RETURN api_allowance_batch(b);
+END
+$$;
+
+-- The bank returned the payments of title `rid` in paid batch `bid`: a
+-- `return` entry names each (the months are outstanding again, for a later
+-- batch). Returns how many were returned (0: none left to return).
+CREATE OR REPLACE FUNCTION allowance_batch_return(
+    bid uuid, rid uuid, why text, who uuid, who_name text, who_role user_role,
+    ts timestamptz) RETURNS integer
+LANGUAGE sql AS $$
+    WITH added AS (
+        INSERT INTO allowance_entries (recognition_id, month, kind, amount_fen, corrects, reason,
+                                       batch_id, actor_id, actor, actor_role, at)
+        SELECT pay.recognition_id, pay.month, 'return', pay.amount_fen, pay.id, why, bid, who,
+               who_name, who_role, ts
+          FROM allowance_entries pay
+         WHERE pay.batch_id = bid AND pay.recognition_id = rid AND pay.kind = 'payment'
+           AND NOT EXISTS (SELECT 1 FROM allowance_entries ret
+                            WHERE ret.corrects = pay.id AND ret.kind = 'return')
+        RETURNING 1)
+    SELECT count(*)::int FROM added
 $$;

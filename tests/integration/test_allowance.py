@@ -510,3 +510,134 @@ def test_statement_balances_summary_and_reconciliation(api, factory, db_url):
         factory.programme(base=df.HC)).token, expect=404)
     api.get("/v1/allowance/statements/00000000-0000-4000-8000-000000000000", token=office,
             expect=404)
+
+
+ACCOUNT = "6222021234567891234"  # synthetic
+
+
+def test_payees_batches_exports_paid_and_returned(api, factory, db_url):
+    """Finance's month: payees set (a bank account sealed and masked, an
+    employer), the batch of a month (idempotent), the CSV and XLSX with the
+    full numbers (finance only, audited), paid with If-Match, a payment
+    returned by the bank and paid again in the next batch; the figures
+    reconcile to the fen, and a fraud revocation after payment leaves a
+    clawback receivable."""
+    import io
+
+    import openpyxl
+
+    w = df.huancui_recognized(api, factory, 3)
+    a, b, c = w.issued
+    office, fin = w.office.token, factory.user("finance").token
+    auditor = factory.user("auditor").token
+    start = datetime.date.fromisoformat(a["period_start"])
+    for k in (1, 2):
+        at(month(start, k))
+        run(api, office, month(start, k))
+    code = support.new_uscc()
+    api.put(f"/v1/allowance/payees/{a['id']}", token=office, expect=200,
+            json={"method": "bank", "bank_name": "中国工商银行威海环翠支行", "account": ACCOUNT})
+    payee = api.put(f"/v1/allowance/payees/{b['id']}", token=fin, expect=200, json={
+        "method": "employer", "employer_name": "演示机械制造有限公司", "employer_code": code}).body
+    assert payee["employer_code"] == code and payee["account"] is None
+    got = api.get(f"/v1/allowance/payees/{a['id']}", token=auditor, expect=200).body
+    assert got["account"] == "622************1234" and got["version"] == 1
+    assert ACCOUNT not in support.psql_scalar(
+        db_url, f"SELECT account_sealed::text || account_masked FROM allowance_payees "
+                f"WHERE recognition_id = '{a['id']}'")
+    assert api.get(f"/v1/allowance/payees/{c['id']}", token=office,
+                   expect=404).body["code"] == "payee_not_set"
+    for body, pointer, code_ in (
+            ({"method": "bank", "bank_name": "工行", "account": "6222 0212"}, "/account",
+             "not_account"),
+            ({"method": "bank", "bank_name": "工行"}, "/account", "required"),
+            ({"method": "bank", "bank_name": "工行", "account": ACCOUNT,
+              "employer_code": code}, "/employer_code", "not_allowed"),
+            ({"method": "employer", "employer_name": "某公司",
+              "employer_code": "91350100M000100Y4X"}, "/employer_code", "not_unit_code"),
+            ({"method": "cash"}, "/method", "unknown_value")):
+        r = api.put(f"/v1/allowance/payees/{c['id']}", token=fin, json=body, expect=422).body
+        assert (pointer, code_) in [(e["pointer"], e["code"]) for e in r["errors"]], r
+    api.put(f"/v1/allowance/payees/{c['id']}", token=w.unit.token, expect=403,
+            json={"method": "bank", "bank_name": "工行", "account": ACCOUNT})
+
+    # The batch of month 1: A and B (C has no payee yet); asking again changes nothing.
+    made = api.post("/v1/allowance/batches", token=fin, json={"month": ym(month(start, 1))},
+                    expect=201).body
+    mine = {x["recognition_id"]: x for x in made["items"]}
+    assert set(mine) == {a["id"], b["id"]} and made["state"] == "open"
+    assert mine[a["id"]]["account"] == "622************1234"
+    assert c["certificate_number"] in made["without_payee"]
+    again = api.post("/v1/allowance/batches", token=fin, json={"month": ym(month(start, 1))},
+                     expect=200).body
+    assert again["id"] == made["id"]
+    api.post("/v1/allowance/batches", token=office, json={"month": ym(month(start, 1))},
+             expect=403)
+
+    # The exports: finance only, full numbers, formula-safe, audited.
+    exports_before = int(support.psql_scalar(
+        db_url, "SELECT count(*) FROM audit_events WHERE action = 'allowance_batch.export'"))
+    csv = api.get(f"/v1/allowance/batches/{made['id']}/export.csv", token=fin, check="none",
+                  expect=200)
+    assert csv.content.startswith(b"\xef\xbb\xbf") and csv.headers["Content-Type"].startswith(
+        "text/csv")
+    text = csv.content.decode("utf-8-sig")
+    assert text.startswith("序号,证书编号,姓名") and ACCOUNT in text and code in text
+    xlsx = api.get(f"/v1/allowance/batches/{made['id']}/export.xlsx", token=fin, check="none",
+                   expect=200)
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:6] == ("序号", "证书编号", "姓名", "项目", "月份", "金额（元）")
+    assert rows[-1][0] == "合计" and rows[-1][5] == made["total_fen"] / 100
+    assert sum(r[5] for r in rows[1:-1]) == made["total_fen"] / 100
+    assert ACCOUNT in [r[8] for r in rows[1:-1]]
+    for role_token in (office, auditor, w.unit.token):
+        api.get(f"/v1/allowance/batches/{made['id']}/export.csv", token=role_token,
+                check="none", expect=403)
+    assert int(support.psql_scalar(
+        db_url, "SELECT count(*) FROM audit_events WHERE action = 'allowance_batch.export'")) == \
+        exports_before + 2
+    shown = api.get(f"/v1/allowance/batches/{made['id']}", token=auditor, expect=200)
+    assert ACCOUNT not in shown.text
+
+    # Paid: If-Match required and checked; a payment entry per line; once.
+    path = f"/v1/allowance/batches/{made['id']}"
+    paid_body = {"reference": "ICBC-0001", "paid_on": df.today().isoformat()}
+    api.post(f"{path}/paid", token=fin, json=paid_body, expect=428)
+    api.post(f"{path}/paid", token=fin, json=paid_body, headers={"If-Match": '"999"'}, expect=412)
+    api.post(f"{path}/returned", token=fin, json={"recognition_id": b["id"], "reason": "退票"},
+             expect=409)
+    paid = api.post(f"{path}/paid", token=fin, json=paid_body,
+                    headers={"If-Match": support.etag_of(shown)}, expect=200).body
+    assert paid["state"] == "paid" and paid["paid_reference"] == "ICBC-0001"
+    (pay,) = ledger(api, office, a["id"], kind="payment")
+    assert (pay["month"], pay["amount_fen"], pay["batch_id"]) == (ym(month(start, 1)), FEN,
+                                                                  made["id"])
+    assert pay["corrects"] == ledger(api, office, a["id"], kind="accrual")[0]["id"]
+    assert api.post(f"{path}/paid", token=fin, json=paid_body,
+                    headers={"If-Match": f'"{paid["version"]}"'},
+                    expect=409).body["code"] == "batch_paid"
+
+    # The bank returns B's payment: outstanding again, paid by the month's next batch.
+    back = api.post(f"{path}/returned", token=fin, expect=200,
+                    json={"recognition_id": b["id"], "reason": "账户已销户，银行退票。"}).body
+    assert {x["recognition_id"]: x["returned"] for x in back["items"]} == \
+        {a["id"]: False, b["id"]: True}
+    assert api.post(f"{path}/returned", token=fin, expect=409, json={
+        "recognition_id": b["id"], "reason": "再次"}).body["code"] == "nothing_to_return"
+    nxt = api.post("/v1/allowance/batches", token=fin, json={"month": ym(month(start, 1))},
+                   expect=201).body
+    assert [x["recognition_id"] for x in nxt["items"]] == [b["id"]]
+
+    # A's fraud revocation after payment: both months reversed, month 1 a receivable.
+    at(month(start, 2, 20))
+    revoke(api, w, a["id"], "fraud", month(start, 2, 20))
+    bal = {x["recognition_id"]: x for x in
+           api.get("/v1/allowance/balances", token=office, params={"limit": 100},
+                   expect=200).body["items"]}
+    assert (bal[a["id"]]["earned_fen"], bal[a["id"]]["paid_fen"],
+            bal[a["id"]]["receivable_fen"]) == (0, FEN, FEN)
+    assert (bal[b["id"]]["paid_fen"], bal[b["id"]]["outstanding_fen"]) == (0, 2 * FEN)
+    rec = api.get("/v1/allowance/reconciliation", token=office, expect=200).body
+    assert rec["difference_fen"] == 0 and rec["errors"] == []
+    assert (rec["paid_fen"], rec["receivable_fen"]) == (FEN, FEN)

@@ -441,11 +441,13 @@ def test_every_query_parameter_refuses_invalid_utf8_and_empty(api, admin_token, 
     invalid-parameter naming the parameter, query_not_utf8 or
     query_empty. The caller is one the route admits (its token is judged
     on the request's head, before the query): admin, or a unit for the
-    upload, which only units may make."""
+    upload, which only units may make, or finance for the allowance."""
     token = factory.user("unit").token if (method, path) == (
         "POST", "/v1/nominations/{id}/attachments") else admin_token
     if (method, path) == ("POST", "/v1/nominations/{id}/skill-test/sheets"):
         token = factory.user("office").token  # the office's upload
+    if path.startswith("/v1/allowance/"):
+        token = factory.user("finance").token  # amounts are finance's, not an admin's
     doc = _spec_doc("api.yaml")
     item = doc["paths"][path]
     op = item[method.lower()]

@@ -491,7 +491,64 @@ def _past_holders_create(w, ex):
     return _req(token=w.factory.office(code).token, path={"code": code})
 
 
+def _allowance_world(w, ex=None, *, payee=False, batch=False, paid=False):
+    """A 环翠 holder in month 1 of its management period, that month run
+    (an accrual); with its payee set, a batch of the month made, paid."""
+    world = _holder(w)
+    start = datetime.date.fromisoformat(world.holder["period_start"])
+    w.clock.set(start)
+    world.month = start.strftime("%Y-%m")
+    world.finance = w.factory.user("finance")
+    w.api.post("/v1/allowance/runs", token=world.office.token, json={"month": world.month},
+               expect=201)
+    if payee:
+        w.api.put(f"/v1/allowance/payees/{world.holder['id']}", token=world.office.token,
+                  json={"method": "bank", "bank_name": "工行", "account": "6222021234567891234"},
+                  expect=200)
+    if batch:
+        world.batch = w.api.post("/v1/allowance/batches", token=world.finance.token,
+                                 json={"month": world.month}, expect=201).body
+    if paid:
+        w.api.post(f"/v1/allowance/batches/{world.batch['id']}/paid", token=world.finance.token,
+                   json={"reference": "B-1", "paid_on": start.isoformat()},
+                   headers={"If-Match": f'"{world.batch["version"]}"'}, expect=200)
+    return world
+
+
+def _allowance_runs_create(w, ex):
+    world = _allowance_world(w)
+    return _req(token=world.office.token, subs={ex["month"]: world.month})
+
+
+def _allowance_payees_put(w, ex):
+    world = _allowance_world(w)
+    return _req(token=world.office.token, path={"id": world.holder["id"]})
+
+
+def _allowance_batches_create(w, ex):
+    world = _allowance_world(w, payee=True)
+    return _req(token=world.finance.token, subs={ex["month"]: world.month})
+
+
+def _allowance_batches_pay(w, ex):
+    world = _allowance_world(w, payee=True, batch=True)
+    return _req(token=world.finance.token, path={"id": world.batch["id"]},
+                etag=f"/v1/allowance/batches/{world.batch['id']}",
+                subs={ex["paid_on"]: w.clock.today().isoformat()})
+
+
+def _allowance_batches_return(w, ex):
+    world = _allowance_world(w, payee=True, batch=True, paid=True)
+    return _req(token=world.finance.token, path={"id": world.batch["id"]},
+                subs={ex["recognition_id"]: world.holder["id"]})
+
+
 SETUPS = {
+    ("api", "allowance_runs_create"): _allowance_runs_create,
+    ("api", "allowance_payees_put"): _allowance_payees_put,
+    ("api", "allowance_batches_create"): _allowance_batches_create,
+    ("api", "allowance_batches_pay"): _allowance_batches_pay,
+    ("api", "allowance_batches_return"): _allowance_batches_return,
     ("api", "system_clock_put"): _admin,
     ("api", "auth_token"): _auth_token,
     ("api", "users_create"): _users_create,

@@ -123,11 +123,33 @@ static void test_phone_is_valid(void)
     CHECK(!phone_is_valid(NULL));
 }
 
+static void test_mask_account(void)
+{
+    char out[40];
+
+    CHECK(mask_account("6222021234567891234", out, sizeof(out)));
+    CHECK_EQ_STR(out, "622************1234");
+    CHECK(mask_account("12345678", out, sizeof(out)));
+    CHECK_EQ_STR(out, "123*5678");
+    CHECK(!mask_account("6222021234567891234", out, 19));
+    CHECK(account_is_valid("12345678"));
+    CHECK(account_is_valid("62220212345678912345678901234567"));
+    CHECK(!account_is_valid("1234567"));
+    CHECK(!account_is_valid("622202123456789123456789012345678"));
+    CHECK(!account_is_valid("6222 0212 3456"));
+    CHECK(!account_is_valid("6222-02123456"));
+    CHECK(!account_is_valid(""));
+    CHECK(!account_is_valid(NULL));
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
-        {"mask ID numbers", test_mask_id_number}, {"mask phones", test_mask_phone},
-        {"buffer size", test_buffer_size},        {"NULL arguments", test_null},
+        {"mask ID numbers", test_mask_id_number},
+        {"mask phones", test_mask_phone},
+        {"mask bank accounts", test_mask_account},
+        {"buffer size", test_buffer_size},
+        {"NULL arguments", test_null},
         {"phone_is_valid", test_phone_is_valid},
     };
 
