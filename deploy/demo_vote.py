@@ -340,19 +340,54 @@ def huancui_holders(office, unit, clocks, issued):
     through the office's finding, the group's 审定 and the government's
     approval; in month 12 the first passes the re-check (two apprentices
     certified at 高级工, 第八条（五）) and the second fails it (one). The
-    suspended holder files none, so its re-check shows overdue."""
+    suspended holder files none, so its re-check shows overdue.
+
+    The allowance ledger (issue 15) lives through it: the office runs each
+    month as it begins, payees are set in month 2 (a bank account, an
+    employer), finance pays month 1's batch (its CSV and XLSX download) and
+    leaves month 2's open; the suspension, recorded a month late, reverses
+    month 5; month 13 is paid to the first holder, whose re-check passed in
+    month 12, and held for the second until its re-check, decided late,
+    fails and cancels it. Returns (case, paid batch, open batch)."""
     leader = di.login("leader", "demo-leader-pw")
+    finance = di.login("finance", "demo-finance-pw")
     passes, fails, moved, revoked = issued[:4]
     start = datetime.date.fromisoformat(passes["period_start"])
+    done = []
 
-    def month(k):
+    def month(k, d=10):
         return datetime.date(start.year + (start.month - 1 + k) // 12,
-                             (start.month - 1 + k) % 12 + 1, 10)
+                             (start.month - 1 + k) % 12 + 1, d)
 
+    def runs(upto):
+        """Every allowance month up to month(upto), each on its first day."""
+        for k in range(len(done), upto + 1):
+            at(clocks, month(k, 1))
+            di.must("POST", "/v1/allowance/runs", office, {"month": month(k).strftime("%Y-%m")})
+            done.append(k)
+
+    runs(1)
+    day = at(clocks, month(1, 5))
+    for c in (passes, moved, revoked):
+        di.must("PUT", f"/v1/allowance/payees/{c['id']}", office, {
+            "method": "bank", "bank_name": "演示银行环翠支行（虚构）",
+            "account": "62220200000" + c["certificate_number"][-3:] + "12345"})
+    di.must("PUT", f"/v1/allowance/payees/{fails['id']}", office, {
+        "method": "employer", "employer_name": "演示机械制造有限公司",
+        "employer_code": "91110108MA00000070"})
+    paid = di.must("POST", "/v1/allowance/batches", finance,
+                   {"month": month(0).strftime("%Y-%m")})
+    di.must("POST", f"/v1/allowance/batches/{paid['id']}/paid", finance,
+            {"reference": "演示银行回单-0001", "paid_on": day},
+            headers={"If-Match": f'"{paid["version"]}"'})
+    pending = di.must("POST", "/v1/allowance/batches", finance,
+                      {"month": month(1).strftime("%Y-%m")})
+    runs(4)
     day = at(clocks, month(4))
     di.must("POST", f"/v1/recognitions/{moved['id']}/suspensions", office, {
-        "reason": "moved_out_of_district", "effective_on": day,
-        "note": "本人随单位整体迁至外区，待遇自迁出之日起停止（演示）"})
+        "reason": "moved_out_of_district", "effective_on": month(3).isoformat(),
+        "note": "本人随单位整体迁至外区，待遇自迁出之日起停止（演示，迟一个月登记）"})
+    runs(7)
     day = at(clocks, month(7))
     case = di.must("POST", f"/v1/recognitions/{revoked['id']}/revocation-cases", office, {
         "reason": "refusing_duties", "effective_on": day,
@@ -365,9 +400,12 @@ def huancui_holders(office, unit, clocks, issued):
         di.must("POST", f"/v1/revocation-cases/{case['id']}/steps", token, {
             "step": name, "outcome": "approved", "decided_on": day,
             "note": "情况属实，同意取消（演示）", **extra})
-    day = at(clocks, month(11) + datetime.timedelta(days=5))
+    runs(11)
     certified = (start + datetime.timedelta(days=120)).isoformat()
-    for c, levels in ((passes, ["senior_worker", "technician"]), (fails, ["senior_worker"])):
+    for c, levels, when in ((passes, ["senior_worker", "technician"], 11),
+                            (fails, ["senior_worker"], 12)):
+        runs(when)
+        at(clocks, month(when, 15))
         filed = di.must("POST", f"/v1/recognitions/{c['id']}/recheck", unit, {
             "achievements": "主持完成关键工序工艺改进，年节约成本数十万元（演示）",
             "awards": [], "agreements": [{"apprentice": f"演示徒弟{i + 1}", "signed_on":
@@ -377,7 +415,7 @@ def huancui_holders(office, unit, clocks, issued):
             "front_line": True, "no_accident": True, "no_violation": True, "keeps_lead": True})
         di.must("POST", f"/v1/recognitions/{c['id']}/recheck/decision", office,
                 {"result": filed["suggested"]})
-    return case["id"]
+    return case["id"], paid["id"], pending["id"]
 
 
 def offset_s(admin):
@@ -429,11 +467,11 @@ def main():
     finally:
         clocks.back()
     # Three years back too, a 环翠-based round whose holders lived a year.
-    hc_round, hc_case = None, None
+    hc_round = hc_case = hc_paid = hc_open = None
     try:
         hc_round, hc_issued = huancui_concluded(office, unit, tokens, clocks, today.year - 3)
         if len(hc_issued) == 4:
-            hc_case = huancui_holders(office, unit, clocks, hc_issued)
+            hc_case, hc_paid, hc_open = huancui_holders(office, unit, clocks, hc_issued)
     finally:
         clocks.back()
     # Two years back: the round, then its vote ten days ago, closing three
@@ -482,6 +520,10 @@ def main():
               f"(GET /v1/recognitions/{{id}}/recheck), one suspended after moving out of the "
               f"district (its re-check overdue), one revoked through all three approvals "
               f"(case {hc_case})")
+        print(f"demo: its allowance ledger: GET /v1/allowance/balances, "
+              f"/v1/allowance/statements/{{id}}, /v1/allowance/reconciliation (office-vote, "
+              f"finance, auditor); batch {hc_paid} paid, batch {hc_open} open; the bank's file: "
+              f"GET /v1/allowance/batches/{hc_paid}/export.xlsx (finance)")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ STACK=$RUN/stack.env
 # dropped and the demo is loaded afresh. Bump DEMO_VERSION when the demo
 # changes.
 DEMO_MARKER=$LOCAL/demo-loaded
-DEMO_VERSION=9
+DEMO_VERSION=10
 DEMO_MAX_AGE_DAYS=3
 API_BIN=$JX_ROOT/build/api/jiangxin-api
 VOTE_BIN=$JX_ROOT/build/voting/jiangxin-vote
