@@ -664,6 +664,7 @@ enum app_err allowance_batch_create(const struct op_ctx *ctx,
     }
     *ret_created = json_is_true(json_object_get(made, "created"));
     *ret = json_incref(batch);
+    json_object_del(*ret, "items"); /* a district's month is 100,000 lines: GET the batch */
     json_object_set(*ret, "without_payee", json_object_get(made, "without_payee"));
     if (*ret_created) {
         audit_batch(ctx, "allowance_batch.create", *ret, p);
@@ -716,10 +717,27 @@ batch_load(const struct op_ctx *ctx, const char *id, bool lock, json_t **ret, st
     return json_answer(err, text, ret, p);
 }
 
+/* Batch `id`'s full representation, with its lines. */
+static enum app_err
+batch_full(const struct op_ctx *ctx, const char *id, json_t **ret, struct problem *p)
+{
+    char *text = NULL;
+    enum app_err err = allowance_store_batch_full(ctx->db, id, &text);
+
+    return json_answer(err, text, ret, p);
+}
+
 enum app_err
 allowance_batch_get(const struct op_ctx *ctx, const char *id, json_t **ret, struct problem *p)
 {
-    return batch_load(ctx, id, false, ret, p);
+    json_t *head = NULL;
+
+    *ret = NULL;
+    if (batch_load(ctx, id, false, &head, p) == APP_OK) {
+        batch_full(ctx, json_string_value(json_object_get(head, "id")), ret, p);
+    }
+    json_decref(head);
+    return p->err;
 }
 
 enum app_err allowance_batches_list(const struct op_ctx *ctx,
@@ -822,7 +840,7 @@ enum app_err allowance_batch_return_op(
 {
     struct allowance_actor who = actor_of(ctx);
     const char *rid;
-    char now[RFC3339_TEXT_MAX], *text = NULL, *programmes = NULL;
+    char now[RFC3339_TEXT_MAX];
     json_t *batch = NULL;
     int n = 0;
     enum app_err err;
@@ -857,13 +875,7 @@ enum app_err allowance_batch_return_op(
                      "the batch has no unreturned payment to %s", rid);
         goto cleanup;
     }
-    json_decref(batch);
-    batch = NULL;
-    if ((err = allowance_store_batch_get(ctx->db, id, false, &text, &programmes)) != APP_OK) {
-        ops_store_problem(err, p);
-        goto cleanup;
-    }
-    if ((*ret = ops_json(text, p)) != NULL) {
+    if (batch_full(ctx, json_string_value(json_object_get(batch, "id")), ret, p) == APP_OK) {
         json_t *ev = json_pack("{s:s, s:s, s:i, s:O}", "batch_id", id, "recognition_id", rid,
                                "payments", n, "reason", json_object_get(body, "reason"));
         if (ev == NULL) {
@@ -880,8 +892,6 @@ cleanup:
         *ret = NULL;
     }
     json_decref(batch);
-    free(programmes);
-    free(text);
     return p->err;
 }
 

@@ -124,8 +124,9 @@ enum app_err allowance_payee_put(
 /* POST /v1/allowance/batches {"month"}: the month's payable entries within
  * the actor's scope whose titles have a payee, as a new batch
  * (*ret_created); with none, the newest open batch of that month and scope
- * (a repeated request), else 409 nothing_to_pay. `without_payee` lists the
- * certificate numbers still without a payee. */
+ * (a repeated request), else 409 nothing_to_pay. The batch without its
+ * lines (GET it for them); `without_payee` lists the certificate numbers
+ * still without a payee. */
 enum app_err allowance_batch_create(const struct op_ctx *ctx,
                                     const char *unused,
                                     const json_t *body,

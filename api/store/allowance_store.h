@@ -17,7 +17,9 @@
 
 /* Serialises the ledger's writers (a monthly run, a re-check's settlement)
  * until the transaction ends, so that a run never holds a month a
- * concurrent decision has just settled. Inside a transaction. */
+ * concurrent decision has just settled, and lets the transaction's
+ * statements run up to 5 minutes (a district's month). Inside a
+ * transaction. */
 enum app_err allowance_store_lock(struct db *db);
 
 /* One row of allowance_month_facts(). */
@@ -147,10 +149,13 @@ enum app_err allowance_store_batch_create(struct db *db,
                                           const char *at,
                                           char **ret);
 
-/* Batch `id` (locked FOR UPDATE when `lock`) and its programmes as a JSON
- * array text ("" for the whole district). */
+/* Batch `id` without its lines (locked FOR UPDATE when `lock`) and its
+ * programmes as a JSON array text ("" for the whole district). */
 enum app_err allowance_store_batch_get(
     struct db *db, const char *id, bool lock, char **ret_json, char **ret_programmes);
+
+/* Batch `id` with its lines (the accounts masked). */
+enum app_err allowance_store_batch_full(struct db *db, const char *id, char **ret);
 
 /* Batches newest first, without their lines. */
 enum app_err allowance_store_batches(struct db *db,

@@ -351,9 +351,8 @@ LANGUAGE sql AS $$
     RETURNING api_allowance_payee(x)
 $$;
 
--- A batch as the API shows it: its lines with masked accounts, the titles
--- of the month still without a payee (not in any batch until one is set).
-CREATE OR REPLACE FUNCTION api_allowance_batch(b allowance_batches) RETURNS jsonb
+-- A batch without its lines.
+CREATE OR REPLACE FUNCTION api_allowance_batch_head(b allowance_batches) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
         'id', b.id, 'seq', b.seq, 'month', to_char(b.month, 'YYYY-MM'),
@@ -361,7 +360,14 @@ LANGUAGE sql STABLE AS $$
         'total_fen', b.total_fen, 'created_by', b.created_by_name,
         'created_at', api_ts(b.created_at), 'paid_reference', b.paid_reference,
         'paid_on', b.paid_on, 'paid_by', b.paid_by_name, 'paid_at', api_ts(b.paid_at),
-        'version', b.version,
+        'version', b.version)
+$$;
+
+-- A batch as the API shows it: its lines with masked accounts, each saying
+-- whether the bank returned its payment.
+CREATE OR REPLACE FUNCTION api_allowance_batch(b allowance_batches) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT api_allowance_batch_head(b) || jsonb_build_object(
         'items', coalesce((
             SELECT jsonb_agg(jsonb_build_object(
                        'entry_id', l.entry_id, 'recognition_id', l.recognition_id,
@@ -369,13 +375,12 @@ LANGUAGE sql STABLE AS $$
                        'month', to_char(l.month, 'YYYY-MM'), 'amount_fen', l.amount_fen,
                        'method', l.method, 'bank_name', l.bank_name, 'account', l.account_masked,
                        'employer_name', l.employer_name, 'employer_code', l.employer_code,
-                       'returned', EXISTS (
-                           SELECT 1 FROM allowance_entries pay JOIN allowance_entries ret
-                                    ON ret.corrects = pay.id AND ret.kind = 'return'
-                            WHERE pay.batch_id = b.id AND pay.corrects = l.entry_id
-                              AND pay.kind = 'payment'))
+                       'returned', ret.id IS NOT NULL)
                    ORDER BY r.certificate_number, l.month)
               FROM allowance_batch_lines l JOIN recognitions r ON r.id = l.recognition_id
+              LEFT JOIN allowance_entries pay
+                     ON pay.batch_id = b.id AND pay.corrects = l.entry_id AND pay.kind = 'payment'
+              LEFT JOIN allowance_entries ret ON ret.corrects = pay.id AND ret.kind = 'return'
              WHERE l.batch_id = b.id), '[]'))
 $$;
 
@@ -401,9 +406,11 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Makes the batch of month `m` within `scope` from its payable entries
--- whose title has a payee. With none: the newest open batch of the month
--- and scope (a repeated request), or NULL. Returns {batch, created,
--- without_payee: [certificate numbers]}.
+-- whose title has a payee (the lines first, then the batch with their
+-- count and total: the lines' reference to it is checked at commit). With
+-- none: the newest open batch of the month and scope (a repeated request),
+-- or NULL. Returns {batch (without lines), created, without_payee:
+-- [certificate numbers]}.
 CREATE OR REPLACE FUNCTION allowance_batch_create(
     m date, scope jsonb, who uuid, who_name text, ts timestamptz) RETURNS jsonb
 LANGUAGE plpgsql AS $$
@@ -413,35 +420,34 @@ DECLARE
                          ELSE ARRAY(SELECT jsonb_array_elements_text(scope) ORDER BY 1) END;
     missing jsonb;
 BEGIN
-    SELECT coalesce(jsonb_agg(DISTINCT r.certificate_number), '[]') INTO missing
-      FROM allowance_payable_entries(m, scope) e JOIN recognitions r ON r.id = e.recognition_id
-     WHERE NOT EXISTS (SELECT 1 FROM allowance_payees y WHERE y.recognition_id = e.recognition_id);
     b.id := gen_random_uuid();
-    INSERT INTO allowance_batches (id, month, programmes, lines, total_fen, created_by,
-                                   created_by_name, created_at)
-    SELECT b.id, m, codes, count(*), sum(e.amount_fen), who, who_name, ts
-      FROM allowance_payable_entries(m, scope) e
-      JOIN allowance_payees y ON y.recognition_id = e.recognition_id
-    HAVING count(*) > 0
-    RETURNING * INTO b;
-    IF NOT FOUND THEN
+    CREATE TEMP TABLE IF NOT EXISTS allowance_payable (LIKE allowance_entries) ON COMMIT DROP;
+    TRUNCATE allowance_payable;
+    INSERT INTO allowance_payable SELECT * FROM allowance_payable_entries(m, scope);
+    SELECT coalesce(jsonb_agg(DISTINCT r.certificate_number), '[]') INTO missing
+      FROM allowance_payable e JOIN recognitions r ON r.id = e.recognition_id
+     WHERE NOT EXISTS (SELECT 1 FROM allowance_payees y WHERE y.recognition_id = e.recognition_id);
+    WITH added AS (
+        INSERT INTO allowance_batch_lines (batch_id, entry_id, recognition_id, month, amount_fen,
+                                           method, bank_name, account_sealed, account_masked,
+                                           employer_name, employer_code)
+        SELECT b.id, e.id, e.recognition_id, e.month, e.amount_fen, y.method, y.bank_name,
+               y.account_sealed, y.account_masked, y.employer_name, y.employer_code
+          FROM allowance_payable e JOIN allowance_payees y ON y.recognition_id = e.recognition_id
+        RETURNING amount_fen)
+    SELECT count(*), sum(amount_fen) INTO b.lines, b.total_fen FROM added;
+    IF b.lines = 0 THEN
         SELECT * INTO b FROM allowance_batches x
          WHERE x.month = m AND x.state = 'open' AND x.programmes IS NOT DISTINCT FROM codes
          ORDER BY x.seq DESC LIMIT 1;
-        IF NOT FOUND THEN
-            RETURN jsonb_build_object('batch', NULL, 'created', false, 'without_payee', missing);
-        END IF;
-        RETURN jsonb_build_object('batch', api_allowance_batch(b), 'created', false,
-                                  'without_payee', missing);
+        RETURN jsonb_build_object('batch', CASE WHEN FOUND THEN api_allowance_batch_head(b) END,
+                                  'created', false, 'without_payee', missing);
     END IF;
-    INSERT INTO allowance_batch_lines (batch_id, entry_id, recognition_id, month, amount_fen,
-                                       method, bank_name, account_sealed, account_masked,
-                                       employer_name, employer_code)
-    SELECT b.id, e.id, e.recognition_id, e.month, e.amount_fen, y.method, y.bank_name,
-           y.account_sealed, y.account_masked, y.employer_name, y.employer_code
-      FROM allowance_payable_entries(m, scope) e
-      JOIN allowance_payees y ON y.recognition_id = e.recognition_id;
-    RETURN jsonb_build_object('batch', api_allowance_batch(b), 'created', true,
+    INSERT INTO allowance_batches (id, month, programmes, lines, total_fen, created_by,
+                                   created_by_name, created_at)
+    VALUES (b.id, m, codes, b.lines, b.total_fen, who, who_name, ts)
+    RETURNING * INTO b;
+    RETURN jsonb_build_object('batch', api_allowance_batch_head(b), 'created', true,
                               'without_payee', missing);
 END
 $$;
@@ -469,7 +475,7 @@ BEGIN
            who, who_name, who_role, ts
       FROM allowance_batch_lines l WHERE l.batch_id = b.id
      ORDER BY l.recognition_id, l.month;
-    RETURN api_allowance_batch(b);
+    RETURN api_allowance_batch_head(b);
 END
 $$;
 

@@ -121,7 +121,8 @@ CREATE TRIGGER allowance_runs_no_truncate BEFORE TRUNCATE ON allowance_runs
     FOR EACH STATEMENT EXECUTE FUNCTION allowance_immutable();
 
 CREATE TABLE allowance_batch_lines (
-    batch_id            uuid NOT NULL REFERENCES allowance_batches (id),
+    batch_id            uuid NOT NULL REFERENCES allowance_batches (id)
+                            DEFERRABLE INITIALLY DEFERRED,
     entry_id            uuid NOT NULL REFERENCES allowance_entries (id),
     recognition_id      uuid NOT NULL REFERENCES recognitions (id),
     month               date NOT NULL,

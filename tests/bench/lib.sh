@@ -62,17 +62,18 @@ bench_token() {
         --data "{\"username\":\"$1\",\"password\":\"$2\"}" | bench_field access_token
 }
 
-# bench_programme — a programme of its own (bench-TAG, the lanshan policy in
-# force around the services' today, so no year is named), an office user, a
-# unit and its user, a round in accepting around today, and one nomination
-# through the API (sealed synthetic ID and phone, born 1900) to copy in SQL.
-# Sets tag, admin, pw, code, unit_code, office, unit, round and template.
+# bench_programme [BASE] — a programme of its own (bench-TAG, the policy of
+# BASE — lanshan-craftsman unless given — in force around the services'
+# today, so no year is named), an office user, a unit and its user, a round
+# in accepting around today, and one nomination through the API (sealed
+# synthetic ID and phone, born 1900) to copy in SQL. Sets tag, admin, pw,
+# code, unit_code, office, unit, round, today and template.
 bench_programme() {
-    local today policy unit_id window idn deeds
+    local policy unit_id window idn deeds base=${1:-lanshan-craftsman}
     tag=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
     admin=$(bench_token admin demo-admin-pw)
     today=$(curl -fsS "$api/v1/system/clock" -H "Authorization: Bearer $admin" | bench_field today)
-    policy=$(curl -fsS "$api/v1/programmes/lanshan-craftsman" | $BENCH_PY -c '
+    policy=$(curl -fsS "$api/v1/programmes/$base" | $BENCH_PY -c '
 import json, sys
 p = json.load(sys.stdin)["policy"]
 y = int(sys.argv[1])
