@@ -3,6 +3,16 @@
 -- facts are is read here; whether the month is payable, held or nothing is
 -- decided once, in C (api/model/allowance_rules.c).
 
+-- The triggers of db/migrations/0026: the ledger's entries, runs and batch
+-- lines are append-only (also for the service's own role).
+CREATE OR REPLACE FUNCTION allowance_immutable() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only (% refused)', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
 -- The facts of allowance month `m` (a first of a month) for every title
 -- whose pinned policy pays a monthly allowance, whose management period
 -- (management_period(), the one start rule) contains `m`, inside `scope`
