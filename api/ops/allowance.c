@@ -307,13 +307,25 @@ static enum app_err cursor_ok(const char *cursor, struct problem *p)
     return APP_OK;
 }
 
-enum app_err allowance_runs_list(const struct op_ctx *ctx,
-                                 const char *month,
-                                 const char *cursor,
-                                 int limit,
-                                 char **ret_array,
-                                 char **ret_next,
-                                 struct problem *p)
+/* The store's list of runs or batches, by month (YYYY-MM or NULL), a page. */
+typedef enum app_err month_list_fn(struct db *db,
+                                   const char *month,
+                                   const char *scope,
+                                   const char *cursor,
+                                   int limit,
+                                   char **ret_array,
+                                   char **ret_next);
+
+/* A list of runs or batches in the actor's scope: the month and cursor
+ * checked (400 not_month, invalid_cursor), then `list`. */
+static enum app_err month_list(const struct op_ctx *ctx,
+                               month_list_fn *list,
+                               const char *month,
+                               const char *cursor,
+                               int limit,
+                               char **ret_array,
+                               char **ret_next,
+                               struct problem *p)
 {
     char day[11], *scope = NULL;
     int32_t m;
@@ -324,10 +336,20 @@ enum app_err allowance_runs_list(const struct op_ctx *ctx,
         cursor_ok(cursor, p) != APP_OK || ops_scope_codes(ctx, &scope, p) != APP_OK) {
         return p->err;
     }
-    err = allowance_store_runs(ctx->db, month != NULL ? day : NULL, scope, cursor, limit, ret_array,
-                               ret_next);
+    err = list(ctx->db, month != NULL ? day : NULL, scope, cursor, limit, ret_array, ret_next);
     free(scope);
     return err == APP_OK ? APP_OK : ops_store_problem(err, p);
+}
+
+enum app_err allowance_runs_list(const struct op_ctx *ctx,
+                                 const char *month,
+                                 const char *cursor,
+                                 int limit,
+                                 char **ret_array,
+                                 char **ret_next,
+                                 struct problem *p)
+{
+    return month_list(ctx, allowance_store_runs, month, cursor, limit, ret_array, ret_next, p);
 }
 
 enum app_err allowance_ledger_list(const struct op_ctx *ctx,
@@ -748,19 +770,7 @@ enum app_err allowance_batches_list(const struct op_ctx *ctx,
                                     char **ret_next,
                                     struct problem *p)
 {
-    char day[11], *scope = NULL;
-    int32_t m;
-    enum app_err err;
-
-    *ret_array = *ret_next = NULL;
-    if ((month != NULL && month_of(ctx, month, "month", false, &m, day, p) != APP_OK) ||
-        cursor_ok(cursor, p) != APP_OK || ops_scope_codes(ctx, &scope, p) != APP_OK) {
-        return p->err;
-    }
-    err = allowance_store_batches(ctx->db, month != NULL ? day : NULL, scope, cursor, limit,
-                                  ret_array, ret_next);
-    free(scope);
-    return err == APP_OK ? APP_OK : ops_store_problem(err, p);
+    return month_list(ctx, allowance_store_batches, month, cursor, limit, ret_array, ret_next, p);
 }
 
 static const struct json_field PAID_FIELDS[] = {
