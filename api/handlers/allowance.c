@@ -222,3 +222,30 @@ enum app_err allowance_batches_xlsx(struct http_call *call, struct problem *p)
 {
     return reply_export(call, true, p);
 }
+
+enum app_err allowance_recoveries_create(struct http_call *call, struct problem *p)
+{
+    return api_reply_write(call, allowance_recovery_create, 201, p);
+}
+
+enum app_err allowance_forecast_show(struct http_call *call, struct problem *p)
+{
+    struct db *db = api_db(p);
+    struct op_ctx ctx;
+    json_t *obj = NULL;
+
+    if (db == NULL) {
+        return p->err;
+    }
+    /* a read in a transaction of its own, for its longer statement timeout */
+    if ((p->err = db_begin(db)) != APP_OK) {
+        return p->err;
+    }
+    api_op_ctx(call, db, &ctx);
+    if (allowance_forecast_get(&ctx, http_query(call, "year"), &obj, p) == APP_OK) {
+        api_reply_resource(call, 200, obj);
+    }
+    db_rollback(db);
+    json_decref(obj);
+    return p->err;
+}

@@ -1031,3 +1031,399 @@ cleanup:
     json_decref(batch);
     return p->err;
 }
+
+/* ---- recoveries of clawbacks ---- */
+
+static const struct json_field RECOVERY_FIELDS[] = {
+    {"recognition_id", JF_STRING, true, 36, 36},
+    {"reference", JF_STRING, true, 1, 100},
+    {"received_on", JF_STRING, true, 10, 10},
+    {"months", JF_ARRAY, false, 1, 24},
+};
+
+/* The body's months as a PostgreSQL array text of firsts (*ret NULL when
+ * absent), each a month (422 not_month) named once (422 duplicate). */
+static enum app_err recovery_months(const json_t *months, char **ret, struct problem *p)
+{
+    struct textbuf b;
+    int32_t seen[24];
+    size_t i, n = 0;
+    json_t *v;
+    char ptr[32], day[11];
+
+    *ret = NULL;
+    if (months == NULL) {
+        return APP_OK;
+    }
+    textbuf_init(&b, 256);
+    textbuf_puts(&b, "{");
+    json_array_foreach(months, i, v)
+    {
+        int32_t m;
+        snprintf(ptr, sizeof(ptr), "/months/%zu", i);
+        if (!allowance_month_parse(json_string_value(v), &m)) {
+            problem_field(p, APP_ERR_VALIDATION, ptr, "not_month", "须为 YYYY-MM 格式的月份",
+                          "must be a month YYYY-MM");
+            continue;
+        }
+        for (size_t j = 0; j < n; j++) {
+            if (seen[j] == m) {
+                problem_field(p, APP_ERR_VALIDATION, ptr, "duplicate", "与第 %zu 项重复",
+                              "repeats item %zu", j + 1);
+            }
+        }
+        date_format(m, day);
+        textbuf_printf(&b, "%s%s", n > 0 ? "," : "", day);
+        seen[n++] = m;
+    }
+    textbuf_puts(&b, "}");
+    if (p->n_errors > 0) {
+        textbuf_free(&b);
+        return p->err;
+    }
+    if ((*ret = textbuf_take(&b, NULL)) == NULL) {
+        return ops_internal(p);
+    }
+    return APP_OK;
+}
+
+/* Every month the body names is receivable (422 not_receivable). */
+static enum app_err
+months_receivable(const json_t *months, const json_t *receivable, struct problem *p)
+{
+    size_t i, j;
+    json_t *v, *r;
+
+    json_array_foreach(months, i, v)
+    {
+        bool found = false;
+        json_array_foreach(receivable, j, r)
+        {
+            found = found || strcmp(json_string_value(json_object_get(r, "month")),
+                                    json_string_value(v)) == 0;
+        }
+        if (!found) {
+            char ptr[32];
+            snprintf(ptr, sizeof(ptr), "/months/%zu", i);
+            problem_field(p, APP_ERR_VALIDATION, ptr, "not_receivable",
+                          "%s 没有待追回的津贴（未付款、未被追减或已追回）",
+                          "%s has no clawback to recover (not paid, not reversed, or recovered)",
+                          json_string_value(v));
+        }
+    }
+    return p->n_errors > 0 ? p->err : APP_OK;
+}
+
+/* Title `rid`'s receivable months (a JSON array). */
+static json_t *receivable_of(const struct op_ctx *ctx, const char *rid, struct problem *p)
+{
+    char *text = NULL;
+    json_t *ret = NULL;
+
+    enum app_err err = allowance_store_receivable(ctx->db, rid, &text);
+
+    json_answer(err, text, &ret, p);
+    return ret;
+}
+
+enum app_err allowance_recovery_create(const struct op_ctx *ctx,
+                                       const char *unused,
+                                       const json_t *body,
+                                       json_t **ret,
+                                       struct problem *p)
+{
+    struct allowance_actor who = actor_of(ctx);
+    const char *rid;
+    char now[RFC3339_TEXT_MAX], *months = NULL, *text = NULL;
+    json_t *receivable = NULL, *left = NULL, *named;
+    int32_t received_on;
+    enum app_err err;
+
+    (void)unused;
+    *ret = NULL;
+    if (!json_fields_check(body, RECOVERY_FIELDS, N(RECOVERY_FIELDS), "", p)) {
+        return p->err;
+    }
+    rid = json_string_value(json_object_get(body, "recognition_id"));
+    named = json_object_get(body, "months");
+    if (!uuid_valid(rid)) {
+        problem_field(p, APP_ERR_VALIDATION, "/recognition_id", "not_uuid", "须为小写的 UUID",
+                      "must be a lower-case UUID");
+    }
+    switch (date_rules_past(json_string_value(json_object_get(body, "received_on")), ctx->today,
+                            &received_on)) {
+    case DATE_PAST_NOT_DATE:
+        problem_field(p, APP_ERR_VALIDATION, "/received_on", "not_date",
+                      "须为 YYYY-MM-DD 格式的日期", "must be a date YYYY-MM-DD");
+        break;
+    case DATE_PAST_IN_FUTURE:
+        problem_field(p, APP_ERR_VALIDATION, "/received_on", "date_in_future",
+                      "收款日期不得晚于今天", "the date received must not be after today");
+        break;
+    case DATE_PAST_OK:
+        break;
+    }
+    if (recovery_months(named, &months, p) != APP_OK || p->n_errors > 0 ||
+        title_in_scope(ctx, rid, p) != APP_OK) {
+        goto cleanup;
+    }
+    if ((err = allowance_store_lock(ctx->db)) != APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    if ((receivable = receivable_of(ctx, rid, p)) == NULL) {
+        goto cleanup;
+    }
+    if (json_array_size(receivable) == 0) {
+        problem_fail(p, APP_ERR_CONFLICT, "nothing_receivable", "该称号没有待追回的津贴",
+                     "the title has no clawback to recover");
+        goto cleanup;
+    }
+    if (named != NULL && months_receivable(named, receivable, p) != APP_OK) {
+        goto cleanup;
+    }
+    rfc3339_format(ctx->now_ms, true, now);
+    err = allowance_store_recover(ctx->db, rid, months, "recovered", &who, now, &text);
+    if (json_answer(err, text, ret, p) != APP_OK || (left = receivable_of(ctx, rid, p)) == NULL) {
+        goto cleanup;
+    }
+    json_object_set_new(*ret, "recognition_id", json_string(rid));
+    json_object_set(*ret, "reference", json_object_get(body, "reference"));
+    json_object_set(*ret, "received_on", json_object_get(body, "received_on"));
+    json_object_set(*ret, "still_receivable", left);
+    audit_obj(ctx, "allowance.recovery", "allowance_recovery", *ret, rid, p);
+
+cleanup:
+    if (p->err != APP_OK) {
+        json_decref(*ret);
+        *ret = NULL;
+    }
+    json_decref(receivable);
+    json_decref(left);
+    free(months);
+    return p->err;
+}
+
+/* ---- the forecast ---- */
+
+/* The figures of one month and programme. */
+static const char *const FORECAST_FIGURES[] = {
+    "ledger_titles", "earned_fen",     "held_fen",      "forecast_titles",
+    "committed_fen", "contingent_fen", "suspended_fen", "budget_fen",
+};
+
+struct forecast {
+    const struct op_ctx *ctx;
+    struct run_policy *cache;
+    size_t n_policies;
+    int32_t this_month;
+    json_t *cells; /* "YYYY-MM programme" -> {month, programme, figures…} */
+    struct problem *p;
+};
+
+/* Adds `v` to figure `name` of the cell of `month` and `programme`. */
+static enum app_err forecast_add(
+    struct forecast *x, int32_t month, const char *programme, const char *name, json_int_t v)
+{
+    char key[96], ym[11];
+    json_t *cell;
+
+    date_format(month, ym);
+    snprintf(key, sizeof(key), "%.7s %s", ym, programme);
+    if ((cell = json_object_get(x->cells, key)) == NULL) {
+        if ((cell = json_pack("{s:s%, s:s}", "month", ym, (size_t)7, "programme", programme)) ==
+            NULL) {
+            return APP_ERR_INTERNAL;
+        }
+        for (size_t i = 0; i < N(FORECAST_FIGURES); i++) {
+            json_object_set_new(cell, FORECAST_FIGURES[i], json_integer(0));
+        }
+        if (json_object_set_new(x->cells, key, cell) != 0) {
+            return APP_ERR_INTERNAL;
+        }
+    }
+    json_object_set_new(cell, name,
+                        json_integer(json_integer_value(json_object_get(cell, name)) + v));
+    return APP_OK;
+}
+
+/* A row of facts projected by the payable-month rule. */
+static enum app_err forecast_row(void *arg, const struct allowance_forecast_row *row)
+{
+    struct forecast *x = arg;
+    const struct policy *pol =
+        run_policy(x->ctx, x->cache, &x->n_policies, row->policy_version_id, x->p);
+    const struct allowance_month_facts f = {
+        .month = row->month,
+        .period_start = row->period_start,
+        .revoked = row->revoked,
+        .suspended = row->suspended,
+        .recheck = row->recheck == NULL                  ? ALLOWANCE_RECHECK_UNDECIDED
+                   : strcmp(row->recheck, "passed") == 0 ? ALLOWANCE_RECHECK_PASSED
+                                                         : ALLOWANCE_RECHECK_FAILED,
+    };
+    json_int_t fen;
+    enum app_err err = APP_OK;
+
+    if (pol == NULL) {
+        return x->p->err;
+    }
+    fen = (json_int_t)row->titles * pol->allowance_monthly_fen;
+    switch (allowance_rules_month(pol, &f)) {
+    case ALLOWANCE_PAYABLE:
+        err = forecast_add(x, row->month, row->programme, "committed_fen", fen);
+        break;
+    case ALLOWANCE_HELD:
+        err = forecast_add(x, row->month, row->programme, "contingent_fen", fen);
+        break;
+    case ALLOWANCE_STOPPED:
+        /* a month still to come that a lifting of the suspension would pay */
+        if (row->suspended && !row->revoked && row->month > x->this_month) {
+            err = forecast_add(x, row->month, row->programme, "suspended_fen", fen);
+        }
+        return err;
+    case ALLOWANCE_OUTSIDE:
+    case ALLOWANCE_CANCELLED:
+        return APP_OK;
+    }
+    return err == APP_OK ? forecast_add(x, row->month, row->programme, "forecast_titles",
+                                        (json_int_t)row->titles)
+                         : err;
+}
+
+static int cmp_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The cells in month and programme order, with their budget, and the
+ * totals. */
+static json_t *forecast_items(json_t *cells, json_t *totals)
+{
+    size_t n = json_object_size(cells), k = 0;
+    const char **keys = calloc(n > 0 ? n : 1, sizeof(*keys));
+    json_t *items = json_array(), *cell;
+    const char *key;
+
+    if (keys == NULL || items == NULL) {
+        free(keys);
+        json_decref(items);
+        return NULL;
+    }
+    json_object_foreach(cells, key, cell)
+    {
+        keys[k++] = key;
+    }
+    qsort(keys, n, sizeof(*keys), cmp_text);
+    for (size_t i = 0; i < N(FORECAST_FIGURES); i++) {
+        json_object_set_new(totals, FORECAST_FIGURES[i], json_integer(0));
+    }
+    for (size_t i = 0; i < n; i++) {
+        cell = json_object_get(cells, keys[i]);
+        json_int_t budget = 0;
+        static const char *const parts[] = {"earned_fen", "held_fen", "committed_fen",
+                                            "contingent_fen"};
+        for (size_t j = 0; j < N(parts); j++) {
+            budget += json_integer_value(json_object_get(cell, parts[j]));
+        }
+        json_object_set_new(cell, "budget_fen", json_integer(budget));
+        for (size_t j = 0; j < N(FORECAST_FIGURES); j++) {
+            const char *f = FORECAST_FIGURES[j];
+            json_object_set_new(totals, f,
+                                json_integer(json_integer_value(json_object_get(totals, f)) +
+                                             json_integer_value(json_object_get(cell, f))));
+        }
+        json_array_append(items, cell);
+    }
+    free(keys);
+    return items;
+}
+
+enum app_err
+allowance_forecast_get(const struct op_ctx *ctx, const char *year, json_t **ret, struct problem *p)
+{
+    struct forecast x = {.ctx = ctx, .p = p};
+    char from[11], to[11], today[11], *scope = NULL, *text = NULL;
+    json_t *summary = NULL, *item, *totals = NULL, *items = NULL;
+    int32_t y0, y1;
+    size_t i;
+    int y, m, d;
+    enum app_err err;
+
+    *ret = NULL;
+    if (year == NULL) {
+        return problem_fail(p, APP_ERR_BAD_PARAMETER, "year_required",
+                            "须在查询参数 year 中给出年份",
+                            "give the year in the query parameter year");
+    }
+    if (strlen(year) != 4 || strspn(year, "0123456789") != 4 || atoi(year) < 2000 ||
+        atoi(year) > 2099) {
+        return problem_fail(p, APP_ERR_BAD_PARAMETER, "not_year", "year 须为 2000 至 2099 的年份",
+                            "year must be a year from 2000 to 2099");
+    }
+    y0 = date_make(atoi(year), 1, 1);
+    y1 = date_make(atoi(year), 12, 1);
+    date_format(y0, from);
+    date_format(y1, to);
+    date_split(ctx->today, &y, &m, &d);
+    x.this_month = date_make(y, m, 1);
+    if (ops_scope_codes(ctx, &scope, p) != APP_OK) {
+        return p->err;
+    }
+    if ((x.cache = calloc(RUN_POLICIES_MAX, sizeof(*x.cache))) == NULL ||
+        (x.cells = json_object()) == NULL || (totals = json_object()) == NULL) {
+        ops_internal(p);
+        goto cleanup;
+    }
+    /* the months written in the ledger, then the rule over the rest (a
+     * district's year is 12 months of facts: a long read) */
+    if ((err = allowance_store_long_read(ctx->db)) != APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    err = allowance_store_summary(ctx->db, from, to, scope, &text);
+    if (json_answer(err, text, &summary, p) != APP_OK) {
+        goto cleanup;
+    }
+    json_array_foreach(json_object_get(summary, "items"), i, item)
+    {
+        int32_t mm;
+        const char *prog = json_string_value(json_object_get(item, "programme"));
+        if (!allowance_month_parse(json_string_value(json_object_get(item, "month")), &mm) ||
+            forecast_add(&x, mm, prog, "ledger_titles",
+                         json_integer_value(json_object_get(item, "holders"))) != APP_OK ||
+            forecast_add(&x, mm, prog, "earned_fen",
+                         json_integer_value(json_object_get(item, "earned_fen"))) != APP_OK ||
+            forecast_add(&x, mm, prog, "held_fen",
+                         json_integer_value(json_object_get(item, "net_held_fen"))) != APP_OK) {
+            ops_internal(p);
+            goto cleanup;
+        }
+    }
+    if ((err = allowance_store_forecast(ctx->db, from, to, scope, forecast_row, &x)) != APP_OK) {
+        if (p->err == APP_OK) {
+            ops_store_problem(err, p);
+        }
+        goto cleanup;
+    }
+    if ((items = forecast_items(x.cells, totals)) == NULL) {
+        ops_internal(p);
+        goto cleanup;
+    }
+    date_format(ctx->today, today);
+    *ret = json_pack("{s:i, s:s, s:o, s:O}", "year", atoi(year), "as_of", today, "items", items,
+                     "totals", totals);
+    items = NULL;
+    if (*ret == NULL) {
+        ops_internal(p);
+    }
+
+cleanup:
+    json_decref(items);
+    json_decref(totals);
+    json_decref(summary);
+    json_decref(x.cells);
+    free(x.cache);
+    free(scope);
+    return p->err;
+}

@@ -165,4 +165,32 @@ enum app_err allowance_batch_return_op(
 enum app_err allowance_batch_export(
     const struct op_ctx *ctx, const char *id, bool xlsx, struct textbuf *out, struct problem *p);
 
+/*
+ * POST /v1/allowance/recoveries {recognition_id, reference, received_on,
+ * months?} (finance): the holder (or the employer) paid back clawbacks —
+ * a `recovery` entry names each reversal of a paid month that it settles
+ * (every receivable month, or the months named: 422 not_receivable for
+ * one that is not). 409 nothing_receivable when none is. The bank
+ * reference and date go into the audit event; *ret {recovered,
+ * recovered_fen, months, still_receivable, …}.
+ */
+enum app_err allowance_recovery_create(const struct op_ctx *ctx,
+                                       const char *unused,
+                                       const json_t *body,
+                                       json_t **ret,
+                                       struct problem *p);
+
+/*
+ * GET /v1/allowance/forecast?year=YYYY: the year's budget commitment per
+ * month and programme — what the ledger holds for each month (earned,
+ * held) plus, for the titles of the active cohort without an entry for it
+ * yet, the payable-month rule over the facts as they stand today:
+ * committed (payable), contingent (held for the re-check), and suspended
+ * (months still to come that a lifting would pay; not in the budget).
+ * 400 year_required, not_year. Inside a transaction (its statements may run
+ * up to 5 minutes: allowance_store_long_read).
+ */
+enum app_err
+allowance_forecast_get(const struct op_ctx *ctx, const char *year, json_t **ret, struct problem *p);
+
 #endif

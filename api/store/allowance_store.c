@@ -23,6 +23,7 @@ const struct db_statement allowance_store_statements[] = {
      * service's 5 seconds (db.c). */
     {"allowance_store_lock",
      "SELECT pg_advisory_xact_lock(15, 0), set_config('statement_timeout', '300s', true)"},
+    {"allowance_store_long_read", "SELECT set_config('statement_timeout', '300s', true)"},
     {"allowance_store_facts",
      "SELECT recognition_id, policy_version_id, to_char(period_start, 'YYYY-MM-DD'),"
      "  revoked, suspended, recheck"
@@ -95,6 +96,17 @@ const struct db_statement allowance_store_statements[] = {
     {"allowance_store_batch_return",
      "SELECT allowance_batch_return($1::uuid, $2::uuid, $3, $4::uuid, $5, $6::user_role,"
      "  $7::timestamptz)"},
+    {"allowance_store_receivable",
+     "SELECT coalesce(jsonb_agg(jsonb_build_object('month', to_char(rv.month, 'YYYY-MM'),"
+     "  'amount_fen', rv.amount_fen, 'reversal_id', rv.id, 'reason', rv.reason)"
+     "  ORDER BY rv.month), '[]')::text FROM allowance_receivable($1::uuid) rv"},
+    {"allowance_store_recover",
+     "SELECT allowance_recover($1::uuid, $2::date[], $3, $4::uuid, $5, $6::user_role,"
+     "  $7::timestamptz)::text"},
+    {"allowance_store_forecast_facts",
+     "SELECT to_char(month, 'YYYY-MM-DD'), programme, policy_version_id,"
+     "  to_char(period_start, 'YYYY-MM-DD'), revoked, suspended, recheck, titles"
+     "  FROM allowance_forecast_facts($1::date, $2::date, $3::jsonb)"},
     {"allowance_store_batch_lines",
      "SELECT r.certificate_number, r.holder_name, p.code, to_char(l.month, 'YYYY-MM'),"
      "  l.amount_fen, l.method, l.bank_name, encode(l.account_sealed, 'hex'),"
@@ -106,13 +118,24 @@ const struct db_statement allowance_store_statements[] = {
 };
 /* clang-format on */
 
-enum app_err allowance_store_lock(struct db *db)
+/* Runs statement `name`, which takes no parameter, for its effect. */
+static enum app_err exec_setting(struct db *db, const char *name)
 {
     PGresult *res = NULL;
-    enum app_err err = db_exec(db, "allowance_store_lock", 0, NULL, PGRES_TUPLES_OK, &res);
+    enum app_err err = db_exec(db, name, 0, NULL, PGRES_TUPLES_OK, &res);
 
     PQclear(res);
     return err;
+}
+
+enum app_err allowance_store_lock(struct db *db)
+{
+    return exec_setting(db, "allowance_store_lock");
+}
+
+enum app_err allowance_store_long_read(struct db *db)
+{
+    return exec_setting(db, "allowance_store_long_read");
 }
 
 enum app_err allowance_store_facts(struct db *db,
@@ -433,4 +456,54 @@ enum app_err allowance_store_batch_full(struct db *db, const char *id, char **re
 {
     const char *params[] = {id};
     return db_json_one(db, "allowance_store_batch_full", 1, params, ret);
+}
+
+enum app_err allowance_store_receivable(struct db *db, const char *recognition_id, char **ret)
+{
+    const char *params[] = {recognition_id};
+    return db_json_one(db, "allowance_store_receivable", 1, params, ret);
+}
+
+enum app_err allowance_store_recover(struct db *db,
+                                     const char *recognition_id,
+                                     const char *months,
+                                     const char *why,
+                                     const struct allowance_actor *who,
+                                     const char *at,
+                                     char **ret)
+{
+    const char *params[] = {recognition_id, months, why, LEDGER_ACTOR(who), at};
+    return db_json_one(db, "allowance_store_recover", 7, params, ret);
+}
+
+enum app_err allowance_store_forecast(struct db *db,
+                                      const char *from,
+                                      const char *to,
+                                      const char *scope,
+                                      allowance_forecast_fn *fn,
+                                      void *arg)
+{
+    const char *params[] = {from, to, scope};
+    PGresult *res = NULL;
+    enum app_err err =
+        db_exec(db, "allowance_store_forecast_facts", 3, params, PGRES_TUPLES_OK, &res);
+
+    for (int i = 0; err == APP_OK && i < PQntuples(res); i++) {
+        struct allowance_forecast_row row = {
+            .programme = PQgetvalue(res, i, 1),
+            .policy_version_id = PQgetvalue(res, i, 2),
+            .revoked = PQgetvalue(res, i, 4)[0] == 't',
+            .suspended = PQgetvalue(res, i, 5)[0] == 't',
+            .recheck = PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6),
+            .titles = atoll(PQgetvalue(res, i, 7)),
+        };
+        if (!date_parse(PQgetvalue(res, i, 0), &row.month) ||
+            !date_parse(PQgetvalue(res, i, 3), &row.period_start)) {
+            err = APP_ERR_INTERNAL;
+            break;
+        }
+        err = fn(arg, &row);
+    }
+    PQclear(res);
+    return err;
 }

@@ -22,6 +22,11 @@
  * transaction. */
 enum app_err allowance_store_lock(struct db *db);
 
+/* Lets the open transaction's statements run up to 5 minutes, as the
+ * writers may (a district-wide read such as the forecast), without the
+ * writers' lock. */
+enum app_err allowance_store_long_read(struct db *db);
+
 /* One row of allowance_month_facts(). */
 struct allowance_fact {
     char recognition_id[40];
@@ -191,5 +196,40 @@ enum app_err allowance_store_batch_return(struct db *db,
 typedef enum app_err allowance_line_fn(void *arg, size_t n_lines, const char *const col[10]);
 enum app_err
 allowance_store_batch_lines(struct db *db, const char *id, allowance_line_fn *fn, void *arg);
+
+/* Title `recognition_id`'s clawbacks receivable (allowance_receivable()):
+ * a JSON array text of {month, amount_fen, reversal_id, reason}. */
+enum app_err allowance_store_receivable(struct db *db, const char *recognition_id, char **ret);
+
+/* Records the recovery of title `recognition_id`'s clawbacks of `months`
+ * (a PostgreSQL array text of firsts, NULL: all) with reason code `why`;
+ * *ret {recovered, recovered_fen, months} as JSON text. */
+enum app_err allowance_store_recover(struct db *db,
+                                     const char *recognition_id,
+                                     const char *months,
+                                     const char *why,
+                                     const struct allowance_actor *who,
+                                     const char *at,
+                                     char **ret);
+
+/* One row of allowance_forecast_facts(): `titles` titles of `programme`
+ * with the same facts in `month`. The strings live for the call. */
+struct allowance_forecast_row {
+    int32_t month, period_start; /* days since 1970-01-01 */
+    const char *programme, *policy_version_id;
+    bool revoked, suspended;
+    const char *recheck; /* "passed", "failed" or NULL */
+    long long titles;
+};
+typedef enum app_err allowance_forecast_fn(void *arg, const struct allowance_forecast_row *row);
+
+/* Calls `fn` for each row of the forecast facts of months `from` to `to`
+ * (YYYY-MM-DD firsts) within `scope`. */
+enum app_err allowance_store_forecast(struct db *db,
+                                      const char *from,
+                                      const char *to,
+                                      const char *scope,
+                                      allowance_forecast_fn *fn,
+                                      void *arg);
 
 #endif

@@ -508,3 +508,65 @@ LANGUAGE sql AS $$
         RETURNING 1)
     SELECT count(*)::int FROM added
 $$;
+
+-- ---- recoveries of clawbacks ----
+
+-- The clawbacks receivable of title `rid`, month by month: each reversal
+-- of a month whose payment stands (paid, not returned by the bank) and
+-- that no recovery has settled yet.
+CREATE OR REPLACE FUNCTION allowance_receivable(rid uuid) RETURNS SETOF allowance_entries
+LANGUAGE sql STABLE AS $$
+    SELECT rv.* FROM allowance_entries rv
+     WHERE rv.recognition_id = rid AND rv.kind = 'reversal'
+       AND EXISTS (SELECT 1 FROM allowance_entries pay
+                    WHERE pay.corrects = rv.corrects AND pay.kind = 'payment'
+                      AND NOT EXISTS (SELECT 1 FROM allowance_entries ret
+                                       WHERE ret.corrects = pay.id AND ret.kind = 'return'))
+       AND NOT EXISTS (SELECT 1 FROM allowance_entries x
+                        WHERE x.corrects = rv.id AND x.kind = 'recovery')
+     ORDER BY rv.month
+$$;
+
+-- Title `rid` paid back the clawbacks of `months` (firsts of months; NULL:
+-- every month receivable): a `recovery` entry names each reversal settled
+-- (reason code `why`). Returns {recovered, recovered_fen, months}.
+CREATE OR REPLACE FUNCTION allowance_recover(
+    rid uuid, months date[], why text, who uuid, who_name text, who_role user_role,
+    ts timestamptz) RETURNS jsonb
+LANGUAGE sql AS $$
+    WITH added AS (
+        INSERT INTO allowance_entries (recognition_id, month, kind, amount_fen, corrects, reason,
+                                       actor_id, actor, actor_role, at)
+        SELECT rv.recognition_id, rv.month, 'recovery', rv.amount_fen, rv.id, why, who, who_name,
+               who_role, ts
+          FROM allowance_receivable(rid) rv
+         WHERE months IS NULL OR rv.month = ANY (months)
+        ON CONFLICT DO NOTHING
+        RETURNING month, amount_fen)
+    SELECT jsonb_build_object('recovered', count(*),
+                              'recovered_fen', coalesce(sum(amount_fen), 0),
+                              'months', coalesce(jsonb_agg(to_char(month, 'YYYY-MM')
+                                                           ORDER BY month), '[]'))
+      FROM added
+$$;
+
+-- ---- the forecast ----
+
+-- What the payable-month rule needs to project months `from_month` to
+-- `to_month` (firsts) for the titles within `scope` that have no accrual
+-- or hold for them yet, as the facts stand today (allowance_month_facts:
+-- a suspension not lifted stops every month from its first; a decided
+-- re-check decides the months it governs), counted by identical facts, with
+-- the programme.
+CREATE OR REPLACE FUNCTION allowance_forecast_facts(from_month date, to_month date, scope jsonb)
+RETURNS TABLE (month date, programme text, policy_version_id uuid, period_start date,
+               revoked boolean, suspended boolean, recheck text, titles bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT g.m::date, p.code, f.policy_version_id, f.period_start, f.revoked, f.suspended,
+           f.recheck, count(*)
+      FROM generate_series(from_month, to_month, interval '1 month') g (m)
+     CROSS JOIN LATERAL allowance_month_facts(g.m::date, scope) f
+      JOIN recognitions r ON r.id = f.recognition_id
+      JOIN programmes p ON p.id = r.programme_id
+     GROUP BY 1, 2, 3, 4, 5, 6, 7
+$$;

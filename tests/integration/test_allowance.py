@@ -644,3 +644,158 @@ def test_payees_batches_exports_paid_and_returned(api, factory, db_url):
     rec = api.get("/v1/allowance/reconciliation", token=office, expect=200).body
     assert rec["difference_fen"] == 0 and rec["errors"] == []
     assert (rec["paid_fen"], rec["receivable_fen"]) == (FEN, FEN)
+
+
+def test_recoveries_settle_clawbacks_receivable(api, factory, db_url):
+    """A fraud revocation (第十七条（三）) after two paid months leaves them
+    receivable; finance records the money paid back month by month (a
+    `recovery` naming each reversal) until nothing is receivable. A month not
+    paid, not reversed or already recovered is refused, and a refused request
+    changes nothing."""
+    w = df.huancui_recognized(api, factory, 2)
+    a, b = w.issued
+    office, fin = w.office.token, factory.user("finance").token
+    start = datetime.date.fromisoformat(a["period_start"])
+    for rid in (a["id"], b["id"]):
+        api.put(f"/v1/allowance/payees/{rid}", token=office, expect=200,
+                json={"method": "bank", "bank_name": "工行", "account": ACCOUNT})
+    for k in (1, 2, 3):
+        at(month(start, k, 3))
+        run(api, office, month(start, k))
+        if k < 3:
+            made = api.post("/v1/allowance/batches", token=fin, json={"month": ym(month(start, k))},
+                            expect=201).body
+            api.post(f"/v1/allowance/batches/{made['id']}/paid", token=fin,
+                     json={"reference": f"B-{k}", "paid_on": df.today().isoformat()},
+                     headers={"If-Match": f'"{made["version"]}"'}, expect=200)
+    revoke(api, w, a["id"], "fraud", month(start, 3, 3))
+    m1, m2, m3 = (ym(month(start, k)) for k in (1, 2, 3))
+    today = df.today().isoformat()
+
+    def body(rid=a["id"], **kw):
+        return {"recognition_id": rid, "reference": "回款-001", "received_on": today, **kw}
+
+    def entries():
+        return support.psql_scalar(db_url, "SELECT count(*) FROM allowance_entries e"
+                                   f" WHERE e.recognition_id IN ('{a['id']}', '{b['id']}')")
+
+    before = entries()
+    assert api.post("/v1/allowance/recoveries", token=fin, json=body(b["id"]),
+                    expect=409).body["code"] == "nothing_receivable"
+    tomorrow = (df.today() + datetime.timedelta(days=1)).isoformat()
+    for extra, pointer, code in (({"months": [m3]}, "/months/0", "not_receivable"),
+                                 ({"months": [m1, "2027-13"]}, "/months/1", "not_month"),
+                                 ({"months": [m1, m1]}, "/months/1", "duplicate"),
+                                 ({"months": []}, "/months", "too_few_items"),
+                                 ({"received_on": tomorrow}, "/received_on", "date_in_future"),
+                                 ({"received_on": "2027-02-30"}, "/received_on", "not_date"),
+                                 ({"recognition_id": a["id"].upper()}, "/recognition_id",
+                                  "not_uuid")):
+        p = api.post("/v1/allowance/recoveries", token=fin, json={**body(), **extra},
+                     expect=422).body
+        assert (pointer, code) in [(e["pointer"], e["code"]) for e in p["errors"]], (extra, p)
+    assert api.post("/v1/allowance/recoveries", token=fin, json={**body(), "note": "x"},
+                    expect=400).body["code"] == "unknown_field"
+    for token in (office, w.unit.token, factory.user("auditor").token):
+        api.post("/v1/allowance/recoveries", token=token, json=body(), expect=403)
+    api.post("/v1/allowance/recoveries", token=fin, expect=404,
+             json=body("00000000-0000-4000-8000-000000000000"))
+    assert entries() == before
+
+    # Month 1 paid back; then the rest, without naming months.
+    r = api.post("/v1/allowance/recoveries", token=fin, json=body(months=[m1]), expect=201).body
+    assert (r["recovered"], r["recovered_fen"], r["months"]) == (1, FEN, [m1])
+    assert [x["month"] for x in r["still_receivable"]] == [m2]
+    assert r["still_receivable"][0]["reason"] == "revocation_fraud"
+    (rec,) = ledger(api, office, a["id"], kind="recovery")
+    reversal = next(e for e in ledger(api, office, a["id"], kind="reversal") if e["month"] == m1)
+    assert (rec["corrects"], rec["amount_fen"], rec["reason"]) == (reversal["id"], FEN,
+                                                                   "recovered")
+    bal = {x["recognition_id"]: x for x in api.get("/v1/allowance/balances", token=office,
+                                                   expect=200).body["items"]}
+    assert (bal[a["id"]]["paid_fen"], bal[a["id"]]["receivable_fen"]) == (FEN, FEN)
+    assert api.post("/v1/allowance/recoveries", token=fin, json=body(months=[m1]),
+                    expect=422).body["errors"][0]["code"] == "not_receivable"
+    r = api.post("/v1/allowance/recoveries", token=fin, json=body(), expect=201).body
+    assert (r["months"], r["still_receivable"]) == ([m2], [])
+    assert api.post("/v1/allowance/recoveries", token=fin, json=body(),
+                    expect=409).body["code"] == "nothing_receivable"
+    st = api.get(f"/v1/allowance/statements/{a['id']}", token=office, expect=200).body
+    assert st["totals"] == {"earned_fen": 0, "held_fen": 0, "paid_fen": 0, "outstanding_fen": 0,
+                            "receivable_fen": 0}
+    rec = api.get("/v1/allowance/reconciliation", token=office, expect=200).body
+    assert (rec["difference_fen"], rec["errors"], rec["receivable_fen"]) == (0, [], 0)
+    assert support.psql_scalar(db_url, "SELECT string_agg(after ->> 'reference', ',')"
+                               " FROM audit_events WHERE action = 'allowance.recovery'"
+                               f" AND entity_id = '{a['id']}'") == "回款-001,回款-001"
+    # A second recovery of a reversal is refused by the database itself.
+    dup = support.psql(db_url, f"""
+        INSERT INTO allowance_entries (recognition_id, month, kind, amount_fen, corrects, reason,
+                                       actor, at)
+        SELECT recognition_id, month, 'recovery', amount_fen, id, 'twice', 'psql', now()
+          FROM allowance_entries WHERE id = '{reversal['id']}'""", check=False)
+    assert dup.returncode != 0 and "allowance_entries_settled_once" in dup.stderr
+
+
+def test_forecast_of_the_budget_year(api, factory):
+    """The forecast of a year: the months the ledger holds, and for the rest
+    the payable-month rule over today's facts — committed for an active
+    title, contingent (held) for months 13–24 before the re-check
+    (第十二条), suspended months apart, nothing after a revocation."""
+    w = df.huancui_recognized(api, factory, 3)
+    a, b, c = w.issued
+    office = w.office.token
+    start = datetime.date.fromisoformat(a["period_start"])
+    for k in (1, 2):
+        at(month(start, k, 5))
+        run(api, office, month(start, k))
+    api.post(f"/v1/recognitions/{c['id']}/suspensions", token=office, json={
+        "reason": "left_skilled_post", "effective_on": df.today().isoformat(),
+        "note": "调离技能岗位。"}, expect=201)
+    revoke(api, w, b["id"], "refusing_duties", df.today())
+
+    def expected(year):
+        items, this_month = [], month(start, 2)
+        for mo in range(1, 13):
+            first = datetime.date(year, mo, 1)
+            k = (year - start.year) * 12 + mo - start.month + 1
+            if not 1 <= k <= 24:
+                continue
+            x = dict.fromkeys(("ledger_titles", "earned_fen", "held_fen", "forecast_titles",
+                               "committed_fen", "contingent_fen", "suspended_fen"), 0)
+            if k <= 2:
+                x.update(ledger_titles=3, earned_fen=3 * FEN)
+            else:
+                x["forecast_titles"] = 1  # A; B revoked, C suspended
+                x["committed_fen" if k <= 12 else "contingent_fen"] = FEN
+                x["suspended_fen"] = FEN if first > this_month else 0
+            x["budget_fen"] = x["earned_fen"] + x["held_fen"] + x["committed_fen"] + \
+                x["contingent_fen"]
+            items.append({"month": first.strftime("%Y-%m"), "programme": w.programme, **x})
+        return items
+
+    for year in sorted({month(start, k).year for k in range(1, 25)}):
+        f = api.get("/v1/allowance/forecast", token=office, params={"year": str(year)},
+                    expect=200).body
+        assert (f["year"], f["as_of"]) == (year, df.today().isoformat())
+        want = expected(year)
+        assert f["items"] == want, year
+        assert f["totals"] == {k: sum(x[k] for x in want) for k in f["totals"]}
+    after = month(start, 25).year + 1
+    f = api.get("/v1/allowance/forecast", token=office, params={"year": str(after)},
+                expect=200).body
+    assert f["items"] == [] and set(f["totals"].values()) == {0}
+    # The finance office sees the district (this programme among others); another
+    # programme's office sees none of it; nobody else sees amounts.
+    f = api.get("/v1/allowance/forecast", token=factory.user("finance").token,
+                params={"year": str(start.year)}, expect=200).body
+    assert [x for x in f["items"] if x["programme"] == w.programme] == expected(start.year)
+    other = factory.office(factory.programme(base=df.HC)).token
+    assert api.get("/v1/allowance/forecast", token=other, params={"year": str(start.year)},
+                   expect=200).body["items"] == []
+    api.get("/v1/allowance/forecast", token=w.unit.token, params={"year": "2027"}, expect=403)
+    api.get("/v1/allowance/forecast", token=None, params={"year": "2027"}, expect=401)
+    for params, code in (({}, "year_required"), ({"year": "27"}, "not_year"),
+                         ({"year": "1999"}, "not_year"), ({"year": "2O27"}, "not_year")):
+        assert api.get("/v1/allowance/forecast", token=office, params=params,
+                       expect=400).body["code"] == code

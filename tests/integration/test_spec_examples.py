@@ -543,8 +543,21 @@ def _allowance_batches_return(w, ex):
                 subs={ex["recognition_id"]: world.holder["id"]})
 
 
+def _allowance_recoveries_create(w, ex):
+    """Month 1 paid, then taken back by a suspension from its first day: a clawback
+    receivable."""
+    world = _allowance_world(w, payee=True, batch=True, paid=True)
+    w.api.post(f"/v1/recognitions/{world.holder['id']}/suspensions", token=world.office.token,
+               json={"reason": "left_skilled_post", "effective_on": w.clock.today().isoformat(),
+                     "note": "调离技能岗位。"}, expect=201)
+    return _req(token=world.finance.token,
+                subs={ex["recognition_id"]: world.holder["id"], ex["months"][0]: world.month,
+                      ex["received_on"]: w.clock.today().isoformat()})
+
+
 SETUPS = {
     ("api", "allowance_runs_create"): _allowance_runs_create,
+    ("api", "allowance_recoveries_create"): _allowance_recoveries_create,
     ("api", "allowance_payees_put"): _allowance_payees_put,
     ("api", "allowance_batches_create"): _allowance_batches_create,
     ("api", "allowance_batches_pay"): _allowance_batches_pay,
