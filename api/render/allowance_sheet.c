@@ -44,7 +44,7 @@ static const struct {
     [COL_SEQ] = {"序号", 6},
     [COL_CERTIFICATE] = {"证书编号", 18},
     [COL_NAME] = {"姓名", 10},
-    [COL_PROGRAMME] = {"项目", 14},
+    [COL_PROGRAMME] = {"项目", 24},
     [COL_MONTH] = {"月份", 9},
     [COL_AMOUNT] = {"金额（元）", 12},
     [COL_METHOD] = {"收款方式", 10},

@@ -108,7 +108,7 @@ const struct db_statement allowance_store_statements[] = {
      "  to_char(period_start, 'YYYY-MM-DD'), revoked, suspended, recheck, titles"
      "  FROM allowance_forecast_facts($1::date, $2::date, $3::jsonb)"},
     {"allowance_store_batch_lines",
-     "SELECT r.certificate_number, r.holder_name, p.code, to_char(l.month, 'YYYY-MM'),"
+     "SELECT r.certificate_number, r.holder_name, p.name, to_char(l.month, 'YYYY-MM'),"
      "  l.amount_fen, l.method, l.bank_name, encode(l.account_sealed, 'hex'),"
      "  l.employer_name, l.employer_code"
      "  FROM allowance_batch_lines l JOIN recognitions r ON r.id = l.recognition_id"

@@ -190,7 +190,7 @@ enum app_err allowance_store_batch_return(struct db *db,
                                           int *ret_n);
 
 /* Each line of batch `id` for an export, in order: fn(arg, n_lines, col)
- * with col[0..9] = certificate number, holder name, programme, month
+ * with col[0..9] = certificate number, holder name, programme name, month
  * (YYYY-MM), amount (fen), method, bank name, sealed account (hex),
  * employer name, employer code (NULL where empty). fn's error stops it. */
 typedef enum app_err allowance_line_fn(void *arg, size_t n_lines, const char *const col[10]);

@@ -593,6 +593,8 @@ def test_payees_batches_exports_paid_and_returned(api, factory, db_url):
     assert rows[-1][0] == "合计" and rows[-1][5] == made["total_fen"] / 100
     assert sum(r[5] for r in rows[1:-1]) == made["total_fen"] / 100
     assert ACCOUNT in [r[8] for r in rows[1:-1]]
+    name = api.get(f"/v1/programmes/{w.programme}", token=office, expect=200).body["name"]
+    assert {r[3] for r in rows[1:-1]} == {name}  # the programme by its name, for the bank
     for role_token in (office, auditor, w.unit.token):
         api.get(f"/v1/allowance/batches/{made['id']}/export.csv", token=role_token,
                 check="none", expect=403)
