@@ -91,3 +91,19 @@ bool allowance_rules_claws_back_all(const char *reason)
 {
     return reason != NULL && strcmp(reason, "fraud") == 0;
 }
+
+bool allowance_rules_revoked(int32_t month, int32_t effective_on, const char *reason)
+{
+    return month >= allowance_rules_stop_from(effective_on, allowance_rules_claws_back_all(reason));
+}
+
+enum allowance_recheck allowance_rules_recheck(const char *result, bool title_revoked)
+{
+    if (result != NULL && strcmp(result, "passed") == 0) {
+        return ALLOWANCE_RECHECK_PASSED;
+    }
+    if (result != NULL || title_revoked) {
+        return ALLOWANCE_RECHECK_FAILED;
+    }
+    return ALLOWANCE_RECHECK_UNDECIDED;
+}

@@ -23,11 +23,18 @@ enum allowance_recheck {
     ALLOWANCE_RECHECK_FAILED,
 };
 
+/* Where re-check result `result` ("passed", "failed", or NULL while
+ * undecided or not filed) leaves the ledger for a title; `title_revoked`:
+ * the title has been revoked (at any date). A revoked title's re-check can
+ * never be decided (409 title_revoked), so its undecided months are
+ * cancelled like a failed one's rather than held for ever. */
+enum allowance_recheck allowance_rules_recheck(const char *result, bool title_revoked);
+
 /* One title in one allowance month (days since 1970-01-01). */
 struct allowance_month_facts {
     int32_t month;        /* the first day of the allowance month */
     int32_t period_start; /* the first day of the management period's month 1 */
-    bool revoked;         /* revoked on or before the month's first day */
+    bool revoked;         /* a revocation stops the month (allowance_rules_revoked) */
     bool suspended;       /* a suspension stopping the allowance covered that day */
     enum allowance_recheck recheck;
 };
@@ -82,6 +89,13 @@ int32_t allowance_rules_stop_from(int32_t effective_on, bool every_month);
 /* Whether revocation reason `reason` (a policy's revocation_reasons code)
  * takes back every month: "fraud". */
 bool allowance_rules_claws_back_all(const char *reason);
+
+/* Whether a revocation effective on `effective_on` for `reason` stops
+ * allowance month `month` (a first): from the first month it takes back
+ * (allowance_rules_stop_from; every month for fraud), whenever the
+ * revocation was approved — a month run after the approval gets what the
+ * approval's own reversals would have taken back. */
+bool allowance_rules_revoked(int32_t month, int32_t effective_on, const char *reason);
 
 /* The entry kind a monthly run writes for `m` ("accrual", "hold"), or NULL
  * for none. */

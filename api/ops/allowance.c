@@ -175,11 +175,10 @@ enum app_err allowance_run_month(const struct op_ctx *ctx,
         const struct allowance_month_facts f = {
             .month = m,
             .period_start = rows[i].period_start,
-            .revoked = rows[i].revoked,
+            .revoked = rows[i].revoked && allowance_rules_revoked(m, rows[i].revoked_effective,
+                                                                  rows[i].revoked_reason),
             .suspended = rows[i].suspended,
-            .recheck = rows[i].recheck == NULL                  ? ALLOWANCE_RECHECK_UNDECIDED
-                       : strcmp(rows[i].recheck, "passed") == 0 ? ALLOWANCE_RECHECK_PASSED
-                                                                : ALLOWANCE_RECHECK_FAILED,
+            .recheck = allowance_rules_recheck(rows[i].recheck, rows[i].revoked),
         };
         const char *kind = allowance_month_entry_kind(allowance_rules_month(pol, &f));
         if (kind == NULL) {
@@ -291,6 +290,32 @@ enum app_err allowance_stop(const struct op_ctx *ctx,
         return ops_store_problem(err, p);
     }
     free(out);
+    return APP_OK;
+}
+
+enum app_err allowance_revoke(const struct op_ctx *ctx,
+                              const char *recognition_id,
+                              int32_t effective_on,
+                              const char *reason,
+                              struct problem *p)
+{
+    struct allowance_actor who = actor_of(ctx);
+    bool fraud = allowance_rules_claws_back_all(reason);
+    const char *why = fraud ? "revocation_fraud" : "revocation";
+    char now[RFC3339_TEXT_MAX];
+    int cancelled = 0;
+    enum app_err err;
+
+    if (allowance_stop(ctx, recognition_id, effective_on, why, fraud, p) != APP_OK) {
+        return p->err;
+    }
+    /* the holds of months before it: the re-check that would release them
+     * cannot come for a revoked title */
+    rfc3339_format(ctx->now_ms, true, now);
+    if ((err = allowance_store_settle(ctx->db, recognition_id, "cancellation", why, &who, now,
+                                      &cancelled)) != APP_OK) {
+        return ops_store_problem(err, p);
+    }
     return APP_OK;
 }
 
@@ -1256,11 +1281,10 @@ static enum app_err forecast_row(void *arg, const struct allowance_forecast_row 
     const struct allowance_month_facts f = {
         .month = row->month,
         .period_start = row->period_start,
-        .revoked = row->revoked,
+        .revoked = row->revoked &&
+                   allowance_rules_revoked(row->month, row->revoked_effective, row->revoked_reason),
         .suspended = row->suspended,
-        .recheck = row->recheck == NULL                  ? ALLOWANCE_RECHECK_UNDECIDED
-                   : strcmp(row->recheck, "passed") == 0 ? ALLOWANCE_RECHECK_PASSED
-                                                         : ALLOWANCE_RECHECK_FAILED,
+        .recheck = allowance_rules_recheck(row->recheck, row->revoked),
     };
     json_int_t fen;
     enum app_err err = APP_OK;
@@ -1278,7 +1302,7 @@ static enum app_err forecast_row(void *arg, const struct allowance_forecast_row 
         break;
     case ALLOWANCE_STOPPED:
         /* a month still to come that a lifting of the suspension would pay */
-        if (row->suspended && !row->revoked && row->month > x->this_month) {
+        if (!f.revoked && row->month > x->this_month) {
             err = forecast_add(x, row->month, row->programme, "suspended_fen", fen);
         }
         return err;

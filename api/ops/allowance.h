@@ -63,6 +63,19 @@ enum app_err allowance_stop(const struct op_ctx *ctx,
                             bool every_month,
                             struct problem *p);
 
+/* Title `recognition_id` was revoked effective `effective_on` (days since
+ * 1970-01-01) for `reason` (第十七条): its allowance stops as
+ * allowance_stop() says (why "revocation", or "revocation_fraud" taking
+ * back every month for fraud, allowance_rules_claws_back_all), and every
+ * hold still unsettled is cancelled, whatever its month — the year-2
+ * re-check that would release it cannot come for a revoked title. In the
+ * revocation's transaction. */
+enum app_err allowance_revoke(const struct op_ctx *ctx,
+                              const char *recognition_id,
+                              int32_t effective_on,
+                              const char *reason,
+                              struct problem *p);
+
 /* GET /v1/allowance/runs?month=: runs newest first. */
 enum app_err allowance_runs_list(const struct op_ctx *ctx,
                                  const char *month,

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "allowance.h"
-#include "allowance_rules.h"
 #include "civil_time.h"
 #include "enums.h"
 #include "holder_rules.h"
@@ -812,8 +811,7 @@ enum app_err revocation_step_add(
             ops_internal(p);
             goto cleanup;
         }
-        bool fraud = allowance_rules_claws_back_all(c.reason);
-        allowance_stop(ctx, h.id, effective, fraud ? "revocation_fraud" : "revocation", fraud, p);
+        allowance_revoke(ctx, h.id, effective, c.reason, p);
     }
 
 cleanup:

@@ -26,7 +26,7 @@ const struct db_statement allowance_store_statements[] = {
     {"allowance_store_long_read", "SELECT set_config('statement_timeout', '300s', true)"},
     {"allowance_store_facts",
      "SELECT recognition_id, policy_version_id, to_char(period_start, 'YYYY-MM-DD'),"
-     "  revoked, suspended, recheck"
+     "  to_char(revoked_effective, 'YYYY-MM-DD'), revoked_reason, suspended, recheck"
      "  FROM allowance_month_facts($1::date, $2::jsonb)"},
     {"allowance_store_policy", "SELECT policy::text FROM policy_versions WHERE id = $1::uuid"},
     {"allowance_store_record",
@@ -105,7 +105,8 @@ const struct db_statement allowance_store_statements[] = {
      "  $7::timestamptz)::text"},
     {"allowance_store_forecast_facts",
      "SELECT to_char(month, 'YYYY-MM-DD'), programme, policy_version_id,"
-     "  to_char(period_start, 'YYYY-MM-DD'), revoked, suspended, recheck, titles"
+     "  to_char(period_start, 'YYYY-MM-DD'), to_char(revoked_effective, 'YYYY-MM-DD'),"
+     "  revoked_reason, suspended, recheck, titles"
      "  FROM allowance_forecast_facts($1::date, $2::date, $3::jsonb)"},
     {"allowance_store_batch_lines",
      "SELECT r.certificate_number, r.holder_name, p.name, to_char(l.month, 'YYYY-MM'),"
@@ -161,19 +162,21 @@ enum app_err allowance_store_facts(struct db *db,
     }
     for (size_t i = 0; i < n; i++) {
         struct allowance_fact *f = &(*ret_rows)[i];
-        const char *recheck = PQgetisnull(res, (int)i, 5) ? "" : PQgetvalue(res, (int)i, 5);
+        const char *recheck = PQgetisnull(res, (int)i, 6) ? "" : PQgetvalue(res, (int)i, 6);
 
         snprintf(f->recognition_id, sizeof(f->recognition_id), "%s", PQgetvalue(res, (int)i, 0));
         snprintf(f->policy_version_id, sizeof(f->policy_version_id), "%s",
                  PQgetvalue(res, (int)i, 1));
-        if (!date_parse(PQgetvalue(res, (int)i, 2), &f->period_start)) {
+        f->revoked = !PQgetisnull(res, (int)i, 3);
+        snprintf(f->revoked_reason, sizeof(f->revoked_reason), "%s", PQgetvalue(res, (int)i, 4));
+        if (!date_parse(PQgetvalue(res, (int)i, 2), &f->period_start) ||
+            (f->revoked && !date_parse(PQgetvalue(res, (int)i, 3), &f->revoked_effective))) {
             free(*ret_rows);
             *ret_rows = NULL;
             PQclear(res);
             return APP_ERR_INTERNAL;
         }
-        f->revoked = PQgetvalue(res, (int)i, 3)[0] == 't';
-        f->suspended = PQgetvalue(res, (int)i, 4)[0] == 't';
+        f->suspended = PQgetvalue(res, (int)i, 5)[0] == 't';
         f->recheck = strcmp(recheck, "passed") == 0   ? "passed"
                      : strcmp(recheck, "failed") == 0 ? "failed"
                                                       : NULL;
@@ -492,13 +495,15 @@ enum app_err allowance_store_forecast(struct db *db,
         struct allowance_forecast_row row = {
             .programme = PQgetvalue(res, i, 1),
             .policy_version_id = PQgetvalue(res, i, 2),
-            .revoked = PQgetvalue(res, i, 4)[0] == 't',
-            .suspended = PQgetvalue(res, i, 5)[0] == 't',
-            .recheck = PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6),
-            .titles = atoll(PQgetvalue(res, i, 7)),
+            .revoked = !PQgetisnull(res, i, 4),
+            .revoked_reason = PQgetisnull(res, i, 5) ? NULL : PQgetvalue(res, i, 5),
+            .suspended = PQgetvalue(res, i, 6)[0] == 't',
+            .recheck = PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7),
+            .titles = atoll(PQgetvalue(res, i, 8)),
         };
         if (!date_parse(PQgetvalue(res, i, 0), &row.month) ||
-            !date_parse(PQgetvalue(res, i, 3), &row.period_start)) {
+            !date_parse(PQgetvalue(res, i, 3), &row.period_start) ||
+            (row.revoked && !date_parse(PQgetvalue(res, i, 4), &row.revoked_effective))) {
             err = APP_ERR_INTERNAL;
             break;
         }

@@ -31,8 +31,11 @@ enum app_err allowance_store_long_read(struct db *db);
 struct allowance_fact {
     char recognition_id[40];
     char policy_version_id[40];
-    int32_t period_start; /* days since 1970-01-01 */
-    bool revoked, suspended;
+    int32_t period_start;      /* days since 1970-01-01 */
+    bool revoked;              /* the title was revoked … */
+    int32_t revoked_effective; /* … effective on this day (when revoked) */
+    char revoked_reason[48];   /* … for this reason code ("" when not revoked) */
+    bool suspended;
     const char *recheck; /* "passed", "failed" or NULL (static strings) */
 };
 
@@ -217,7 +220,10 @@ enum app_err allowance_store_recover(struct db *db,
 struct allowance_forecast_row {
     int32_t month, period_start; /* days since 1970-01-01 */
     const char *programme, *policy_version_id;
-    bool revoked, suspended;
+    bool revoked;               /* the title was revoked … */
+    int32_t revoked_effective;  /* … effective on this day … */
+    const char *revoked_reason; /* … for this reason code (NULL when not revoked) */
+    bool suspended;
     const char *recheck; /* "passed", "failed" or NULL */
     long long titles;
 };

@@ -18,16 +18,21 @@ $$;
 -- (management_period(), the one start rule) contains `m`, inside `scope`
 -- (a JSON array of programme codes; NULL: all), and that has no accrual or
 -- hold for `m` yet (so a rerun reads nothing): the policy version, the
--- period's first month, whether the title was revoked on or before the
--- month's first day, whether a suspension stopping the allowance covered
--- that day (第十六条（一）: effective on or before it, not lifted by it),
--- and the re-check's result (NULL while undecided or not filed).
+-- period's first month, the effective date and reason of the revocation
+-- that revoked the title (NULL when none: whether it stops `m` is decided
+-- in C, allowance_rules_revoked, from the effective date and not from the
+-- day the revocation was approved), whether a suspension stopping the
+-- allowance covered the month's first day (第十六条（一）: effective on or
+-- before it, not lifted by it), and the re-check's result (NULL while
+-- undecided or not filed). The columns changed once (a revocation's date
+-- and reason instead of a flag), hence the DROP.
+DROP FUNCTION IF EXISTS allowance_forecast_facts(date, date, jsonb);
+DROP FUNCTION IF EXISTS allowance_month_facts(date, jsonb);
 CREATE OR REPLACE FUNCTION allowance_month_facts(m date, scope jsonb)
 RETURNS TABLE (recognition_id uuid, policy_version_id uuid, period_start date,
-               revoked boolean, suspended boolean, recheck text)
+               revoked_effective date, revoked_reason text, suspended boolean, recheck text)
 LANGUAGE sql STABLE AS $$
-    SELECT r.id, v.id, mp.period_start,
-           r.revoked_on IS NOT NULL AND r.revoked_on <= m,
+    SELECT r.id, v.id, mp.period_start, rc.effective_on, rc.reason,
            EXISTS (SELECT 1 FROM suspensions s
                     WHERE s.recognition_id = r.id AND s.effective_on <= m
                       AND (s.lifted_on IS NULL OR s.lifted_on > m)
@@ -38,6 +43,7 @@ LANGUAGE sql STABLE AS $$
       JOIN policy_versions v ON v.id = ro.policy_version_id
       JOIN programmes p ON p.id = r.programme_id
      CROSS JOIN LATERAL management_period(v.policy, r.recognized_on) mp
+      LEFT JOIN revocation_cases rc ON rc.recognition_id = r.id AND rc.state = 'revoked'
      WHERE v.policy ->> 'reward' = 'monthly_allowance'
        AND m BETWEEN mp.period_start AND mp.period_end
        AND (scope IS NULL OR scope ? p.code)
@@ -560,13 +566,14 @@ $$;
 -- the programme.
 CREATE OR REPLACE FUNCTION allowance_forecast_facts(from_month date, to_month date, scope jsonb)
 RETURNS TABLE (month date, programme text, policy_version_id uuid, period_start date,
-               revoked boolean, suspended boolean, recheck text, titles bigint)
+               revoked_effective date, revoked_reason text, suspended boolean, recheck text,
+               titles bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT g.m::date, p.code, f.policy_version_id, f.period_start, f.revoked, f.suspended,
-           f.recheck, count(*)
+    SELECT g.m::date, p.code, f.policy_version_id, f.period_start, f.revoked_effective,
+           f.revoked_reason, f.suspended, f.recheck, count(*)
       FROM generate_series(from_month, to_month, interval '1 month') g (m)
      CROSS JOIN LATERAL allowance_month_facts(g.m::date, scope) f
       JOIN recognitions r ON r.id = f.recognition_id
       JOIN programmes p ON p.id = r.programme_id
-     GROUP BY 1, 2, 3, 4, 5, 6, 7
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 $$;

@@ -153,3 +153,20 @@ def lanshan_recognized(api, factory, n=2, **kw):
     w.notice = publish(api, w)
     past_notice(w.notice)
     return issue(api, w)
+
+
+def revoke(api, w, rid, reason, effective_on):
+    """A 环翠 revocation of title `rid` through its three approvals (第十七条),
+    today."""
+    body = {"reason": reason, "facts": "经核实，情况属实。", "effective_on": effective_on.isoformat()}
+    if reason in ("fraud", "other"):
+        body["finding"] = "经调阅原始材料，认定其申报的获奖证书系伪造。"
+    case = api.post(f"/v1/recognitions/{rid}/revocation-cases", token=w.office.token, json=body,
+                    expect=201).body
+    day = today().isoformat()
+    for name, token, extra in (("preliminary_finding", w.office.token, {}),
+                               ("ratification", w.leader.token, {"meeting_reference": "第5次会议"}),
+                               ("approval", w.office.token, {"document_no": "环政字〔2030〕2号"})):
+        api.post(f"/v1/revocation-cases/{case['id']}/steps", token=token, json={
+            "step": name, "outcome": "approved", "note": "属实。", "decided_on": day, **extra},
+            expect=200)

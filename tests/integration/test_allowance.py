@@ -283,20 +283,7 @@ def test_the_period_starts_the_month_after_recognition(db_url, recognized, month
     assert got == f"{first} {last}"
 
 
-def revoke(api, w, rid, reason, effective_on):
-    """A 环翠 revocation through its three approvals, today."""
-    body = {"reason": reason, "facts": "经核实，情况属实。", "effective_on": effective_on.isoformat()}
-    if reason in ("fraud", "other"):
-        body["finding"] = "经调阅原始材料，认定其申报的获奖证书系伪造。"
-    case = api.post(f"/v1/recognitions/{rid}/revocation-cases", token=w.office.token, json=body,
-                    expect=201).body
-    today = df.today().isoformat()
-    for name, token, extra in (("preliminary_finding", w.office.token, {}),
-                               ("ratification", w.leader.token, {"meeting_reference": "第5次会议"}),
-                               ("approval", w.office.token, {"document_no": "环政字〔2030〕2号"})):
-        api.post(f"/v1/revocation-cases/{case['id']}/steps", token=token, json={
-            "step": name, "outcome": "approved", "note": "属实。", "decided_on": today, **extra},
-            expect=200)
+revoke = df.revoke
 
 
 def test_late_stops_reverse_the_months_after_them(api, factory):
@@ -801,3 +788,44 @@ def test_forecast_of_the_budget_year(api, factory):
                          ({"year": "1999"}, "not_year"), ({"year": "2O27"}, "not_year")):
         assert api.get("/v1/allowance/forecast", token=office, params=params,
                        expect=400).body["code"] == code
+
+
+def test_a_run_after_a_revocation_pays_nothing_it_stopped(api, factory):
+    """A revocation stops the months from its effective date (第十七条; every
+    month for fraud, （三）), not from the day it was approved: a month run
+    after the approval gets nothing the approval's reversals would have
+    taken back. The ledger does not depend on whether the run or the
+    approval came first. A revoked title's re-check never comes, so its
+    held months are cancelled and later ones are not held."""
+    w = df.huancui_recognized(api, factory, 3)
+    a, b, c = w.issued
+    office = w.office.token
+    start = datetime.date.fromisoformat(a["period_start"])
+    at(month(start, 1, 2))
+    run(api, office, month(start, 1))
+    at(month(start, 2, 13))
+    revoke(api, w, a["id"], "refusing_duties", month(start, 1, 25))  # keeps month 1
+    revoke(api, w, b["id"], "fraud", month(start, 2, 13))             # every month
+    r = run(api, office, month(start, 2))
+    assert (r["accruals"], r["holds"]) == (1, 0)  # C alone
+    assert [e["month"] for e in ledger(api, office, a["id"])] == [ym(month(start, 1))]
+    assert [e["kind"] for e in ledger(api, office, b["id"])] == ["accrual", "reversal"]
+    f = api.get("/v1/allowance/forecast", token=office, params={"year": month(start, 3).year},
+                expect=200).body
+    assert {x["month"]: x["forecast_titles"] for x in f["items"]}[ym(month(start, 3))] == 1
+
+    # C: month 13 held (re-check undecided), then revoked on the 3rd of month 14,
+    # which keeps month 14: the hold is cancelled, and month 14 is neither held nor paid.
+    for k in range(3, 14):
+        at(month(start, k))
+        run(api, office, month(start, k))
+    (hold,) = ledger(api, office, c["id"], kind="hold")
+    at(month(start, 14, 3))
+    revoke(api, w, c["id"], "violation_or_gross_negligence", df.today())
+    (cancel,) = ledger(api, office, c["id"], kind="cancellation")
+    assert (cancel["corrects"], cancel["reason"]) == (hold["id"], "revocation")
+    assert ledger(api, office, c["id"], kind="reversal") == []
+    r = run(api, office, month(start, 14))
+    assert (r["accruals"], r["holds"]) == (0, 0)
+    rec = api.get("/v1/allowance/reconciliation", token=office, expect=200).body
+    assert (rec["difference_fen"], rec["errors"], rec["held_fen"]) == (0, [], 0)

@@ -147,6 +147,33 @@ static void test_stops(void)
     CHECK(!allowance_rules_claws_back_all(NULL));
 }
 
+/* A revocation stops months from its effective date, not from the day it
+ * was approved (a month run after the approval gets nothing either). */
+static void test_revoked_months(void)
+{
+    static const struct {
+        const char *month, *effective_on, *reason;
+        bool want;
+    } rows[] = {
+        {"2028-01-01", "2027-12-17", "refusing_duties", true},  /* the month after */
+        {"2027-12-01", "2027-12-17", "refusing_duties", false}, /* its own month is kept */
+        {"2027-12-01", "2027-12-01", "refusing_duties", true},  /* from the 1st: that month */
+        {"2027-11-01", "2027-12-17", "refusing_duties", false},
+        {"2027-01-01", "2027-12-17", "fraud", true}, /* fraud: every month */
+        {"2029-12-01", "2027-12-17", "fraud", true},
+    };
+    for (size_t i = 0; i < TEST_COUNT(rows); i++) {
+        CHECK(allowance_rules_revoked(day(rows[i].month), day(rows[i].effective_on),
+                                      rows[i].reason) == rows[i].want);
+    }
+    /* a revoked title's re-check never comes: its undecided months cancel */
+    CHECK_EQ_INT(allowance_rules_recheck(NULL, false), ALLOWANCE_RECHECK_UNDECIDED);
+    CHECK_EQ_INT(allowance_rules_recheck(NULL, true), ALLOWANCE_RECHECK_FAILED);
+    CHECK_EQ_INT(allowance_rules_recheck("passed", true), ALLOWANCE_RECHECK_PASSED);
+    CHECK_EQ_INT(allowance_rules_recheck("passed", false), ALLOWANCE_RECHECK_PASSED);
+    CHECK_EQ_INT(allowance_rules_recheck("failed", false), ALLOWANCE_RECHECK_FAILED);
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
@@ -156,6 +183,7 @@ int main(void)
         {"what a run writes, how a re-check settles", test_entry_kinds},
         {"months as the API names them, and which may run", test_months_named},
         {"what a stop takes back", test_stops},
+        {"which months a revocation stops, and its re-check", test_revoked_months},
     };
 
     return test_run(cases, TEST_COUNT(cases));
