@@ -123,6 +123,120 @@ static const struct policy *run_policy(const struct op_ctx *ctx,
     return &cache[(*n)++].p;
 }
 
+/* The rule's facts of a title in `month` from what the store read: whether
+ * a revocation (when `revoked`, effective `revoked_effective` for
+ * `revoked_reason`) stops the month, and where the re-check stands. */
+static struct allowance_month_facts month_facts(int32_t month,
+                                                int32_t period_start,
+                                                bool revoked,
+                                                int32_t revoked_effective,
+                                                const char *revoked_reason,
+                                                bool suspended,
+                                                const char *recheck)
+{
+    return (struct allowance_month_facts){
+        .month = month,
+        .period_start = period_start,
+        .revoked = revoked && allowance_rules_revoked(month, revoked_effective, revoked_reason),
+        .suspended = suspended,
+        .recheck = allowance_rules_recheck(recheck, revoked),
+    };
+}
+
+/* What the payable-month rule writes for the facts `row` of a title and
+ * month: *ret_kind "accrual", "hold" or NULL, and *ret_fen the policy's
+ * monthly amount. False with p set when the policy cannot be read. */
+static bool fact_entry(const struct op_ctx *ctx,
+                       struct run_policy *cache,
+                       size_t *n_policies,
+                       const struct allowance_fact *row,
+                       const char **ret_kind,
+                       long long *ret_fen,
+                       struct problem *p)
+{
+    const struct policy *pol = run_policy(ctx, cache, n_policies, row->policy_version_id, p);
+
+    if (pol == NULL) {
+        return false;
+    }
+    const struct allowance_month_facts f =
+        month_facts(row->month, row->period_start, row->revoked, row->revoked_effective,
+                    row->revoked_reason, row->suspended, row->recheck);
+    *ret_kind = allowance_month_entry_kind(allowance_rules_month(pol, &f));
+    *ret_fen = pol->allowance_monthly_fen;
+    return true;
+}
+
+/* The entries the payable-month rule decides for facts `rows`: ret[0..2]
+ * PostgreSQL array texts (malloc'd) of each entry's key — the title's id,
+ * or the month when `by_month` — kind and amount; *ret_added entries. A
+ * month's run may hold 100,000 titles (tests/bench/allowance.sh): the
+ * buffers are sized once, elements are copied, and an amount is formatted
+ * once per policy. False with p set. */
+static bool decide_entries(const struct op_ctx *ctx,
+                           const struct allowance_fact *rows,
+                           size_t n,
+                           bool by_month,
+                           char *ret[3],
+                           size_t *ret_added,
+                           struct problem *p)
+{
+    struct run_policy *cache = calloc(RUN_POLICIES_MAX, sizeof(*cache));
+    struct textbuf b[3];
+    char key[11], amount[24] = "";
+    long long amount_of = -1; /* the amount formatted in `amount` */
+    size_t n_policies = 0, added = 0, amount_len = 0;
+    bool ok = cache != NULL;
+
+    textbuf_init(&b[0], n * 37 + 3);
+    textbuf_init(&b[1], n * 8 + 3);
+    textbuf_init(&b[2], n * 8 + 3);
+    for (size_t j = 0; j < 3; j++) {
+        textbuf_puts(&b[j], "{");
+    }
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *kind;
+        long long fen;
+        if (!(ok = fact_entry(ctx, cache, &n_policies, &rows[i], &kind, &fen, p)) || kind == NULL) {
+            continue;
+        }
+        if (fen != amount_of) {
+            amount_of = fen;
+            amount_len = (size_t)snprintf(amount, sizeof(amount), "%lld", fen);
+        }
+        if (added++ > 0) {
+            for (size_t j = 0; j < 3; j++) {
+                textbuf_append(&b[j], ",", 1);
+            }
+        }
+        if (by_month) {
+            date_format(rows[i].month, key);
+        }
+        textbuf_puts(&b[0], by_month ? key : rows[i].recognition_id);
+        textbuf_puts(&b[1], kind);
+        textbuf_append(&b[2], amount, amount_len);
+    }
+    for (size_t j = 0; j < 3; j++) {
+        textbuf_puts(&b[j], "}");
+        ret[j] = textbuf_take(&b[j], NULL);
+        ok = ok && ret[j] != NULL;
+        textbuf_free(&b[j]);
+    }
+    free(cache);
+    if (!ok) {
+        for (size_t j = 0; j < 3; j++) {
+            free(ret[j]);
+            ret[j] = NULL;
+        }
+        if (p->err == APP_OK) {
+            ops_internal(p);
+        }
+        return false;
+    }
+    *ret_added = added;
+    return true;
+}
+
 enum app_err allowance_run_month(const struct op_ctx *ctx,
                                  const char *month,
                                  const char *pointer,
@@ -131,11 +245,9 @@ enum app_err allowance_run_month(const struct op_ctx *ctx,
                                  struct problem *p)
 {
     struct allowance_fact *rows = NULL;
-    struct run_policy *cache = NULL;
-    struct textbuf ids, kinds, amounts;
     struct allowance_actor who = actor_of(ctx);
     char day[11], now[RFC3339_TEXT_MAX], *scope = NULL, *texts[3] = {0}, *out = NULL;
-    size_t n = 0, n_policies = 0, added = 0;
+    size_t n = 0, added = 0;
     int32_t m;
     enum app_err err;
 
@@ -148,13 +260,6 @@ enum app_err allowance_run_month(const struct op_ctx *ctx,
                              "%.7s 尚未开始，不能计提", "%.7s has not begun: it cannot be run",
                              day);
     }
-    textbuf_init(&ids, 4096);
-    textbuf_init(&kinds, 1024);
-    textbuf_init(&amounts, 1024);
-    if ((cache = calloc(RUN_POLICIES_MAX, sizeof(*cache))) == NULL) {
-        ops_internal(p);
-        goto cleanup;
-    }
     if (ops_scope_codes(ctx, &scope, p) != APP_OK) {
         goto cleanup;
     }
@@ -163,40 +268,7 @@ enum app_err allowance_run_month(const struct op_ctx *ctx,
         ops_store_problem(err, p);
         goto cleanup;
     }
-    textbuf_puts(&ids, "{");
-    textbuf_puts(&kinds, "{");
-    textbuf_puts(&amounts, "{");
-    for (size_t i = 0; i < n; i++) {
-        const struct policy *pol =
-            run_policy(ctx, cache, &n_policies, rows[i].policy_version_id, p);
-        if (pol == NULL) {
-            goto cleanup;
-        }
-        const struct allowance_month_facts f = {
-            .month = m,
-            .period_start = rows[i].period_start,
-            .revoked = rows[i].revoked && allowance_rules_revoked(m, rows[i].revoked_effective,
-                                                                  rows[i].revoked_reason),
-            .suspended = rows[i].suspended,
-            .recheck = allowance_rules_recheck(rows[i].recheck, rows[i].revoked),
-        };
-        const char *kind = allowance_month_entry_kind(allowance_rules_month(pol, &f));
-        if (kind == NULL) {
-            continue;
-        }
-        const char *sep = added++ > 0 ? "," : "";
-        textbuf_printf(&ids, "%s%s", sep, rows[i].recognition_id);
-        textbuf_printf(&kinds, "%s%s", sep, kind);
-        textbuf_printf(&amounts, "%s%lld", sep, pol->allowance_monthly_fen);
-    }
-    textbuf_puts(&ids, "}");
-    textbuf_puts(&kinds, "}");
-    textbuf_puts(&amounts, "}");
-    texts[0] = textbuf_take(&ids, NULL);
-    texts[1] = textbuf_take(&kinds, NULL);
-    texts[2] = textbuf_take(&amounts, NULL);
-    if (texts[0] == NULL || texts[1] == NULL || texts[2] == NULL) {
-        ops_internal(p);
+    if (!decide_entries(ctx, rows, n, false, texts, &added, p)) {
         goto cleanup;
     }
     rfc3339_format(ctx->now_ms, true, now);
@@ -225,13 +297,9 @@ cleanup:
     for (size_t i = 0; i < N(texts); i++) {
         free(texts[i]);
     }
-    textbuf_free(&ids);
-    textbuf_free(&kinds);
-    textbuf_free(&amounts);
     free(out);
     free(scope);
     free(rows);
-    free(cache);
     return p->err;
 }
 
@@ -291,6 +359,48 @@ enum app_err allowance_stop(const struct op_ctx *ctx,
     }
     free(out);
     return APP_OK;
+}
+
+enum app_err allowance_resume(const struct op_ctx *ctx,
+                              const char *recognition_id,
+                              int32_t lifted_on,
+                              struct problem *p)
+{
+    struct allowance_actor who = actor_of(ctx);
+    struct allowance_fact *rows = NULL;
+    char from[11], to[11], now[RFC3339_TEXT_MAX], *texts[3] = {0};
+    size_t n = 0, added = 0;
+    int y, m, d, written = 0;
+    enum app_err err;
+
+    /* the first month whose first day the lifting covers, as a stop's */
+    date_format(allowance_rules_stop_from(lifted_on, false), from);
+    date_split(ctx->today, &y, &m, &d);
+    date_format(date_make(y, m, 1), to);
+    if (strcmp(from, to) > 0) {
+        return APP_OK;
+    }
+    if ((err = allowance_store_lock(ctx->db)) != APP_OK ||
+        (err = allowance_store_title_facts(ctx->db, recognition_id, from, to, &rows, &n)) !=
+            APP_OK) {
+        ops_store_problem(err, p);
+        goto cleanup;
+    }
+    if (!decide_entries(ctx, rows, n, true, texts, &added, p) || added == 0) {
+        goto cleanup;
+    }
+    rfc3339_format(ctx->now_ms, true, now);
+    if ((err = allowance_store_title_record(ctx->db, recognition_id, texts[0], texts[1], texts[2],
+                                            "suspension_lifted", &who, now, &written)) != APP_OK) {
+        ops_store_problem(err, p);
+    }
+
+cleanup:
+    for (size_t i = 0; i < N(texts); i++) {
+        free(texts[i]);
+    }
+    free(rows);
+    return p->err;
 }
 
 enum app_err allowance_revoke(const struct op_ctx *ctx,
@@ -1278,14 +1388,9 @@ static enum app_err forecast_row(void *arg, const struct allowance_forecast_row 
     struct forecast *x = arg;
     const struct policy *pol =
         run_policy(x->ctx, x->cache, &x->n_policies, row->policy_version_id, x->p);
-    const struct allowance_month_facts f = {
-        .month = row->month,
-        .period_start = row->period_start,
-        .revoked = row->revoked &&
-                   allowance_rules_revoked(row->month, row->revoked_effective, row->revoked_reason),
-        .suspended = row->suspended,
-        .recheck = allowance_rules_recheck(row->recheck, row->revoked),
-    };
+    const struct allowance_month_facts f =
+        month_facts(row->month, row->period_start, row->revoked, row->revoked_effective,
+                    row->revoked_reason, row->suspended, row->recheck);
     json_int_t fen;
     enum app_err err = APP_OK;
 

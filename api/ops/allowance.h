@@ -63,6 +63,18 @@ enum app_err allowance_stop(const struct op_ctx *ctx,
                             bool every_month,
                             struct problem *p);
 
+/* A suspension of title `recognition_id` was lifted on `lifted_on` (days
+ * since 1970-01-01), possibly in the past: the months from the first whose
+ * first day the lifting covers up to the clock's current month that have
+ * no entry yet — those monthly runs passed the title by while it was
+ * suspended — get what the payable-month rule says now (an accrual or a
+ * hold, reason `suspension_lifted`), in the lifting's transaction. Months
+ * a late suspension reversed stay reversed. */
+enum app_err allowance_resume(const struct op_ctx *ctx,
+                              const char *recognition_id,
+                              int32_t lifted_on,
+                              struct problem *p);
+
 /* Title `recognition_id` was revoked effective `effective_on` (days since
  * 1970-01-01) for `reason` (第十七条): its allowance stops as
  * allowance_stop() says (why "revocation", or "revocation_fraud" taking

@@ -455,8 +455,14 @@ enum app_err suspension_lift_op(
     if (err != APP_OK) {
         return ops_store_problem(err, p);
     }
-    if ((*ret = ops_json(text, p)) != NULL) {
-        audited(ctx, "suspension.lift", "suspension", *ret, NULL, p);
+    if ((*ret = ops_json(text, p)) != NULL &&
+        audited(ctx, "suspension.lift", "suspension", *ret, NULL, p) == APP_OK) {
+        /* 第十六条（一）: the allowance resumes from the lifting */
+        allowance_resume(ctx, s.recognition_id, day, p);
+    }
+    if (p->err != APP_OK) {
+        json_decref(*ret);
+        *ret = NULL;
     }
     free(text);
     return p->err;

@@ -26,8 +26,17 @@ const struct db_statement allowance_store_statements[] = {
     {"allowance_store_long_read", "SELECT set_config('statement_timeout', '300s', true)"},
     {"allowance_store_facts",
      "SELECT recognition_id, policy_version_id, to_char(period_start, 'YYYY-MM-DD'),"
-     "  to_char(revoked_effective, 'YYYY-MM-DD'), revoked_reason, suspended, recheck"
+     "  to_char(revoked_effective, 'YYYY-MM-DD'), revoked_reason, suspended, recheck,"
+     "  to_char($1::date, 'YYYY-MM-DD')"
      "  FROM allowance_month_facts($1::date, $2::jsonb)"},
+    {"allowance_store_title_facts",
+     "SELECT recognition_id, policy_version_id, to_char(period_start, 'YYYY-MM-DD'),"
+     "  to_char(revoked_effective, 'YYYY-MM-DD'), revoked_reason, suspended, recheck,"
+     "  to_char(month, 'YYYY-MM-DD')"
+     "  FROM allowance_title_facts($1::uuid, $2::date, $3::date)"},
+    {"allowance_store_title_record",
+     "SELECT allowance_title_record($1::uuid, $2::date[], $3::text[], $4::bigint[], $5,"
+     "  $6::uuid, $7, $8::user_role, $9::timestamptz)"},
     {"allowance_store_policy", "SELECT policy::text FROM policy_versions WHERE id = $1::uuid"},
     {"allowance_store_record",
      "SELECT allowance_run_record($1::date, $2::jsonb, $3::uuid[], $4::text[], $5::bigint[],"
@@ -139,15 +148,17 @@ enum app_err allowance_store_long_read(struct db *db)
     return exec_setting(db, "allowance_store_long_read");
 }
 
-enum app_err allowance_store_facts(struct db *db,
-                                   const char *month,
-                                   const char *scope,
-                                   struct allowance_fact **ret_rows,
-                                   size_t *ret_n)
+/* The rows of facts query `name`: the columns of allowance_month_facts(),
+ * then the month (YYYY-MM-DD). */
+static enum app_err facts_rows(struct db *db,
+                               const char *name,
+                               int n_params,
+                               const char *const *params,
+                               struct allowance_fact **ret_rows,
+                               size_t *ret_n)
 {
-    const char *params[] = {month, scope};
     PGresult *res = NULL;
-    enum app_err err = db_exec(db, "allowance_store_facts", 2, params, PGRES_TUPLES_OK, &res);
+    enum app_err err = db_exec(db, name, n_params, params, PGRES_TUPLES_OK, &res);
     size_t n;
 
     *ret_rows = NULL;
@@ -170,6 +181,7 @@ enum app_err allowance_store_facts(struct db *db,
         f->revoked = !PQgetisnull(res, (int)i, 3);
         snprintf(f->revoked_reason, sizeof(f->revoked_reason), "%s", PQgetvalue(res, (int)i, 4));
         if (!date_parse(PQgetvalue(res, (int)i, 2), &f->period_start) ||
+            !date_parse(PQgetvalue(res, (int)i, 7), &f->month) ||
             (f->revoked && !date_parse(PQgetvalue(res, (int)i, 3), &f->revoked_effective))) {
             free(*ret_rows);
             *ret_rows = NULL;
@@ -184,6 +196,49 @@ enum app_err allowance_store_facts(struct db *db,
     *ret_n = n;
     PQclear(res);
     return APP_OK;
+}
+
+enum app_err allowance_store_facts(struct db *db,
+                                   const char *month,
+                                   const char *scope,
+                                   struct allowance_fact **ret_rows,
+                                   size_t *ret_n)
+{
+    const char *params[] = {month, scope};
+    return facts_rows(db, "allowance_store_facts", 2, params, ret_rows, ret_n);
+}
+
+enum app_err allowance_store_title_facts(struct db *db,
+                                         const char *recognition_id,
+                                         const char *from,
+                                         const char *to,
+                                         struct allowance_fact **ret_rows,
+                                         size_t *ret_n)
+{
+    const char *params[] = {recognition_id, from, to};
+    return facts_rows(db, "allowance_store_title_facts", 3, params, ret_rows, ret_n);
+}
+
+enum app_err allowance_store_title_record(struct db *db,
+                                          const char *recognition_id,
+                                          const char *months,
+                                          const char *kinds,
+                                          const char *amounts,
+                                          const char *why,
+                                          const struct allowance_actor *who,
+                                          const char *at,
+                                          int *ret_n)
+{
+    const char *params[] = {recognition_id, months, kinds, amounts, why, LEDGER_ACTOR(who), at};
+    PGresult *res = NULL;
+    enum app_err err = db_row(db, "allowance_store_title_record", 9, params, &res);
+
+    *ret_n = 0;
+    if (err == APP_OK) {
+        *ret_n = atoi(PQgetvalue(res, 0, 0));
+        PQclear(res);
+    }
+    return err;
 }
 
 enum app_err allowance_store_policy(struct db *db, const char *id, char **ret_json)

@@ -37,6 +37,7 @@ struct allowance_fact {
     char revoked_reason[48];   /* … for this reason code ("" when not revoked) */
     bool suspended;
     const char *recheck; /* "passed", "failed" or NULL (static strings) */
+    int32_t month;       /* the allowance month (its first day) */
 };
 
 /* The facts of month `month` (YYYY-MM-DD, a first) for the titles within
@@ -47,6 +48,16 @@ enum app_err allowance_store_facts(struct db *db,
                                    const char *scope,
                                    struct allowance_fact **ret_rows,
                                    size_t *ret_n);
+
+/* The facts of title `recognition_id` in each month from `from` to `to`
+ * (YYYY-MM-DD firsts) that has no accrual or hold for it yet
+ * (allowance_title_facts()); as allowance_store_facts. */
+enum app_err allowance_store_title_facts(struct db *db,
+                                         const char *recognition_id,
+                                         const char *from,
+                                         const char *to,
+                                         struct allowance_fact **ret_rows,
+                                         size_t *ret_n);
 
 /* Policy version `id`'s policy as JSON text (malloc'd). */
 enum app_err allowance_store_policy(struct db *db, const char *id, char **ret_json);
@@ -69,6 +80,20 @@ enum app_err allowance_store_record(struct db *db,
                                     const struct allowance_actor *who,
                                     const char *at,
                                     char **ret);
+
+/* Records entries of title `recognition_id` outside a monthly run:
+ * PostgreSQL array texts of months (firsts), kinds and amounts (fen),
+ * reason code `why`; *ret_n how many were added (an entry already there is
+ * skipped). */
+enum app_err allowance_store_title_record(struct db *db,
+                                          const char *recognition_id,
+                                          const char *months,
+                                          const char *kinds,
+                                          const char *amounts,
+                                          const char *why,
+                                          const struct allowance_actor *who,
+                                          const char *at,
+                                          int *ret_n);
 
 /* Settles the open holds of title `recognition_id` with entries of `kind`
  * ("release" or "cancellation") and reason code `why`; *ret_n how many. */

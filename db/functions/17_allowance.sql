@@ -52,6 +52,38 @@ LANGUAGE sql STABLE AS $$
                           AND e.kind IN ('accrual', 'hold'))
 $$;
 
+-- The facts of title `rid` in each month from `from_month` to `to_month`
+-- (firsts) that has no accrual or hold for it yet: allowance_month_facts()
+-- for the one title (inlined, so the title's filter reaches the tables).
+CREATE OR REPLACE FUNCTION allowance_title_facts(rid uuid, from_month date, to_month date)
+RETURNS TABLE (recognition_id uuid, policy_version_id uuid, period_start date,
+               revoked_effective date, revoked_reason text, suspended boolean, recheck text,
+               month date)
+LANGUAGE sql STABLE AS $$
+    SELECT f.*, g.m::date
+      FROM generate_series(from_month, to_month, interval '1 month') g (m)
+     CROSS JOIN LATERAL allowance_month_facts(g.m::date, NULL) f
+     WHERE f.recognition_id = rid
+$$;
+
+-- Records entries of title `rid` decided outside a monthly run (parallel
+-- arrays: month, kind, amount), with reason code `why`; an entry already
+-- there is skipped by the unique key. Returns how many were added.
+CREATE OR REPLACE FUNCTION allowance_title_record(
+    rid uuid, months date[], kinds text[], amounts bigint[], why text, who uuid, who_name text,
+    who_role user_role, ts timestamptz) RETURNS integer
+LANGUAGE sql AS $$
+    WITH added AS (
+        INSERT INTO allowance_entries (recognition_id, month, kind, amount_fen, reason,
+                                       actor_id, actor, actor_role, at)
+        SELECT rid, t.m, t.kind, t.amount, why, who, who_name, who_role, ts
+          FROM unnest(months, kinds, amounts) AS t (m, kind, amount)
+         ORDER BY t.m
+        ON CONFLICT DO NOTHING
+        RETURNING 1)
+    SELECT count(*)::int FROM added
+$$;
+
 CREATE OR REPLACE FUNCTION api_allowance_entry(e allowance_entries) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(

@@ -829,3 +829,37 @@ def test_a_run_after_a_revocation_pays_nothing_it_stopped(api, factory):
     assert (r["accruals"], r["holds"]) == (0, 0)
     rec = api.get("/v1/allowance/reconciliation", token=office, expect=200).body
     assert (rec["difference_fen"], rec["errors"], rec["held_fen"]) == (0, [], 0)
+
+
+def test_a_lifting_in_the_past_pays_the_months_the_runs_passed_by(api, factory):
+    """第十六条（一）: a suspension recorded in month 2 stopped months 3 and 4
+    (their runs wrote nothing for the title); its lifting, recorded in month
+    5 with a date in month 3, gives month 4 and 5 what the rule says now
+    (month 3's first day was still suspended), in the lifting's own
+    transaction, reason `suspension_lifted`; the runs of those months add
+    nothing more."""
+    w = df.huancui_recognized(api, factory, 2)
+    a, b = w.issued
+    office = w.office.token
+    start = datetime.date.fromisoformat(a["period_start"])
+    at(month(start, 2, 5))
+    run(api, office, month(start, 1))
+    run(api, office, month(start, 2))
+    s = api.post(f"/v1/recognitions/{a['id']}/suspensions", token=office, json={
+        "reason": "left_skilled_post", "effective_on": month(start, 2, 5).isoformat(),
+        "note": "调离技能岗位。"}, expect=201).body
+    for k in (3, 4):
+        at(month(start, k))
+        assert run(api, office, month(start, k))["accruals"] == 1  # B alone
+    at(month(start, 5, 8))
+    api.post(f"/v1/suspensions/{s['id']}/lifting", token=office, expect=200,
+             json={"lifted_on": month(start, 3, 20).isoformat(), "reason": "已调回技能岗位。"})
+    got = [(e["month"], e["kind"], e["reason"]) for e in ledger(api, office, a["id"])]
+    assert got == [(ym(month(start, 1)), "accrual", "monthly_run"),
+                   (ym(month(start, 2)), "accrual", "monthly_run"),
+                   (ym(month(start, 4)), "accrual", "suspension_lifted"),
+                   (ym(month(start, 5)), "accrual", "suspension_lifted")]
+    r = run(api, office, month(start, 5))
+    assert (r["accruals"], r["holds"]) == (1, 0)  # B's; A's month 5 is there already
+    rec = api.get("/v1/allowance/reconciliation", token=office, expect=200).body
+    assert (rec["difference_fen"], rec["errors"], rec["entries_fen"]) == (0, [], 9 * FEN)

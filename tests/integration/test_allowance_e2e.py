@@ -142,26 +142,37 @@ class Book:
             return day >= stop_from(effective, fraud)
         return False
 
+    def run_title(self, rid, k):
+        """The payable-month rule for one title and month without an entry
+        yet: "accrual", "hold" (re-check undecided) or None, written."""
+        if not 1 <= k <= PERIOD or (rid, k) in self.accrued or (rid, k) in self.holds:
+            return None
+        if self.stopped(rid, k) or (k >= DECIDES_FROM and self.result.get(rid) is False):
+            return None
+        if k >= DECIDES_FROM and rid not in self.result and rid in self.revoked:
+            return None  # a revoked title's re-check never comes: nothing to hold
+        if k >= DECIDES_FROM and rid not in self.result:
+            self.holds[(rid, k)] = False
+            self.add(rid, k, "hold")
+            return "hold"
+        self.accrued.add((rid, k))
+        self.add(rid, k, "accrual")
+        return "accrual"
+
     def run(self, k):
-        """Month k's run: an accrual, a hold (re-check undecided) or nothing
-        for each title without one yet. Returns (accruals, holds) added."""
-        added = [0, 0]
-        for rid in self.rids:
-            if not 1 <= k <= PERIOD or (rid, k) in self.accrued or (rid, k) in self.holds:
-                continue
-            if self.stopped(rid, k) or (k >= DECIDES_FROM and self.result.get(rid) is False):
-                continue
-            if k >= DECIDES_FROM and rid not in self.result and rid in self.revoked:
-                continue  # a revoked title's re-check never comes: nothing to hold
-            if k >= DECIDES_FROM and rid not in self.result:
-                self.holds[(rid, k)] = False
-                self.add(rid, k, "hold")
-                added[1] += 1
-            else:
-                self.accrued.add((rid, k))
-                self.add(rid, k, "accrual")
-                added[0] += 1
-        return tuple(added)
+        """Month k's run: each title without an entry yet. Returns (accruals,
+        holds) added."""
+        kinds = [self.run_title(rid, k) for rid in self.rids]
+        return (kinds.count("accrual"), kinds.count("hold"))
+
+    def resume(self, rid, lifted_on, today):
+        """A lifting (第十六条（一）), recorded `today`: the months from the first
+        whose first day it covers to today's get the rule now, where no run
+        wrote an entry (a month a late stop reversed stays reversed)."""
+        first = stop_from(lifted_on, False)
+        for k in range(1, PERIOD + 1):
+            if first <= self.first(k) <= today:
+                self.run_title(rid, k)
 
     def stop(self, rid, effective_on, fraud=False, revocation=False):
         """A late stop: every month earned from stop_from() reversed, every
@@ -388,6 +399,7 @@ def test_chief_technician_cohort_reconciles_to_the_fen(api, factory):
             api.post(f"/v1/suspensions/{moved['id']}/lifting", token=office, expect=200, json={
                 "lifted_on": df.today().isoformat(), "reason": "已调回本区技能岗位。"})
             book.suspensions[c][-1][1] = df.today()
+            book.resume(c, df.today(), df.today())
         elif k == 12:
             # The re-check falls due: C and E pass at once; A's and B's wait (months 13+ held).
             at(month(start, 12, 10))
@@ -538,6 +550,7 @@ def test_seeded_random_sequence_reconciles(api, factory, seed):
                 api.post(f"/v1/suspensions/{suspension.pop(rid)}/lifting", token=office,
                          expect=200, json={"lifted_on": lifted.isoformat(), "reason": "调回。"})
                 book.suspensions[rid][-1][1] = lifted
+                book.resume(rid, lifted, today)
             elif act == "revoke" and live:
                 rid = rng.choice(live)
                 reason = "fraud" if rng.random() < 0.5 else rng.choice(REASONS)
