@@ -5,16 +5,29 @@
 -- pinned `policy` (环翠区首席技师 第四条 "管理期为2年"), as [start, end]: the
 -- policy's start rule (`allowance_start`; the only one, and the default of
 -- SPEC §4: the first day of the month after recognition) and
--- `management_period_months` months from it. NULL for a programme with no
+-- `management_period_months` months from it. No row for a programme with no
 -- management period (岚山工匠 holds its title for good). The one place the
 -- rule is written: the record, the repeat rule and the allowance read it.
-CREATE OR REPLACE FUNCTION management_period(policy jsonb, recognized_on date,
-                                             OUT period_start date, OUT period_end date)
+-- A set-returning SQL function, so PostgreSQL inlines it into a query that
+-- joins it per title (allowance_month_facts()) instead of calling it once
+-- per row; the dates are truncated as timestamps (no time zone), so the
+-- body is as IMMUTABLE as it is declared.
+CREATE OR REPLACE FUNCTION management_periods(policy jsonb, recognized_on date)
+RETURNS TABLE (period_start date, period_end date)
 LANGUAGE sql IMMUTABLE AS $$
     SELECT s, (s + make_interval(months => (policy ->> 'management_period_months')::int)
                  - interval '1 day')::date
-      FROM (SELECT (date_trunc('month', recognized_on) + interval '1 month')::date AS s) x
+      FROM (SELECT (date_trunc('month', recognized_on::timestamp) + interval '1 month')::date
+                   AS s) x
      WHERE jsonb_typeof(policy -> 'management_period_months') = 'number'
+$$;
+
+-- The same period as one record (NULL, NULL for a programme with no
+-- management period), for callers that want a value rather than a set.
+CREATE OR REPLACE FUNCTION management_period(policy jsonb, recognized_on date,
+                                             OUT period_start date, OUT period_end date)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT m.period_start, m.period_end FROM management_periods(policy, recognized_on) m
 $$;
 
 -- The period of recognition `r`, from its round's pinned policy version.
