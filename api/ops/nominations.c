@@ -31,6 +31,7 @@
 #include "store/policy_version_store.h"
 #include "store/scope_store.h"
 #include "store/unit_store.h"
+#include "store/vote_session_store.h"
 #include "units.h"
 #include "uuid.h"
 #include "workdays.h"
@@ -863,9 +864,14 @@ enum app_err nomination_move(const struct op_ctx *ctx,
     }
     if (run_guards(&m, p) == APP_OK) {
         put_outcome(m.values, (enum nomination_state)to, in->note);
-        /* A nominee on a ballot that is no longer a candidate leaves the vote. */
-        if (write_move(&m, before, ret_obj, p) == APP_OK &&
-            vote_session_withdraw_nominee(ctx, m.nom.id, ret_vote_session, p) != APP_OK) {
+        /* A nominee on a ballot that is no longer a candidate leaves the
+         * vote; the ballot is locked before the move is audited. */
+        enum app_err err = vote_session_store_lock_ballot(ctx->db, m.nom.id);
+
+        if (err != APP_OK) {
+            ops_store_problem(err, p);
+        } else if (write_move(&m, before, ret_obj, p) == APP_OK &&
+                   vote_session_withdraw_nominee(ctx, m.nom.id, ret_vote_session, p) != APP_OK) {
             json_decref(*ret_obj);
             *ret_obj = NULL;
         }

@@ -122,6 +122,13 @@ const struct db_statement vote_session_store_statements[] = {
      " RETURNING api_vote_session(vote_sessions, $4::timestamptz)::text"},
     {"vote_session_store_withdraw",
      "SELECT vote_session_withdraw($1::uuid, $2::timestamptz)::text"},
+    /* The nomination's ballot, locked before the nomination moves: the
+     * tally and the push lock the session row and then append to the audit
+     * chain, so a move that audits first and locks the session after could
+     * deadlock with them (40P01). One order: session row, then the chain. */
+    {"vote_session_store_lock_ballot",
+     "SELECT count(*) FROM (SELECT 1 FROM vote_sessions s JOIN nominations n"
+     "  ON n.round_id = s.round_id WHERE n.id = $1::uuid FOR UPDATE OF s) locked"},
     {NULL, NULL},
 };
 
@@ -308,4 +315,15 @@ enum app_err vote_session_store_withdraw(struct db *db, const char *nomination_i
 
     db_clock_now(now);
     return db_json_one(db, "vote_session_store_withdraw", 2, params, ret_json);
+}
+
+enum app_err vote_session_store_lock_ballot(struct db *db, const char *nomination_id)
+{
+    const char *params[] = {nomination_id};
+    PGresult *res = NULL;
+    enum app_err err =
+        db_exec(db, "vote_session_store_lock_ballot", 1, params, PGRES_TUPLES_OK, &res);
+
+    PQclear(res);
+    return err;
 }

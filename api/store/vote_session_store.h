@@ -107,4 +107,8 @@ enum app_err vote_session_store_push_result(
  * {"id", "before", "after"}; NOT_FOUND when nothing was marked. */
 enum app_err vote_session_store_withdraw(struct db *db, const char *nomination_id, char **ret_json);
 
+/* Locks the session of the nomination's round, if it has one, for the rest
+ * of the transaction: the lock order shared with the tally and the push. */
+enum app_err vote_session_store_lock_ballot(struct db *db, const char *nomination_id);
+
 #endif
