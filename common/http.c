@@ -213,8 +213,8 @@ static void reply_preflight(struct http_call *call, const char *allow)
     snprintf(methods, sizeof(methods), "%s, OPTIONS", allow);
     http_set_header(call, "Access-Control-Allow-Methods", methods);
     http_set_header(call, "Access-Control-Allow-Headers",
-                    "Authorization, Content-Type, If-Match, Idempotency-Key, X-Request-Id, "
-                    "Accept-Language");
+                    "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, "
+                    "X-Request-Id, Accept-Language");
     http_set_header(call, "Access-Control-Max-Age", "600");
     http_reply_empty(call, 204);
 }
@@ -409,6 +409,33 @@ static void access_log(const struct http_call *call, const char *route, double s
 
 /* Runs the handler with a cleared problem; a handler that neither replied
  * nor named a problem is a bug, answered 500. */
+/* ROUTE_CACHEABLE after the handler: the tag and the cache policy on a
+ * 200 with a body in memory, and 304 when If-None-Match names the tag. */
+static void conditional_get(struct http_call *call)
+{
+    struct _u_response *res = call->res;
+    const char *etag = call->body_etag, *inm;
+
+    if (call->status != 200 || res->binary_body == NULL) {
+        return;
+    }
+    if (etag[0] == '\0') {
+        http_etag_of(res->binary_body, res->binary_body_length, call->body_etag);
+    }
+    http_set_header(call, "ETag", etag);
+    if (u_map_get(res->map_header, "Cache-Control") == NULL) {
+        http_set_header(call, "Cache-Control", "public, no-cache");
+    }
+    if ((inm = http_header(call, "If-None-Match")) != NULL && http_if_none_match(inm, etag)) {
+        free(res->binary_body);
+        res->binary_body = NULL;
+        res->binary_body_length = 0;
+        res->status = 304;
+        u_map_remove_from_key(res->map_header, "Content-Type");
+        call->status = 304;
+    }
+}
+
 static void call_handler(struct http_call *call,
                          const struct http_server *s,
                          const struct route *route,
@@ -422,6 +449,9 @@ static void call_handler(struct http_call *call,
         s->conf.after_handler(s->conf.app);
     }
     if (call->status != 0) {
+        if (route->flags & ROUTE_CACHEABLE) {
+            conditional_get(call);
+        }
         return;
     }
     if (err != APP_OK && p->err == APP_OK) {

@@ -27,6 +27,7 @@ struct _u_response;
 #define HTTP_LIST_LIMIT_MAX 200
 #define HTTP_LIST_LIMIT_DEF 50
 #define HTTP_CURSOR_MAX     256 /* decoded bytes */
+#define HTTP_ETAG_MAX       35  /* "…32 hex…" and the NUL */
 /* Body limit of a caller without a token (whatever max_body says): the
  * only such body is a sign-in, well under 1 KiB. */
 #define HTTP_ANONYMOUS_BODY_MAX (64 * 1024)
@@ -44,6 +45,13 @@ struct _u_response;
 /* A key-scoped machine principal (principal.key_scoped: the tally poster)
  * may call this route; on any other route it gets 403. */
 #define ROUTE_KEY_SCOPED (1u << 4)
+/* A public read: a 200 with a body leaves with a strong ETag (the hash of
+ * its bytes, http_etag_of: a version tag the handler set is replaced, as
+ * the bytes may change with the clock alone) and `Cache-Control: public, no-cache`
+ * (unless the handler set its own), and a request whose If-None-Match
+ * matches gets 304 with no body. Decided after the handler, so whatever
+ * the handler counts (a rate limit) counts for a 304 too. */
+#define ROUTE_CACHEABLE (1u << 5)
 
 struct http_call;
 struct http_server;
@@ -86,6 +94,9 @@ struct http_call {
     char *param_values[HTTP_MAX_SEGMENTS];
     unsigned status;                  /* set by the reply functions */
     char cursor[HTTP_CURSOR_MAX + 1]; /* decoded `cursor` parameter */
+    /* ROUTE_CACHEABLE: http_etag_of() of the body when the handler knows it
+     * already (a cached body), else "" and the dispatcher computes it. */
+    char body_etag[HTTP_ETAG_MAX];
 };
 
 /* Authenticates a bearer token for the service (JWT check plus whatever the
@@ -155,6 +166,16 @@ enum app_err http_list_params(struct http_call *call,
  * APP_ERR_PRECONDITION_FAILED when it is not one of our ETags. */
 enum app_err
 http_if_match_version(const struct http_call *call, int *ret_version, struct problem *reterr);
+
+/* A strong entity tag for len bytes: `"` + 32 hex digits of a 128-bit
+ * BLAKE2b of the bytes + `"`, so equal bodies have equal tags whichever
+ * process rendered them. */
+void http_etag_of(const void *body, size_t len, char ret[HTTP_ETAG_MAX]);
+/* Whether an If-None-Match field value matches `etag` (RFC 9110 §13.1.2):
+ * "*", or any tag of the comma-separated list under the weak comparison
+ * (a W/ prefix on either side is ignored). A malformed list matches
+ * nothing, so the full answer goes out. */
+bool http_if_none_match(const char *field, const char *etag);
 
 /* ---- Replies: each sets call->status; json bodies are copied (still yours) ---- */
 void http_set_header(struct http_call *call, const char *name, const char *value);

@@ -135,6 +135,60 @@ void http_set_etag(struct http_call *call, int version)
     http_set_header(call, "ETag", etag);
 }
 
+void http_etag_of(const void *body, size_t len, char ret[HTTP_ETAG_MAX])
+{
+    unsigned char h[16];
+    static const char hex[] = "0123456789abcdef";
+
+    crypto_generichash(h, sizeof(h), body, len, NULL, 0);
+    ret[0] = '"';
+    for (size_t i = 0; i < sizeof(h); i++) {
+        ret[1 + 2 * i] = hex[h[i] >> 4];
+        ret[2 + 2 * i] = hex[h[i] & 15];
+    }
+    ret[33] = '"';
+    ret[34] = '\0';
+}
+
+/* The opaque part of an entity tag (its quoted string), W/ skipped: sets
+ * *ret and *ret_len and returns the rest, or NULL when malformed. */
+static const char *etag_opaque(const char *s, const char **ret, size_t *ret_len)
+{
+    const char *end;
+
+    if (s[0] == 'W' && s[1] == '/') {
+        s += 2;
+    }
+    if (*s != '"' || (end = strchr(s + 1, '"')) == NULL) {
+        return NULL;
+    }
+    *ret = s + 1;
+    *ret_len = (size_t)(end - s - 1);
+    return end + 1;
+}
+
+bool http_if_none_match(const char *field, const char *etag)
+{
+    const char *want, *got;
+    size_t want_len, got_len;
+
+    if (etag_opaque(etag, &want, &want_len) == NULL) {
+        return false;
+    }
+    for (const char *s = field; *s != '\0';) {
+        if (*s == ' ' || *s == '\t' || *s == ',') {
+            s++;
+        } else if (*s == '*') {
+            return true;
+        } else if ((s = etag_opaque(s, &got, &got_len)) == NULL) {
+            return false;
+        } else if (got_len == want_len && memcmp(got, want, got_len) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void http_reply_text(
     struct http_call *call, unsigned status, const char *content_type, const char *text, size_t len)
 {

@@ -81,8 +81,16 @@ enum app_err certificates_verify(struct http_call *call, struct problem *p)
 {
     const struct api_config *cfg = ((const struct api_ctx *)call->app)->cfg;
 
-    return api_reply_lookup(call, "certificates", cfg->certificate_limit, cfg->certificate_window,
-                            "number", certificate_verify, NULL, p);
+    enum app_err err =
+        api_reply_lookup(call, "certificates", cfg->certificate_limit, cfg->certificate_window,
+                         "number", certificate_verify, NULL, p);
+
+    /* The code in the address is the holder's to share: no shared cache
+     * keeps the answer (ROUTE_CACHEABLE adds the tag). */
+    if (call->status == 200) {
+        http_set_header(call, "Cache-Control", "private, no-cache");
+    }
+    return err;
 }
 
 /* A PDF built by `render` (with `arg`) into a buffer, answered as
