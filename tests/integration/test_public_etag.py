@@ -43,6 +43,11 @@ def paths(world, clock):
         "notices_get": f"/v1/notices/{world.notice['id']}",
         "certificates_verify":
             f"/v1/certificates/{c['certificate_number']}?code={c['verification_code']}",
+        "public_programmes_list": "/v1/public/programmes",
+        "public_rounds_get": f"/v1/public/rounds/{world.round['id']}",
+        "public_nominees_list": f"/v1/public/rounds/{world.round['id']}/nominees",
+        "public_results_get": f"/v1/public/rounds/{world.round['id']}/results",
+        "public_recognitions_list": "/v1/public/recognitions?status=active&limit=5",
     }
 
 
