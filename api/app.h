@@ -53,6 +53,8 @@ struct api_config {
     long certificate_limit;       /* certificate checks one address may make ... */
     long certificate_window;      /* ... per this many seconds */
     long objection_window;        /* ... per this many seconds (ops/public_limit.h) */
+    long public_cache_mb;         /* api/public_cache.h: 0 = off */
+    long public_cache_ttl_ms;
 };
 
 struct api_ctx {

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "openapi_docs.h"
 #include "openapi_spec.h"
+#include "public_cache.h"
 #include "store/db.h"
 #include "vote_push.h"
 
@@ -97,6 +98,14 @@ static const struct config_var serve_vars[] = {
     {"JIANGXIN_CERTIFICATE_WINDOW", CONFIG_INT, false, "3600", 1, 86400,
      offsetof(struct api_config, certificate_window),
      "seconds over which the certificate checks' budget is regained", NULL},
+    {"JIANGXIN_PUBLIC_CACHE_MB", CONFIG_INT, false, "32", 0, 4096,
+     offsetof(struct api_config, public_cache_mb),
+     "MiB of public answers kept in memory (api/public_cache.h); 0 turns the cache off", NULL},
+    {"JIANGXIN_PUBLIC_CACHE_TTL_MS", CONFIG_INT, false, "1000", 1, 3600000,
+     offsetof(struct api_config, public_cache_ttl_ms),
+     "milliseconds a kept public answer may be served: what changes with time alone (a vote "
+     "closing) shows within it",
+     NULL},
     {"JIANGXIN_OBJECTION_LIMIT", CONFIG_INT, false, "5", 1, 10000,
      offsetof(struct api_config, objection_limit),
      "objections one client address may file per JIANGXIN_OBJECTION_WINDOW", NULL},
@@ -199,12 +208,25 @@ static int serve(const struct api_config *cfg)
         api_auth_release(&ctx);
         return 1;
     }
+    const struct public_cache_conf cache = {
+        .conninfo = cfg->database_url,
+        .max_bytes = (size_t)cfg->public_cache_mb << 20,
+        .ttl_ms = cfg->public_cache_ttl_ms,
+    };
     if (vote_push_start(cfg) != APP_OK) {
         hash_pool_stop();
         api_auth_release(&ctx);
         return 1;
     }
+    if (public_cache_start(&cache) != APP_OK) {
+        vote_push_stop();
+        hash_pool_stop();
+        api_auth_release(&ctx);
+        return 1;
+    }
+    db_on_commit(public_cache_bump);
     if (http_server_start(&conf, &server) != APP_OK) {
+        public_cache_stop();
         vote_push_stop();
         hash_pool_stop();
         api_auth_release(&ctx);
@@ -213,6 +235,7 @@ static int serve(const struct api_config *cfg)
     sigwait(&set, &sig);
     log_info("stopping on signal %d", sig);
     http_server_stop(server);
+    public_cache_stop();
     vote_push_stop();
     hash_pool_stop();
     api_auth_release(&ctx);

@@ -15,6 +15,7 @@
 
 static bool test_clock;
 static _Atomic long long offset_ms;
+static atomic_uint_fast64_t epoch;
 
 static long long real_ms(void)
 {
@@ -93,7 +94,13 @@ enum app_err clock_set_ms(long long ms)
         return APP_ERR_VALIDATION;
     }
     atomic_store(&offset_ms, ms - real_ms());
+    atomic_fetch_add(&epoch, 1);
     return APP_OK;
+}
+
+uint64_t clock_epoch(void)
+{
+    return atomic_load(&epoch);
 }
 
 json_t *clock_to_json(void)

@@ -61,6 +61,10 @@ long long clock_offset_ms(void);
  * `ms` lies outside CLOCK_MIN_MS..CLOCK_MAX_MS (nothing changes). */
 enum app_err clock_set_ms(long long ms);
 
+/* How many times the clock has been set (clock_set_ms): what was decided
+ * at an earlier count may no longer hold for "now" (a cache keyed on time). */
+uint64_t clock_epoch(void);
+
 /* {"now", "today", "test_clock", "offset_seconds"}: the clock's state as
  * GET /v1/system/clock and /readyz show it (a new reference). */
 json_t *clock_to_json(void);

@@ -7,67 +7,109 @@
  */
 #include "ops/public.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "handlers.h"
+#include "public_cache.h"
 
-static enum app_err reply_json_text(struct http_call *call, char *text, struct problem *p)
+/* Renders one public representation (a JSON text) for key. */
+typedef enum app_err
+render_fn(const struct op_ctx *ctx, const char *arg, char **ret_json, struct problem *p);
+
+/* The answer for `key` from the public cache (public_cache.h), or
+ * rendered, kept and answered: a hit touches no database. The ETag goes
+ * with the body, so the dispatcher's conditional GET never hashes it again. */
+static enum app_err reply_cached(
+    struct http_call *call, const char *key, render_fn *render, const char *arg, struct problem *p)
 {
-    http_reply_text_take(call, 200, "application/json", text, strlen(text));
-    return p->err;
+    struct public_cache_ticket t;
+    struct op_ctx ctx;
+    struct db *db;
+    char *body = NULL;
+    size_t len;
+
+    if (public_cache_get(key, &body, &len, call->body_etag, &t)) {
+        http_reply_text_take(call, 200, "application/json", body, len);
+        return APP_OK;
+    }
+    if ((db = api_db(p)) == NULL) {
+        return p->err;
+    }
+    api_op_ctx(call, db, &ctx);
+    if (render(&ctx, arg, &body, p) != APP_OK) {
+        return p->err;
+    }
+    len = strlen(body);
+    http_etag_of(body, len, call->body_etag);
+    public_cache_put(key, &t, body, len, call->body_etag);
+    http_reply_text_take(call, 200, "application/json", body, len);
+    return APP_OK;
+}
+
+static enum app_err
+render_programmes(const struct op_ctx *ctx, const char *arg, char **ret_json, struct problem *p)
+{
+    (void)arg;
+    return public_programmes(ctx, ret_json, p);
 }
 
 enum app_err public_programmes_list(struct http_call *call, struct problem *p)
 {
-    struct op_ctx ctx;
-    struct db *db = api_db(p);
-    char *text = NULL;
-
-    if (db == NULL) {
-        return p->err;
-    }
-    api_op_ctx(call, db, &ctx);
-    if (public_programmes(&ctx, &text, p) != APP_OK) {
-        return p->err;
-    }
-    return reply_json_text(call, text, p);
+    return reply_cached(call, "programmes", render_programmes, NULL, p);
 }
 
 static enum app_err
-reply_round(struct http_call *call, enum public_round_view view, struct problem *p)
+render_round(const struct op_ctx *ctx, const char *id, char **ret_json, struct problem *p)
+{
+    return public_round(ctx, id, PUBLIC_ROUND, ret_json, p);
+}
+
+static enum app_err
+render_nominees(const struct op_ctx *ctx, const char *id, char **ret_json, struct problem *p)
+{
+    return public_round(ctx, id, PUBLIC_ROUND_NOMINEES, ret_json, p);
+}
+
+static enum app_err
+render_results(const struct op_ctx *ctx, const char *id, char **ret_json, struct problem *p)
+{
+    return public_round(ctx, id, PUBLIC_ROUND_RESULTS, ret_json, p);
+}
+
+static enum app_err
+reply_round(struct http_call *call, const char *view, render_fn *render, struct problem *p)
 {
     const char *id = http_param(call, "id");
-    struct op_ctx ctx;
-    struct db *db = NULL;
-    char *text = NULL;
+    char key[128];
 
-    if (api_path_uuid(id, p) != APP_OK || (db = api_db(p)) == NULL) {
+    if (api_path_uuid(id, p) != APP_OK) {
         return p->err;
     }
-    api_op_ctx(call, db, &ctx);
-    if (public_round(&ctx, id, view, &text, p) != APP_OK) {
-        return p->err;
-    }
-    return reply_json_text(call, text, p);
+    snprintf(key, sizeof(key), "round/%s/%s", id, view);
+    return reply_cached(call, key, render, id, p);
 }
 
 enum app_err public_rounds_get(struct http_call *call, struct problem *p)
 {
-    return reply_round(call, PUBLIC_ROUND, p);
+    return reply_round(call, "round", render_round, p);
 }
 
 enum app_err public_nominees_list(struct http_call *call, struct problem *p)
 {
-    return reply_round(call, PUBLIC_ROUND_NOMINEES, p);
+    return reply_round(call, "nominees", render_nominees, p);
 }
 
 enum app_err public_results_get(struct http_call *call, struct problem *p)
 {
-    return reply_round(call, PUBLIC_ROUND_RESULTS, p);
+    return reply_round(call, "results", render_results, p);
 }
 
+/* The register is paged (a Link header beside the body) and keyed by its
+ * filters and cursor: it is answered from the database, its ETag and 304
+ * from the dispatcher. */
 enum app_err public_recognitions_list(struct http_call *call, struct problem *p)
 {
     const struct public_register_query q = {

@@ -14,6 +14,7 @@
 #include "enums.h"
 #include "handlers.h"
 #include "ops/system_status.h"
+#include "public_cache.h"
 
 enum app_err system_readyz(struct http_call *call, struct problem *p)
 {
@@ -103,9 +104,13 @@ enum app_err system_api_metrics(struct http_call *call, struct problem *p)
     if (db != NULL && system_status_build(db, &status) == APP_OK) {
         gauges = system_status_metrics(status);
     }
-    if (gauges != NULL && asprintf(&text, "%s%s", http_text, gauges) < 0) {
+    char *cached = public_cache_metrics();
+
+    if (asprintf(&text, "%s%s%s", http_text, cached != NULL ? cached : "",
+                 gauges != NULL ? gauges : "") < 0) {
         text = NULL;
     }
+    free(cached);
     const char *out = text != NULL ? text : http_text;
     http_reply_text(call, 200, "text/plain; version=0.0.4; charset=utf-8", out, strlen(out));
     json_decref(status);

@@ -286,11 +286,21 @@ enum app_err db_begin(struct db *db)
     return err;
 }
 
+static void (*commit_hook)(void);
+
+void db_on_commit(void (*fn)(void))
+{
+    commit_hook = fn;
+}
+
 enum app_err db_commit(struct db *db)
 {
     enum app_err err = simple(db, "COMMIT");
 
     db->in_tx = false;
+    if (err == APP_OK && commit_hook != NULL) {
+        commit_hook();
+    }
     return err;
 }
 

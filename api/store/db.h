@@ -27,6 +27,9 @@ void db_thread_finish(void *unused);
 
 enum app_err db_begin(struct db *db);
 enum app_err db_commit(struct db *db);
+/* fn runs after every successful COMMIT of this process (any thread), e.g.
+ * to mark cached public answers stale at once. Set once, before serving. */
+void db_on_commit(void (*fn)(void));
 /* Rolls back if a transaction is open. NULL-safe. */
 void db_rollback(struct db *db);
 /* SELECT 1 through the prepared path. */

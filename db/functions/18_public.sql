@@ -250,3 +250,14 @@ LANGUAGE sql STABLE AS $$
            allowance_effect(e.kind, e.amount_fen) f
      GROUP BY p.code, e.month
 $$;
+
+-- The trigger of db/migrations/0029_public_notify.sql: a change to what the
+-- projections above read tells the API's public cache (api/public_cache.c),
+-- at commit and once per transaction.
+CREATE OR REPLACE FUNCTION public_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('jiangxin_public', TG_TABLE_NAME);
+    RETURN NULL;
+END
+$$;
