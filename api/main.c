@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * jiangxin-api: wiring only. Reads the configuration table, then runs a
- * subcommand: serve (default), migrate, user add, calendar load, status.
+ * subcommand: serve (default), migrate, user add, calendar load, status,
+ * allowance run, export (verify and public-key need no database).
  */
 #include <signal.h>
 #include <stddef.h>
@@ -11,8 +12,10 @@
 
 #include "app.h"
 #include "build_config.h"
+#include "cli.h"
 #include "clock.h"
 #include "crypto.h"
+#include "export/export.h"
 #include "hash_pool.h"
 #include "log.h"
 #include "openapi_docs.h"
@@ -252,6 +255,9 @@ static void usage(void)
             "       jiangxin-api calendar load FILE...\n"
             "       jiangxin-api status [--json]\n"
             "       jiangxin-api allowance run --month YYYY-MM\n"
+            "       jiangxin-api export --out DIR [--full]\n"
+            "       jiangxin-api export verify DIR/YYYY-MM-DD [--public-key HEX]\n"
+            "       jiangxin-api export public-key\n"
             "       jiangxin-api statement [NAME]\n"
             "       jiangxin-api version\n");
 }
@@ -274,9 +280,19 @@ int main(int argc, char **argv)
         }
         return sql != NULL || argc <= 2 ? 0 : 1;
     }
+    if (strcmp(cmd, "export") == 0 && argc > 2 &&
+        (strcmp(argv[2], "verify") == 0 || strcmp(argv[2], "public-key") == 0)) {
+        /* No database and no service configuration: only the export key. */
+        if (!crypto_init()) {
+            fprintf(stderr, "jiangxin-api: libsodium failed to initialise\n");
+            return 1;
+        }
+        return strcmp(argv[2], "verify") == 0 ? export_cli_verify(argc - 3, argv + 3)
+                                              : export_cli_public_key(argc - 3, argv + 3);
+    }
     if (!serving && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "user") != 0 &&
         strcmp(cmd, "calendar") != 0 && strcmp(cmd, "status") != 0 &&
-        strcmp(cmd, "allowance") != 0) {
+        strcmp(cmd, "allowance") != 0 && strcmp(cmd, "export") != 0) {
         usage();
         return 2;
     }
@@ -305,6 +321,8 @@ int main(int argc, char **argv)
         rc = cli_status(&cfg, argc - 2, argv + 2);
     } else if (strcmp(cmd, "allowance") == 0 && argc > 2 && strcmp(argv[2], "run") == 0) {
         rc = cli_allowance_run(&cfg, argc - 3, argv + 3);
+    } else if (strcmp(cmd, "export") == 0) {
+        rc = cli_export(&cfg, argc - 2, argv + 2);
     } else {
         usage();
         rc = 2;

@@ -96,3 +96,38 @@ void crypto_keyed_hash(const unsigned char key[CRYPTO_KEY_BYTES],
     crypto_generichash_final(&st, out, sizeof(out));
     sodium_bin2hex(ret, CRYPTO_KEYED_HEX, out, sizeof(out));
 }
+
+void crypto_sign_keypair_seed(const unsigned char seed[CRYPTO_KEY_BYTES],
+                              unsigned char pk[CRYPTO_SIGN_PK_BYTES],
+                              unsigned char sk[CRYPTO_SIGN_SK_BYTES])
+{
+    _Static_assert(crypto_sign_SEEDBYTES == CRYPTO_KEY_BYTES, "seed size");
+    _Static_assert(crypto_sign_PUBLICKEYBYTES == CRYPTO_SIGN_PK_BYTES, "public key size");
+    _Static_assert(crypto_sign_SECRETKEYBYTES == CRYPTO_SIGN_SK_BYTES, "secret key size");
+    crypto_sign_seed_keypair(pk, sk, seed);
+}
+
+void crypto_sign_detached_bytes(const unsigned char sk[CRYPTO_SIGN_SK_BYTES],
+                                const unsigned char *msg,
+                                size_t len,
+                                unsigned char sig[CRYPTO_SIGN_BYTES])
+{
+    _Static_assert(crypto_sign_BYTES == CRYPTO_SIGN_BYTES, "signature size");
+    crypto_sign_detached(sig, NULL, msg, len, sk);
+}
+
+bool crypto_sign_check(const unsigned char pk[CRYPTO_SIGN_PK_BYTES],
+                       const unsigned char *msg,
+                       size_t len,
+                       const unsigned char sig[CRYPTO_SIGN_BYTES])
+{
+    return crypto_sign_verify_detached(sig, msg, len, pk) == 0;
+}
+
+void crypto_key_id(const unsigned char pk[CRYPTO_SIGN_PK_BYTES], char ret[CRYPTO_KEY_ID_HEX])
+{
+    unsigned char h[32];
+
+    crypto_generichash(h, sizeof(h), pk, CRYPTO_SIGN_PK_BYTES, NULL, 0);
+    sodium_bin2hex(ret, CRYPTO_KEY_ID_HEX, h, 8);
+}

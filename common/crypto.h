@@ -43,4 +43,27 @@ void crypto_keyed_hash(const unsigned char key[CRYPTO_KEY_BYTES],
                        const char *value,
                        char ret[CRYPTO_KEYED_HEX]);
 
+/* Ed25519 (the nightly export's manifest signature). */
+#define CRYPTO_SIGN_PK_BYTES 32
+#define CRYPTO_SIGN_SK_BYTES 64
+#define CRYPTO_SIGN_BYTES    64
+#define CRYPTO_KEY_ID_HEX    17 /* 8 bytes as hex + NUL */
+
+/* The key pair of a 32-byte seed. */
+void crypto_sign_keypair_seed(const unsigned char seed[CRYPTO_KEY_BYTES],
+                              unsigned char pk[CRYPTO_SIGN_PK_BYTES],
+                              unsigned char sk[CRYPTO_SIGN_SK_BYTES]);
+/* The detached signature of msg. */
+void crypto_sign_detached_bytes(const unsigned char sk[CRYPTO_SIGN_SK_BYTES],
+                                const unsigned char *msg,
+                                size_t len,
+                                unsigned char sig[CRYPTO_SIGN_BYTES]);
+/* Whether sig is pk's signature of msg. */
+bool crypto_sign_check(const unsigned char pk[CRYPTO_SIGN_PK_BYTES],
+                       const unsigned char *msg,
+                       size_t len,
+                       const unsigned char sig[CRYPTO_SIGN_BYTES]);
+/* A public key's id: the first 8 bytes of BLAKE2b-256(pk) as lowercase hex. */
+void crypto_key_id(const unsigned char pk[CRYPTO_SIGN_PK_BYTES], char ret[CRYPTO_KEY_ID_HEX]);
+
 #endif

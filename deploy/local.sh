@@ -80,6 +80,10 @@ local_secrets() {
     if ! grep -q '^JIANGXIN_VOTER_JWT_SECRET=' "$SECRETS"; then
         printf 'JIANGXIN_VOTER_JWT_SECRET=%s\n' "$(jx_hex32)" >>"$SECRETS"
     fi
+    # The nightly export's Ed25519 seed (jiangxin-api export).
+    if ! grep -q '^JIANGXIN_EXPORT_KEY=' "$SECRETS"; then
+        printf 'JIANGXIN_EXPORT_KEY=%s\n' "$(jx_hex32)" >>"$SECRETS"
+    fi
     chmod 600 "$SECRETS"
     # shellcheck source=/dev/null
     . "$SECRETS"
@@ -178,6 +182,7 @@ api_env() {
         "JIANGXIN_DATABASE_URL=$DB_URL" \
         "JIANGXIN_JWT_SECRET=$JIANGXIN_JWT_SECRET" \
         "JIANGXIN_PII_KEY=$JIANGXIN_PII_KEY" \
+        "JIANGXIN_EXPORT_KEY=$JIANGXIN_EXPORT_KEY" \
         "JIANGXIN_LISTEN=127.0.0.1:$API_PORT" \
         "JIANGXIN_MIGRATIONS_DIR=$JX_ROOT/db/migrations" \
         "JIANGXIN_VOTE_URL=$VOTE_URL" \
@@ -663,6 +668,7 @@ cmd_env() {
     printf "export JIANGXIN_VOTE_URL='%s'\n" "$VOTE_URL"
     printf "export JIANGXIN_JWT_SECRET='%s'\n" "$JIANGXIN_JWT_SECRET"
     printf "export JIANGXIN_PII_KEY='%s'\n" "$JIANGXIN_PII_KEY"
+    printf "export JIANGXIN_EXPORT_KEY='%s'\n" "$JIANGXIN_EXPORT_KEY"
 }
 
 # =================================================================== test
@@ -861,6 +867,8 @@ cmd_test() {
     admin_pw=$(jx_hex32 | cut -c1-24)
     local vote_hash_key voter_secret
     vote_hash_key=$(jx_hex32) voter_secret=$(jx_hex32)
+    local export_key
+    export_key=$(jx_hex32)
     local pghome=$T_TMP/postgres
     local db_url="postgresql://jiangxin:$dbpw@127.0.0.1:$T_PG_PORT/jiangxin"
     local owner_url="postgresql://jiangxin_owner:$ownerpw@127.0.0.1:$T_PG_PORT/jiangxin"
@@ -1016,6 +1024,7 @@ cmd_test() {
             JIANGXIN_TEST_POSTER_KEY="$keys/poster.pem" \
             JIANGXIN_TEST_POSTER_PUBLIC_KEY="$keys/poster.pub.pem" \
             JIANGXIN_TEST_PII_KEY="$pii" \
+            JIANGXIN_TEST_EXPORT_KEY="$export_key" \
             JIANGXIN_TEST_MAX_UPLOAD="$t_max_upload" \
             JIANGXIN_TEST_API_LOG="$api_log" \
             JIANGXIN_TEST_VOTE_LOG="$vote_log" \

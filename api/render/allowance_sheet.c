@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "csv.h"
 #include "log.h"
 
 #define SHEET_NAME "发放明细"
@@ -106,35 +107,6 @@ static void yuan(char buf[YUAN_LEN], long long fen)
     unsigned long long u = fen < 0 ? 0ULL - (unsigned long long)fen : (unsigned long long)fen;
 
     snprintf(buf, YUAN_LEN, "%s%llu.%02llu", fen < 0 ? "-" : "", u / 100, u % 100);
-}
-
-/* One CSV cell. Excel and WPS run a cell starting with = + - @ (and, after
- * their own trimming, a tab or CR) as a formula; the apostrophe makes it
- * text (OWASP's CSV injection advice). Then RFC 4180: a cell with , " CR
- * or LF is quoted, its quotes doubled. NULL is an empty cell. */
-static void csv_cell(struct textbuf *out, const char *s)
-{
-    bool quote;
-    const char *p, *q;
-
-    if (s == NULL) {
-        return;
-    }
-    quote = strpbrk(s, ",\"\r\n") != NULL;
-    if (quote) {
-        textbuf_puts(out, "\"");
-    }
-    if (s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL) {
-        textbuf_puts(out, "'");
-    }
-    for (p = s; (q = strchr(p, '"')) != NULL; p = q + 1) {
-        textbuf_append(out, p, (size_t)(q - p) + 1);
-        textbuf_puts(out, "\"");
-    }
-    textbuf_puts(out, p);
-    if (quote) {
-        textbuf_puts(out, "\"");
-    }
 }
 
 /* A CSV row. 序号 and the amount are written by this file (a number,

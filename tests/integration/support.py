@@ -499,6 +499,8 @@ def cli_env(**changes):
     env["JIANGXIN_DATABASE_URL"] = need_env("JIANGXIN_TEST_DATABASE_URL")
     env["JIANGXIN_JWT_SECRET"] = need_env("JIANGXIN_TEST_JWT_SECRET")
     env["JIANGXIN_PII_KEY"] = need_env("JIANGXIN_TEST_PII_KEY")
+    if os.environ.get("JIANGXIN_TEST_EXPORT_KEY"):
+        env["JIANGXIN_EXPORT_KEY"] = os.environ["JIANGXIN_TEST_EXPORT_KEY"]
     if os.environ.get("JIANGXIN_TEST_MIGRATIONS_DIR"):
         env["JIANGXIN_MIGRATIONS_DIR"] = os.environ["JIANGXIN_TEST_MIGRATIONS_DIR"]
     for k, v in changes.items():
