@@ -55,6 +55,10 @@ struct api_config {
     long objection_window;        /* ... per this many seconds (ops/public_limit.h) */
     long public_cache_mb;         /* api/public_cache.h: 0 = off */
     long public_cache_ttl_ms;
+    /* The nightly export's key as GET /v1/public/export-key shows it: the
+     * public key, or (one host) derived from the seed; both optional. */
+    unsigned char export_public_key[CONFIG_KEY_BYTES];
+    unsigned char export_seed[CONFIG_KEY_BYTES];
 };
 
 struct api_ctx {
@@ -67,6 +71,8 @@ struct api_ctx {
     size_t n_staff_keys;             /* set by api_auth_configure */
     struct auth_keyring poster_keys; /* empty: no poster tokens accepted */
     struct client_ip_trust trusted;  /* parsed JIANGXIN_TRUSTED_PROXIES */
+    /* {"alg", "key_id", "public_key"} of the export key; "" when unset. */
+    char export_key_json[160];
 };
 
 extern const struct route api_routes[];

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "app.h"
 #include "build_config.h"
 #include "cli.h"
@@ -109,6 +111,13 @@ static const struct config_var serve_vars[] = {
      "milliseconds a kept public answer may be served: what changes with time alone (a vote "
      "closing) shows within it",
      NULL},
+    {"JIANGXIN_EXPORT_PUBLIC_KEY", CONFIG_KEY, false, NULL, 0, 0,
+     offsetof(struct api_config, export_public_key),
+     "the nightly export's Ed25519 public key (64 hex), served at GET /v1/public/export-key", NULL},
+    {"JIANGXIN_EXPORT_KEY", CONFIG_KEY, false, NULL, 0, 0, offsetof(struct api_config, export_seed),
+     "the export's Ed25519 seed: the API only derives the public key from it, when "
+     "JIANGXIN_EXPORT_PUBLIC_KEY is not set (one host for both)",
+     NULL},
     {"JIANGXIN_OBJECTION_LIMIT", CONFIG_INT, false, "5", 1, 10000,
      offsetof(struct api_config, objection_limit),
      "objections one client address may file per JIANGXIN_OBJECTION_WINDOW", NULL},
@@ -161,6 +170,29 @@ static bool load_config(struct api_config *cfg, bool serving)
     return true;
 }
 
+/* The export key as GET /v1/public/export-key shows it ("" when unset):
+ * JIANGXIN_EXPORT_PUBLIC_KEY, else the public half of JIANGXIN_EXPORT_KEY. */
+static void export_key_json(const struct api_config *cfg, char *out, size_t len)
+{
+    static const unsigned char zero[CONFIG_KEY_BYTES];
+    unsigned char pk[CRYPTO_SIGN_PK_BYTES], sk[CRYPTO_SIGN_SK_BYTES];
+    char hex[2 * CRYPTO_SIGN_PK_BYTES + 1], id[CRYPTO_KEY_ID_HEX];
+
+    _Static_assert(CRYPTO_SIGN_PK_BYTES == CONFIG_KEY_BYTES, "a key setting holds a public key");
+    out[0] = '\0';
+    if (memcmp(cfg->export_public_key, zero, sizeof(zero)) != 0) {
+        memcpy(pk, cfg->export_public_key, sizeof(pk));
+    } else if (memcmp(cfg->export_seed, zero, sizeof(zero)) != 0) {
+        crypto_sign_keypair_seed(cfg->export_seed, pk, sk);
+        sodium_memzero(sk, sizeof(sk));
+    } else {
+        return;
+    }
+    sodium_bin2hex(hex, sizeof(hex), pk, sizeof(pk));
+    crypto_key_id(pk, id);
+    snprintf(out, len, "{\"alg\":\"Ed25519\",\"key_id\":\"%s\",\"public_key\":\"%s\"}", id, hex);
+}
+
 static int serve(const struct api_config *cfg)
 {
     struct api_ctx ctx = {.cfg = cfg,
@@ -180,6 +212,7 @@ static int serve(const struct api_config *cfg)
         fprintf(stderr, "jiangxin-api: configuration problem:\n%s", why);
         return 2;
     }
+    export_key_json(cfg, ctx.export_key_json, sizeof(ctx.export_key_json));
     /* Block the stop signals before any thread starts, then wait for one. */
     sigemptyset(&set);
     sigaddset(&set, SIGINT);

@@ -934,6 +934,8 @@ cmd_test() {
         "JIANGXIN_MAX_UPLOAD=$t_max_upload" "JIANGXIN_VOTE_URL=$vote_url"
         "JIANGXIN_VOTE_PUSH_KEY=$keys/push.pem" "JIANGXIN_POSTER_PUBLIC_KEY=$keys/poster.pub.pem"
         "JIANGXIN_TEST_CLOCK=$test_clock" "JIANGXIN_TRUSTED_PROXIES=127.0.0.1" "${edge_envs[@]}"
+        # The export's public key only, as on a production API host.
+        "JIANGXIN_EXPORT_PUBLIC_KEY=$(JIANGXIN_EXPORT_KEY=$export_key "$api_bin" export public-key | head -n 1)"
     )
     # Both services trust X-Forwarded-For from loopback here, so the tests
     # can vote and sign in from many client addresses (sign-in throttling).

@@ -40,6 +40,15 @@ const struct db_statement export_store_statements[] = {
      " INSERT INTO export_runs (started_at, \"full\", date)"
      " SELECT $1::timestamptz, $2::boolean, $3::date"
      "   FROM (SELECT count(*) FROM interrupted) i RETURNING id"},
+    /* GET /v1/export-runs: newest first; the cursor is the last run's id. */
+    {"export_store_runs",
+     "SELECT (to_jsonb(r) - 'started_at' - 'finished_at' || jsonb_build_object("
+     "         'started_at', api_ts(r.started_at), 'finished_at', api_ts(r.finished_at)))::text,"
+     "       r.id::text"
+     "  FROM export_runs r"
+     " WHERE $1::uuid IS NULL OR (r.started_at, r.id) <"
+     "       (SELECT s.started_at, s.id FROM export_runs s WHERE s.id = $1::uuid)"
+     " ORDER BY r.started_at DESC, r.id DESC LIMIT $2::int"},
     {"export_store_run_finish",
      "UPDATE export_runs SET state = $2, finished_at = $3::timestamptz,"
      "       audit_seq = $4::bigint, audit_head = $5, manifest_sha256 = $6, files = $7::jsonb,"
@@ -238,4 +247,14 @@ enum app_err export_store_run_finish(struct db *db,
         err = *ret_after != NULL ? APP_OK : APP_ERR_INTERNAL;
     }
     return err;
+}
+
+enum app_err
+export_store_runs(struct db *db, const char *cursor, int limit, char **ret_array, char **ret_next)
+{
+    char lim[16];
+    const char *params[] = {cursor, lim};
+
+    snprintf(lim, sizeof(lim), "%d", limit + 1);
+    return db_json_page(db, "export_store_runs", 2, params, limit, ret_array, ret_next);
 }

@@ -68,4 +68,8 @@ enum app_err export_store_run_finish(struct db *db,
                                      const char *error,
                                      char **ret_after);
 
+/* A page of export_runs, newest first (db_json_page's shapes). */
+enum app_err
+export_store_runs(struct db *db, const char *cursor, int limit, char **ret_array, char **ret_next);
+
 #endif

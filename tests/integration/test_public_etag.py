@@ -48,6 +48,7 @@ def paths(world, clock):
         "public_nominees_list": f"/v1/public/rounds/{world.round['id']}/nominees",
         "public_results_get": f"/v1/public/rounds/{world.round['id']}/results",
         "public_recognitions_list": "/v1/public/recognitions?status=active&limit=5",
+        "public_export_key_get": "/v1/public/export-key",
     }
 
 
