@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "app.h"
 #include "clock.h"
 #include "crypto.h"
+#include "export/deliver.h"
 #include "export/export.h"
 #include "log.h"
 #include "ops/allowance.h"
@@ -424,12 +426,76 @@ static void export_record(struct db *db, const char *id, bool ok, const struct e
     free(after);
 }
 
+/* A whole number in [min, max]. */
+static bool deliver_number(const char *s, long min, long max, long *ret)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+        return false;
+    }
+    *ret = v;
+    return true;
+}
+
+/* --deliver: posts the export and records the outcome on the run. 0 when
+ * delivered, 3 when not (the export stays; stderr says why). */
+static int export_deliver_run(struct db *db,
+                              const char *id,
+                              const struct export_result *r,
+                              struct export_deliver_opts *d)
+{
+    struct export_deliver_result dr;
+    char now[RFC3339_TEXT_MAX], *after = NULL;
+    enum app_err err;
+    bool delivered;
+
+    d->token = getenv("JIANGXIN_EXPORT_DELIVER_TOKEN");
+    delivered = export_deliver(r->path, r->date, r->manifest_sha256, d, &dr);
+    rfc3339_format(clock_now_ms(), true, now);
+    err = db_begin(db);
+    if (err == APP_OK) {
+        err = export_store_run_delivery(db, id, delivered, dr.attempts, now,
+                                        delivered ? NULL : dr.error, &after);
+    }
+    if (err == APP_OK) {
+        err = cli_audit(db, "export.deliver", "export_run", id, after);
+    }
+    if (err == APP_OK) {
+        err = db_commit(db);
+    }
+    db_rollback(db);
+    free(after);
+    if (err != APP_OK) {
+        fprintf(stderr, "export: the delivery could not be recorded in export_runs\n");
+    }
+    if (!delivered) {
+        fprintf(stderr, "%s\nexport: the export stays in %s (export_runs: delivery_failed)\n",
+                dr.error, r->path);
+        return 3;
+    }
+    printf("export: delivered in %d attempt%s (HTTP %ld)\n", dr.attempts,
+           dr.attempts == 1 ? "" : "s", dr.status);
+    return 0;
+}
+
 int cli_export(const struct api_config *cfg, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"out", required_argument, NULL, 'o'},
         {"full", no_argument, NULL, 'f'},
+        {"deliver", required_argument, NULL, 'd'},
+        {"deliver-attempts", required_argument, NULL, 'a'},
+        {"deliver-backoff-ms", required_argument, NULL, 'b'},
         {NULL, 0, NULL, 0},
+    };
+    struct export_deliver_opts d = {
+        .attempts = EXPORT_DELIVER_ATTEMPTS,
+        .backoff_ms = EXPORT_DELIVER_BACKOFF_MS,
+        .backoff_cap_ms = EXPORT_DELIVER_BACKOFF_CAP_MS,
     };
     struct export_opts o = {0};
     struct export_result r;
@@ -437,7 +503,8 @@ int cli_export(const struct api_config *cfg, int argc, char **argv)
     char now[RFC3339_TEXT_MAX], today[11], *id = NULL;
     struct db *db;
     bool locked = false, ok;
-    int c;
+    long n;
+    int c, rc;
 
     (void)cfg;
     optind = 0;
@@ -446,13 +513,20 @@ int cli_export(const struct api_config *cfg, int argc, char **argv)
             o.out = optarg;
         } else if (c == 'f') {
             o.full = true;
+        } else if (c == 'd' && optarg[0] != '\0') {
+            d.url = optarg;
+        } else if (c == 'a' && deliver_number(optarg, 1, 100, &n)) {
+            d.attempts = (int)n;
+        } else if (c == 'b' && deliver_number(optarg, 0, EXPORT_DELIVER_BACKOFF_CAP_MS, &n)) {
+            d.backoff_ms = n;
         } else {
             o.out = NULL;
             break;
         }
     }
     if (o.out == NULL || o.out[0] == '\0' || optind != argc + 1) {
-        fprintf(stderr, "usage: jiangxin-api export --out DIR [--full]\n"
+        fprintf(stderr, "usage: jiangxin-api export --out DIR [--full] [--deliver URL"
+                        " [--deliver-attempts N] [--deliver-backoff-ms MS]]\n"
                         "       jiangxin-api export verify DIR/YYYY-MM-DD [--public-key HEX]\n"
                         "       jiangxin-api export public-key\n");
         return 2;
@@ -487,10 +561,15 @@ int cli_export(const struct api_config *cfg, int argc, char **argv)
     if (ok) {
         printf("export: %s (manifest sha256 %s; previous %s; %lld upserts, %lld deletes)\n", r.path,
                r.manifest_sha256, r.previous[0] ? r.previous : "none", r.upserts, r.deletes);
+        fflush(stdout);
     } else {
         fprintf(stderr, "%s\n", r.error);
     }
+    rc = ok ? 0 : 1;
+    if (ok && d.url != NULL) {
+        rc = export_deliver_run(db, id, &r, &d);
+    }
     free(r.files);
     free(id);
-    return ok ? 0 : 1;
+    return rc;
 }

@@ -20,7 +20,8 @@ JX_PACKAGES=(
     libcairo2-dev libpango1.0-dev libqrencode-dev fonts-noto-cjk poppler-utils zbar-tools
     postgresql redis-server
     python3-pytest python3-requests python3-jsonschema python3-yaml python3-jwt python3-openpyxl
-    curl nodejs npm clang-format git
+    python3-cryptography
+    curl nodejs npm clang-format git systemd
 )
 
 jx_log() { printf '==> %s\n' "$*" >&2; }

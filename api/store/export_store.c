@@ -57,6 +57,14 @@ const struct db_statement export_store_statements[] = {
      " RETURNING jsonb_build_object('id', id, 'state', state, 'full', \"full\", 'date', date,"
      "   'started_at', started_at, 'finished_at', finished_at, 'audit_seq', audit_seq,"
      "   'audit_head', audit_head, 'manifest_sha256', manifest_sha256, 'error', error)::text"},
+    {"export_store_run_delivery",
+     "UPDATE export_runs SET state = CASE WHEN $2::boolean THEN state ELSE 'delivery_failed' END,"
+     "       delivery_attempts = $3::integer,"
+     "       delivered_at = CASE WHEN $2::boolean THEN $4::timestamptz END,"
+     "       error = CASE WHEN $2::boolean THEN error ELSE $5 END"
+     " WHERE id = $1::uuid AND state = 'succeeded'"
+     " RETURNING jsonb_build_object('id', id, 'state', state, 'delivery_attempts',"
+     "   delivery_attempts, 'delivered_at', delivered_at, 'error', error)::text"},
     {NULL, NULL},
 };
 
@@ -257,4 +265,27 @@ export_store_runs(struct db *db, const char *cursor, int limit, char **ret_array
 
     snprintf(lim, sizeof(lim), "%d", limit + 1);
     return db_json_page(db, "export_store_runs", 2, params, limit, ret_array, ret_next);
+}
+
+enum app_err export_store_run_delivery(struct db *db,
+                                       const char *id,
+                                       bool delivered,
+                                       int attempts,
+                                       const char *now,
+                                       const char *error,
+                                       char **ret_after)
+{
+    char n[16];
+    const char *params[] = {id, delivered ? "true" : "false", n, now, error};
+    PGresult *res = NULL;
+    enum app_err err;
+
+    snprintf(n, sizeof(n), "%d", attempts);
+    err = db_row(db, "export_store_run_delivery", 5, params, &res);
+    if (err == APP_OK) {
+        *ret_after = db_strdup(res, 0, 0);
+        PQclear(res);
+        err = *ret_after != NULL ? APP_OK : APP_ERR_INTERNAL;
+    }
+    return err;
 }

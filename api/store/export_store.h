@@ -72,4 +72,16 @@ enum app_err export_store_run_finish(struct db *db,
 enum app_err
 export_store_runs(struct db *db, const char *cursor, int limit, char **ret_array, char **ret_next);
 
+/* Records a succeeded run's delivery in the caller's transaction:
+ * `attempts` POSTs, accepted at `now` (delivered) or given up with `error`
+ * (the run becomes delivery_failed). *ret_after is the run's delivery as
+ * JSON (malloc'd) for the audit. */
+enum app_err export_store_run_delivery(struct db *db,
+                                       const char *id,
+                                       bool delivered,
+                                       int attempts,
+                                       const char *now,
+                                       const char *error,
+                                       char **ret_after);
+
 #endif
