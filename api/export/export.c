@@ -195,6 +195,28 @@ static void find_base(struct job *j, const struct export_key *key)
     free(names);
 }
 
+/* The key of a base row as the exporter writes it — {"<key column>":"<key>",
+ * the key column first, a string without escapes — copied (malloc'd)
+ * without parsing the row; NULL for any other shape (the caller parses it).
+ * Such a JSON string's value is its bytes as they are. */
+static char *fast_key(const struct sink *s, const char *line, size_t len)
+{
+    size_t name_len = strlen(s->key_name);
+    const char *p = line, *end = line + len, *q;
+
+    if (len < name_len + 6 || memcmp(p, "{\"", 2) != 0 ||
+        memcmp(p + 2, s->key_name, name_len) != 0 || memcmp(p + 2 + name_len, "\":\"", 3) != 0) {
+        return NULL;
+    }
+    p += name_len + 5;
+    q = memchr(p, '"', (size_t)(end - p));
+    if (q == NULL || memchr(p, '\\', (size_t)(q - p)) != NULL || q + 1 >= end ||
+        (q[1] != ',' && q[1] != '}')) {
+        return NULL;
+    }
+    return strndup(p, (size_t)(q - p));
+}
+
 /* The next row of the base (key NULL at its end). */
 static bool base_next(struct sink *s)
 {
@@ -215,10 +237,13 @@ static bool base_next(struct sink *s)
         if (len == 0 || b->line[0] != '{') {
             continue; /* the brackets */
         }
-        json_t *row = json_loadb(b->line, len, 0, NULL);
-        const char *key = json_string_value(json_object_get(row, s->key_name));
-        b->key = strdup(key != NULL ? key : "");
-        json_decref(row);
+        b->key = fast_key(s, b->line, len);
+        if (b->key == NULL) {
+            json_t *row = json_loadb(b->line, len, 0, NULL);
+            const char *key = json_string_value(json_object_get(row, s->key_name));
+            b->key = strdup(key != NULL ? key : "");
+            json_decref(row);
+        }
         b->row = b->line;
         b->row_len = len;
         return b->key != NULL || export_fail(s->job->r->error, "out of memory", b->path, ENOMEM);

@@ -161,3 +161,45 @@ bench_pgbench() {
     pgbench -n -M prepared -c "$conns" -j 2 -T "$secs" "$@" -f "$script" "$JIANGXIN_DATABASE_URL" 2>/dev/null |
         awk '/^tps/ {t=$3} /latency average/ {l=$4} END {print t, l}'
 }
+
+# bench_public_ballot NOW — makes the nominations of the bench round public
+# the way a ballot does (public_nominees of db/functions/18_public.sql): its
+# vote session, inserted in SQL with every submitted nomination as a ballot
+# entry (number, name, the unit's name, occupation, the deeds' first 200
+# characters), open from a day before NOW (the services' clock) for 30
+# days, marked pushed so the API never pushes it to jiangxin-vote.
+bench_public_ballot() {
+    psql -X -q -v ON_ERROR_STOP=1 -d "$JIANGXIN_DATABASE_URL" <<SQL
+INSERT INTO vote_sessions (round_id, title, opens_at, closes_at, limits, nominees,
+       push_state, pushed_at, tally_epoch)
+SELECT '$round', '基准测试投票 $tag', timestamptz '$1' - interval '1 day',
+       timestamptz '$1' + interval '30 days', '{"max_choices": 5}'::jsonb,
+       jsonb_agg(jsonb_build_object('id', n.id, 'number', n.k, 'name', n.name,
+                                    'unit_name', '基准测试单位 $tag',
+                                    'occupation', n.occupation,
+                                    'summary', left(n.deeds, 200)) ORDER BY n.k),
+       'pushed', now(), timestamptz '$1' - interval '1 day'
+  FROM (SELECT id, name, occupation, deeds, row_number() OVER (ORDER BY created_at, id) AS k
+          FROM nominations WHERE round_id = '$round' AND state = 'submitted') n;
+SQL
+}
+
+# bench_recognize M — the first M submitted nominations of the bench round
+# recognised, with their titles issued today (certificates B<tag>-<n>), as
+# allowance.sh does.
+bench_recognize() {
+    psql -X -q -v ON_ERROR_STOP=1 -d "$JIANGXIN_DATABASE_URL" <<SQL
+UPDATE nominations SET state = 'recognized', decided_at = submitted_at
+ WHERE id IN (SELECT id FROM nominations WHERE round_id = '$round' AND state = 'submitted'
+               ORDER BY created_at, id LIMIT $1);
+INSERT INTO recognitions (nomination_id, round_id, programme_id, id_number_hash, title,
+       holder_name, employer, occupation, certificate_number, certificate_year,
+       certificate_seq, verification_code, recognized_on, issued_at)
+SELECT n.id, n.round_id, r.programme_id, n.id_number_hash, '岚山工匠', n.name,
+       '基准测试单位', n.occupation, 'B$tag-' || row_number() OVER (ORDER BY n.id),
+       extract(year FROM date '$today')::int, row_number() OVER (ORDER BY n.id), 'ABCDEFGH',
+       date '$today', now()
+  FROM nominations n JOIN rounds r ON r.id = n.round_id
+ WHERE n.round_id = '$round' AND n.state = 'recognized';
+SQL
+}
