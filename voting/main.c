@@ -167,6 +167,20 @@ start_poster(const struct vote_config *cfg, const struct vote_ctx *ctx, struct p
     return poster_start(&pc, ret);
 }
 
+/* The closes index of the session list, backfilled from every session
+ * (idempotent). Redis being down is no reason not to start: the first
+ * list request then runs it (vote_store_list). */
+static void index_sessions(void)
+{
+    long long n = 0;
+
+    if (vote_store_index(&n) == APP_OK) {
+        log_info("session list index: %lld sessions", n);
+    } else {
+        log_warn("session list index: not built now; the first list request builds it");
+    }
+}
+
 /* Serves until SIGINT or SIGTERM; the exit status. */
 static int serve(const struct vote_config *cfg, struct vote_ctx *ctx)
 {
@@ -197,6 +211,7 @@ static int serve(const struct vote_config *cfg, struct vote_ctx *ctx)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    index_sessions();
     if (http_server_start(&conf, &server) != APP_OK) {
         return 1;
     }

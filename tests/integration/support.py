@@ -437,6 +437,7 @@ VOTE_ROUTES = [
     ("GET", "/metrics"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
+    ("GET", "/v1/sessions"),
 ]
 
 _SAMPLE_RE = None

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Helpers shared by the voting service's resource handlers
- * (sessions.c, votes.c, log.c).
+ * (sessions.c, session_list.c, votes.c, log.c).
  */
 #ifndef JIANGXIN_VOTE_HANDLERS_H
 #define JIANGXIN_VOTE_HANDLERS_H

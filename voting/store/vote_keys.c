@@ -32,6 +32,7 @@ void vote_key_ip(char out[KEY_MAX], const char *session_id, const char *ip_hash)
 
 const char VOTE_KEY_SESSIONS[] = "v:sessions";
 const char VOTE_KEY_POSTER[] = "v:poster";
+const char VOTE_KEY_CLOSES[] = "v:sessions:closes"; /* ids by closes_ms (list.lua) */
 
 /* ---- reply helpers ---- */
 

@@ -16,6 +16,7 @@
 
 extern const char VOTE_KEY_SESSIONS[];
 extern const char VOTE_KEY_POSTER[];
+extern const char VOTE_KEY_CLOSES[];
 
 /* v:{E}:<suffix> for cfg, nom, tally, log, seq. */
 void vote_key(char out[KEY_MAX], const char *session_id, const char *suffix);

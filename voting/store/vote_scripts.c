@@ -20,12 +20,15 @@ struct redis_script vote_script_snapshot = {.name = "snapshot", .lua = vote_lua_
 struct redis_script vote_script_seal = {.name = "seal", .lua = vote_lua_seal};
 struct redis_script vote_script_digest = {.name = "digest", .lua = vote_lua_digest};
 struct redis_script vote_script_lock = {.name = "lock", .lua = vote_lua_lock};
+struct redis_script vote_script_list = {.name = "list", .lua = vote_lua_list};
+struct redis_script vote_script_index = {.name = "index", .lua = vote_lua_index};
 
 const char *vote_store_script_lua(const char *name)
 {
     static const struct redis_script *const all[] = {
-        &vote_script_cast, &vote_script_setup,  &vote_script_info, &vote_script_snapshot,
-        &vote_script_seal, &vote_script_digest, &vote_script_lock,
+        &vote_script_cast,     &vote_script_setup, &vote_script_info,
+        &vote_script_snapshot, &vote_script_seal,  &vote_script_digest,
+        &vote_script_lock,     &vote_script_list,  &vote_script_index,
     };
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {

@@ -19,5 +19,7 @@ extern struct redis_script vote_script_snapshot;
 extern struct redis_script vote_script_seal;
 extern struct redis_script vote_script_digest;
 extern struct redis_script vote_script_lock;
+extern struct redis_script vote_script_list;
+extern struct redis_script vote_script_index;
 
 #endif

@@ -31,9 +31,10 @@ enum app_err vote_store_setup(const char *session_id,
 {
     char cfg[KEY_MAX], nom[KEY_MAX], off[24], opens[24], closes[24], day[24], nday[24], t[32],
         burst[24];
-    const char *argv[3 + SETUP_ARGS + VOTE_NOMINEES_MAX] = {cfg,
+    const char *argv[4 + SETUP_ARGS + VOTE_NOMINEES_MAX] = {cfg,
                                                             nom,
                                                             VOTE_KEY_SESSIONS,
+                                                            VOTE_KEY_CLOSES,
                                                             off,
                                                             session_id,
                                                             s->round_id,
@@ -63,9 +64,9 @@ enum app_err vote_store_setup(const char *session_id,
     snprintf(t, sizeof(t), "%.3f", s->ip_t_ms);
     snprintf(burst, sizeof(burst), "%ld", s->ip_burst);
     for (size_t i = 0; i < s->n_nominees; i++) {
-        argv[3 + SETUP_ARGS + i] = s->nominee_ids[i];
+        argv[4 + SETUP_ARGS + i] = s->nominee_ids[i];
     }
-    err = redis_store_eval(&vote_script_setup, 3, 3 + SETUP_ARGS + s->n_nominees, argv, &r);
+    err = redis_store_eval(&vote_script_setup, 4, 4 + SETUP_ARGS + s->n_nominees, argv, &r);
     if (err != APP_OK) {
         return err;
     }

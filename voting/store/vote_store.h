@@ -197,6 +197,59 @@ enum app_err vote_store_set_digest(const char *session_id,
 enum app_err
 vote_store_log_entry(const char *session_id, const char *stream_id, struct vote_log_entry *ret);
 
+/* ---- the session list (GET /v1/sessions; vote_store_list.c) ---- */
+
+#define VOTE_LIST_LIMIT_MAX 100  /* items per page */
+#define VOTE_LIST_SCAN_MAX  2000 /* index entries list.lua examines per page */
+
+/* Which sessions a page lists (list.lua's mode letters). */
+enum vote_list_mode {
+    VOTE_LIST_CURRENT = 'a',   /* open and scheduled, soonest closing first */
+    VOTE_LIST_OPEN = 'o',      /* soonest closing first */
+    VOTE_LIST_SCHEDULED = 's', /* soonest closing first */
+    VOTE_LIST_CLOSED = 'c',    /* latest closing first */
+};
+
+struct vote_list_item {
+    char id[VOTE_ID_MAX];
+    char round_id[VOTE_ID_MAX];
+    char *title; /* malloc'd; vote_list_page_clear() frees */
+    long long opens_ms;
+    long long closes_ms;
+    bool sealed;
+};
+
+/* A position in the closes index: (closes_ms, id), the keyset of the list. */
+struct vote_list_pos {
+    long long closes_ms;
+    char id[VOTE_ID_MAX];
+};
+
+struct vote_list_page {
+    long long now_ms; /* the clock the states were decided on */
+    size_t n;
+    struct vote_list_item items[VOTE_LIST_LIMIT_MAX];
+    bool more;                 /* next holds where the next page starts */
+    struct vote_list_pos next; /* only when more */
+};
+
+/* Up to `limit` (1..VOTE_LIST_LIMIT_MAX) sessions of `mode` after `after`
+ * (NULL: from the start) on the service's clock (list.lua, one round trip;
+ * a page may hold fewer than limit and still have more). Makes sure the
+ * closes index was backfilled first (vote_store_index). On success the page
+ * must be released with vote_list_page_clear(). */
+enum app_err vote_store_list(enum vote_list_mode mode,
+                             int limit,
+                             const struct vote_list_pos *after,
+                             long long offset_ms,
+                             struct vote_list_page *ret);
+void vote_list_page_clear(struct vote_list_page *page);
+
+/* Backfills the closes index and the cfg titles from v:sessions (index.lua;
+ * idempotent). Run once at start-up and, until it has succeeded once, by
+ * vote_store_list. *ret_n (may be NULL): the sessions indexed. */
+enum app_err vote_store_index(long long *ret_n);
+
 /* The Lua text of script `name` ("vote", "setup", ...), for `jiangxin-vote
  * script NAME` (the benchmark loads the service's own vote script into
  * redis-benchmark). NULL name: prints every name, one per line. */

@@ -10,10 +10,18 @@
 -- opens_ms, closes_ms, max_day, max_nominee_day, ip_t_ms, ip_burst,
 -- show_counts, doc, withdrawn, created_ms and updated_ms; later sealed,
 -- log_entries, log_sha256 and final_posted (seal_extent.lua, digest.lua).
+-- It also keeps `title` (from the doc, for the list) and the session's
+-- entry in the closes index (list.lua) whenever closes_ms is written.
+--
+-- Cluster: KEYS[3] and KEYS[4] are not under the session's hash tag, so
+-- this script (like list.lua and index.lua) needs a standalone Redis or
+-- Sentinel, where every key lives on one node; Redis Cluster would refuse
+-- it with CROSSSLOT.
 --
 -- KEYS: 1 cfg        v:{S}:cfg, the session (hash)
 --       2 nom        v:{S}:nom, the session's nominee ids (set)
 --       3 sessions   v:sessions, every session id ever set up (set)
+--       4 closes     v:sessions:closes, session ids by closes_ms (zset, list.lua)
 -- ARGV: 1 offset_ms        the instance's clock offset (now.lua)
 --       2 session_id
 --       3 round_id
@@ -53,6 +61,7 @@ if c[1] and now >= tonumber(c[1]) then
   if grows then redis.call('HSET', KEYS[1], 'withdrawn', ARGV[12], 'updated_ms', now) end
   if early then
     redis.call('HSET', KEYS[1], 'closes_ms', ARGV[5], 'updated_ms', now)
+    redis.call('ZADD', KEYS[4], ARGV[5], ARGV[2])
     return {1, 'CLOSED_EARLY'}
   end
   if grows then return {1, 'WITHDRAWN'} end
@@ -69,7 +78,9 @@ redis.call('DEL', KEYS[2])
 for i = 13, #ARGV do redis.call('SADD', KEYS[2], ARGV[i]) end
 redis.call('HSET', KEYS[1], 'round_id', ARGV[3], 'opens_ms', ARGV[4], 'closes_ms', ARGV[5],
   'max_day', ARGV[6], 'max_nominee_day', ARGV[7], 'ip_t_ms', ARGV[8], 'ip_burst', ARGV[9],
-  'show_counts', ARGV[10], 'doc', ARGV[11], 'withdrawn', ARGV[12], 'updated_ms', now)
+  'show_counts', ARGV[10], 'doc', ARGV[11], 'withdrawn', ARGV[12], 'updated_ms', now,
+  'title', cjson.decode(ARGV[11]).title)
 if result == 'CREATED' then redis.call('HSET', KEYS[1], 'created_ms', now) end
 redis.call('SADD', KEYS[3], ARGV[2])
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[2])
 return {1, result}
