@@ -20,8 +20,8 @@
 #define DECISION_REASON_MAX 500
 
 /*
- * The selection's size against the policy's awards (岚山 第二条 "每次评选
- * 不超过10名": awards_cap hard; 环翠 第四条 "每两年评选一次，每次5名左右":
+ * The selection's size against the policy's awards (岚山 第二条 "每次不超过
+ * 10名": awards_cap hard; 环翠 第四条 "每2年选拔一次，每次选拔5人左右":
  * soft, a target). At least one nomination is selected (422 at `pointer`,
  * too_few_items). Above a hard cap → 422 over_award_cap at `pointer`,
  * citing `article` (e.g. "第二条"); above a soft target, a reason of
