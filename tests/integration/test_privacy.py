@@ -494,7 +494,7 @@ def test_the_scan_finds_what_is_planted():
     digest = "ab" + number[:17] + support.id_check_char(number[:17]) + "cd"
     assert not scan("t", digest.encode(), {})
     assert not scan("t", ("6" + number[:17] + "0").encode(), {})
-    assert scan("t", b"x 11010519491231002X y", {})
+    assert scan("t", b"x 110105190012310026 y", {})  # an unplanted one, born 1900
     # A planted score is found as a number, not inside another.
     assert scan("t", b'{"score": 87.91}', {}, numbers={"s": "87.91"})
     assert not scan("t", b"187.912", {}, numbers={"s": "87.91"})
