@@ -12,17 +12,7 @@ set -euo pipefail
 
 secs=${1:-10}
 conns=${2:-64}
-api=${JIANGXIN_API_URL:-http://127.0.0.1:${JIANGXIN_API_PORT:-8080}}
-tmp=$(mktemp -d)
-trap 'kill "$(cat "$tmp/nginx.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-
-for tool in wrk nginx; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install wrk nginx-light)" >&2; exit 1; }
-done
-curl -fsS "$api/healthz" >/dev/null || { echo "bench: no API at $api (./deploy/local.sh start)" >&2; exit 1; }
-
-port=$(bench_free_port)
-bench_nginx "$tmp" "$port"
+bench_http_reference
 
 read -r ng ng99 < <(bench_wrk "$conns" "$secs" "http://127.0.0.1:$port/")
 read -r hz hz99 < <(bench_wrk "$conns" "$secs" "$api/healthz")

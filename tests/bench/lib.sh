@@ -31,6 +31,22 @@ CONF
     sleep 0.3
 }
 
+# bench_http_reference — for the HTTP benchmarks: `api` (the running API's
+# URL), wrk and nginx present, and nginx `return 204` started on a free
+# `port` in a temporary `tmp`, both removed when the script exits.
+bench_http_reference() {
+    api=${JIANGXIN_API_URL:-http://127.0.0.1:${JIANGXIN_API_PORT:-8080}}
+    tmp=$(mktemp -d)
+    trap 'kill "$(cat "$tmp/nginx.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+    for tool in wrk nginx; do
+        command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install wrk nginx-light)" >&2; exit 1; }
+    done
+    curl -fsS "$api/healthz" >/dev/null || { echo "bench: no API at $api (./deploy/local.sh start)" >&2; exit 1; }
+    # shellcheck disable=SC2034 # read by the scripts that source this file
+    port=$(bench_free_port)
+    bench_nginx "$tmp" "$port"
+}
+
 # bench_stack — the running stack (./deploy/local.sh env: JIANGXIN_API_URL,
 # JIANGXIN_DATABASE_URL, …) with `api` and `bin` (build/api/jiangxin-api);
 # exits when wrk, pgbench or psql is missing or the API does not answer.
