@@ -34,18 +34,8 @@ bench_programme huancui-chief-technician
 fin=$(bench_token finance demo-finance-pw)
 month=${today:0:7}
 bench_copy_nominations "$total" submitted
+bench_recognize "$total" 环翠区首席技师 "date '$today' - 35"
 psql -X -q -v ON_ERROR_STOP=1 -d "$JIANGXIN_DATABASE_URL" <<SQL
-UPDATE nominations SET state = 'recognized', decided_at = submitted_at
- WHERE round_id = '$round' AND state = 'submitted';
-INSERT INTO recognitions (nomination_id, round_id, programme_id, id_number_hash, title,
-       holder_name, employer, occupation, certificate_number, certificate_year,
-       certificate_seq, verification_code, recognized_on, issued_at)
-SELECT n.id, n.round_id, r.programme_id, n.id_number_hash, '环翠区首席技师', n.name,
-       '基准测试单位', n.occupation, 'B$tag-' || row_number() OVER (ORDER BY n.id),
-       extract(year FROM date '$today')::int, row_number() OVER (ORDER BY n.id), 'ABCDEFGH',
-       date '$today' - 35, now()
-  FROM nominations n JOIN rounds r ON r.id = n.round_id
- WHERE n.round_id = '$round' AND n.state = 'recognized';
 INSERT INTO allowance_payees (recognition_id, method, employer_name, employer_code,
        updated_by_name, updated_at)
 SELECT id, 'employer', '基准测试单位', '$unit_code', 'bench', now()

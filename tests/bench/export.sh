@@ -36,7 +36,7 @@ bench_programme lanshan-craftsman
 now=$(curl -fsS "$api/v1/system/clock" -H "Authorization: Bearer $admin" | bench_field now)
 bench_copy_nominations "$total" submitted
 bench_public_ballot "$now"
-bench_recognize "$titles"
+bench_recognize "$titles" 岚山工匠
 psql -X -q -d "$JIANGXIN_OWNER_DATABASE_URL" \
     -c 'VACUUM (ANALYZE) nominations, vote_sessions, recognitions, rounds'
 if [ -n "${JIANGXIN_SUPERUSER_URL:-}" ]; then

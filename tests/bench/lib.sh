@@ -200,9 +200,9 @@ SELECT '$round', '基准测试投票 $tag', timestamptz '$1' - interval '1 day',
 SQL
 }
 
-# bench_recognize M — the first M submitted nominations of the bench round
-# recognised, with their titles issued today (certificates B<tag>-<n>), as
-# allowance.sh does.
+# bench_recognize M TITLE [RECOGNIZED_ON] — the first M submitted nominations
+# of the bench round recognised, with their titles TITLE issued (certificates
+# B<tag>-<n>, recognised on the SQL date RECOGNIZED_ON, today by default).
 bench_recognize() {
     psql -X -q -v ON_ERROR_STOP=1 -d "$JIANGXIN_DATABASE_URL" <<SQL
 UPDATE nominations SET state = 'recognized', decided_at = submitted_at
@@ -211,10 +211,10 @@ UPDATE nominations SET state = 'recognized', decided_at = submitted_at
 INSERT INTO recognitions (nomination_id, round_id, programme_id, id_number_hash, title,
        holder_name, employer, occupation, certificate_number, certificate_year,
        certificate_seq, verification_code, recognized_on, issued_at)
-SELECT n.id, n.round_id, r.programme_id, n.id_number_hash, '岚山工匠', n.name,
+SELECT n.id, n.round_id, r.programme_id, n.id_number_hash, '$2', n.name,
        '基准测试单位', n.occupation, 'B$tag-' || row_number() OVER (ORDER BY n.id),
        extract(year FROM date '$today')::int, row_number() OVER (ORDER BY n.id), 'ABCDEFGH',
-       date '$today', now()
+       ${3:-date '$today'}, now()
   FROM nominations n JOIN rounds r ON r.id = n.round_id
  WHERE n.round_id = '$round' AND n.state = 'recognized';
 SQL
